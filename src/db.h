@@ -1,0 +1,119 @@
+/* db.h: the database backends behind one table of operations.
+ *
+ * A backend is a `const struct db_ops` in its own file: db_sqlite.c,
+ * db_pg.c, and db_sqlwriter.c, which renders SQL to a stream instead of
+ * executing it (--sql). Every backend's handle starts with `struct db`.
+ *
+ * Errors: each call returns an rt_status; on failure *err receives the
+ * database's own message (caller frees). Values always travel as bound
+ * parameters; table names are validated with ident_valid() by the caller
+ * and quoted by the backend. */
+#ifndef RT_DB_H
+#define RT_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sqllex.h"
+#include "url.h"
+
+struct db_ops;
+
+struct db {
+	const struct db_ops *ops;
+	enum sql_dialect dialect;
+	const char *version_table; /* borrowed from the caller of open */
+};
+
+/* One row of the ledger, retort_history (SPEC §4). Strings borrowed when
+ * writing; owned by the array when read (db_history_free). */
+struct history_row {
+	int64_t id;                /* assigned by the database; ignored on insert */
+	char *revision;
+	char *direction;           /* upgrade, downgrade, stamp, repair */
+	char *outcome;             /* ok, failed */
+	char *heads_before;        /* space-separated revision ids, "" for none */
+	char *heads_after;
+	char *checksum;            /* SHA-256 hex of the script file, or NULL */
+	char *started_at;          /* UTC, "YYYY-MM-DD HH:MM:SS.mmm" */
+	char *finished_at;
+	double duration_ms;
+	char *db_user;             /* filled by the backend on insert */
+	char *os_user;
+	char *host;
+	char *retort_version;
+	int64_t error_line;        /* failing statement's line, 0 = none */
+	int64_t last_ok_line;      /* Transaction: none — last statement that
+	                              succeeded, 0 = none */
+	char *error;               /* the database's message, or NULL */
+};
+
+struct db_ops {
+	const char *name;          /* "sqlite", "postgresql", "sql" */
+	/* Connects. version_table is borrowed for the handle's life. */
+	int (*open)(const struct db_url *url, const char *version_table,
+	            struct db **out, char **err);
+	void (*close)(struct db *db);
+
+	/* The migration lock (SPEC §4): SQLite flock on "<file>.lock" beside
+	 * the database with holder details written into it; PostgreSQL a
+	 * session-level advisory lock taken outside any transaction. Waits up
+	 * to timeout seconds; RT_ELOCK with the holder in *err on timeout. */
+	int (*lock)(struct db *db, double timeout, char **err);
+	void (*unlock)(struct db *db);
+	/* *holder: NULL when nobody holds the lock, else a malloc'd line
+	 * "pid 1234 on host as user since 2026-11-22 10:00:00". */
+	int (*lock_holder)(struct db *db, char **holder, char **err);
+
+	/* Transactions. SQLite: BEGIN IMMEDIATE. */
+	int (*begin)(struct db *db, char **err);
+	int (*commit)(struct db *db, char **err);
+	int (*rollback)(struct db *db, char **err);
+	/* Runs one statement (no trailing ';' needed). */
+	int (*exec)(struct db *db, const char *sql, char **err);
+	/* A comment for the reader of rendered SQL; no-op when executing. */
+	void (*note)(struct db *db, const char *text);
+
+	/* Creates retort's version table and retort_history if missing. */
+	int (*ensure_tables)(struct db *db, char **err);
+	/* Current heads from the version table (empty when it does not exist).
+	 * *revs: malloc'd array of malloc'd strings (db_strv_free). */
+	int (*read_heads)(struct db *db, char ***revs, uint32_t *n, char **err);
+	int (*version_insert)(struct db *db, const char *rev, char **err);
+	int (*version_delete)(struct db *db, const char *rev, char **err);
+	int (*version_purge)(struct db *db, char **err);
+
+	int (*history_insert)(struct db *db, const struct history_row *row,
+	                      char **err);
+	/* Oldest first; revision NULL for all. Empty when the table is
+	 * missing. *rows: free with db_history_free. */
+	int (*history_read)(struct db *db, const char *revision,
+	                    struct history_row **rows, uint32_t *n, char **err);
+
+	/* A consistent copy into dest (SQLite online backup API; pg_dump by
+	 * fork/exec for PostgreSQL). progress may be NULL. */
+	int (*backup)(struct db *db, const char *dest,
+	              void (*progress)(void *ctx, double fraction), void *ctx,
+	              char **err);
+};
+
+extern const struct db_ops db_sqlite_ops;
+extern const struct db_ops db_pg_ops;
+extern const struct db_ops db_sqlwriter_ops;
+
+/* Opens the backend the URL names. */
+int db_open(const struct db_url *url, const char *version_table,
+            struct db **out, char **err);
+/* The offline writer: renders to `out` (borrowed) in `dialect`.
+ * start_heads: what read_heads reports (the start of an A:B range). */
+int db_sqlwriter_open(FILE *out, enum sql_dialect dialect,
+                      const char *version_table,
+                      const char *const *start_heads, uint32_t nstart,
+                      struct db **db);
+void db_close(struct db *db);
+
+void db_strv_free(char **v, uint32_t n);
+void db_history_free(struct history_row *rows, uint32_t n);
+
+#endif

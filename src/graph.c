@@ -1,0 +1,3 @@
+/* graph.c: see graph.h. */
+#include "config.h"
+#include "graph.h"

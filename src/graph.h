@@ -1,0 +1,83 @@
+/* graph.h: the revision graph of a scripts directory (SPEC §3).
+ *
+ * Revisions are numbered 0..n-1 in the deterministic topological order:
+ * parents and dependencies before children, ties broken by Create Date,
+ * then by revision id. "Newest first" listings walk it backwards. */
+#ifndef RT_GRAPH_H
+#define RT_GRAPH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "script.h"
+#include "util.h"
+
+struct gnode {
+	struct script s;
+	uint32_t *parents;     /* indices, in the order of Revises */
+	uint32_t *children;    /* ascending index */
+	uint32_t *deps;        /* Depends On, resolved (labels → revision) */
+	uint32_t *dependents;  /* reverse of deps */
+	uint32_t nparents, nchildren, ndeps, ndependents;
+};
+
+struct graph_label {
+	const char *name;
+	uint32_t rev;          /* the revision that carries it */
+};
+
+struct graph {
+	struct arena arena;    /* owns everything below */
+	const char *dir;       /* the versions directory */
+	struct gnode *nodes;
+	uint32_t n;
+	struct strmap ids;     /* id → index */
+	const char **sorted_ids;  /* ids in strcmp order, for prefix lookup */
+	uint32_t *sorted_idx;     /* index of sorted_ids[i] */
+	struct graph_label *labels;
+	uint32_t nlabels;
+	struct strmap label_map;  /* label → position in labels */
+	uint32_t *heads, nheads;          /* no children (parent edges only), ascending */
+	uint32_t *bases, nbases;          /* no parents */
+	uint32_t *branchpoints, nbranchpoints;
+	uint32_t *mergepoints, nmergepoints;
+};
+
+/* Loads DIR/versions style directory `dir` (the versions directory itself).
+ * Validates the whole graph; every problem is reported in *err, one
+ * "file:line: message" per line. On RT_EINPUT nothing is returned.
+ * *out: caller frees with graph_free. */
+int graph_load(const char *dir, struct graph **out, char **err);
+void graph_free(struct graph *g);
+
+/* Exact id → index, or -1. */
+int32_t graph_find(const struct graph *g, const char *rev);
+/* Ids starting with prefix: writes up to max indices, returns the count
+ * of all matches. */
+uint32_t graph_prefix(const struct graph *g, const char *prefix,
+                      uint32_t *out, uint32_t max);
+/* Label → the revision carrying it, or -1. */
+int32_t graph_label(const struct graph *g, const char *label);
+
+/* Set bits of the ancestors of rev, rev included; deps too if with_deps. */
+void graph_ancestors(const struct graph *g, uint32_t rev, bool with_deps,
+                     struct bitset *out);
+void graph_descendants(const struct graph *g, uint32_t rev, bool with_deps,
+                       struct bitset *out);
+bool graph_is_ancestor(const struct graph *g, uint32_t anc, uint32_t rev);
+/* The revisions a branch label covers (SPEC §3): the labelled revision,
+ * its descendants, and its ancestors down to the nearest branch point or
+ * merge point (that point excluded). */
+void graph_label_cover(const struct graph *g, uint32_t labelled,
+                       struct bitset *out);
+/* Labels that cover rev (for display): writes names into *out
+ * (malloc'd array of borrowed strings, caller frees the array). */
+uint32_t graph_labels_of(const struct graph *g, uint32_t rev,
+                         const char ***out);
+
+/* Heads reached from `from` and following dependency edges too
+ * (heads --resolve-dependencies): the heads that are not a dependency of
+ * another revision. Writes a malloc'd array. */
+uint32_t graph_heads_resolved(const struct graph *g, uint32_t **out);
+
+#endif

@@ -1,0 +1,3 @@
+/* plan.c: see plan.h. */
+#include "config.h"
+#include "plan.h"

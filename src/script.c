@@ -1,0 +1,3 @@
+/* script.c: see script.h. */
+#include "config.h"
+#include "script.h"

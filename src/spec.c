@@ -1,0 +1,3 @@
+/* spec.c: see spec.h. */
+#include "config.h"
+#include "spec.h"

@@ -1,0 +1,39 @@
+/* spec.h: revision specifiers (SPEC §3 table). */
+#ifndef RT_SPEC_H
+#define RT_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "graph.h"
+
+struct spec_ctx {
+	const struct graph *g;
+	/* The database's current heads as graph indices; have_db false when
+	 * no database is involved, which makes `current` and relative steps
+	 * from the current revision an error that says a database is needed. */
+	const uint32_t *current;
+	uint32_t ncurrent;
+	bool have_db;
+};
+
+/* A set of revisions; n == 0 means `base` (nothing applied). */
+struct revset {
+	uint32_t *v;   /* malloc'd, ascending; free with revset_free */
+	uint32_t n;
+};
+void revset_free(struct revset *r);
+
+/* Resolves one specifier. Errors are RT_EINPUT with the messages of SPEC
+ * §3 (unknown revision, ambiguous prefix listing candidates, multiple
+ * heads, ambiguous walk). */
+int spec_resolve(const struct spec_ctx *c, const char *spec,
+                 struct revset *out, char **err);
+
+/* A range A:B (A: and :B allowed, and a single spec meaning that one
+ * revision). A missing side leaves has_from / has_to false. */
+int spec_range(const struct spec_ctx *c, const char *range,
+               struct revset *from, bool *has_from,
+               struct revset *to, bool *has_to, char **err);
+
+#endif

@@ -1,0 +1,30 @@
+/* url.h: database URLs (SPEC §4) and password masking. */
+#ifndef RT_URL_H
+#define RT_URL_H
+
+#include <stdbool.h>
+
+enum db_backend { DB_SQLITE, DB_POSTGRES };
+
+struct db_url {
+	enum db_backend backend;
+	char *path;      /* SQLite: file path or ":memory:"; NULL for PostgreSQL */
+	char *conninfo;  /* PostgreSQL: libpq URI or key=value string, any
+	                    SQLAlchemy "+driver" stripped; NULL for SQLite */
+	char *display;   /* the URL as shown to a user: password as **** */
+	char *dbname;    /* short name for prompts and confirmation: SQLite file
+	                    name without directory and extension, PostgreSQL
+	                    database name (libpq default rules when absent) */
+};
+
+/* Parses any URL form of SPEC §4. All fields malloc'd; url_free frees.
+ * Errors: RT_EINPUT, "unsupported database URL '<masked>': …". */
+int url_parse(const char *s, struct db_url *out, char **err);
+void url_free(struct db_url *u);
+
+/* Returns a malloc'd copy of s (URL or key=value conninfo) with any
+ * password replaced by ****. Never fails; unknown forms are returned with
+ * anything after a "user:" and before "@" masked. */
+char *url_mask(const char *s);
+
+#endif
