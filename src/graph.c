@@ -1,3 +1,641 @@
-/* graph.c: see graph.h. */
+/* graph.c: loading and validating the revision graph (SPEC §3). */
 #include "config.h"
+
 #include "graph.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* A script as read, before ordering. */
+struct raw {
+	struct script s;
+	uint32_t *par, npar;   /* raw indices */
+	uint32_t *dep, ndep;
+	uint32_t indeg;
+	uint32_t *out, nout, outcap;  /* raw indices that wait for this one */
+	uint32_t order;        /* final index */
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool wanted_file(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '.' && n > 4 && strcmp(name + n - 4, ".sql") == 0;
+}
+
+/* Lists the *.sql files of dir, sorted, as arena paths. */
+static int list_scripts(struct arena *a, const char *dir, const char ***out,
+                        uint32_t *n, char **err)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return rt_err(err, RT_EINPUT, "%s: %s", dir, strerror(errno));
+	uint32_t cap = 64, count = 0;
+	const char **v = xmalloc(cap * sizeof(*v));
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!wanted_file(de->d_name))
+			continue;
+		if (count == cap) {
+			cap *= 2;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		size_t dl = strlen(dir);
+		char *p = arena_alloc(a, dl + strlen(de->d_name) + 2);
+		memcpy(p, dir, dl);
+		p[dl] = '/';
+		strcpy(p + dl + 1, de->d_name);
+		v[count++] = p;
+	}
+	closedir(d);
+	qsort(v, count, sizeof(*v), cmp_str);
+	const char **av = arena_alloc(a, (count ? count : 1) * sizeof(*av));
+	memcpy(av, v, count * sizeof(*av));
+	free(v);
+	*out = av;
+	*n = count;
+	return RT_OK;
+}
+
+/* Min-heap of raw indices ordered by (Create Date, revision id). */
+struct heap {
+	uint32_t *v, n;
+	const struct raw *raws;
+};
+
+static bool heap_less(const struct heap *h, uint32_t a, uint32_t b)
+{
+	const struct script *x = &h->raws[a].s, *y = &h->raws[b].s;
+	int c = strcmp(x->create_date ? x->create_date : "",
+	               y->create_date ? y->create_date : "");
+	if (c)
+		return c < 0;
+	return strcmp(x->rev, y->rev) < 0;
+}
+
+static void heap_push(struct heap *h, uint32_t x)
+{
+	uint32_t i = h->n++;
+	h->v[i] = x;
+	while (i > 0) {
+		uint32_t p = (i - 1) / 2;
+		if (!heap_less(h, h->v[i], h->v[p]))
+			break;
+		uint32_t t = h->v[i];
+		h->v[i] = h->v[p];
+		h->v[p] = t;
+		i = p;
+	}
+}
+
+static uint32_t heap_pop(struct heap *h)
+{
+	uint32_t top = h->v[0];
+	h->v[0] = h->v[--h->n];
+	uint32_t i = 0;
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < h->n && heap_less(h, h->v[l], h->v[m]))
+			m = l;
+		if (r < h->n && heap_less(h, h->v[r], h->v[m]))
+			m = r;
+		if (m == i)
+			break;
+		uint32_t t = h->v[i];
+		h->v[i] = h->v[m];
+		h->v[m] = t;
+		i = m;
+	}
+	return top;
+}
+
+static void add_out(struct raw *r, uint32_t to)
+{
+	if (r->nout == r->outcap) {
+		r->outcap = r->outcap ? r->outcap * 2 : 2;
+		r->out = xrealloc(r->out, r->outcap * sizeof(*r->out));
+	}
+	r->out[r->nout++] = to;
+}
+
+/* Names the revisions of one cycle among the unordered ones. */
+static void report_cycle(struct raw *raws, uint32_t n, const bool *done,
+                         char **err)
+{
+	uint32_t start = 0;
+	while (start < n && done[start])
+		start++;
+	if (start == n)
+		return;
+	/* Every unordered revision waits on another unordered one (parent or
+	 * dependency); walking those edges must come back to a revision. */
+	uint32_t *seen = xcalloc(n, sizeof(*seen));
+	uint32_t cur = start, step = 1;
+	while (!seen[cur]) {
+		seen[cur] = step++;
+		uint32_t next = cur;
+		for (uint32_t i = 0; i < raws[cur].npar && next == cur; i++)
+			if (!done[raws[cur].par[i]])
+				next = raws[cur].par[i];
+		for (uint32_t i = 0; i < raws[cur].ndep && next == cur; i++)
+			if (!done[raws[cur].dep[i]])
+				next = raws[cur].dep[i];
+		if (next == cur && raws[cur].npar == 0)
+			break;
+		cur = next;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	uint32_t first = cur;
+	do {
+		sb_addf(&sb, "%s -> ", raws[cur].s.rev);
+		uint32_t next = cur;
+		for (uint32_t i = 0; i < raws[cur].npar && next == cur; i++)
+			if (!done[raws[cur].par[i]] && seen[raws[cur].par[i]])
+				next = raws[cur].par[i];
+		for (uint32_t i = 0; i < raws[cur].ndep && next == cur; i++)
+			if (!done[raws[cur].dep[i]] && seen[raws[cur].dep[i]])
+				next = raws[cur].dep[i];
+		if (next == cur)
+			break;
+		cur = next;
+	} while (cur != first);
+	sb_adds(&sb, raws[first].s.rev);
+	rt_err(err, RT_EINPUT, "%s:%u: cycle in the revision graph: %s",
+	       raws[first].s.path, raws[first].s.revises_line ? raws[first].s.revises_line : 1,
+	       sb_str(&sb));
+	sb_free(&sb);
+	free(seen);
+}
+
+static uint32_t *arena_copy_u32(struct arena *a, const uint32_t *v, uint32_t n)
+{
+	uint32_t *p = arena_alloc(a, (n ? n : 1) * sizeof(*p));
+	if (n)
+		memcpy(p, v, n * sizeof(*p));
+	return p;
+}
+
+static void collect(struct graph *g, uint32_t **out, uint32_t *n,
+                    bool (*pred)(const struct gnode *))
+{
+	struct u32vec v = {0};
+	for (uint32_t i = 0; i < g->n; i++)
+		if (pred(&g->nodes[i]))
+			u32vec_push(&v, i);
+	*out = arena_copy_u32(&g->arena, v.v, v.n);
+	*n = v.n;
+	u32vec_free(&v);
+}
+
+static bool is_head(const struct gnode *x) { return x->nchildren == 0; }
+static bool is_base(const struct gnode *x) { return x->nparents == 0; }
+static bool is_branchpoint(const struct gnode *x) { return x->nchildren >= 2; }
+static bool is_mergepoint(const struct gnode *x) { return x->nparents >= 2; }
+
+static int cmp_sorted_id(const void *a, const void *b, void *ctx)
+{
+	const struct graph *g = ctx;
+	return strcmp(g->nodes[*(const uint32_t *)a].s.rev,
+	              g->nodes[*(const uint32_t *)b].s.rev);
+}
+
+/* Resolves a Depends On entry: an exact id, a label, or a unique prefix. */
+static int32_t resolve_dep(const struct strmap *ids, const struct strmap *labels,
+                           const uint32_t *label_rev, struct raw *raws, uint32_t n,
+                           const char *name)
+{
+	uint32_t v;
+	if (strmap_get(ids, name, &v))
+		return (int32_t)v;
+	if (strmap_get(labels, name, &v))
+		return (int32_t)label_rev[v];
+	int32_t found = -1;
+	size_t len = strlen(name);
+	for (uint32_t i = 0; i < n; i++) {
+		if (raws[i].s.rev && strncmp(raws[i].s.rev, name, len) == 0) {
+			if (found >= 0)
+				return -2;
+			found = (int32_t)i;
+		}
+	}
+	return found;
+}
+
+int graph_load(const char *dir, struct graph **out, char **err)
+{
+	struct graph *g = xcalloc(1, sizeof(*g));
+	arena_init(&g->arena);
+	g->dir = arena_strdup(&g->arena, dir);
+	char *errs = NULL;
+	int status = RT_OK;
+	struct raw *raws = NULL;
+	uint32_t nfiles = 0, n = 0;
+	const char **files;
+	bool *done = NULL;
+	struct strmap ids = {0}, labels = {0};
+	uint32_t *label_rev = NULL;
+
+	status = list_scripts(&g->arena, dir, &files, &nfiles, &errs);
+	if (status != RT_OK)
+		goto out;
+
+	/* Parse every file; keep going to report every problem. */
+	raws = xcalloc(nfiles ? nfiles : 1, sizeof(*raws));
+	for (uint32_t i = 0; i < nfiles; i++) {
+		char *buf;
+		size_t len;
+		if (read_file(files[i], &buf, &len, &errs) != RT_OK) {
+			status = RT_EINPUT;
+			continue;
+		}
+		if (script_parse(files[i], buf, len, &g->arena, &raws[n].s, &errs) == RT_OK)
+			n++;
+		else
+			status = RT_EINPUT;
+		free(buf);
+	}
+
+	strmap_init(&ids, n);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t other;
+		if (!strmap_put(&ids, raws[i].s.rev, i)) {
+			strmap_get(&ids, raws[i].s.rev, &other);
+			status = rt_err(&errs, RT_EINPUT,
+			    "%s:%u: duplicate Revision ID '%s' (also in %s)", raws[i].s.path,
+			    raws[i].s.rev_line, raws[i].s.rev, raws[other].s.path);
+			raws[i].s.rev = NULL; /* excluded from the graph below */
+		}
+	}
+
+	/* Branch labels: unique, and never a revision id. */
+	uint32_t nlabels_total = 0;
+	for (uint32_t i = 0; i < n; i++)
+		nlabels_total += raws[i].s.rev ? raws[i].s.nlabels : 0;
+	strmap_init(&labels, nlabels_total);
+	label_rev = xcalloc(nlabels_total + 1, sizeof(*label_rev));
+	uint32_t nl = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct script *s = &raws[i].s;
+		if (!s->rev)
+			continue;
+		for (uint32_t j = 0; j < s->nlabels; j++) {
+			uint32_t other;
+			if (strmap_get(&ids, s->labels[j], NULL)) {
+				status = rt_err(&errs, RT_EINPUT,
+				    "%s:%u: branch label '%s' is also a revision id", s->path,
+				    s->labels_line, s->labels[j]);
+			} else if (strmap_get(&labels, s->labels[j], &other)) {
+				status = rt_err(&errs, RT_EINPUT,
+				    "%s:%u: duplicate branch label '%s' (also on %s)", s->path,
+				    s->labels_line, s->labels[j], raws[label_rev[other]].s.rev);
+			} else {
+				strmap_put(&labels, s->labels[j], nl);
+				label_rev[nl++] = i;
+			}
+		}
+	}
+
+	/* Edges. */
+	for (uint32_t i = 0; i < n; i++) {
+		struct raw *r = &raws[i];
+		if (!r->s.rev)
+			continue;
+		r->par = xcalloc(r->s.nparents + 1, sizeof(*r->par));
+		for (uint32_t j = 0; j < r->s.nparents; j++) {
+			uint32_t p;
+			if (!strmap_get(&ids, r->s.parents[j], &p)) {
+				status = rt_err(&errs, RT_EINPUT,
+				    "%s:%u: Revises '%s', which no script defines", r->s.path,
+				    r->s.revises_line, r->s.parents[j]);
+				continue;
+			}
+			if (p == i) {
+				status = rt_err(&errs, RT_EINPUT,
+				    "%s:%u: cycle in the revision graph: %s revises itself",
+				    r->s.path, r->s.revises_line, r->s.rev);
+				continue;
+			}
+			bool dup = false;
+			for (uint32_t k = 0; k < r->npar; k++)
+				dup |= r->par[k] == p;
+			if (dup) {
+				status = rt_err(&errs, RT_EINPUT, "%s:%u: Revises names '%s' twice",
+				                r->s.path, r->s.revises_line, r->s.parents[j]);
+				continue;
+			}
+			r->par[r->npar++] = p;
+			add_out(&raws[p], i);
+			r->indeg++;
+		}
+		r->dep = xcalloc(r->s.ndepends + 1, sizeof(*r->dep));
+		for (uint32_t j = 0; j < r->s.ndepends; j++) {
+			int32_t d = resolve_dep(&ids, &labels, label_rev, raws, n, r->s.depends[j]);
+			if (d == -2) {
+				status = rt_err(&errs, RT_EINPUT,
+				    "%s:%u: Depends On '%s' is an ambiguous revision prefix",
+				    r->s.path, r->s.depends_line, r->s.depends[j]);
+				continue;
+			}
+			if (d < 0) {
+				status = rt_err(&errs, RT_EINPUT,
+				    "%s:%u: Depends On '%s', which is neither a revision nor a branch label",
+				    r->s.path, r->s.depends_line, r->s.depends[j]);
+				continue;
+			}
+			if ((uint32_t)d == i) {
+				status = rt_err(&errs, RT_EINPUT,
+				    "%s:%u: cycle in the revision graph: %s depends on itself",
+				    r->s.path, r->s.depends_line, r->s.rev);
+				continue;
+			}
+			r->dep[r->ndep++] = (uint32_t)d;
+			add_out(&raws[d], i);
+			r->indeg++;
+		}
+	}
+
+	/* Topological order (Kahn), ties by Create Date then id. */
+	done = xcalloc(n + 1, sizeof(*done));
+	uint32_t live = 0;
+	struct heap h = {xmalloc((n + 1) * sizeof(uint32_t)), 0, raws};
+	for (uint32_t i = 0; i < n; i++) {
+		if (!raws[i].s.rev) {
+			done[i] = true;
+			continue;
+		}
+		live++;
+		if (raws[i].indeg == 0)
+			heap_push(&h, i);
+	}
+	uint32_t *order = xmalloc((n + 1) * sizeof(*order));
+	uint32_t ordered = 0;
+	while (h.n) {
+		uint32_t x = heap_pop(&h);
+		done[x] = true;
+		raws[x].order = ordered;
+		order[ordered++] = x;
+		for (uint32_t j = 0; j < raws[x].nout; j++)
+			if (--raws[raws[x].out[j]].indeg == 0)
+				heap_push(&h, raws[x].out[j]);
+	}
+	free(h.v);
+	if (ordered < live) {
+		report_cycle(raws, n, done, &errs);
+		status = RT_EINPUT;
+	}
+	if (status != RT_OK) {
+		free(order);
+		goto out;
+	}
+
+	/* Build the nodes in order. */
+	g->n = ordered;
+	g->nodes = arena_alloc(&g->arena, (ordered ? ordered : 1) * sizeof(*g->nodes));
+	uint32_t *nchild = xcalloc(ordered + 1, sizeof(*nchild));
+	uint32_t *ndependent = xcalloc(ordered + 1, sizeof(*ndependent));
+	for (uint32_t k = 0; k < ordered; k++) {
+		struct raw *r = &raws[order[k]];
+		struct gnode *x = &g->nodes[k];
+		x->s = r->s;
+		x->nparents = r->npar;
+		x->parents = arena_alloc(&g->arena, (r->npar + 1) * sizeof(uint32_t));
+		for (uint32_t j = 0; j < r->npar; j++) {
+			x->parents[j] = raws[r->par[j]].order;
+			nchild[x->parents[j]]++;
+		}
+		x->ndeps = r->ndep;
+		x->deps = arena_alloc(&g->arena, (r->ndep + 1) * sizeof(uint32_t));
+		for (uint32_t j = 0; j < r->ndep; j++) {
+			x->deps[j] = raws[r->dep[j]].order;
+			ndependent[x->deps[j]]++;
+		}
+	}
+	for (uint32_t k = 0; k < ordered; k++) {
+		g->nodes[k].children = arena_alloc(&g->arena, (nchild[k] + 1) * sizeof(uint32_t));
+		g->nodes[k].dependents = arena_alloc(&g->arena, (ndependent[k] + 1) * sizeof(uint32_t));
+	}
+	/* Walking in order appends children in ascending index order. */
+	for (uint32_t k = 0; k < ordered; k++) {
+		struct gnode *x = &g->nodes[k];
+		for (uint32_t j = 0; j < x->nparents; j++) {
+			struct gnode *p = &g->nodes[x->parents[j]];
+			p->children[p->nchildren++] = k;
+		}
+		for (uint32_t j = 0; j < x->ndeps; j++) {
+			struct gnode *d = &g->nodes[x->deps[j]];
+			d->dependents[d->ndependents++] = k;
+		}
+	}
+	free(nchild);
+	free(ndependent);
+	free(order);
+
+	strmap_init(&g->ids, ordered);
+	for (uint32_t k = 0; k < ordered; k++)
+		strmap_put(&g->ids, g->nodes[k].s.rev, k);
+	g->sorted_idx = arena_alloc(&g->arena, (ordered + 1) * sizeof(uint32_t));
+	g->sorted_ids = arena_alloc(&g->arena, (ordered + 1) * sizeof(char *));
+	for (uint32_t k = 0; k < ordered; k++)
+		g->sorted_idx[k] = k;
+	qsort_r(g->sorted_idx, ordered, sizeof(uint32_t), cmp_sorted_id, g);
+	for (uint32_t k = 0; k < ordered; k++)
+		g->sorted_ids[k] = g->nodes[g->sorted_idx[k]].s.rev;
+
+	g->nlabels = nl;
+	g->labels = arena_alloc(&g->arena, (nl + 1) * sizeof(*g->labels));
+	strmap_init(&g->label_map, nl);
+	for (uint32_t k = 0; k < ordered; k++) {
+		const struct script *s = &g->nodes[k].s;
+		for (uint32_t j = 0; j < s->nlabels; j++) {
+			uint32_t pos;
+			if (strmap_get(&labels, s->labels[j], &pos)) {
+				g->labels[pos].name = s->labels[j];
+				g->labels[pos].rev = k;
+				strmap_put(&g->label_map, s->labels[j], pos);
+			}
+		}
+	}
+
+	collect(g, &g->heads, &g->nheads, is_head);
+	collect(g, &g->bases, &g->nbases, is_base);
+	collect(g, &g->branchpoints, &g->nbranchpoints, is_branchpoint);
+	collect(g, &g->mergepoints, &g->nmergepoints, is_mergepoint);
+
+	/* Which labels cover each revision, for display. */
+	if (nl) {
+		uint32_t *count = xcalloc(ordered + 1, sizeof(*count));
+		struct bitset *covers = xcalloc(nl, sizeof(*covers));
+		for (uint32_t l = 0; l < nl; l++) {
+			bitset_init(&covers[l], ordered);
+			graph_label_cover(g, g->labels[l].rev, &covers[l]);
+			for (uint32_t k = 0; k < ordered; k++)
+				count[k] += bitset_get(&covers[l], k);
+		}
+		for (uint32_t k = 0; k < ordered; k++) {
+			if (!count[k])
+				continue;
+			g->nodes[k].branch = arena_alloc(&g->arena, count[k] * sizeof(char *));
+			for (uint32_t l = 0; l < nl; l++)
+				if (bitset_get(&covers[l], k))
+					g->nodes[k].branch[g->nodes[k].nbranch++] = g->labels[l].name;
+		}
+		for (uint32_t l = 0; l < nl; l++)
+			bitset_free(&covers[l]);
+		free(covers);
+		free(count);
+	}
+
+out:
+	for (uint32_t i = 0; i < nfiles && raws; i++) {
+		free(raws[i].par);
+		free(raws[i].dep);
+		free(raws[i].out);
+	}
+	free(raws);
+	free(done);
+	free(label_rev);
+	strmap_free(&ids);
+	strmap_free(&labels);
+	if (status != RT_OK) {
+		if (err)
+			*err = errs;
+		else
+			free(errs);
+		graph_free(g);
+		return status;
+	}
+	*out = g;
+	return RT_OK;
+}
+
+void graph_free(struct graph *g)
+{
+	if (!g)
+		return;
+	strmap_free(&g->ids);
+	strmap_free(&g->label_map);
+	arena_free(&g->arena);
+	free(g);
+}
+
+int32_t graph_find(const struct graph *g, const char *rev)
+{
+	uint32_t v;
+	return strmap_get(&g->ids, rev, &v) ? (int32_t)v : -1;
+}
+
+uint32_t graph_prefix(const struct graph *g, const char *prefix,
+                      uint32_t *out, uint32_t max)
+{
+	size_t len = strlen(prefix);
+	uint32_t lo = 0, hi = g->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (strcmp(g->sorted_ids[mid], prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	uint32_t count = 0;
+	for (uint32_t i = lo; i < g->n && strncmp(g->sorted_ids[i], prefix, len) == 0; i++) {
+		if (count < max)
+			out[count] = g->sorted_idx[i];
+		count++;
+	}
+	return count;
+}
+
+int32_t graph_label(const struct graph *g, const char *label)
+{
+	uint32_t pos;
+	return strmap_get(&g->label_map, label, &pos) ? (int32_t)g->labels[pos].rev : -1;
+}
+
+/* Depth-first walk over parent (down) or child (up) edges. */
+static void walk(const struct graph *g, uint32_t rev, bool with_deps, bool down,
+                 struct bitset *out)
+{
+	struct u32vec stack = {0};
+	u32vec_push(&stack, rev);
+	bitset_set(out, rev);
+	while (stack.n) {
+		const struct gnode *x = &g->nodes[stack.v[--stack.n]];
+		const uint32_t *e1 = down ? x->parents : x->children;
+		uint32_t n1 = down ? x->nparents : x->nchildren;
+		const uint32_t *e2 = down ? x->deps : x->dependents;
+		uint32_t n2 = with_deps ? (down ? x->ndeps : x->ndependents) : 0;
+		for (uint32_t i = 0; i < n1 + n2; i++) {
+			uint32_t y = i < n1 ? e1[i] : e2[i - n1];
+			if (!bitset_get(out, y)) {
+				bitset_set(out, y);
+				u32vec_push(&stack, y);
+			}
+		}
+	}
+	u32vec_free(&stack);
+}
+
+void graph_ancestors(const struct graph *g, uint32_t rev, bool with_deps,
+                     struct bitset *out)
+{
+	walk(g, rev, with_deps, true, out);
+}
+
+void graph_descendants(const struct graph *g, uint32_t rev, bool with_deps,
+                       struct bitset *out)
+{
+	walk(g, rev, with_deps, false, out);
+}
+
+bool graph_is_ancestor(const struct graph *g, uint32_t anc, uint32_t rev)
+{
+	if (anc == rev)
+		return true;
+	if (anc > rev)  /* topological order: an ancestor has a smaller index */
+		return false;
+	struct bitset b;
+	bitset_init(&b, g->n);
+	graph_ancestors(g, rev, false, &b);
+	bool r = bitset_get(&b, anc);
+	bitset_free(&b);
+	return r;
+}
+
+void graph_label_cover(const struct graph *g, uint32_t labelled, struct bitset *out)
+{
+	graph_descendants(g, labelled, false, out);
+	uint32_t cur = labelled;
+	while (g->nodes[cur].nparents == 1) {
+		uint32_t p = g->nodes[cur].parents[0];
+		if (g->nodes[p].nchildren >= 2 || g->nodes[p].nparents >= 2)
+			break;
+		bitset_set(out, p);
+		cur = p;
+	}
+}
+
+uint32_t graph_labels_of(const struct graph *g, uint32_t rev, const char ***out)
+{
+	const struct gnode *x = &g->nodes[rev];
+	const char **v = xmalloc((x->nbranch + 1) * sizeof(*v));
+	memcpy(v, x->branch, x->nbranch * sizeof(*v));
+	*out = v;
+	return x->nbranch;
+}
+
+uint32_t graph_heads_resolved(const struct graph *g, uint32_t **out)
+{
+	struct u32vec v = {0};
+	for (uint32_t i = 0; i < g->n; i++)
+		if (g->nodes[i].nchildren == 0 && g->nodes[i].ndependents == 0)
+			u32vec_push(&v, i);
+	*out = v.v ? v.v : xmalloc(sizeof(uint32_t));
+	return v.n;
+}

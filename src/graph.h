@@ -19,6 +19,8 @@ struct gnode {
 	uint32_t *deps;        /* Depends On, resolved (labels → revision) */
 	uint32_t *dependents;  /* reverse of deps */
 	uint32_t nparents, nchildren, ndeps, ndependents;
+	const char **branch;   /* labels covering this revision (label order) */
+	uint32_t nbranch;
 };
 
 struct graph_label {

@@ -1,3 +1,503 @@
-/* script.c: see script.h. */
+/* script.c: the revision script format (SPEC §2). */
 #include "config.h"
+
 #include "script.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+
+enum header_key {
+	KEY_REVISION_ID,
+	KEY_REVISES,
+	KEY_CREATE_DATE,
+	KEY_BRANCH_LABELS,
+	KEY_DEPENDS_ON,
+	KEY_TRANSACTION,
+	KEY_COUNT
+};
+
+static const char *const key_names[KEY_COUNT] = {
+	"Revision ID", "Revises", "Create Date", "Branch Labels",
+	"Depends On", "Transaction",
+};
+
+static const char *const reserved_words[] = {"head", "heads", "base", "current"};
+
+bool script_reserved_word(const char *s)
+{
+	for (size_t i = 0; i < RT_ARRAY_LEN(reserved_words); i++)
+		if (strcmp(s, reserved_words[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool is_word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+bool script_valid_rev(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!is_word_char(s[n]))
+			return false;
+	return n >= 1 && n <= 32;
+}
+
+bool script_valid_label(const char *s)
+{
+	if (!isalpha((unsigned char)s[0]))
+		return false;
+	for (const char *p = s + 1; *p; p++)
+		if (!is_word_char(*p) && *p != '-')
+			return false;
+	return true;
+}
+
+/* One line of the file: [start, end) without the newline or a CR before it. */
+struct line {
+	const char *start, *end;
+	size_t next;   /* offset of the following line */
+	uint32_t no;
+};
+
+static bool next_line(const char *buf, size_t len, size_t *pos, uint32_t *no,
+                      struct line *l)
+{
+	if (*pos >= len)
+		return false;
+	const char *s = buf + *pos;
+	const char *nl = memchr(s, '\n', len - *pos);
+	const char *e = nl ? nl : buf + len;
+	l->start = s;
+	l->end = (e > s && e[-1] == '\r') ? e - 1 : e;
+	l->next = nl ? (size_t)(nl - buf) + 1 : len;
+	l->no = ++*no;
+	*pos = l->next;
+	return true;
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+static const char *trim_end(const char *p, const char *end)
+{
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return end;
+}
+
+static bool is_blank(const struct line *l)
+{
+	return skip_ws(l->start, l->end) == l->end;
+}
+
+/* A `--` comment line: returns the text after the dashes, trimmed. */
+static bool comment_text(const struct line *l, const char **s, const char **e)
+{
+	const char *p = skip_ws(l->start, l->end);
+	if (l->end - p < 2 || p[0] != '-' || p[1] != '-')
+		return false;
+	*s = skip_ws(p + 2, l->end);
+	*e = trim_end(*s, l->end);
+	return true;
+}
+
+static bool word_ieq(const char **p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(end - *p) < n || strncasecmp(*p, word, n) != 0)
+		return false;
+	*p += n;
+	return true;
+}
+
+/* 1 = upgrade marker, 2 = downgrade marker, 0 = neither. Accepts
+ * "-- migrate:upgrade", "--migrate : Upgrade" and the like. */
+static int marker_kind(const struct line *l)
+{
+	const char *s, *e;
+	if (!comment_text(l, &s, &e))
+		return 0;
+	if (!word_ieq(&s, e, "migrate"))
+		return 0;
+	s = skip_ws(s, e);
+	if (s >= e || *s != ':')
+		return 0;
+	s = skip_ws(s + 1, e);
+	const char *w = s;
+	if (word_ieq(&w, e, "upgrade") && w == e)
+		return 1;
+	w = s;
+	if (word_ieq(&w, e, "downgrade") && w == e)
+		return 2;
+	return 0;
+}
+
+/* "Key: value" with a known key name (spaces inside the name compare
+ * loosely: "revision  id" and "Revision-ID" are not accepted, but case
+ * is free). Returns the key or -1; *looks_like_key is set when the line
+ * has the shape of a key (a short name of letters and spaces, then ':'). */
+static int parse_key(const char *s, const char *e, const char **val,
+                     bool *looks_like_key)
+{
+	const char *colon = memchr(s, ':', (size_t)(e - s));
+	*looks_like_key = false;
+	if (!colon || colon == s)
+		return -1;
+	int words = 1;
+	for (const char *p = s; p < colon; p++) {
+		if (*p == ' ')
+			words++;
+		else if (!isalpha((unsigned char)*p) && *p != '-' && *p != '_')
+			return -1;
+	}
+	if (words > 3 || colon[-1] == ' ')
+		return -1;
+	*looks_like_key = colon + 1 == e || colon[1] == ' ' || colon[1] == '\t';
+	if (!*looks_like_key)
+		return -1;
+	*val = skip_ws(colon + 1, e);
+	size_t klen = (size_t)(colon - s);
+	for (int k = 0; k < KEY_COUNT; k++)
+		if (strlen(key_names[k]) == klen && strncasecmp(s, key_names[k], klen) == 0)
+			return k;
+	return -1;
+}
+
+/* Splits a comma-separated list into arena strings; empty items are
+ * dropped. Returns the count. */
+static uint32_t split_list(struct arena *a, const char *s, const char *e,
+                           const char ***out)
+{
+	uint32_t n = 0, cap = 0;
+	const char **v = NULL;
+	while (s < e) {
+		const char *comma = memchr(s, ',', (size_t)(e - s));
+		const char *ie = comma ? comma : e;
+		const char *is = skip_ws(s, ie);
+		const char *iend = trim_end(is, ie);
+		if (iend > is) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 4;
+				const char **nv = arena_alloc(a, cap * sizeof(*nv));
+				if (v)
+					memcpy(nv, v, n * sizeof(*nv));
+				v = nv;
+			}
+			v[n++] = arena_strndup(a, is, (size_t)(iend - is));
+		}
+		s = comma ? comma + 1 : e;
+	}
+	*out = v;
+	return n;
+}
+
+int script_parse(const char *path, const char *buf, size_t len,
+                 struct arena *a, struct script *out, char **errs)
+{
+	struct script s;
+	memset(&s, 0, sizeof(s));
+	s.path = arena_strdup(a, path);
+	s.message = "";
+	int status = RT_OK;
+	uint32_t bad_line;
+
+	if (memchr(buf, '\0', len)) {
+		uint32_t line = 1;
+		for (const char *p = buf; *p; p++)
+			line += *p == '\n';
+		return rt_err(errs, RT_EINPUT, "%s:%u: contains a NUL byte: not a text file",
+		              path, line);
+	}
+	if (!utf8_valid(buf, len, &bad_line))
+		return rt_err(errs, RT_EINPUT, "%s:%u: not valid UTF-8", path, bad_line);
+
+	size_t pos = 0;
+	uint32_t no = 0;
+	struct line l;
+	bool in_header = true, seen_key[KEY_COUNT] = {false};
+	uint32_t first_line = 0;
+	int section = 0; /* 0 header/preamble, 1 upgrade, 2 downgrade */
+	size_t section_start = 0;
+
+	while (next_line(buf, len, &pos, &no, &l)) {
+		int marker = marker_kind(&l);
+		if (marker) {
+			in_header = false;
+			if (marker == 1) {
+				if (section != 0) {
+					status = rt_err(errs, RT_EINPUT,
+					    "%s:%u: '-- migrate:upgrade' %s", path, l.no,
+					    section == 1 ? "appears twice" : "after '-- migrate:downgrade'");
+					continue;
+				}
+				section = 1;
+				s.up_line = l.no + 1;
+				s.up_off = section_start = l.next;
+			} else {
+				if (section == 2) {
+					status = rt_err(errs, RT_EINPUT,
+					    "%s:%u: '-- migrate:downgrade' appears twice", path, l.no);
+					continue;
+				}
+				if (section == 0) {
+					status = rt_err(errs, RT_EINPUT,
+					    "%s:%u: '-- migrate:downgrade' before '-- migrate:upgrade'",
+					    path, l.no);
+					continue;
+				}
+				s.up_len = (size_t)(l.start - buf) - section_start;
+				section = 2;
+				s.has_downgrade = true;
+				s.down_line = l.no + 1;
+				s.down_off = section_start = l.next;
+			}
+			continue;
+		}
+		if (section != 0)
+			continue;
+
+		const char *cs, *ce;
+		if (!comment_text(&l, &cs, &ce)) {
+			if (is_blank(&l)) {
+				if (first_line)
+					in_header = false;
+				continue;
+			}
+			status = rt_err(errs, RT_EINPUT,
+			    "%s:%u: SQL before the '-- migrate:upgrade' marker", path, l.no);
+			in_header = false;
+			continue;
+		}
+		if (!in_header)
+			continue;
+		if (!first_line)
+			first_line = l.no;
+		if (cs == ce)
+			continue;
+
+		const char *val;
+		bool keyish;
+		int k = parse_key(cs, ce, &val, &keyish);
+		if (k < 0) {
+			if (!*s.message)
+				s.message = arena_strndup(a, cs, (size_t)(ce - cs));
+			else if (keyish)
+				status = rt_err(errs, RT_EINPUT,
+				    "%s:%u: unknown header key '%.*s' (known: Revision ID, Revises, "
+				    "Create Date, Branch Labels, Depends On, Transaction)",
+				    path, l.no, (int)(strchr(cs, ':') - cs), cs);
+			continue;
+		}
+		if (seen_key[k]) {
+			status = rt_err(errs, RT_EINPUT, "%s:%u: duplicate header key '%s'",
+			                path, l.no, key_names[k]);
+			continue;
+		}
+		seen_key[k] = true;
+		switch ((enum header_key)k) {
+		case KEY_REVISION_ID: {
+			char *rev = arena_strndup(a, val, (size_t)(ce - val));
+			s.rev_line = l.no;
+			if (!*rev) {
+				status = rt_err(errs, RT_EINPUT, "%s:%u: empty Revision ID", path, l.no);
+			} else if (!script_valid_rev(rev)) {
+				status = rt_err(errs, RT_EINPUT,
+				    "%s:%u: malformed Revision ID '%s': expected 1 to 32 of A-Z a-z 0-9 _",
+				    path, l.no, rev);
+			}
+			s.rev = rev;
+			break;
+		}
+		case KEY_REVISES:
+			s.revises_line = l.no;
+			s.nparents = split_list(a, val, ce, &s.parents);
+			for (uint32_t i = 0; i < s.nparents; i++)
+				if (!script_valid_rev(s.parents[i]))
+					status = rt_err(errs, RT_EINPUT,
+					    "%s:%u: malformed revision id '%s' in Revises", path, l.no,
+					    s.parents[i]);
+			break;
+		case KEY_CREATE_DATE:
+			s.create_date = arena_strndup(a, val, (size_t)(ce - val));
+			break;
+		case KEY_BRANCH_LABELS:
+			s.labels_line = l.no;
+			s.nlabels = split_list(a, val, ce, &s.labels);
+			for (uint32_t i = 0; i < s.nlabels; i++) {
+				if (!script_valid_label(s.labels[i]))
+					status = rt_err(errs, RT_EINPUT,
+					    "%s:%u: malformed branch label '%s': expected a letter, then "
+					    "letters, digits, _ or -", path, l.no, s.labels[i]);
+				else if (script_reserved_word(s.labels[i]))
+					status = rt_err(errs, RT_EINPUT,
+					    "%s:%u: branch label '%s' is a reserved word", path, l.no,
+					    s.labels[i]);
+			}
+			break;
+		case KEY_DEPENDS_ON:
+			s.depends_line = l.no;
+			s.ndepends = split_list(a, val, ce, &s.depends);
+			break;
+		case KEY_TRANSACTION: {
+			size_t n = (size_t)(ce - val);
+			if (n == 13 && strncasecmp(val, "per-migration", n) == 0)
+				s.txn = SCRIPT_TXN_PER_MIGRATION;
+			else if (n == 4 && strncasecmp(val, "none", n) == 0)
+				s.txn = SCRIPT_TXN_NONE;
+			else
+				status = rt_err(errs, RT_EINPUT,
+				    "%s:%u: Transaction must be 'per-migration' or 'none', not '%.*s'",
+				    path, l.no, (int)n, val);
+			break;
+		}
+		case KEY_COUNT:
+			break;
+		}
+	}
+
+	if (section == 1)
+		s.up_len = len - section_start;
+	else if (section == 2)
+		s.down_len = len - section_start;
+	if (!s.rev)
+		status = rt_err(errs, RT_EINPUT, "%s:%u: missing 'Revision ID' in the header",
+		                path, first_line ? first_line : 1);
+	if (section == 0)
+		status = rt_err(errs, RT_EINPUT, "%s:%u: missing '-- migrate:upgrade' marker",
+		                path, no ? no : 1);
+	if (status == RT_OK)
+		*out = s;
+	return status;
+}
+
+int script_read_sql(const struct script *s, enum script_section which,
+                    char **sql, char **err)
+{
+	size_t off = which == SCRIPT_UPGRADE ? s->up_off : s->down_off;
+	size_t n = which == SCRIPT_UPGRADE ? s->up_len : s->down_len;
+	char *buf;
+	size_t len;
+	int rc = read_file(s->path, &buf, &len, err);
+	if (rc != RT_OK)
+		return rc;
+	if (off + n > len) {
+		free(buf);
+		return rt_err(err, RT_EINPUT, "%s: changed while retort was running", s->path);
+	}
+	*sql = xstrndup(buf + off, n);
+	free(buf);
+	return RT_OK;
+}
+
+int script_checksum(const struct script *s, char hex[65], char **err)
+{
+	char *buf;
+	size_t len;
+	int rc = read_file(s->path, &buf, &len, err);
+	if (rc != RT_OK)
+		return rc;
+	sha256_hex(buf, len, hex);
+	free(buf);
+	return RT_OK;
+}
+
+static void render_list(struct strbuf *sb, const char *key,
+                        const char *const *v, uint32_t n, bool always)
+{
+	if (!n && !always)
+		return;
+	sb_addf(sb, "-- %s:", key);
+	for (uint32_t i = 0; i < n; i++)
+		sb_addf(sb, "%s%s", i ? ", " : " ", v[i]);
+	sb_addc(sb, '\n');
+}
+
+static void render_section(struct strbuf *sb, const char *sql)
+{
+	if (sql && *sql) {
+		sb_adds(sb, sql);
+		if (sql[strlen(sql) - 1] != '\n')
+			sb_addc(sb, '\n');
+	}
+}
+
+char *script_render(const struct script_new *n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "-- ");
+	for (const char *p = n->message; *p; p++)
+		sb_addc(&sb, *p == '\n' || *p == '\r' ? ' ' : *p);
+	sb_adds(&sb, "\n--\n");
+	sb_addf(&sb, "-- Revision ID: %s\n", n->rev);
+	render_list(&sb, "Revises", n->parents, n->nparents, true);
+	sb_addf(&sb, "-- Create Date: %s\n", n->create_date);
+	render_list(&sb, "Branch Labels", n->labels, n->nlabels, false);
+	render_list(&sb, "Depends On", n->depends, n->ndepends, false);
+	sb_adds(&sb, "\n-- migrate:upgrade\n");
+	render_section(&sb, n->upgrade_sql);
+	sb_adds(&sb, "\n-- migrate:downgrade\n");
+	render_section(&sb, n->downgrade_sql);
+	return sb_detach(&sb);
+}
+
+char *script_filename(const char *rev, const char *message, const char *create_date)
+{
+	struct strbuf sb = STRBUF_INIT;
+	/* "YYYY-MM-DD HH:MM..." → "YYYYMMDD_HHMM" */
+	for (const char *p = create_date; *p && sb.len < 13; p++) {
+		if (isdigit((unsigned char)*p))
+			sb_addc(&sb, *p);
+		if (sb.len == 8 && (*p == ' ' || *p == 'T'))
+			sb_addc(&sb, '_');
+	}
+	sb_addf(&sb, "_%s_", rev);
+	size_t slug_start = sb.len;
+	bool pending_sep = false;
+	for (const char *p = message; *p && sb.len - slug_start < 40; p++) {
+		if (isalnum((unsigned char)*p)) {
+			if (pending_sep && sb.len > slug_start)
+				sb_addc(&sb, '_');
+			pending_sep = false;
+			sb_addc(&sb, (char)tolower((unsigned char)*p));
+		} else {
+			pending_sep = true;
+		}
+	}
+	if (sb.len == slug_start)
+		sb_adds(&sb, "revision");
+	sb_adds(&sb, ".sql");
+	return sb_detach(&sb);
+}
+
+int script_new_rev(char buf[13], char **err)
+{
+	unsigned char r[6];
+	size_t got = 0;
+	while (got < sizeof(r)) {
+		ssize_t n = getrandom(r + got, sizeof(r) - got, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return rt_err(err, RT_EFAIL, "cannot read random bytes: %s", strerror(errno));
+		}
+		got += (size_t)n;
+	}
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < 6; i++) {
+		buf[2 * i] = digits[r[i] >> 4];
+		buf[2 * i + 1] = digits[r[i] & 15];
+	}
+	buf[12] = '\0';
+	return RT_OK;
+}
