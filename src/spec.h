@@ -21,6 +21,9 @@ struct spec_ctx {
 struct revset {
 	uint32_t *v;   /* malloc'd, ascending; free with revset_free */
 	uint32_t n;
+	/* LABEL@base: the target lies just below these revisions, which a
+	 * downgrade reverts too. */
+	bool below;
 };
 void revset_free(struct revset *r);
 
