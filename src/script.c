@@ -1,5 +1,4 @@
 /* script.c: the revision script format (SPEC §2). */
-#include "config.h"
 
 #include "script.h"
 
@@ -163,14 +162,15 @@ static int parse_key(const char *s, const char *e, const char **val,
 	}
 	if (words > 3 || colon[-1] == ' ')
 		return -1;
-	*looks_like_key = colon + 1 == e || colon[1] == ' ' || colon[1] == '\t';
-	if (!*looks_like_key)
-		return -1;
+	/* A known key needs no space after its colon ("Transaction:none" must
+	 * not pass for a comment); an unknown one does, so that a message such
+	 * as "Fix:typo" is not taken for a misspelt key. */
 	*val = skip_ws(colon + 1, e);
 	size_t klen = (size_t)(colon - s);
 	for (int k = 0; k < KEY_COUNT; k++)
 		if (strlen(key_names[k]) == klen && strncasecmp(s, key_names[k], klen) == 0)
 			return k;
+	*looks_like_key = colon + 1 == e || colon[1] == ' ' || colon[1] == '\t';
 	return -1;
 }
 
@@ -229,6 +229,8 @@ int script_parse(const char *path, const char *buf, size_t len,
 	uint32_t first_line = 0;
 	int section = 0; /* 0 header/preamble, 1 upgrade, 2 downgrade */
 	size_t section_start = 0;
+	/* Text before the upgrade marker is reported once, not line by line. */
+	bool stray_reported = false;
 
 	while (next_line(buf, len, &pos, &no, &l)) {
 		int marker = marker_kind(&l);
@@ -254,6 +256,7 @@ int script_parse(const char *path, const char *buf, size_t len,
 					status = rt_err(errs, RT_EINPUT,
 					    "%s:%u: '-- migrate:downgrade' before '-- migrate:upgrade'",
 					    path, l.no);
+					stray_reported = true;
 					continue;
 				}
 				s.up_len = (size_t)(l.start - buf) - section_start;
@@ -274,8 +277,10 @@ int script_parse(const char *path, const char *buf, size_t len,
 					in_header = false;
 				continue;
 			}
-			status = rt_err(errs, RT_EINPUT,
-			    "%s:%u: SQL before the '-- migrate:upgrade' marker", path, l.no);
+			if (!stray_reported)
+				status = rt_err(errs, RT_EINPUT,
+				    "%s:%u: SQL before the '-- migrate:upgrade' marker", path, l.no);
+			stray_reported = true;
 			in_header = false;
 			continue;
 		}
@@ -466,8 +471,12 @@ char *script_filename(const char *rev, const char *message, const char *create_d
 	bool pending_sep = false;
 	for (const char *p = message; *p && sb.len - slug_start < 40; p++) {
 		if (isalnum((unsigned char)*p)) {
-			if (pending_sep && sb.len > slug_start)
+			if (pending_sep && sb.len > slug_start) {
+				/* A separator needs room for the character after it. */
+				if (sb.len - slug_start >= 39)
+					break;
 				sb_addc(&sb, '_');
+			}
 			pending_sep = false;
 			sb_addc(&sb, (char)tolower((unsigned char)*p));
 		} else {
