@@ -4,7 +4,7 @@
  *
  * It understands '…' strings (with '' escapes), E'…' strings with backslash
  * escapes (PostgreSQL), "…" identifiers, [..] and `..` identifiers (SQLite),
- * -- and nested /* */ comments (PostgreSQL nests them), $tag$…$tag$
+ * -- and block comments (PostgreSQL nests them), $tag$…$tag$
  * dollar quoting (PostgreSQL), and CREATE TRIGGER … BEGIN … END bodies
  * (SQLite), whose inner semicolons do not end the statement. */
 #ifndef RT_SQLLEX_H
