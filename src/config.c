@@ -1,0 +1,392 @@
+/* config.c: retort.ini (SPEC §4 Configuration).
+ *
+ * A deliberately strict INI dialect: one [retort] section, known keys only,
+ * each at most once. A typo in a migration tool's configuration must stop
+ * it rather than be ignored, so every problem in the file is reported with
+ * its line, all at once. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define CONFIG_FILE "retort.ini"
+#define SECTION "retort"
+
+enum key_kind {
+	KEY_PATH,     /* a non-empty string */
+	KEY_OPTIONAL, /* a string; empty means unset (NULL) */
+	KEY_IDENT,    /* an SQL identifier */
+	KEY_TXN,      /* enum txn_mode */
+	KEY_SECONDS,  /* a non-negative int */
+	KEY_BOOL,
+};
+
+static const struct ini_key {
+	const char *name;
+	enum key_kind kind;
+	size_t off; /* of the field in struct config */
+} ini_keys[] = {
+	{"script_location", KEY_PATH, offsetof(struct config, script_location)},
+	{"database", KEY_OPTIONAL, offsetof(struct config, database)},
+	{"version_table", KEY_IDENT, offsetof(struct config, version_table)},
+	{"transaction_mode", KEY_TXN, offsetof(struct config, transaction_mode)},
+	{"lock_timeout", KEY_SECONDS, offsetof(struct config, lock_timeout)},
+	{"production", KEY_BOOL, offsetof(struct config, production)},
+	{"schema", KEY_OPTIONAL, offsetof(struct config, schema)},
+};
+
+#define N_KEYS RT_ARRAY_LEN(ini_keys)
+
+struct ini_parse {
+	const char *path;
+	char **err;
+	int errors;
+	struct config *c;
+	uint32_t set_on[N_KEYS];  /* line that set each key, 0 if none */
+	uint32_t section_line;    /* line of [retort], 0 before it */
+	bool in_other_section;
+	bool orphan_reported;     /* "expected [retort]" said once */
+};
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->script_location = xstrdup("migrations");
+	c->version_table = xstrdup("retort_version");
+	c->transaction_mode = TXN_PER_MIGRATION;
+	c->lock_timeout = 60;
+	c->production = false;
+}
+
+void config_free(struct config *c)
+{
+	if (!c)
+		return;
+	free(c->path);
+	free(c->script_location);
+	free(c->database);
+	free(c->version_table);
+	free(c->schema);
+	memset(c, 0, sizeof *c);
+}
+
+RT_PRINTF(3, 4)
+static void ini_error(struct ini_parse *ps, uint32_t line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	rt_err(ps->err, RT_EINPUT, "%s:%u: %s", ps->path, (unsigned)line, msg);
+	free(msg);
+	ps->errors++;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Cuts an inline comment: ';' or '#' after a blank. A value may hold
+ * either character otherwise (a URL fragment, a password). */
+static void strip_inline_comment(char *s)
+{
+	for (char *p = s; *p; p++)
+		if ((*p == ';' || *p == '#') && p > s && (p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+}
+
+static bool is_var_name(const char *s, size_t n)
+{
+	if (n == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* Replaces each ${NAME} by the environment's value. Returns the expanded
+ * value, or NULL with the problem reported. */
+static char *expand_env(struct ini_parse *ps, uint32_t line, const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	while (*s) {
+		if (s[0] != '$' || s[1] != '{') {
+			sb_addc(&sb, *s++);
+			continue;
+		}
+		const char *name = s + 2, *close = strchr(name, '}');
+		if (!close) {
+			ini_error(ps, line, "unterminated '${' in value, expected ${NAME}");
+			goto fail;
+		}
+		size_t n = (size_t)(close - name);
+		if (!is_var_name(name, n)) {
+			ini_error(ps, line, "invalid variable reference '${%.*s}', expected ${NAME}",
+				  (int)n, name);
+			goto fail;
+		}
+		char *var = xstrndup(name, n);
+		const char *val = getenv(var);
+		if (!val) {
+			ini_error(ps, line, "environment variable '%s' is not set", var);
+			free(var);
+			goto fail;
+		}
+		free(var);
+		sb_adds(&sb, val);
+		s = close + 1;
+	}
+	return sb_detach(&sb);
+fail:
+	sb_free(&sb);
+	return NULL;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+	for (size_t i = 0; i < RT_ARRAY_LEN(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool parse_seconds(const char *s, int *out)
+{
+	int v = 0;
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		int d = *s - '0';
+		if (v > (INT_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+/* Checks and stores one value; a bad value is reported. */
+static void apply_value(struct ini_parse *ps, uint32_t line, const struct ini_key *k,
+			const char *val)
+{
+	void *field = (char *)ps->c + k->off;
+	switch (k->kind) {
+	case KEY_PATH:
+		if (!*val) {
+			ini_error(ps, line, "%s must not be empty", k->name);
+			return;
+		}
+		break;
+	case KEY_OPTIONAL:
+		break;
+	case KEY_IDENT:
+		if (!ident_valid(val)) {
+			ini_error(ps, line, "invalid %s '%s': expected letters, digits and '_', "
+				  "not starting with a digit, at most 63 characters", k->name, val);
+			return;
+		}
+		break;
+	case KEY_TXN:
+		if (strcmp(val, "per-migration") == 0)
+			*(enum txn_mode *)field = TXN_PER_MIGRATION;
+		else if (strcmp(val, "single") == 0)
+			*(enum txn_mode *)field = TXN_SINGLE;
+		else
+			ini_error(ps, line, "invalid %s '%s': expected per-migration or single",
+				  k->name, val);
+		return;
+	case KEY_SECONDS:
+		if (!parse_seconds(val, (int *)field))
+			ini_error(ps, line, "invalid %s '%s': expected a whole number of "
+				  "seconds, 0 or more", k->name, val);
+		return;
+	case KEY_BOOL:
+		if (!parse_bool(val, (bool *)field))
+			ini_error(ps, line, "invalid %s '%s': expected true or false "
+				  "(or yes/no, on/off, 1/0)", k->name, val);
+		return;
+	}
+	char **str = field;
+	free(*str);
+	*str = *val ? xstrdup(val) : NULL;
+}
+
+static void unknown_key(struct ini_parse *ps, uint32_t line, const char *key)
+{
+	struct strbuf known = STRBUF_INIT;
+	for (size_t i = 0; i < N_KEYS; i++)
+		sb_addf(&known, "%s%s", i ? ", " : "", ini_keys[i].name);
+	ini_error(ps, line, "unknown key '%s' (known keys: %s)", key, sb_str(&known));
+	sb_free(&known);
+}
+
+static void parse_section(struct ini_parse *ps, uint32_t line, char *s)
+{
+	char *close = strchr(s, ']');
+	char *after = close ? trim(close + 1) : NULL;
+	if (!close || (*after && *after != ';' && *after != '#')) {
+		ini_error(ps, line, "malformed section header, expected [" SECTION "]");
+		return;
+	}
+	*close = '\0';
+	char *name = trim(s + 1);
+	if (strcmp(name, SECTION) != 0) {
+		ini_error(ps, line, "unknown section '[%s]', expected [" SECTION "]", name);
+		ps->in_other_section = true;
+		return;
+	}
+	if (ps->section_line)
+		ini_error(ps, line, "duplicate section [" SECTION "] (first on line %u)",
+			  (unsigned)ps->section_line);
+	else
+		ps->section_line = line;
+	ps->in_other_section = false;
+}
+
+static void parse_pair(struct ini_parse *ps, uint32_t line, char *s)
+{
+	char *eq = strchr(s, '=');
+	if (!eq) {
+		ini_error(ps, line, "malformed line, expected key = value");
+		return;
+	}
+	*eq = '\0';
+	char *key = trim(s);
+	if (!*key) {
+		ini_error(ps, line, "malformed line, expected key = value");
+		return;
+	}
+	size_t i = 0;
+	while (i < N_KEYS && strcasecmp(ini_keys[i].name, key) != 0)
+		i++;
+	if (i == N_KEYS) {
+		unknown_key(ps, line, key);
+		return;
+	}
+	if (ps->set_on[i]) {
+		ini_error(ps, line, "duplicate key '%s' (first set on line %u)",
+			  ini_keys[i].name, (unsigned)ps->set_on[i]);
+		return;
+	}
+	ps->set_on[i] = line;
+	char *raw = eq + 1;
+	strip_inline_comment(raw);
+	char *val = expand_env(ps, line, trim(raw));
+	if (val)
+		apply_value(ps, line, &ini_keys[i], val);
+	free(val);
+}
+
+static void parse_line(struct ini_parse *ps, uint32_t line, char *s)
+{
+	s = trim(s);
+	if (!*s || *s == ';' || *s == '#')
+		return;
+	if (*s == '[') {
+		parse_section(ps, line, s);
+		return;
+	}
+	if (ps->in_other_section)
+		return;  /* that section's header was the error */
+	if (!ps->section_line) {
+		if (!ps->orphan_reported)
+			ini_error(ps, line, "expected [" SECTION "]");
+		ps->orphan_reported = true;
+		return;
+	}
+	parse_pair(ps, line, s);
+}
+
+static uint32_t line_of(const char *buf, const char *at)
+{
+	uint32_t line = 1;
+	for (const char *p = buf; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
+/* Text checks before parsing: line-by-line parsing of binary data would
+ * only produce noise. */
+static bool check_text(struct ini_parse *ps, const char *buf, size_t len)
+{
+	const char *nul = memchr(buf, '\0', len);
+	if (nul)
+		ini_error(ps, line_of(buf, nul), "contains a NUL byte: not a text file");
+	uint32_t bad_line = 0;
+	if (!utf8_valid(buf, len, &bad_line))
+		ini_error(ps, bad_line, "not valid UTF-8");
+	return ps->errors == 0;
+}
+
+static void parse_buffer(struct ini_parse *ps, char *buf, size_t len)
+{
+	if (!check_text(ps, buf, len))
+		return;
+	char *p = buf;
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;  /* a byte-order mark some editors write */
+	for (uint32_t line = 1; p; line++) {
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		parse_line(ps, line, p);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+int config_load(const char *path, struct config *out, char **err)
+{
+	if (!path) {
+		path = CONFIG_FILE;
+		if (access(path, F_OK) != 0 && errno == ENOENT) {
+			config_defaults(out);
+			return RT_OK;
+		}
+	}
+	char *buf;
+	size_t len;
+	int rc = read_file(path, &buf, &len, err);
+	if (rc != RT_OK)
+		return rc;
+
+	struct config c;
+	config_defaults(&c);
+	c.path = xstrdup(path);
+	struct ini_parse ps = {.path = path, .err = err, .c = &c};
+	parse_buffer(&ps, buf, len);
+	free(buf);
+	if (ps.errors) {
+		config_free(&c);
+		return RT_EINPUT;
+	}
+	*out = c;
+	return RT_OK;
+}
