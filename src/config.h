@@ -1,0 +1,30 @@
+/* config.h: retort.ini (SPEC §4 Configuration). */
+#ifndef RT_CONFIG_H
+#define RT_CONFIG_H
+
+#include <stdbool.h>
+
+enum txn_mode { TXN_PER_MIGRATION, TXN_SINGLE };
+
+struct config {
+	char *path;             /* the file read, or NULL when none */
+	char *script_location;  /* default "migrations" (relative to the cwd) */
+	char *database;         /* NULL when not set; ${VAR} already expanded */
+	char *version_table;    /* default "retort_version" */
+	enum txn_mode transaction_mode;
+	int lock_timeout;       /* seconds, default 60 */
+	bool production;
+	char *schema;           /* NULL when not set */
+};
+
+/* Sets the defaults (no file). */
+void config_defaults(struct config *c);
+/* Loads path over the defaults. When path is NULL, "retort.ini" in the
+ * current directory is read if it exists, and the defaults stand if not;
+ * an explicitly named file that does not exist is an error.
+ * Errors (RT_EINPUT): "retort.ini:LINE: message" for unknown keys, unknown
+ * sections, malformed lines, bad values, ${VAR} of an unset variable. */
+int config_load(const char *path, struct config *out, char **err);
+void config_free(struct config *c);
+
+#endif
