@@ -1,5 +1,4 @@
 /* plan.c: the planner (SPEC §3, upgrade / downgrade / stamp). */
-#include "config.h"
 
 #include "plan.h"
 
@@ -173,9 +172,13 @@ static int plan_downgrade(const struct graph *g, struct builder *b,
 			if (bitset_get(&applied, r))
 				u32vec_push(&stack, r);
 	}
+	for (uint32_t i = 0; i < target->nroots; i++)
+		u32vec_push(&stack, target->roots[i]);
 	for (uint32_t i = 0; i < target->n; i++) {
 		const struct gnode *t = &g->nodes[target->v[i]];
-		if (target->below) {
+		if (target->nroots) {
+			graph_ancestors(g, target->v[i], false, &keep);
+		} else if (target->below) {
 			u32vec_push(&stack, target->v[i]);
 		} else {
 			graph_ancestors(g, target->v[i], false, &keep);

@@ -1,5 +1,4 @@
 /* spec.c: revision specifiers (SPEC §3). */
-#include "config.h"
 
 #include "spec.h"
 
@@ -11,8 +10,9 @@
 void revset_free(struct revset *r)
 {
 	free(r->v);
-	r->v = NULL;
-	r->n = 0;
+	free(r->roots);
+	r->v = r->roots = NULL;
+	r->n = r->nroots = 0;
 	r->below = false;
 }
 
@@ -354,8 +354,17 @@ static int resolve_in_branch(const struct spec_ctx *c, const char *label,
 			newest_applied(c, &cover, out);
 			if (out->n == 0 && delta < 0)
 				rc = rt_err(err, RT_EINPUT, "nothing of branch '%s' is applied", label);
-			else
+			else if (delta < 0) {
+				rc = walk(c, out, delta + 1, &cover, err);
+				struct revset from;
+				set_from(&from, out->v, out->n);
+				if (rc == RT_OK)
+					rc = walk(c, out, -1, &cover, err);
+				out->roots = from.v;
+				out->nroots = from.n;
+			} else {
 				rc = walk(c, out, delta, &cover, err);
+			}
 		}
 	} else if (split_relative(rest, &base, &delta)) {
 		if (strcmp(base, "head") == 0) {

@@ -24,6 +24,10 @@ struct revset {
 	/* LABEL@base: the target lies just below these revisions, which a
 	 * downgrade reverts too. */
 	bool below;
+	/* LABEL@-N: the revisions the downgrade reverts from (the last step
+	 * walked), so that other branches off the target stay; NULL else. */
+	uint32_t *roots;
+	uint32_t nroots;
 };
 void revset_free(struct revset *r);
 

@@ -1,0 +1,446 @@
+/* cli.c: global options, the command table and its dispatcher. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "util.h"
+
+const struct cmd_opt cli_global_opts[] = {
+	{"config", 'c', "FILE", "read this configuration file instead of ./retort.ini"},
+	{"database", 'd', "URL", "the database (overrides RETORT_DATABASE_URL, DATABASE_URL, retort.ini)"},
+	{"scripts", 's', "DIR", "the scripts location (its versions/ holds the revisions)"},
+	{"version-table", 0, "NAME", "the version table (default retort_version)"},
+	{"lock-timeout", 0, "SECONDS", "how long to wait for the migration lock (default 60)"},
+	{"json", 0, NULL, "machine-readable output for read commands"},
+	{"no-color", 0, NULL, "no colours (also when NO_COLOR is set)"},
+	{"quiet", 'q', NULL, "print only errors"},
+	{"verbose", 'v', NULL, "more detail"},
+	{"help", 'h', NULL, "show help (for the command, when one is given)"},
+	{"version", 0, NULL, "print retort's version"},
+	{NULL, 0, NULL, NULL},
+};
+
+/* ---- the parsed options of the running command ---- */
+
+#define MAX_OPTS 64
+static struct {
+	const char *name;
+	const char *value;
+} parsed[MAX_OPTS];
+static int nparsed;
+
+const char *cli_opt(const char *name)
+{
+	for (int i = nparsed; i-- > 0;)
+		if (strcmp(parsed[i].name, name) == 0)
+			return parsed[i].value ? parsed[i].value : "";
+	return NULL;
+}
+
+bool cli_flag(const char *name)
+{
+	return cli_opt(name) != NULL;
+}
+
+const char **cli_opt_all(const char *name, int *n)
+{
+	static const char *vals[MAX_OPTS];
+	int k = 0;
+	for (int i = 0; i < nparsed; i++)
+		if (strcmp(parsed[i].name, name) == 0)
+			vals[k++] = parsed[i].value;
+	*n = k;
+	return vals;
+}
+
+static void remember(const char *name, const char *value)
+{
+	if (nparsed < MAX_OPTS) {
+		parsed[nparsed].name = name;
+		parsed[nparsed].value = value;
+		nparsed++;
+	}
+}
+
+/* ---- context ---- */
+
+void cli_ctx_init(struct cli_ctx *c, FILE *out, FILE *errf)
+{
+	memset(c, 0, sizeof(*c));
+	c->out = out;
+	c->errf = errf;
+	c->lock_timeout = -1;
+	c->interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	c->no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+}
+
+void cli_ctx_free(struct cli_ctx *c)
+{
+	if (c->db)
+		db_close(c->db);
+	graph_free(c->graph);
+	if (c->cfg_loaded)
+		config_free(&c->cfg);
+	if (c->url_loaded)
+		url_free(&c->url);
+	free(c->versions_dir);
+	c->db = NULL;
+	c->graph = NULL;
+	c->cfg_loaded = c->url_loaded = false;
+	c->versions_dir = NULL;
+}
+
+int cli_config(struct cli_ctx *c, char **err)
+{
+	if (c->cfg_loaded)
+		return RT_OK;
+	int rc = config_load(c->config_path, &c->cfg, err);
+	if (rc != RT_OK)
+		return rc;
+	c->cfg_loaded = true;
+	if (c->version_table && !ident_valid(c->version_table))
+		return rt_err(err, RT_EUSAGE,
+		              "--version-table '%s' is not a valid table name (letters, digits, _)",
+		              c->version_table);
+	const char *loc = c->scripts ? c->scripts : c->cfg.script_location;
+	c->versions_dir = xasprintf("%s/versions", loc);
+	return RT_OK;
+}
+
+const char *cli_version_table(struct cli_ctx *c)
+{
+	return c->version_table ? c->version_table : c->cfg.version_table;
+}
+
+int cli_graph(struct cli_ctx *c, char **err)
+{
+	if (c->graph)
+		return RT_OK;
+	int rc = cli_config(c, err);
+	if (rc != RT_OK)
+		return rc;
+	if (access(c->versions_dir, F_OK) != 0)
+		return rt_err(err, RT_EINPUT,
+		              "%s: no such scripts directory; run 'retort init' or pass --scripts DIR",
+		              c->versions_dir);
+	return graph_load(c->versions_dir, &c->graph, err);
+}
+
+int cli_url(struct cli_ctx *c, char **err)
+{
+	if (c->url_loaded)
+		return RT_OK;
+	int rc = cli_config(c, err);
+	if (rc != RT_OK)
+		return rc;
+	const char *s = c->database;
+	if (!s || !*s)
+		s = getenv("RETORT_DATABASE_URL");
+	if (!s || !*s)
+		s = getenv("DATABASE_URL");
+	if (!s || !*s)
+		s = c->cfg.database;
+	if (!s || !*s)
+		return rt_err(err, RT_EUSAGE,
+		              "no database configured: use --database URL, RETORT_DATABASE_URL, "
+		              "DATABASE_URL, or 'database = …' in retort.ini");
+	rc = url_parse(s, &c->url, err);
+	if (rc == RT_OK)
+		c->url_loaded = true;
+	return rc;
+}
+
+int cli_db(struct cli_ctx *c, char **err)
+{
+	if (c->db)
+		return RT_OK;
+	int rc = cli_url(c, err);
+	if (rc != RT_OK)
+		return rc;
+	return db_open(&c->url, cli_version_table(c), &c->db, err);
+}
+
+int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err)
+{
+	int rc = cli_db(c, err);
+	if (rc != RT_OK)
+		return rc;
+	return c->db->ops->read_heads(c->db, heads, n, err);
+}
+
+/* ---- the table ---- */
+
+extern const struct cmd_entry cmd_current, cmd_upgrade, cmd_downgrade, cmd_stamp,
+	cmd_check, cmd_repair, cmd_lock, cmd_backup;
+
+const struct cmd_entry *const cli_commands[] = {
+	&cmd_init, &cmd_revision, &cmd_merge, &cmd_upgrade, &cmd_downgrade,
+	&cmd_stamp, &cmd_current, &cmd_heads, &cmd_branches, &cmd_history,
+	&cmd_show, &cmd_check, &cmd_repair, &cmd_lock, &cmd_backup,
+	NULL,
+};
+
+const struct cmd_entry *cli_find(const char *name)
+{
+	for (int i = 0; cli_commands[i]; i++)
+		if (strcmp(cli_commands[i]->name, name) == 0)
+			return cli_commands[i];
+	return NULL;
+}
+
+static void print_opts(FILE *f, const struct cmd_opt *o)
+{
+	for (; o && o->name; o++) {
+		char buf[64];
+		if (o->short_name)
+			snprintf(buf, sizeof buf, "-%c, --%s%s%s", o->short_name, o->name,
+			         o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(buf, sizeof buf, "    --%s%s%s", o->name, o->arg ? " " : "",
+			         o->arg ? o->arg : "");
+		fprintf(f, "  %-28s %s\n", buf, o->help);
+	}
+}
+
+void cli_usage(FILE *f)
+{
+	fputs("usage: retort [global options] COMMAND [options] [args]\n\n"
+	      "A migration console for SQLite and PostgreSQL: a graph of plain-SQL\n"
+	      "revision scripts, applied, reverted and browsed.\n\ncommands:\n", f);
+	for (int i = 0; cli_commands[i]; i++)
+		fprintf(f, "  %-10s %s\n", cli_commands[i]->name, cli_commands[i]->help);
+	fputs("\nglobal options:\n", f);
+	print_opts(f, cli_global_opts);
+	fputs("\n'retort COMMAND -h' shows a command's options; see retort(1).\n", f);
+}
+
+void cli_command_help(FILE *f, const struct cmd_entry *e)
+{
+	fprintf(f, "usage: retort %s%s%s%s\n\n%s\n", e->name,
+	        e->opts && e->opts->name ? " [options]" : "", e->args ? " " : "",
+	        e->args ? e->args : "", e->help);
+	if (e->opts && e->opts->name) {
+		fputs("\noptions:\n", f);
+		print_opts(f, e->opts);
+	}
+	fputs("\nglobal options (before or after the command): -c FILE, -d URL, -s DIR,\n"
+	      "  --version-table NAME, --lock-timeout SECONDS, --json, --no-color, -q, -v\n", f);
+}
+
+static const struct cmd_opt *find_global(const char *arg, bool *takes_value,
+                                         const char **inline_value)
+{
+	*inline_value = NULL;
+	if (arg[0] != '-' || !arg[1])
+		return NULL;
+	for (const struct cmd_opt *o = cli_global_opts; o->name; o++) {
+		if (arg[1] == '-') {
+			size_t n = strlen(o->name);
+			if (strncmp(arg + 2, o->name, n) == 0 &&
+			    (arg[2 + n] == '\0' || (arg[2 + n] == '=' && o->arg))) {
+				*takes_value = o->arg != NULL;
+				if (arg[2 + n] == '=')
+					*inline_value = arg + 3 + n;
+				return o;
+			}
+		} else if (o->short_name && arg[1] == o->short_name) {
+			*takes_value = o->arg != NULL;
+			if (arg[2] && o->arg)
+				*inline_value = arg + 2;
+			else if (arg[2])
+				return NULL; /* bundled flags belong to the command */
+			return o;
+		}
+	}
+	return NULL;
+}
+
+static int apply_global(struct cli_ctx *c, const struct cmd_opt *o, const char *v,
+                        bool *help, bool *version)
+{
+	const char *n = o->name;
+	if (!strcmp(n, "config")) c->config_path = v;
+	else if (!strcmp(n, "database")) c->database = v;
+	else if (!strcmp(n, "scripts")) c->scripts = v;
+	else if (!strcmp(n, "version-table")) c->version_table = v;
+	else if (!strcmp(n, "lock-timeout")) {
+		char *end;
+		long t = strtol(v, &end, 10);
+		if (*end || t < 0 || t > 86400) {
+			fprintf(c->errf, "retort: --lock-timeout takes a number of seconds, not '%s'\n", v);
+			return RT_EUSAGE;
+		}
+		c->lock_timeout = (int)t;
+	}
+	else if (!strcmp(n, "json")) c->json = true;
+	else if (!strcmp(n, "no-color")) c->no_color = true;
+	else if (!strcmp(n, "quiet")) c->quiet = true;
+	else if (!strcmp(n, "verbose")) c->verbose = true;
+	else if (!strcmp(n, "help")) *help = true;
+	else if (!strcmp(n, "version")) *version = true;
+	return RT_OK;
+}
+
+static int parse_command_opts(struct cli_ctx *c, const struct cmd_entry *e,
+                              int argc, char **argv)
+{
+	struct option lopts[MAX_OPTS];
+	char shorts[2 * MAX_OPTS + 2];
+	int nl = 0, ns = 0;
+	shorts[ns++] = '+';  /* stop at the first operand? no: permute, see below */
+	ns = 0;
+	shorts[ns++] = ':';
+	for (const struct cmd_opt *o = e->opts; o && o->name && nl < MAX_OPTS - 1; o++) {
+		lopts[nl].name = o->name;
+		lopts[nl].has_arg = o->arg ? required_argument : no_argument;
+		lopts[nl].flag = NULL;
+		lopts[nl].val = 256 + nl;
+		nl++;
+		if (o->short_name) {
+			shorts[ns++] = o->short_name;
+			if (o->arg)
+				shorts[ns++] = ':';
+		}
+	}
+	memset(&lopts[nl], 0, sizeof(lopts[nl]));
+	shorts[ns] = '\0';
+	optind = 0;  /* GNU getopt: full reinitialisation between commands */
+	opterr = 0;
+	int ch, idx;
+	while ((ch = getopt_long(argc, argv, shorts, lopts, &idx)) != -1) {
+		if (ch == '?' || ch == ':') {
+			const char *bad = argv[optind - 1];
+			if (ch == ':')
+				fprintf(c->errf, "retort %s: option '%s' needs a value\n", e->name, bad);
+			else if (optopt && optopt < 256)
+				fprintf(c->errf, "retort %s: unknown option '-%c'\n", e->name, optopt);
+			else
+				fprintf(c->errf, "retort %s: unknown option '%s'\n", e->name, bad);
+			fprintf(c->errf, "see 'retort %s -h'\n", e->name);
+			return RT_EUSAGE;
+		}
+		const struct cmd_opt *o = NULL;
+		if (ch >= 256) {
+			o = &e->opts[ch - 256];
+		} else {
+			for (const struct cmd_opt *p = e->opts; p && p->name; p++)
+				if (p->short_name == ch)
+					o = p;
+		}
+		if (o)
+			remember(o->name, o->arg ? optarg : NULL);
+	}
+	return RT_OK;
+}
+
+int cli_run(struct cli_ctx *c, int argc, char **argv)
+{
+	/* Split global options (anywhere) from the command's words. */
+	char **rest = xcalloc((size_t)argc + 2, sizeof(*rest));
+	int nrest = 0;
+	bool help = false, version = false, dashdash = false;
+	int rc = RT_OK;
+	nparsed = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		bool takes;
+		const char *inl;
+		const struct cmd_opt *o = dashdash ? NULL : find_global(a, &takes, &inl);
+		if (!dashdash && strcmp(a, "--") == 0)
+			dashdash = true;
+		if (!o) {
+			rest[nrest++] = argv[i];
+			continue;
+		}
+		const char *v = inl;
+		if (takes && !v) {
+			if (i + 1 >= argc) {
+				fprintf(c->errf, "retort: option '%s' needs a value\n", a);
+				free(rest);
+				return 2;
+			}
+			v = argv[++i];
+		}
+		rc = apply_global(c, o, v, &help, &version);
+		if (rc != RT_OK) {
+			free(rest);
+			return rt_status_exit(rc);
+		}
+	}
+	if (version) {
+		fprintf(c->out, "retort %s\n", PACKAGE_VERSION);
+		free(rest);
+		return 0;
+	}
+	if (nrest == 0) {
+		cli_usage(help ? c->out : c->errf);
+		free(rest);
+		return help ? 0 : 2;
+	}
+	const struct cmd_entry *e = cli_find(rest[0]);
+	if (!e && strcmp(rest[0], "help") == 0) {
+		const struct cmd_entry *h = nrest > 1 ? cli_find(rest[1]) : NULL;
+		if (h)
+			cli_command_help(c->out, h);
+		else
+			cli_usage(c->out);
+		free(rest);
+		return nrest > 1 && !h ? 2 : 0;
+	}
+	if (!e) {
+		fprintf(c->errf, "retort: unknown command '%s'; see 'retort --help'\n", rest[0]);
+		free(rest);
+		return 2;
+	}
+	if (help) {
+		cli_command_help(c->out, e);
+		free(rest);
+		return 0;
+	}
+	/* "-1" is a relative revision, not an option: keep such words away
+	 * from getopt and put them back after the other operands. */
+	char **relative = xcalloc((size_t)nrest + 1, sizeof(*relative));
+	int nrel = 0, kept = 1;
+	for (int i = 1; i < nrest; i++) {
+		const char *a = rest[i];
+		bool rel = a[0] == '-' && a[1] >= '0' && a[1] <= '9' &&
+		           strspn(a + 1, "0123456789") == strlen(a + 1);
+		if (rel)
+			relative[nrel++] = rest[i];
+		else
+			rest[kept++] = rest[i];
+	}
+	nrest = kept;
+	rc = parse_command_opts(c, e, nrest, rest);
+	if (rc != RT_OK) {
+		free(relative);
+		free(rest);
+		return rt_status_exit(rc);
+	}
+	/* getopt permuted operands to the end: rest[optind..] */
+	int opnd = optind;
+	for (int i = 0; i < nrel; i++)
+		rest[nrest++] = relative[i];
+	free(relative);
+	char **args = rest + opnd - 1;
+	args[0] = rest[0];
+	int nargs = nrest - opnd + 1;
+
+	char *err = NULL;
+	if (e->needs & CMD_NEEDS_GRAPH)
+		rc = cli_graph(c, &err);
+	if (rc == RT_OK && (e->needs & CMD_NEEDS_DB))
+		rc = cli_url(c, &err);
+	if (rc == RT_OK)
+		rc = e->run(c, nargs, args);
+	else if (err)
+		fprintf(c->errf, "%s\n", err);
+	free(err);
+	free(rest);
+	fflush(c->out);
+	return rt_status_exit(rc);
+}

@@ -1,0 +1,102 @@
+/* cli.h: the command table shared by the command line, the shell and the
+ * console's `:` line, and the context a command runs in. */
+#ifndef RT_CLI_H
+#define RT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "graph.h"
+#include "url.h"
+
+struct db;
+
+/* Everything one command invocation needs. Created by cli_ctx_init from
+ * the global options; the graph and database are opened lazily. */
+struct cli_ctx {
+	/* Global options (borrowed strings, NULL when not given). */
+	const char *config_path;
+	const char *database;
+	const char *scripts;
+	const char *version_table;
+	bool json, no_color, quiet, verbose;
+	int lock_timeout;          /* -1: from the configuration */
+
+	FILE *out;                 /* borrowed: stdout, or a console buffer */
+	FILE *errf;                /* borrowed: stderr, or a console buffer */
+	bool interactive;          /* a person at a terminal answers prompts */
+
+	/* Loaded on demand (owned). */
+	struct config cfg;
+	bool cfg_loaded;
+	char *versions_dir;        /* SCRIPTS/versions */
+	struct graph *graph;
+	struct db_url url;
+	bool url_loaded;
+	struct db *db;
+};
+
+/* One option of a command, for getopt_long, help text and completion. */
+struct cmd_opt {
+	const char *name;          /* long name without dashes */
+	char short_name;           /* 0 when none */
+	const char *arg;           /* argument name, NULL for a flag */
+	const char *help;
+};
+
+/* What a command needs before it runs. */
+enum {
+	CMD_NEEDS_GRAPH = 1 << 0,  /* a valid scripts directory */
+	CMD_NEEDS_DB = 1 << 1,     /* a configured database */
+};
+
+struct cmd_entry {
+	const char *name;
+	const char *args;          /* synopsis after the options, e.g. "TARGET" */
+	const char *help;          /* one line */
+	const struct cmd_opt *opts;/* terminated by {NULL} */
+	int needs;
+	/* argv[0] is the command name; options already parsed into o. */
+	int (*run)(struct cli_ctx *c, int argc, char **argv);
+};
+
+/* The parsed options of the running command: values by long name. */
+const char *cli_opt(const char *name);       /* last value, or NULL */
+bool cli_flag(const char *name);             /* given at least once */
+/* Every value of a repeatable option; *n its count. Borrowed. */
+const char **cli_opt_all(const char *name, int *n);
+
+extern const struct cmd_entry *const cli_commands[];
+const struct cmd_entry *cli_find(const char *name);
+
+void cli_ctx_init(struct cli_ctx *c, FILE *out, FILE *errf);
+void cli_ctx_free(struct cli_ctx *c);
+
+/* Runs one command line (argv without the program name), global options
+ * anywhere. Returns an exit status (0, 1, 2); errors are printed on
+ * c->errf. The shell and the console call this too. */
+int cli_run(struct cli_ctx *c, int argc, char **argv);
+/* Global option table (for help and completion). */
+extern const struct cmd_opt cli_global_opts[];
+void cli_usage(FILE *f);
+void cli_command_help(FILE *f, const struct cmd_entry *e);
+
+/* Lazy loaders; each prints nothing, returns a status and fills *err. */
+int cli_config(struct cli_ctx *c, char **err);
+int cli_graph(struct cli_ctx *c, char **err);
+/* The database URL by precedence (SPEC §4); RT_EUSAGE when none. */
+int cli_url(struct cli_ctx *c, char **err);
+int cli_db(struct cli_ctx *c, char **err);
+const char *cli_version_table(struct cli_ctx *c);
+/* The version table's rows (SPEC `current`); *heads: db_strv_free. */
+int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err);
+
+/* `history --applied`: the ledger, for one revision or all (NULL). */
+int cmd_history_applied(struct cli_ctx *c, const char *revision);
+
+/* Command families (one file each). */
+extern const struct cmd_entry cmd_init, cmd_revision, cmd_merge, cmd_heads,
+	cmd_branches, cmd_history, cmd_show;
+
+#endif

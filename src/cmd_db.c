@@ -1,0 +1,833 @@
+/* cmd_db.c: commands that use the database: current, upgrade, downgrade,
+ * stamp, check, repair, lock, backup, history --applied. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "db.h"
+#include "out.h"
+#include "plan.h"
+#include "run.h"
+#include "spec.h"
+
+static const struct cmd_opt no_opts[] = {{NULL, 0, NULL, NULL}};
+
+static int open_db(struct cli_ctx *c, char **err)
+{
+	int rc = cli_db(c, err);
+	return rc;
+}
+
+/* ---- the plan, built under the lock ---- */
+
+struct target {
+	struct cli_ctx *c;
+	enum plan_kind kind;
+	const char *const *specs;
+	int nspecs;
+	bool purge;
+};
+
+/* Resolves the target specs against the given heads and builds the plan. */
+static int build_plan(void *ctx, const char *const *heads, uint32_t nheads,
+                      struct plan **out, char **err)
+{
+	struct target *t = ctx;
+	const struct graph *g = t->c->graph;
+	uint32_t *idx = xmalloc((nheads + 1) * sizeof(*idx));
+	uint32_t known = 0;
+	int rc = RT_OK;
+	for (uint32_t i = 0; i < nheads; i++) {
+		int32_t x = graph_find(g, heads[i]);
+		if (x >= 0)
+			idx[known++] = (uint32_t)x;
+		else if (t->kind != PLAN_STAMP)
+			rc = rt_err(err, RT_EINPUT,
+			    "the database is at revision '%s', which no script defines; "
+			    "see 'retort check', or 'retort stamp --purge'", heads[i]);
+	}
+	struct spec_ctx sc = {g, idx, known, true};
+	struct revset target = {0};
+	struct u32vec all = {0};
+	for (int i = 0; i < t->nspecs && rc == RT_OK; i++) {
+		struct revset r;
+		rc = spec_resolve(&sc, t->specs[i], &r, err);
+		if (rc == RT_OK && t->nspecs == 1) {
+			target = r;  /* keeps below and roots */
+			break;
+		}
+		for (uint32_t k = 0; rc == RT_OK && k < r.n; k++)
+			if (!u32vec_contains(&all, r.v[k]))
+				u32vec_push(&all, r.v[k]);
+		revset_free(&r);
+	}
+	if (rc == RT_OK) {
+		if (t->nspecs != 1) {
+			target.v = all.v;
+			target.n = all.n;
+			all.v = NULL;
+		}
+		rc = plan_build(g, t->kind, heads, nheads, &target, t->purge, out, err);
+	}
+	revset_free(&target);
+	u32vec_free(&all);
+	free(idx);
+	return rc;
+}
+
+/* ---- output of a run ---- */
+
+struct progress {
+	struct cli_ctx *c;
+	bool bar;
+	bool dry;
+};
+
+static const char *kind_word(enum plan_kind k)
+{
+	return k == PLAN_UPGRADE ? "upgrade" : k == PLAN_DOWNGRADE ? "downgrade" : "stamp";
+}
+
+static void clear_bar(struct progress *pr)
+{
+	if (pr->bar)
+		fputs("\r\033[K", stderr);
+}
+
+static void on_progress(void *ctx, uint32_t done, uint32_t total)
+{
+	struct progress *pr = ctx;
+	if (!pr->bar || total == 0)
+		return;
+	int width = 30, fill = (int)((double)done / total * width);
+	fprintf(stderr, "\r[%.*s%*s] %u/%u", fill, "==============================",
+	        width - fill, "", done, total);
+	if (done == total)
+		clear_bar(pr);
+	fflush(stderr);
+}
+
+static void on_step(void *ctx, const struct plan *p, uint32_t i, int status, double ms)
+{
+	struct progress *pr = ctx;
+	if (pr->c->quiet && status == RT_OK)
+		return;
+	clear_bar(pr);
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "Running %s ", kind_word(p->steps[i].dir));
+	run_step_title(pr->c->graph, &p->steps[i], &sb);
+	if (status == RT_OK)
+		sb_addf(&sb, " ... done (%.1f ms)\n", ms);
+	else
+		sb_addf(&sb, " ... FAILED after %.1f ms\n", ms);
+	fputs(sb_str(&sb), pr->c->out);
+	fflush(pr->c->out);
+	sb_free(&sb);
+}
+
+static void print_plan(struct cli_ctx *c, const struct plan *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	if (c->json) {
+		sb_addf(&sb, "{\"kind\":\"%s\",\"steps\":[", kind_word(p->kind));
+		for (uint32_t i = 0; i < p->n; i++) {
+			const struct plan_step *s = &p->steps[i];
+			sb_addf(&sb, "%s{\"direction\":\"%s\",\"revision\":", i ? "," : "",
+			        kind_word(s->dir));
+			sb_add_json_str(&sb, s->rev_id);
+			sb_adds(&sb, ",\"heads_before\":");
+			sb_add_json_str(&sb, s->heads_before);
+			sb_adds(&sb, ",\"heads_after\":");
+			sb_add_json_str(&sb, s->heads_after);
+			sb_adds(&sb, "}");
+		}
+		sb_adds(&sb, "],\"final_heads\":[");
+		for (uint32_t i = 0; i < p->nfinal; i++) {
+			if (i)
+				sb_addc(&sb, ',');
+			sb_add_json_str(&sb, p->final_heads[i]);
+		}
+		sb_adds(&sb, "]}\n");
+	} else {
+		for (uint32_t i = 0; i < p->n; i++) {
+			sb_addf(&sb, "Would run %s ", kind_word(p->steps[i].dir));
+			run_step_title(c->graph, &p->steps[i], &sb);
+			sb_addc(&sb, '\n');
+		}
+		if (p->n == 0)
+			sb_adds(&sb, "Nothing to do: the database is already there.\n");
+		sb_adds(&sb, "Version table afterwards:");
+		for (uint32_t i = 0; i < p->nfinal; i++)
+			sb_addf(&sb, " %s", p->final_heads[i]);
+		sb_adds(&sb, p->nfinal ? "\n" : " <base>\n");
+	}
+	fputs(sb_str(&sb), c->out);
+	sb_free(&sb);
+}
+
+/* --sql: render the plan for the range's start without connecting. */
+static int offline_sql(struct cli_ctx *c, struct target *t, const char *arg)
+{
+	char *err = NULL;
+	const struct graph *g = c->graph;
+	const char *colon = strchr(arg, ':');
+	char **start = NULL;
+	uint32_t nstart = 0;
+	int rc = RT_OK;
+	if (t->kind == PLAN_DOWNGRADE && (!colon || colon == arg))
+		return cli_report(c, RT_EUSAGE, xstrdup(
+		    "downgrade --sql needs the starting revision: retort downgrade --sql FROM:TO"));
+	if (colon && colon > arg) {
+		char *from = xstrndup(arg, (size_t)(colon - arg));
+		struct spec_ctx sc = {g, NULL, 0, false};
+		struct revset r;
+		rc = spec_resolve(&sc, from, &r, &err);
+		free(from);
+		if (rc != RT_OK)
+			return cli_report(c, rc, err);
+		start = xcalloc(r.n + 1, sizeof(*start));
+		for (uint32_t i = 0; i < r.n; i++)
+			start[nstart++] = xstrdup(g->nodes[r.v[i]].s.rev);
+		revset_free(&r);
+	}
+	const char *to = colon ? colon + 1 : arg;
+	if (!*to)
+		to = t->kind == PLAN_UPGRADE ? "heads" : "base";
+	t->specs = &to;
+	t->nspecs = 1;
+
+	enum sql_dialect dialect = SQL_SQLITE;
+	char *uerr = NULL;
+	if (cli_url(c, &uerr) == RT_OK && c->url.backend == DB_POSTGRES)
+		dialect = SQL_POSTGRES;
+	free(uerr);
+
+	struct db *w = NULL;
+	struct plan *p = NULL;
+	rc = db_sqlwriter_open(c->out, dialect, cli_version_table(c),
+	                       (const char *const *)start, nstart, &w);
+	if (rc == RT_OK) {
+		char **heads;
+		uint32_t n;
+		rc = w->ops->read_heads(w, &heads, &n, &err);
+		if (rc == RT_OK) {
+			rc = build_plan(t, (const char *const *)heads, n, &p, &err);
+			db_strv_free(heads, n);
+		}
+	}
+	if (rc == RT_OK) {
+		struct run_opts o = {c->cfg.transaction_mode, 0, NULL, NULL, NULL};
+		rc = run_plan(w, g, p, &o, &err);
+	}
+	plan_free(p);
+	if (w)
+		db_close(w);
+	db_strv_free(start, nstart);
+	return cli_report(c, rc, err);
+}
+
+/* Runs a plan (or prints it for --dry-run) for the target in t. */
+static int execute(struct cli_ctx *c, struct target *t)
+{
+	char *err = NULL;
+	int rc = open_db(c, &err);
+	if (rc != RT_OK)
+		return cli_report(c, rc, err);
+	if (cli_flag("dry-run")) {
+		char **heads = NULL;
+		uint32_t n = 0;
+		struct plan *p = NULL;
+		rc = c->db->ops->read_heads(c->db, &heads, &n, &err);
+		if (rc == RT_OK)
+			rc = build_plan(t, (const char *const *)heads, n, &p, &err);
+		if (rc == RT_OK)
+			print_plan(c, p);
+		plan_free(p);
+		db_strv_free(heads, n);
+		return cli_report(c, rc, err);
+	}
+	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json, false};
+	struct run_opts o = {
+		c->cfg.transaction_mode,
+		c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+		on_step, on_progress, &pr,
+	};
+	struct plan *done = NULL;
+	rc = run_locked(c->db, c->graph, build_plan, t, &o, &done, &err);
+	if (rc == RT_OK && done && !c->quiet) {
+		if (done->n == 0)
+			fprintf(c->out, "Nothing to do: the database is already there.\n");
+		if (c->json)
+			print_plan(c, done);
+	}
+	plan_free(done);
+	return cli_report(c, rc, err);
+}
+
+static int run_migrate_cmd(struct cli_ctx *c, int argc, char **argv,
+                           enum plan_kind kind, const char *deflt)
+{
+	if (argc > 2 || (argc < 2 && !deflt)) {
+		fprintf(c->errf, "usage: retort %s %s\n", argv[0],
+		        deflt ? "[TARGET]" : "TARGET");
+		return RT_EUSAGE;
+	}
+	const char *arg = argc == 2 ? argv[1] : deflt;
+	struct target t = {c, kind, NULL, 0, false};
+	if (cli_flag("sql"))
+		return offline_sql(c, &t, arg);
+	if (strchr(arg, ':')) {
+		fprintf(c->errf, "retort %s: a range A:B is only for --sql\n", argv[0]);
+		return RT_EUSAGE;
+	}
+	t.specs = &arg;
+	t.nspecs = 1;
+	return execute(c, &t);
+}
+
+static const struct cmd_opt migrate_opts[] = {
+	{"sql", 0, NULL, "print the SQL instead of running it (never connects; FROM:TO)"},
+	{"dry-run", 0, NULL, "print the plan and touch nothing"},
+	{NULL, 0, NULL, NULL},
+};
+
+static int run_upgrade(struct cli_ctx *c, int argc, char **argv)
+{
+	return run_migrate_cmd(c, argc, argv, PLAN_UPGRADE, "head");
+}
+
+static int run_downgrade(struct cli_ctx *c, int argc, char **argv)
+{
+	return run_migrate_cmd(c, argc, argv, PLAN_DOWNGRADE, NULL);
+}
+
+const struct cmd_entry cmd_upgrade = {
+	"upgrade", "[TARGET]", "apply revisions up to TARGET (default: head)", migrate_opts,
+	CMD_NEEDS_GRAPH, run_upgrade,
+};
+
+const struct cmd_entry cmd_downgrade = {
+	"downgrade", "TARGET", "revert revisions down to TARGET", migrate_opts,
+	CMD_NEEDS_GRAPH, run_downgrade,
+};
+
+/* ---- stamp ---- */
+
+static const struct cmd_opt stamp_opts[] = {
+	{"purge", 0, NULL, "empty the version table first"},
+	{"sql", 0, NULL, "print the SQL instead of running it"},
+	{"dry-run", 0, NULL, "print the change and touch nothing"},
+	{NULL, 0, NULL, NULL},
+};
+
+static int run_stamp(struct cli_ctx *c, int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(c->errf, "usage: retort stamp [--purge] TARGET...\n");
+		return RT_EUSAGE;
+	}
+	struct target t = {c, PLAN_STAMP, (const char *const *)argv + 1, argc - 1,
+	                   cli_flag("purge")};
+	if (cli_flag("sql")) {
+		if (argc != 2)
+			return cli_report(c, RT_EUSAGE, xstrdup("stamp --sql takes one TARGET"));
+		return offline_sql(c, &t, argv[1]);
+	}
+	return execute(c, &t);
+}
+
+const struct cmd_entry cmd_stamp = {
+	"stamp", "TARGET...", "set the version table without running scripts", stamp_opts,
+	CMD_NEEDS_GRAPH, run_stamp,
+};
+
+/* ---- current ---- */
+
+static int run_current(struct cli_ctx *c, int argc, char **argv)
+{
+	char *err = NULL;
+	char **heads = NULL;
+	uint32_t n = 0;
+	if (argc > 1) {
+		fprintf(c->errf, "retort current: unexpected argument '%s'\n", argv[1]);
+		return RT_EUSAGE;
+	}
+	int rc = cli_graph(c, &err);
+	if (rc == RT_OK)
+		rc = cli_current(c, &heads, &n, &err);
+	if (rc != RT_OK)
+		return cli_report(c, rc, err);
+	const struct graph *g = c->graph;
+	struct strbuf sb = STRBUF_INIT;
+	if (c->json) {
+		sb_adds(&sb, "{\"database\":");
+		sb_add_json_str(&sb, c->url.display);
+		sb_adds(&sb, ",\"current\":[");
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		int32_t x = graph_find(g, heads[i]);
+		if (c->json) {
+			if (i)
+				sb_addc(&sb, ',');
+			if (x >= 0) {
+				out_rev_json(&sb, g, (uint32_t)x, 1);
+			} else {
+				sb_adds(&sb, "{\"revision\":");
+				sb_add_json_str(&sb, heads[i]);
+				sb_adds(&sb, ",\"unknown\":true}");
+			}
+		} else if (x < 0) {
+			sb_addf(&sb, "%s (unknown: no script defines it)\n", heads[i]);
+		} else if (c->verbose) {
+			out_rev_verbose(&sb, g, (uint32_t)x, true);
+		} else {
+			out_rev_line(&sb, g, (uint32_t)x, OUT_LABELS | OUT_HEAD, false);
+			sb_addc(&sb, '\n');
+		}
+	}
+	if (c->json)
+		sb_adds(&sb, "]}\n");
+	else if (c->verbose && n == 0)
+		sb_addf(&sb, "<base>: nothing applied to %s\n", c->url.display);
+	fputs(sb_str(&sb), c->out);
+	sb_free(&sb);
+	db_strv_free(heads, n);
+	return RT_OK;
+}
+
+const struct cmd_entry cmd_current = {
+	"current", NULL, "show the database's current revision(s)", no_opts,
+	CMD_NEEDS_DB, run_current,
+};
+
+/* ---- check ---- */
+
+/* The checksum recorded when rev was last applied, stamped or repaired
+ * successfully; NULL when the ledger has none. Rows are oldest first. */
+static const char *recorded_checksum(const struct history_row *rows, uint32_t n,
+                                     const char *rev)
+{
+	const char *sum = NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct history_row *r = &rows[i];
+		if (strcmp(r->revision, rev) != 0 || strcmp(r->outcome, "ok") != 0)
+			continue;
+		if (strcmp(r->direction, "downgrade") == 0)
+			sum = NULL;
+		else if (r->checksum)
+			sum = r->checksum;
+	}
+	return sum;
+}
+
+/* The applied revisions whose file changed since: appended to *out. */
+static int changed_scripts(struct cli_ctx *c, char **heads, uint32_t n,
+                           struct u32vec *out, char **err)
+{
+	const struct graph *g = c->graph;
+	struct history_row *rows = NULL;
+	uint32_t nrows = 0;
+	int rc = c->db->ops->history_read(c->db, NULL, &rows, &nrows, err);
+	if (rc != RT_OK)
+		return rc;
+	struct bitset applied;
+	bitset_init(&applied, g->n);
+	for (uint32_t i = 0; i < n; i++) {
+		int32_t x = graph_find(g, heads[i]);
+		if (x >= 0 && !bitset_get(&applied, (uint32_t)x))
+			graph_ancestors(g, (uint32_t)x, true, &applied);
+	}
+	for (uint32_t r = 0; r < g->n && rc == RT_OK; r++) {
+		if (!bitset_get(&applied, r))
+			continue;
+		const char *sum = recorded_checksum(rows, nrows, g->nodes[r].s.rev);
+		char hex[65];
+		if (!sum)
+			continue;
+		rc = script_checksum(&g->nodes[r].s, hex, err);
+		if (rc == RT_OK && strcmp(hex, sum) != 0)
+			u32vec_push(out, r);
+	}
+	bitset_free(&applied);
+	db_history_free(rows, nrows);
+	return rc;
+}
+
+static int run_check(struct cli_ctx *c, int argc, char **argv)
+{
+	char *err = NULL;
+	struct strbuf problems = STRBUF_INIT;
+	int nproblems = 0;
+	if (argc > 1) {
+		fprintf(c->errf, "retort check: unexpected argument '%s'\n", argv[1]);
+		return RT_EUSAGE;
+	}
+	int rc = cli_graph(c, &err);
+	if (rc == RT_EINPUT && c->versions_dir) {
+		/* A damaged graph is what check reports, not a usage error. */
+		sb_addf(&problems, "%s\n", err);
+		for (const char *p = err; *p; p++)
+			nproblems += *p == '\n';
+		nproblems++;
+		free(err);
+		err = NULL;
+	} else if (rc != RT_OK) {
+		return cli_report(c, rc, err);
+	}
+	const struct graph *g = c->graph;
+	if (g && g->nheads > 1) {
+		sb_adds(&problems, "multiple heads are present (");
+		for (uint32_t i = 0; i < g->nheads; i++)
+			sb_addf(&problems, "%s%s", i ? ", " : "", g->nodes[g->heads[i]].s.rev);
+		sb_adds(&problems, "); join them with 'retort merge'\n");
+		nproblems++;
+	}
+	bool have_db = false;
+	char *uerr = NULL;
+	if (g && cli_url(c, &uerr) == RT_OK) {
+		have_db = true;
+		char **heads = NULL;
+		uint32_t n = 0;
+		rc = cli_current(c, &heads, &n, &err);
+		if (rc != RT_OK) {
+			sb_free(&problems);
+			free(uerr);
+			return cli_report(c, rc, err);
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			if (graph_find(g, heads[i]) < 0) {
+				sb_addf(&problems, "%s: the database is at revision '%s', which no script "
+				        "defines\n", c->url.display, heads[i]);
+				nproblems++;
+			}
+		}
+		struct u32vec changed = {0};
+		rc = changed_scripts(c, heads, n, &changed, &err);
+		for (uint32_t i = 0; i < changed.n; i++) {
+			const struct gnode *x = &g->nodes[changed.v[i]];
+			sb_addf(&problems, "%s: revision %s changed after it was applied (checksum "
+			        "differs); revert the edit, or accept it with 'retort repair %s'\n",
+			        x->s.path, x->s.rev, x->s.rev);
+			nproblems++;
+		}
+		u32vec_free(&changed);
+		db_strv_free(heads, n);
+		if (rc != RT_OK) {
+			sb_free(&problems);
+			free(uerr);
+			return cli_report(c, rc, err);
+		}
+	}
+	free(uerr);
+	if (c->json) {
+		struct strbuf sb = STRBUF_INIT;
+		sb_adds(&sb, "{\"problems\":[");
+		const char *p = sb_str(&problems);
+		bool first = true;
+		while (*p) {
+			const char *e = strchr(p, '\n');
+			char *line = xstrndup(p, e ? (size_t)(e - p) : strlen(p));
+			if (!first)
+				sb_addc(&sb, ',');
+			sb_add_json_str(&sb, line);
+			free(line);
+			first = false;
+			p = e ? e + 1 : p + strlen(p);
+		}
+		sb_addf(&sb, "],\"database_checked\":%s}\n", have_db ? "true" : "false");
+		fputs(sb_str(&sb), c->out);
+		sb_free(&sb);
+	} else if (nproblems) {
+		fputs(sb_str(&problems), c->out);
+		fprintf(c->out, "%d problem%s found\n", nproblems, nproblems == 1 ? "" : "s");
+	} else if (!c->quiet) {
+		fprintf(c->out, "No problems found%s\n",
+		        have_db ? "" : " (scripts only: no database configured)");
+	}
+	sb_free(&problems);
+	return nproblems ? RT_EFOUND : RT_OK;
+}
+
+const struct cmd_entry cmd_check = {
+	"check", NULL, "list problems: damaged graph, edited applied scripts, unknown or several heads",
+	no_opts, 0, run_check,
+};
+
+/* ---- repair ---- */
+
+struct repair {
+	struct cli_ctx *c;
+	const char *spec;
+	bool changed;
+	char *rev_id;
+};
+
+static int do_repair(struct cli_ctx *c, struct repair *r, char **err)
+{
+	struct db *db = c->db;
+	const struct graph *g = c->graph;
+	char **heads = NULL;
+	uint32_t n = 0;
+	uint32_t *idx = NULL;
+	struct revset rs = {0};
+	struct history_row *rows = NULL;
+	uint32_t nrows = 0;
+	int rc = db->ops->read_heads(db, &heads, &n, err);
+	if (rc == RT_OK)
+		rc = plan_heads_index(g, (const char *const *)heads, n, &idx, err);
+	if (rc == RT_OK) {
+		struct spec_ctx sc = {g, idx, n, true};
+		rc = spec_resolve(&sc, r->spec, &rs, err);
+	}
+	if (rc == RT_OK && rs.n != 1)
+		rc = rt_err(err, RT_EUSAGE, "repair takes exactly one revision, '%s' names %u",
+		            r->spec, rs.n);
+	if (rc != RT_OK)
+		goto out;
+	uint32_t rev = rs.v[0];
+	const struct gnode *x = &g->nodes[rev];
+	bool applied = false;
+	for (uint32_t i = 0; i < n && !applied; i++)
+		applied = graph_is_ancestor(g, rev, idx[i]);
+	if (!applied) {
+		rc = rt_err(err, RT_EUSAGE, "revision %s is not applied: there is nothing to repair",
+		            x->s.rev);
+		goto out;
+	}
+	char hex[65];
+	rc = script_checksum(&x->s, hex, err);
+	if (rc == RT_OK)
+		rc = db->ops->history_read(db, x->s.rev, &rows, &nrows, err);
+	if (rc != RT_OK)
+		goto out;
+	const char *sum = recorded_checksum(rows, nrows, x->s.rev);
+	r->rev_id = xstrdup(x->s.rev);
+	if (sum && strcmp(sum, hex) == 0)
+		goto out;
+	r->changed = true;
+	struct strbuf hb = STRBUF_INIT;
+	for (uint32_t i = 0; i < n; i++)
+		sb_addf(&hb, "%s%s", i ? " " : "", heads[i]);
+	char started[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(started, sizeof started, "%Y-%m-%d %H:%M:%S.000", &tm);
+	char host[256] = "?";
+	gethostname(host, sizeof host - 1);
+	const char *user = getenv("USER");
+	struct history_row row = {0};
+	row.revision = (char *)x->s.rev;
+	row.direction = (char *)"repair";
+	row.outcome = (char *)"ok";
+	row.heads_before = row.heads_after = (char *)sb_str(&hb);
+	row.checksum = hex;
+	row.started_at = row.finished_at = started;
+	row.os_user = (char *)(user ? user : "?");
+	row.host = host;
+	row.retort_version = (char *)PACKAGE_VERSION;
+	rc = db->ops->begin(db, err);
+	if (rc == RT_OK)
+		rc = db->ops->ensure_tables(db, err);
+	if (rc == RT_OK)
+		rc = db->ops->history_insert(db, &row, err);
+	if (rc == RT_OK)
+		rc = db->ops->commit(db, err);
+	else {
+		char *ignored = NULL;
+		db->ops->rollback(db, &ignored);
+		free(ignored);
+	}
+	sb_free(&hb);
+out:
+	db_history_free(rows, nrows);
+	revset_free(&rs);
+	free(idx);
+	db_strv_free(heads, n);
+	return rc;
+}
+
+static int run_repair(struct cli_ctx *c, int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(c->errf, "usage: retort repair SPEC\n");
+		return RT_EUSAGE;
+	}
+	char *err = NULL;
+	int rc = open_db(c, &err);
+	if (rc != RT_OK)
+		return cli_report(c, rc, err);
+	rc = c->db->ops->lock(c->db, c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+	                      &err);
+	if (rc != RT_OK)
+		return cli_report(c, rc, err);
+	struct repair r = {c, argv[1], false, NULL};
+	rc = do_repair(c, &r, &err);
+	c->db->ops->unlock(c->db);
+	if (rc == RT_OK && !c->quiet)
+		fprintf(c->out, r.changed ? "Accepted the current file of %s: its new checksum is "
+		                            "recorded in the ledger\n"
+		                          : "Nothing to repair: %s matches its recorded checksum\n",
+		        r.rev_id);
+	free(r.rev_id);
+	return cli_report(c, rc, err);
+}
+
+const struct cmd_entry cmd_repair = {
+	"repair", "SPEC", "accept the edited file of one applied revision (new checksum)",
+	no_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB, run_repair,
+};
+
+/* ---- lock ---- */
+
+static int run_lock(struct cli_ctx *c, int argc, char **argv)
+{
+	char *err = NULL, *holder = NULL;
+	if (argc > 1) {
+		fprintf(c->errf, "retort lock: unexpected argument '%s'\n", argv[1]);
+		return RT_EUSAGE;
+	}
+	int rc = open_db(c, &err);
+	if (rc == RT_OK)
+		rc = c->db->ops->lock_holder(c->db, &holder, &err);
+	if (rc != RT_OK)
+		return cli_report(c, rc, err);
+	if (c->json) {
+		struct strbuf sb = STRBUF_INIT;
+		sb_adds(&sb, "{\"locked\":");
+		sb_adds(&sb, holder ? "true,\"holder\":" : "false,\"holder\":null");
+		if (holder)
+			sb_add_json_str(&sb, holder);
+		sb_adds(&sb, "}\n");
+		fputs(sb_str(&sb), c->out);
+		sb_free(&sb);
+	} else if (holder) {
+		fprintf(c->out, "locked: %s\n", holder);
+	} else {
+		fprintf(c->out, "unlocked: no retort process is migrating %s\n", c->url.display);
+	}
+	free(holder);
+	return RT_OK;
+}
+
+const struct cmd_entry cmd_lock = {
+	"lock", NULL, "show who holds the migration lock, if anyone", no_opts,
+	CMD_NEEDS_DB, run_lock,
+};
+
+/* ---- backup ---- */
+
+static void backup_progress(void *ctx, double fraction)
+{
+	struct cli_ctx *c = ctx;
+	if (isatty(STDERR_FILENO) && !c->quiet) {
+		fprintf(stderr, "\rbacking up: %3d%%", (int)(fraction * 100));
+		if (fraction >= 1.0)
+			fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+}
+
+static int run_backup(struct cli_ctx *c, int argc, char **argv)
+{
+	char *err = NULL;
+	if (argc > 2) {
+		fprintf(c->errf, "usage: retort backup [FILE]\n");
+		return RT_EUSAGE;
+	}
+	int rc = open_db(c, &err);
+	if (rc != RT_OK)
+		return cli_report(c, rc, err);
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	char *dest = argc == 2 ? xstrdup(argv[1])
+	           : xasprintf("%s-%s.%s", c->url.dbname, stamp,
+	                       c->url.backend == DB_SQLITE ? "db" : "sql");
+	rc = c->db->ops->backup(c->db, dest, backup_progress, c, &err);
+	if (rc == RT_OK && !c->quiet) {
+		fprintf(c->out, "Backup of %s written to %s\n", c->url.display, dest);
+		if (c->url.backend == DB_SQLITE)
+			fprintf(c->out, "To restore: stop writers, then copy %s over %s\n", dest,
+			        c->url.path);
+		else
+			fprintf(c->out, "To restore: createdb NEW && psql -d NEW -f %s\n", dest);
+	}
+	free(dest);
+	return cli_report(c, rc, err);
+}
+
+const struct cmd_entry cmd_backup = {
+	"backup", "[FILE]", "write a consistent copy of the database", no_opts,
+	CMD_NEEDS_DB, run_backup,
+};
+
+/* ---- history --applied ---- */
+
+int cmd_history_applied(struct cli_ctx *c, const char *revision)
+{
+	char *err = NULL;
+	struct history_row *rows = NULL;
+	uint32_t n = 0;
+	int rc = open_db(c, &err);
+	if (rc == RT_OK)
+		rc = c->db->ops->history_read(c->db, revision, &rows, &n, &err);
+	if (rc != RT_OK)
+		return cli_report(c, rc, err);
+	struct strbuf sb = STRBUF_INIT;
+	if (c->json)
+		sb_adds(&sb, "{\"ledger\":[");
+	for (uint32_t i = 0; i < n; i++) {
+		const struct history_row *r = &rows[i];
+		if (c->json) {
+			sb_addf(&sb, "%s{\"id\":%lld,\"revision\":", i ? "," : "", (long long)r->id);
+			sb_add_json_str(&sb, r->revision);
+			const char *keys[] = {"direction", "outcome", "heads_before", "heads_after",
+			                      "checksum", "started_at", "finished_at", "db_user",
+			                      "os_user", "host", "retort_version", "error"};
+			const char *vals[] = {r->direction, r->outcome, r->heads_before,
+			                      r->heads_after, r->checksum, r->started_at,
+			                      r->finished_at, r->db_user, r->os_user, r->host,
+			                      r->retort_version, r->error};
+			for (size_t k = 0; k < RT_ARRAY_LEN(keys); k++) {
+				sb_addf(&sb, ",\"%s\":", keys[k]);
+				if (vals[k])
+					sb_add_json_str(&sb, vals[k]);
+				else
+					sb_adds(&sb, "null");
+			}
+			sb_addf(&sb, ",\"duration_ms\":%.3f,\"error_line\":%lld,\"last_ok_line\":%lld}",
+			        r->duration_ms, (long long)r->error_line, (long long)r->last_ok_line);
+			continue;
+		}
+		sb_addf(&sb, "%s  %-9s %-12s %-6s %8.1f ms  %s@%s", r->started_at, r->direction,
+		        r->revision, r->outcome, r->duration_ms, r->os_user ? r->os_user : "?",
+		        r->host ? r->host : "?");
+		if (r->db_user)
+			sb_addf(&sb, " (db user %s)", r->db_user);
+		sb_addf(&sb, "  [%s -> %s]", *r->heads_before ? r->heads_before : "<base>",
+		        *r->heads_after ? r->heads_after : "<base>");
+		if (r->error) {
+			sb_addf(&sb, "\n    error");
+			if (r->error_line)
+				sb_addf(&sb, " at line %lld", (long long)r->error_line);
+			if (r->last_ok_line)
+				sb_addf(&sb, " (last statement that succeeded: line %lld)",
+				        (long long)r->last_ok_line);
+			sb_addf(&sb, ": %s", r->error);
+		}
+		sb_addc(&sb, '\n');
+	}
+	if (c->json)
+		sb_adds(&sb, "]}\n");
+	else if (n == 0 && !c->quiet)
+		sb_adds(&sb, "The ledger is empty: nothing was applied with retort yet.\n");
+	fputs(sb_str(&sb), c->out);
+	sb_free(&sb);
+	db_history_free(rows, n);
+	return RT_OK;
+}

@@ -1,0 +1,458 @@
+/* cmd_graph.c: commands that read the revision graph: heads, branches,
+ * history, show. */
+#include <langinfo.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "db.h"
+#include "lanes.h"
+#include "out.h"
+#include "spec.h"
+
+/* The spec context for commands that may or may not have a database:
+ * the current heads are read only when a specifier needs them. */
+struct cur {
+	char **heads;
+	uint32_t n;
+	uint32_t *idx;
+	bool have;
+};
+
+static int load_current(struct cli_ctx *c, struct cur *cur, char **err)
+{
+	if (cur->have)
+		return RT_OK;
+	int rc = cli_current(c, &cur->heads, &cur->n, err);
+	if (rc != RT_OK)
+		return rc;
+	/* Rows no script defines are left out here; `check` reports them. */
+	cur->idx = xmalloc((cur->n + 1) * sizeof(*cur->idx));
+	uint32_t known = 0;
+	for (uint32_t i = 0; i < cur->n; i++) {
+		int32_t x = graph_find(c->graph, cur->heads[i]);
+		if (x >= 0)
+			cur->idx[known++] = (uint32_t)x;
+	}
+	db_strv_free(cur->heads, cur->n);
+	cur->heads = NULL;
+	cur->n = known;
+	cur->have = true;
+	return RT_OK;
+}
+
+static void cur_free(struct cur *cur)
+{
+	free(cur->idx);
+}
+
+static bool mentions_current(const char *spec)
+{
+	return spec && (strstr(spec, "current") || spec[0] == '+' || spec[0] == '-' ||
+	                strstr(spec, ":+") || strstr(spec, ":-") || strstr(spec, "@+") ||
+	                strstr(spec, "@-"));
+}
+
+static void ctx_of(struct cli_ctx *c, const struct cur *cur, struct spec_ctx *sc)
+{
+	sc->g = c->graph;
+	sc->current = cur->have ? cur->idx : NULL;
+	sc->ncurrent = cur->have ? cur->n : 0;
+	sc->have_db = cur->have;
+}
+
+static bool is_current(const struct cur *cur, uint32_t rev)
+{
+	for (uint32_t i = 0; cur->have && i < cur->n; i++)
+		if (cur->idx[i] == rev)
+			return true;
+	return false;
+}
+
+static void emit(struct cli_ctx *c, struct strbuf *sb)
+{
+	fputs(sb_str(sb), c->out);
+	sb_free(sb);
+}
+
+/* ---- heads ---- */
+
+static const struct cmd_opt heads_opts[] = {
+	{"resolve-dependencies", 0, NULL, "treat Depends On as parents: heads nothing depends on"},
+	{NULL, 0, NULL, NULL},
+};
+
+static int run_heads(struct cli_ctx *c, int argc, char **argv)
+{
+	const struct graph *g = c->graph;
+	uint32_t *heads = g->heads, n = g->nheads;
+	uint32_t *resolved = NULL;
+	if (argc > 1) {
+		fprintf(c->errf, "retort heads: unexpected argument '%s'\n", argv[1]);
+		return RT_EUSAGE;
+	}
+	if (cli_flag("resolve-dependencies"))
+		n = graph_heads_resolved(g, &resolved), heads = resolved;
+	struct strbuf sb = STRBUF_INIT;
+	if (c->json) {
+		sb_adds(&sb, "{\"heads\":[");
+		for (uint32_t i = 0; i < n; i++) {
+			if (i)
+				sb_addc(&sb, ',');
+			out_rev_json(&sb, g, heads[i], -1);
+		}
+		sb_adds(&sb, "]}\n");
+	} else {
+		for (uint32_t i = 0; i < n; i++) {
+			if (c->verbose) {
+				out_rev_verbose(&sb, g, heads[i], false);
+			} else {
+				out_rev_line(&sb, g, heads[i], OUT_LABELS | OUT_HEAD, false);
+				sb_addc(&sb, '\n');
+			}
+		}
+	}
+	emit(c, &sb);
+	free(resolved);
+	return RT_OK;
+}
+
+const struct cmd_entry cmd_heads = {
+	"heads", NULL, "show the heads (revisions no other revises)", heads_opts,
+	CMD_NEEDS_GRAPH, run_heads,
+};
+
+/* ---- branches ---- */
+
+static const struct cmd_opt no_opts[] = {{NULL, 0, NULL, NULL}};
+
+static int run_branches(struct cli_ctx *c, int argc, char **argv)
+{
+	const struct graph *g = c->graph;
+	if (argc > 1) {
+		fprintf(c->errf, "retort branches: unexpected argument '%s'\n", argv[1]);
+		return RT_EUSAGE;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	if (c->json)
+		sb_adds(&sb, "{\"branchpoints\":[");
+	for (uint32_t k = g->nbranchpoints; k-- > 0;) {
+		uint32_t b = g->branchpoints[k];
+		if (c->json) {
+			if (k + 1 < g->nbranchpoints)
+				sb_addc(&sb, ',');
+			out_rev_json(&sb, g, b, -1);
+			continue;
+		}
+		if (c->verbose) {
+			out_rev_verbose(&sb, g, b, false);
+		} else {
+			out_rev_line(&sb, g, b, OUT_LABELS | OUT_TREE | OUT_DOC, false);
+			sb_addc(&sb, '\n');
+		}
+		size_t pad = strlen(g->nodes[b].s.rev);
+		for (uint32_t i = 0; i < g->nodes[b].nchildren; i++) {
+			sb_addf(&sb, "%*s -> ", (int)pad, "");
+			out_rev_line(&sb, g, g->nodes[b].children[i],
+			             OUT_LABELS | OUT_TREE | OUT_DOC, false);
+			sb_addc(&sb, '\n');
+		}
+	}
+	if (c->json)
+		sb_adds(&sb, "]}\n");
+	emit(c, &sb);
+	return RT_OK;
+}
+
+const struct cmd_entry cmd_branches = {
+	"branches", NULL, "show the branch points and where they lead", no_opts,
+	CMD_NEEDS_GRAPH, run_branches,
+};
+
+/* ---- history ---- */
+
+static const struct cmd_opt history_opts[] = {
+	{"rev-range", 'r', "RANGE", "only revisions in A:B (A: and :B allowed)"},
+	{"indicate-current", 'i', NULL, "mark the database's current revision(s)"},
+	{"graph", 0, NULL, "draw the lanes of the graph, as the console does"},
+	{"applied", 0, NULL, "print the ledger instead: who applied what, when, how long"},
+	{"ascii", 0, NULL, "with --graph: ASCII lines only"},
+	{NULL, 0, NULL, NULL},
+};
+
+static bool history_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && strcmp(cs, "UTF-8") == 0;
+}
+
+/* Lanes for the kept revisions, newest first; edges to revisions left out
+ * of the range are dropped. */
+static int history_lanes(const struct graph *g, const struct bitset *keep,
+                         struct lanes **out, char **err)
+{
+	uint32_t *row_of = xmalloc((g->n + 1) * sizeof(*row_of));
+	uint32_t nrows = 0;
+	for (uint32_t k = g->n; k-- > 0;)
+		row_of[k] = bitset_get(keep, k) ? nrows++ : UINT32_MAX;
+	uint32_t *start = xmalloc((nrows + 1) * sizeof(*start));
+	struct u32vec parents = {0};
+	uint32_t r = 0;
+	for (uint32_t k = g->n; k-- > 0;) {
+		if (row_of[k] == UINT32_MAX)
+			continue;
+		start[r++] = parents.n;
+		for (uint32_t j = 0; j < g->nodes[k].nparents; j++) {
+			uint32_t pr = row_of[g->nodes[k].parents[j]];
+			if (pr != UINT32_MAX)
+				u32vec_push(&parents, pr);
+		}
+	}
+	start[nrows] = parents.n;
+	int rc = lanes_layout(nrows, start, parents.v, out, err);
+	free(row_of);
+	free(start);
+	u32vec_free(&parents);
+	return rc;
+}
+
+static int run_history(struct cli_ctx *c, int argc, char **argv)
+{
+	const struct graph *g = c->graph;
+	const char *range = cli_opt("rev-range");
+	char *err = NULL;
+	struct cur cur = {0};
+	int rc = RT_OK;
+	if (argc > 1) {
+		fprintf(c->errf, "retort history: unexpected argument '%s' (use -r RANGE)\n",
+		        argv[1]);
+		return RT_EUSAGE;
+	}
+	if (cli_flag("applied"))
+		return cmd_history_applied(c, range);
+	if (cli_flag("indicate-current") || mentions_current(range)) {
+		rc = load_current(c, &cur, &err);
+		if (rc != RT_OK)
+			return cli_report(c, rc, err);
+	}
+
+	struct bitset keep;
+	bitset_init(&keep, g->n);
+	for (uint32_t i = 0; i < g->n; i++)
+		bitset_set(&keep, i);
+	if (range) {
+		struct spec_ctx sc;
+		ctx_of(c, &cur, &sc);
+		struct revset from, to;
+		bool has_from, has_to;
+		rc = spec_range(&sc, range, &from, &has_from, &to, &has_to, &err);
+		if (rc != RT_OK) {
+			bitset_free(&keep);
+			cur_free(&cur);
+			return cli_report(c, rc, err);
+		}
+		struct bitset lo, hi;
+		bitset_init(&lo, g->n);
+		bitset_init(&hi, g->n);
+		for (uint32_t i = 0; i < from.n; i++)
+			graph_descendants(g, from.v[i], false, &lo);
+		for (uint32_t i = 0; i < to.n; i++)
+			graph_ancestors(g, to.v[i], false, &hi);
+		for (uint32_t i = 0; i < g->n; i++) {
+			bool in = (!has_from || from.n == 0 || bitset_get(&lo, i)) &&
+			          (!has_to || bitset_get(&hi, i));
+			if (!in)
+				bitset_unset(&keep, i);
+		}
+		bitset_free(&lo);
+		bitset_free(&hi);
+		revset_free(&from);
+		revset_free(&to);
+	}
+
+	struct strbuf sb = STRBUF_INIT;
+	struct lanes *lanes = NULL;
+	if (cli_flag("graph") && !c->json) {
+		rc = history_lanes(g, &keep, &lanes, &err);
+		if (rc != RT_OK) {
+			bitset_free(&keep);
+			cur_free(&cur);
+			return cli_report(c, rc, err);
+		}
+	}
+	bool first = true;
+	uint32_t row = 0;
+	if (c->json)
+		sb_adds(&sb, "{\"revisions\":[");
+	for (uint32_t k = g->n; k-- > 0;) {
+		if (!bitset_get(&keep, k))
+			continue;
+		bool curr = is_current(&cur, k);
+		if (c->json) {
+			if (!first)
+				sb_addc(&sb, ',');
+			out_rev_json(&sb, g, k, cur.have ? curr : -1);
+		} else if (c->verbose) {
+			out_rev_verbose(&sb, g, k, curr);
+		} else {
+			if (lanes) {
+				lanes_render(lanes, row, !cli_flag("ascii") && history_utf8(), &sb);
+				/* Pad by cells, not bytes: glyphs may be multibyte. */
+				for (uint32_t w = lanes_width(lanes, row); w < lanes_max_width(lanes); w++)
+					sb_adds(&sb, "  ");
+			}
+			out_rev_line(&sb, g, k, OUT_PARENTS | OUT_LABELS | OUT_TREE | OUT_DOC, curr);
+			sb_addc(&sb, '\n');
+		}
+		first = false;
+		row++;
+		if (sb.len > 65536) {
+			fputs(sb_str(&sb), c->out);
+			sb_reset(&sb);
+		}
+	}
+	if (c->json)
+		sb_adds(&sb, "]}\n");
+	emit(c, &sb);
+	if (lanes)
+		lanes_free(lanes);
+	bitset_free(&keep);
+	cur_free(&cur);
+	return RT_OK;
+}
+
+const struct cmd_entry cmd_history = {
+	"history", NULL, "list revisions, newest first", history_opts,
+	CMD_NEEDS_GRAPH, run_history,
+};
+
+/* ---- show ---- */
+
+static void show_section(struct strbuf *sb, const struct gnode *x,
+                         enum script_section which, char **err, int *rc)
+{
+	char *sql = NULL;
+	if (*rc != RT_OK)
+		return;
+	*rc = script_read_sql(&x->s, which, &sql, err);
+	if (*rc == RT_OK) {
+		sb_adds(sb, sql);
+		if (sql[0] && sql[strlen(sql) - 1] != '\n')
+			sb_addc(sb, '\n');
+	}
+	free(sql);
+}
+
+static void show_one(struct strbuf *sb, const struct graph *g, uint32_t r, int curr,
+                     bool json, char **err, int *rc)
+{
+	const struct gnode *x = &g->nodes[r];
+	if (json) {
+		char *up = NULL, *down = NULL;
+		*rc = script_read_sql(&x->s, SCRIPT_UPGRADE, &up, err);
+		if (*rc == RT_OK && x->s.has_downgrade)
+			*rc = script_read_sql(&x->s, SCRIPT_DOWNGRADE, &down, err);
+		out_rev_json(sb, g, r, curr);
+		sb->len--; /* reopen the object */
+		sb_adds(sb, ",\"upgrade_sql\":");
+		sb_add_json_str(sb, up ? up : "");
+		sb_adds(sb, ",\"downgrade_sql\":");
+		if (down)
+			sb_add_json_str(sb, down);
+		else
+			sb_adds(sb, "null");
+		sb_addc(sb, '}');
+		free(up);
+		free(down);
+		return;
+	}
+	sb_addf(sb, "Revision ID: %s\nRevises: ", x->s.rev);
+	for (uint32_t i = 0; i < x->nparents; i++)
+		sb_addf(sb, "%s%s", i ? ", " : "", g->nodes[x->parents[i]].s.rev);
+	sb_addc(sb, '\n');
+	if (x->s.create_date)
+		sb_addf(sb, "Create Date: %s\n", x->s.create_date);
+	if (x->s.nlabels) {
+		sb_adds(sb, "Branch Labels: ");
+		for (uint32_t i = 0; i < x->s.nlabels; i++)
+			sb_addf(sb, "%s%s", i ? ", " : "", x->s.labels[i]);
+		sb_addc(sb, '\n');
+	}
+	if (x->ndeps) {
+		sb_adds(sb, "Depends On: ");
+		for (uint32_t i = 0; i < x->ndeps; i++)
+			sb_addf(sb, "%s%s", i ? ", " : "", g->nodes[x->deps[i]].s.rev);
+		sb_addc(sb, '\n');
+	}
+	sb_addf(sb, "Transaction: %s\n",
+	        x->s.txn == SCRIPT_TXN_NONE ? "none" : "per-migration");
+	sb_addf(sb, "Message: %s\n", x->s.message);
+	if (x->nbranch) {
+		sb_adds(sb, "Branch: ");
+		for (uint32_t i = 0; i < x->nbranch; i++)
+			sb_addf(sb, "%s%s", i ? ", " : "", x->branch[i]);
+		sb_addc(sb, '\n');
+	}
+	sb_adds(sb, "Children: ");
+	for (uint32_t i = 0; i < x->nchildren; i++)
+		sb_addf(sb, "%s%s", i ? ", " : "", g->nodes[x->children[i]].s.rev);
+	sb_addc(sb, '\n');
+	sb_adds(sb, "Status: ");
+	out_rev_line(sb, g, r, OUT_TREE, curr > 0);
+	sb_addf(sb, "%s\n", x->s.has_downgrade ? "" : " (irreversible)");
+	sb_addf(sb, "File: %s\n\n-- migrate:upgrade\n", x->s.path);
+	show_section(sb, x, SCRIPT_UPGRADE, err, rc);
+	if (x->s.has_downgrade) {
+		sb_adds(sb, "\n-- migrate:downgrade\n");
+		show_section(sb, x, SCRIPT_DOWNGRADE, err, rc);
+	}
+}
+
+static int run_show(struct cli_ctx *c, int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(c->errf, "usage: retort show SPEC\n");
+		return RT_EUSAGE;
+	}
+	char *err = NULL;
+	struct cur cur = {0};
+	int rc = RT_OK;
+	if (mentions_current(argv[1])) {
+		rc = load_current(c, &cur, &err);
+		if (rc != RT_OK)
+			return cli_report(c, rc, err);
+	}
+	struct spec_ctx sc;
+	ctx_of(c, &cur, &sc);
+	struct revset rs;
+	rc = spec_resolve(&sc, argv[1], &rs, &err);
+	if (rc != RT_OK) {
+		cur_free(&cur);
+		return cli_report(c, rc, err);
+	}
+	struct strbuf sb = STRBUF_INIT;
+	if (rs.n == 0 && !c->json)
+		sb_adds(&sb, "<base>: nothing applied\n");
+	if (c->json)
+		sb_adds(&sb, "{\"revisions\":[");
+	for (uint32_t i = 0; i < rs.n && rc == RT_OK; i++) {
+		if (i)
+			sb_adds(&sb, c->json ? "," : "\n");
+		show_one(&sb, c->graph, rs.v[i], cur.have ? is_current(&cur, rs.v[i]) : -1,
+		         c->json, &err, &rc);
+	}
+	if (c->json)
+		sb_adds(&sb, "]}\n");
+	if (rc == RT_OK)
+		emit(c, &sb);
+	else
+		sb_free(&sb);
+	revset_free(&rs);
+	cur_free(&cur);
+	return cli_report(c, rc, err);
+}
+
+const struct cmd_entry cmd_show = {
+	"show", "SPEC", "show one revision in full: header, children, file, SQL", no_opts,
+	CMD_NEEDS_GRAPH, run_show,
+};

@@ -1,0 +1,320 @@
+/* cmd_init.c: commands that write scripts: init, revision, merge. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "out.h"
+#include "spec.h"
+
+static const char default_ini[] =
+	"# retort configuration: see retort.ini(5).\n"
+	"[retort]\n"
+	"script_location = %s\n"
+	"database = sqlite:///app.db\n"
+	"version_table = retort_version\n"
+	"; transaction_mode = per-migration\n"
+	"; lock_timeout = 60\n"
+	"; production = false\n"
+	"; schema = %s/schema.sql\n";
+
+/* Creates path with content, refusing to replace anything (O_EXCL). */
+static int write_new_file(const char *path, const char *content, char **err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return rt_err(err, RT_EFAIL, "%s: %s%s", path, strerror(errno),
+		              errno == EEXIST ? " (retort never overwrites a file)" : "");
+	size_t n = strlen(content), off = 0;
+	while (off < n) {
+		ssize_t w = write(fd, content + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			int e = errno;
+			close(fd);
+			unlink(path);
+			return rt_err(err, RT_EFAIL, "%s: %s", path, strerror(e));
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) != 0)
+		return rt_err(err, RT_EFAIL, "%s: %s", path, strerror(errno));
+	return RT_OK;
+}
+
+static int mkdir_p(const char *path, char **err)
+{
+	char *p = xstrdup(path);
+	int rc = RT_OK;
+	for (char *s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char saved = *s;
+			*s = '\0';
+			if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+				rc = rt_err(err, RT_EFAIL, "%s: %s", p, strerror(errno));
+				break;
+			}
+			*s = saved;
+			if (!saved)
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}
+
+static const struct cmd_opt no_opts[] = {{NULL, 0, NULL, NULL}};
+
+static int run_init(struct cli_ctx *c, int argc, char **argv)
+{
+	if (argc > 2) {
+		fprintf(c->errf, "usage: retort init [DIR]\n");
+		return RT_EUSAGE;
+	}
+	const char *dir = argc == 2 ? argv[1] : "migrations";
+	const char *ini = c->config_path ? c->config_path : "retort.ini";
+	char *err = NULL;
+	char *versions = xasprintf("%s/versions", dir);
+	struct stat st;
+	int rc = RT_OK;
+	if (stat(ini, &st) == 0)
+		rc = rt_err(&err, RT_EFAIL, "%s already exists; retort init never overwrites it", ini);
+	else if (stat(versions, &st) == 0)
+		rc = rt_err(&err, RT_EFAIL, "%s already exists; retort init never overwrites it",
+		            versions);
+	if (rc == RT_OK)
+		rc = mkdir_p(versions, &err);
+	if (rc == RT_OK) {
+		char *text = xasprintf(default_ini, dir, dir);
+		rc = write_new_file(ini, text, &err);
+		free(text);
+	}
+	if (rc == RT_OK && !c->quiet)
+		fprintf(c->out, "Created %s and %s/\nNext: retort revision -m \"first change\"\n",
+		        ini, versions);
+	free(versions);
+	return cli_report(c, rc, err);
+}
+
+const struct cmd_entry cmd_init = {
+	"init", "[DIR]", "create retort.ini and DIR/versions/ (DIR: migrations)", no_opts,
+	0, run_init,
+};
+
+/* ---- shared by revision and merge ---- */
+
+static void now_text(char buf[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* Checks --rev-id / --branch-label against the graph, or makes an id. */
+static int new_identity(struct cli_ctx *c, char rev[40], const char *label,
+                        char **err)
+{
+	const char *want = cli_opt("rev-id");
+	const struct graph *g = c->graph;
+	if (want) {
+		if (!script_valid_rev(want))
+			return rt_err(err, RT_EUSAGE,
+			              "--rev-id '%s': expected 1 to 32 of A-Z a-z 0-9 _", want);
+		if (graph_find(g, want) >= 0)
+			return rt_err(err, RT_EUSAGE, "--rev-id '%s': that revision already exists", want);
+		snprintf(rev, 40, "%s", want);
+	} else {
+		/* 48 random bits: a collision is unlikely, not impossible. */
+		do {
+			int rc = script_new_rev(rev, err);
+			if (rc != RT_OK)
+				return rc;
+		} while (graph_find(g, rev) >= 0);
+	}
+	if (label) {
+		if (!script_valid_label(label) || script_reserved_word(label))
+			return rt_err(err, RT_EUSAGE,
+			              "--branch-label '%s': expected a letter, then letters, digits, _ or -, "
+			              "and not head, heads, base or current", label);
+		if (graph_label(g, label) >= 0 || graph_find(g, label) >= 0)
+			return rt_err(err, RT_EUSAGE, "--branch-label '%s' is already in use", label);
+	}
+	return RT_OK;
+}
+
+static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
+{
+	char date[32];
+	now_text(date);
+	n->create_date = date;
+	char *text = script_render(n);
+	char *name = script_filename(n->rev, n->message, date);
+	char *path = xasprintf("%s/%s", c->versions_dir, name);
+	int rc = write_new_file(path, text, err);
+	if (rc == RT_OK)
+		fprintf(c->out, "%s\n", path);
+	free(text);
+	free(name);
+	free(path);
+	return rc;
+}
+
+/* ---- revision ---- */
+
+static const struct cmd_opt revision_opts[] = {
+	{"message", 'm', "MSG", "the message (first line of the header)"},
+	{"head", 0, "SPEC", "the revision to build on (default: head; 'base' for a new root)"},
+	{"splice", 0, NULL, "allow --head to name a revision that is not a head"},
+	{"branch-label", 0, "LABEL", "give the new revision a branch label"},
+	{"depends-on", 0, "SPEC", "a revision this one depends on (repeatable)"},
+	{"rev-id", 0, "ID", "use this revision id instead of a random one"},
+	{NULL, 0, NULL, NULL},
+};
+
+static int run_revision(struct cli_ctx *c, int argc, char **argv)
+{
+	const struct graph *g = c->graph;
+	char *err = NULL;
+	if (argc > 1) {
+		fprintf(c->errf, "retort revision: unexpected argument '%s' (use -m MSG)\n", argv[1]);
+		return RT_EUSAGE;
+	}
+	const char *head = cli_opt("head");
+	const char *label = cli_opt("branch-label");
+	struct spec_ctx sc = {g, NULL, 0, false};
+	struct revset base = {0};
+	int rc = RT_OK;
+
+	if (!head && g->nheads > 1) {
+		struct strbuf sb = STRBUF_INIT;
+		for (uint32_t i = 0; i < g->nheads; i++)
+			sb_addf(&sb, "%s%s", i ? ", " : "", g->nodes[g->heads[i]].s.rev);
+		rc = rt_err(&err, RT_EUSAGE,
+		            "multiple heads are present (%s); name one with --head, or run "
+		            "'retort merge' to join them first", sb_str(&sb));
+		sb_free(&sb);
+		return cli_report(c, rc, err);
+	}
+	rc = spec_resolve(&sc, head ? head : "head", &base, &err);
+	if (rc != RT_OK)
+		return cli_report(c, rc, err);
+	for (uint32_t i = 0; i < base.n && rc == RT_OK; i++)
+		if (g->nodes[base.v[i]].nchildren && !cli_flag("splice"))
+			rc = rt_err(&err, RT_EUSAGE,
+			            "%s is not a head; pass --splice to start a branch from it",
+			            g->nodes[base.v[i]].s.rev);
+
+	char rev[40];
+	if (rc == RT_OK)
+		rc = new_identity(c, rev, label, &err);
+
+	int ndeps = 0;
+	const char **dep_specs = cli_opt_all("depends-on", &ndeps);
+	const char **deps = xcalloc((size_t)ndeps + 1, sizeof(*deps));
+	const char **parents = xcalloc(base.n + 1, sizeof(*parents));
+	for (uint32_t i = 0; i < base.n; i++)
+		parents[i] = g->nodes[base.v[i]].s.rev;
+	for (int i = 0; i < ndeps && rc == RT_OK; i++) {
+		struct revset d;
+		rc = spec_resolve(&sc, dep_specs[i], &d, &err);
+		if (rc == RT_OK && d.n != 1)
+			rc = rt_err(&err, RT_EUSAGE, "--depends-on '%s' must name one revision",
+			            dep_specs[i]);
+		if (rc == RT_OK)
+			deps[i] = g->nodes[d.v[0]].s.rev;
+		revset_free(&d);
+	}
+	if (rc == RT_OK) {
+		struct script_new n = {0};
+		n.rev = rev;
+		n.message = cli_opt("message") ? cli_opt("message") : "";
+		n.parents = parents;
+		n.nparents = base.n;
+		n.labels = &label;
+		n.nlabels = label ? 1 : 0;
+		n.depends = deps;
+		n.ndepends = (uint32_t)ndeps;
+		rc = write_script(c, &n, &err);
+	}
+	free(deps);
+	free(parents);
+	revset_free(&base);
+	return cli_report(c, rc, err);
+}
+
+const struct cmd_entry cmd_revision = {
+	"revision", NULL, "write a new revision script on top of a head", revision_opts,
+	CMD_NEEDS_GRAPH, run_revision,
+};
+
+/* ---- merge ---- */
+
+static const struct cmd_opt merge_opts[] = {
+	{"message", 'm', "MSG", "the merge's message"},
+	{"branch-label", 0, "LABEL", "give the merge revision a branch label"},
+	{"rev-id", 0, "ID", "use this revision id instead of a random one"},
+	{NULL, 0, NULL, NULL},
+};
+
+static int run_merge(struct cli_ctx *c, int argc, char **argv)
+{
+	const struct graph *g = c->graph;
+	struct spec_ctx sc = {g, NULL, 0, false};
+	char *err = NULL;
+	int rc = RT_OK;
+	struct u32vec revs = {0};
+	for (int i = 1; i < (argc > 1 ? argc : 2) && rc == RT_OK; i++) {
+		struct revset r;
+		rc = spec_resolve(&sc, argc > 1 ? argv[i] : "heads", &r, &err);
+		for (uint32_t k = 0; rc == RT_OK && k < r.n; k++)
+			if (!u32vec_contains(&revs, r.v[k]))
+				u32vec_push(&revs, r.v[k]);
+		revset_free(&r);
+	}
+	if (rc == RT_OK && revs.n < 2)
+		rc = rt_err(&err, RT_EUSAGE, "nothing to merge: %s",
+		            revs.n ? "only one revision given (there is one head)" : "no revisions given");
+	for (uint32_t i = 0; rc == RT_OK && i < revs.n; i++)
+		for (uint32_t j = 0; rc == RT_OK && j < revs.n; j++)
+			if (i != j && graph_is_ancestor(g, revs.v[i], revs.v[j]))
+				rc = rt_err(&err, RT_EUSAGE,
+				            "cannot merge %s and %s: %s is an ancestor of %s",
+				            g->nodes[revs.v[i]].s.rev, g->nodes[revs.v[j]].s.rev,
+				            g->nodes[revs.v[i]].s.rev, g->nodes[revs.v[j]].s.rev);
+	char rev[40];
+	const char *label = cli_opt("branch-label");
+	if (rc == RT_OK)
+		rc = new_identity(c, rev, label, &err);
+	if (rc == RT_OK) {
+		const char **parents = xcalloc(revs.n, sizeof(*parents));
+		struct strbuf msg = STRBUF_INIT;
+		sb_adds(&msg, "Merge ");
+		for (uint32_t i = 0; i < revs.n; i++) {
+			parents[i] = g->nodes[revs.v[i]].s.rev;
+			sb_addf(&msg, "%s%s", i ? (i + 1 == revs.n ? " and " : ", ") : "", parents[i]);
+		}
+		struct script_new n = {0};
+		n.rev = rev;
+		n.message = cli_opt("message") ? cli_opt("message") : sb_str(&msg);
+		n.parents = parents;
+		n.nparents = revs.n;
+		n.labels = &label;
+		n.nlabels = label ? 1 : 0;
+		rc = write_script(c, &n, &err);
+		sb_free(&msg);
+		free(parents);
+	}
+	u32vec_free(&revs);
+	return cli_report(c, rc, err);
+}
+
+const struct cmd_entry cmd_merge = {
+	"merge", "[SPEC...]", "write a merge revision joining revisions (default: heads)",
+	merge_opts, CMD_NEEDS_GRAPH, run_merge,
+};

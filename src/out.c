@@ -1,0 +1,150 @@
+/* out.c: see out.h. */
+#include "out.h"
+
+#include <stdlib.h>
+
+int cli_report(struct cli_ctx *c, int rc, char *err)
+{
+	if (err && *err)
+		fprintf(c->errf, "%s\n", err);
+	free(err);
+	return rc;
+}
+
+static void add_ids(struct strbuf *sb, const struct graph *g, const uint32_t *v,
+                    uint32_t n, const char *sep)
+{
+	for (uint32_t i = 0; i < n; i++)
+		sb_addf(sb, "%s%s", i ? sep : "", g->nodes[v[i]].s.rev);
+}
+
+void out_rev_line(struct strbuf *sb, const struct graph *g, uint32_t rev,
+                  int flags, bool current)
+{
+	const struct gnode *x = &g->nodes[rev];
+	if (flags & OUT_PARENTS) {
+		if (x->nparents)
+			add_ids(sb, g, x->parents, x->nparents, ", ");
+		else
+			sb_adds(sb, "<base>");
+		if (x->ndeps) {
+			sb_adds(sb, " (");
+			add_ids(sb, g, x->deps, x->ndeps, ", ");
+			sb_adds(sb, ")");
+		}
+		sb_adds(sb, " -> ");
+	}
+	sb_adds(sb, x->s.rev);
+	if ((flags & OUT_LABELS) && x->nbranch) {
+		sb_adds(sb, " (");
+		for (uint32_t i = 0; i < x->nbranch; i++)
+			sb_addf(sb, "%s%s", i ? ", " : "", x->branch[i]);
+		sb_adds(sb, ")");
+	}
+	if ((flags & (OUT_TREE | OUT_HEAD)) && x->nchildren == 0)
+		sb_adds(sb, " (head)");
+	if ((flags & OUT_TREE) && x->nchildren >= 2)
+		sb_adds(sb, " (branchpoint)");
+	if ((flags & OUT_TREE) && x->nparents >= 2)
+		sb_adds(sb, " (mergepoint)");
+	if (current)
+		sb_adds(sb, " (current)");
+	if (flags & OUT_DOC)
+		sb_addf(sb, ", %s", x->s.message);
+}
+
+static void add_list_line(struct strbuf *sb, const char *key, const struct graph *g,
+                          const uint32_t *v, uint32_t n, const char *none)
+{
+	sb_addf(sb, "%s: ", key);
+	if (n)
+		add_ids(sb, g, v, n, ", ");
+	else
+		sb_adds(sb, none);
+	sb_addc(sb, '\n');
+}
+
+void out_rev_verbose(struct strbuf *sb, const struct graph *g, uint32_t rev,
+                     bool current)
+{
+	const struct gnode *x = &g->nodes[rev];
+	sb_adds(sb, "Rev: ");
+	out_rev_line(sb, g, rev, OUT_LABELS | OUT_TREE, current);
+	sb_addc(sb, '\n');
+	if (x->nparents >= 2)
+		add_list_line(sb, "Merges", g, x->parents, x->nparents, "");
+	else
+		add_list_line(sb, "Parent", g, x->parents, x->nparents, "<base>");
+	if (x->nchildren >= 2)
+		add_list_line(sb, "Branches into", g, x->children, x->nchildren, "");
+	if (x->ndeps)
+		add_list_line(sb, "Also depends on", g, x->deps, x->ndeps, "");
+	if (x->nbranch) {
+		sb_adds(sb, "Branch names: ");
+		for (uint32_t i = 0; i < x->nbranch; i++)
+			sb_addf(sb, "%s%s", i ? ", " : "", x->branch[i]);
+		sb_addc(sb, '\n');
+	}
+	sb_addf(sb, "Path: %s\n\n    %s\n\n    Revision ID: %s\n", x->s.path,
+	        x->s.message, x->s.rev);
+	sb_adds(sb, "    Revises: ");
+	add_ids(sb, g, x->parents, x->nparents, ", ");
+	sb_addc(sb, '\n');
+	if (x->s.create_date)
+		sb_addf(sb, "    Create Date: %s\n", x->s.create_date);
+	sb_addc(sb, '\n');
+}
+
+static void json_ids(struct strbuf *sb, const char *key, const struct graph *g,
+                     const uint32_t *v, uint32_t n)
+{
+	sb_addf(sb, ",\"%s\":[", key);
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		sb_add_json_str(sb, g->nodes[v[i]].s.rev);
+	}
+	sb_addc(sb, ']');
+}
+
+static void json_strs(struct strbuf *sb, const char *key, const char *const *v,
+                      uint32_t n)
+{
+	sb_addf(sb, ",\"%s\":[", key);
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		sb_add_json_str(sb, v[i]);
+	}
+	sb_addc(sb, ']');
+}
+
+void out_rev_json(struct strbuf *sb, const struct graph *g, uint32_t rev, int current)
+{
+	const struct gnode *x = &g->nodes[rev];
+	sb_adds(sb, "{\"revision\":");
+	sb_add_json_str(sb, x->s.rev);
+	sb_adds(sb, ",\"message\":");
+	sb_add_json_str(sb, x->s.message);
+	json_ids(sb, "parents", g, x->parents, x->nparents);
+	json_ids(sb, "children", g, x->children, x->nchildren);
+	json_ids(sb, "depends_on", g, x->deps, x->ndeps);
+	json_strs(sb, "branch_labels", x->s.labels, x->s.nlabels);
+	json_strs(sb, "branches", x->branch, x->nbranch);
+	sb_adds(sb, ",\"create_date\":");
+	if (x->s.create_date)
+		sb_add_json_str(sb, x->s.create_date);
+	else
+		sb_adds(sb, "null");
+	sb_adds(sb, ",\"path\":");
+	sb_add_json_str(sb, x->s.path);
+	sb_addf(sb, ",\"is_head\":%s,\"is_base\":%s,\"is_branch_point\":%s,"
+	        "\"is_merge_point\":%s,\"transaction\":\"%s\",\"reversible\":%s",
+	        x->nchildren == 0 ? "true" : "false", x->nparents == 0 ? "true" : "false",
+	        x->nchildren >= 2 ? "true" : "false", x->nparents >= 2 ? "true" : "false",
+	        x->s.txn == SCRIPT_TXN_NONE ? "none" : "per-migration",
+	        x->s.has_downgrade ? "true" : "false");
+	if (current >= 0)
+		sb_addf(sb, ",\"current\":%s", current ? "true" : "false");
+	sb_addc(sb, '}');
+}

@@ -1,0 +1,34 @@
+/* out.h: how revisions are printed, as text (Alembic's forms) and JSON. */
+#ifndef RT_OUT_H
+#define RT_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "graph.h"
+#include "util.h"
+
+/* Prints err (one problem per line) on c->errf, frees it, returns rc. */
+int cli_report(struct cli_ctx *c, int rc, char *err);
+
+enum out_line_flags {
+	OUT_PARENTS = 1 << 0,  /* "a, b -> " or "<base> -> " */
+	OUT_LABELS = 1 << 1,   /* " (label)" */
+	OUT_TREE = 1 << 2,     /* " (head)", " (branchpoint)", " (mergepoint)" */
+	OUT_HEAD = 1 << 3,     /* " (head)" only */
+	OUT_DOC = 1 << 4,      /* ", message" */
+};
+
+/* One line: "1a2b -> 3f2a (accounts) (head), Add user email".
+ * current: add " (current)". */
+void out_rev_line(struct strbuf *sb, const struct graph *g, uint32_t rev,
+                  int flags, bool current);
+/* The verbose block of `heads -v` / `history -v` / `show`. */
+void out_rev_verbose(struct strbuf *sb, const struct graph *g, uint32_t rev,
+                     bool current);
+/* A JSON object describing a revision (see retort(1), JSON OUTPUT). */
+void out_rev_json(struct strbuf *sb, const struct graph *g, uint32_t rev,
+                  int current);  /* current: -1 unknown, 0 no, 1 yes */
+
+#endif

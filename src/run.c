@@ -1,0 +1,331 @@
+/* run.c: see run.h. */
+#include "run.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sqllex.h"
+
+void run_step_title(const struct graph *g, const struct plan_step *s,
+                    struct strbuf *out)
+{
+	if (s->dir == PLAN_STAMP) {
+		sb_addf(out, "%s -> %s", *s->heads_before ? s->heads_before : "<base>",
+		        *s->heads_after ? s->heads_after : "<base>");
+		return;
+	}
+	const struct gnode *x = &g->nodes[s->rev];
+	struct strbuf parents = STRBUF_INIT;
+	for (uint32_t i = 0; i < x->nparents; i++)
+		sb_addf(&parents, "%s%s", i ? ", " : "", g->nodes[x->parents[i]].s.rev);
+	const char *p = x->nparents ? sb_str(&parents) : "<base>";
+	if (s->dir == PLAN_UPGRADE)
+		sb_addf(out, "%s -> %s, %s", p, x->s.rev, x->s.message);
+	else
+		sb_addf(out, "%s -> %s, %s", x->s.rev, p, x->s.message);
+	sb_free(&parents);
+}
+
+static void utc_now(char buf[32])
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	struct tm tm;
+	gmtime_r(&tv.tv_sec, &tm);
+	size_t n = strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(buf + n, 32 - n, ".%03d", (int)(tv.tv_usec / 1000));
+}
+
+struct who {
+	char os_user[64];
+	char host[256];
+};
+
+static void who_am_i(struct who *w)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	const char *u = pw ? pw->pw_name : getenv("USER");
+	snprintf(w->os_user, sizeof w->os_user, "%s", u ? u : "?");
+	if (gethostname(w->host, sizeof w->host) != 0)
+		snprintf(w->host, sizeof w->host, "?");
+	w->host[sizeof w->host - 1] = '\0';
+}
+
+static const char *dir_name(enum plan_kind k)
+{
+	return k == PLAN_UPGRADE ? "upgrade" : k == PLAN_DOWNGRADE ? "downgrade" : "stamp";
+}
+
+static int apply_version_change(struct db *db, const struct plan_step *s, char **err)
+{
+	int rc = RT_OK;
+	for (uint32_t i = 0; i < s->ndel && rc == RT_OK; i++)
+		rc = db->ops->version_delete(db, s->del[i], err);
+	for (uint32_t i = 0; i < s->nins && rc == RT_OK; i++)
+		rc = db->ops->version_insert(db, s->ins[i], err);
+	return rc;
+}
+
+/* The SQL of one step, its checksum and its statements. */
+struct step_sql {
+	char *file;          /* the whole file */
+	char hex[65];
+	const char *text;    /* the section, inside file */
+	size_t len;
+	uint32_t line;
+	struct sql_stmt *stmts;
+	uint32_t n;
+};
+
+static int load_step_sql(struct db *db, const struct gnode *x, enum plan_kind dir,
+                         struct step_sql *out, char **err)
+{
+	memset(out, 0, sizeof(*out));
+	size_t flen;
+	int rc = read_file(x->s.path, &out->file, &flen, err);
+	if (rc != RT_OK)
+		return rc;
+	sha256_hex(out->file, flen, out->hex);
+	size_t off = dir == PLAN_UPGRADE ? x->s.up_off : x->s.down_off;
+	out->len = dir == PLAN_UPGRADE ? x->s.up_len : x->s.down_len;
+	out->line = dir == PLAN_UPGRADE ? x->s.up_line : x->s.down_line;
+	if (off + out->len > flen)
+		return rt_err(err, RT_EINPUT, "%s: changed while retort was running", x->s.path);
+	out->text = out->file + off;
+	return sqllex_split(out->text, out->len, db->dialect, out->line, &out->stmts,
+	                    &out->n, err);
+}
+
+static void step_sql_free(struct step_sql *s)
+{
+	free(s->file);
+	free(s->stmts);
+}
+
+static int exec_stmt(struct db *db, const struct step_sql *q, uint32_t i, char **err)
+{
+	char *sql = xstrndup(q->text + q->stmts[i].off, q->stmts[i].len);
+	int rc = db->ops->exec(db, sql, err);
+	free(sql);
+	return rc;
+}
+
+struct ledger {
+	struct history_row row;
+	char started[32], finished[32];
+	double t0;
+};
+
+static void ledger_start(struct ledger *l, const struct plan_step *s, const struct who *w)
+{
+	memset(l, 0, sizeof(*l));
+	utc_now(l->started);
+	l->t0 = now_monotonic();
+	l->row.revision = (char *)s->rev_id;
+	l->row.direction = (char *)dir_name(s->dir);
+	l->row.heads_before = (char *)s->heads_before;
+	l->row.heads_after = (char *)s->heads_after;
+	l->row.started_at = l->started;
+	l->row.os_user = (char *)w->os_user;
+	l->row.host = (char *)w->host;
+	l->row.retort_version = (char *)PACKAGE_VERSION;
+}
+
+static void ledger_finish(struct ledger *l, const char *outcome)
+{
+	utc_now(l->finished);
+	l->row.finished_at = l->finished;
+	l->row.duration_ms = (now_monotonic() - l->t0) * 1000.0;
+	l->row.outcome = (char *)outcome;
+}
+
+/* After a failure: the ledger keeps the attempt in its own transaction.
+ * The heads stay as they were (the step did not happen). */
+static void ledger_failure(struct db *db, struct ledger *l, const char *msg)
+{
+	ledger_finish(l, "failed");
+	l->row.heads_after = l->row.heads_before;
+	l->row.error = (char *)msg;
+	char *ignored = NULL;
+	if (db->ops->begin(db, &ignored) == RT_OK) {
+		if (db->ops->ensure_tables(db, &ignored) == RT_OK &&
+		    db->ops->history_insert(db, &l->row, &ignored) == RT_OK)
+			db->ops->commit(db, &ignored);
+		else
+			db->ops->rollback(db, &ignored);
+	}
+	free(ignored);
+}
+
+static void note_step(struct db *db, const struct graph *g, const struct plan_step *s)
+{
+	struct strbuf t = STRBUF_INIT;
+	sb_addf(&t, "Running %s ", dir_name(s->dir));
+	run_step_title(g, s, &t);
+	db->ops->note(db, sb_str(&t));
+	sb_free(&t);
+}
+
+/* Runs one step. in_txn: an enclosing transaction is open (single mode):
+ * the step neither begins nor commits, and a failure is left to the caller
+ * to roll back. */
+static int run_step(struct db *db, const struct graph *g, const struct plan *p,
+                    uint32_t i, bool in_txn, const struct who *w, char **err)
+{
+	const struct plan_step *s = &p->steps[i];
+	struct ledger l;
+	struct step_sql q = {0};
+	char *dberr = NULL;
+	int rc = RT_OK;
+	ledger_start(&l, s, w);
+	note_step(db, g, s);
+
+	bool autocommit = false;
+	const struct gnode *x = s->rev == PLAN_NO_REV ? NULL : &g->nodes[s->rev];
+	if (s->dir != PLAN_STAMP) {
+		rc = load_step_sql(db, x, s->dir, &q, err);
+		if (rc != RT_OK)
+			return rc;
+		l.row.checksum = q.hex;
+		autocommit = x->s.txn == SCRIPT_TXN_NONE;
+	} else if (x) {
+		/* A stamp records the file it vouches for. */
+		if (script_checksum(&x->s, q.hex, NULL) == RT_OK)
+			l.row.checksum = q.hex;
+	}
+
+	if (!in_txn && !autocommit)
+		rc = db->ops->begin(db, &dberr);
+	if (rc == RT_OK && s->dir == PLAN_STAMP && p->purge)
+		rc = db->ops->version_purge(db, &dberr);
+
+	uint32_t failed_line = 0;
+	for (uint32_t k = 0; k < q.n && rc == RT_OK; k++) {
+		rc = exec_stmt(db, &q, k, &dberr);
+		if (rc != RT_OK)
+			failed_line = q.stmts[k].line;
+		else if (autocommit)
+			l.row.last_ok_line = q.stmts[k].line;
+	}
+	if (rc == RT_OK && autocommit && !in_txn)
+		rc = db->ops->begin(db, &dberr);
+	if (rc == RT_OK)
+		rc = apply_version_change(db, s, &dberr);
+	if (rc == RT_OK) {
+		ledger_finish(&l, "ok");
+		rc = db->ops->history_insert(db, &l.row, &dberr);
+	}
+	if (rc == RT_OK && !in_txn)
+		rc = db->ops->commit(db, &dberr);
+
+	if (rc != RT_OK) {
+		const char *path = x ? x->s.path : "(stamp)";
+		char *ignored = NULL;
+		if (!in_txn)
+			db->ops->rollback(db, &ignored);
+		free(ignored);
+		l.row.error_line = failed_line;
+		if (failed_line)
+			rt_err(err, RT_EFAIL, "%s:%u: %s", path, failed_line,
+			       dberr ? dberr : "failed");
+		else
+			rt_err(err, RT_EFAIL, "%s: %s", path, dberr ? dberr : "failed");
+		if (autocommit && l.row.last_ok_line)
+			rt_err(err, RT_EFAIL,
+			       "%s: Transaction: none — statements up to line %lld were applied and "
+			       "stay; the revision is not recorded as applied",
+			       path, (long long)l.row.last_ok_line);
+		else if (autocommit && failed_line)
+			rt_err(err, RT_EFAIL, "%s: Transaction: none — no statement of it was applied",
+			       path);
+		if (!in_txn)
+			ledger_failure(db, &l, dberr ? dberr : "failed");
+		rc = RT_EFAIL;
+	}
+	free(dberr);
+	step_sql_free(&q);
+	return rc;
+}
+
+int run_plan(struct db *db, const struct graph *g, const struct plan *p,
+             const struct run_opts *o, char **err)
+{
+	struct who w;
+	who_am_i(&w);
+	char *dberr = NULL;
+	int rc = RT_OK;
+	bool single = o->mode == TXN_SINGLE;
+
+	if (single) {
+		for (uint32_t i = 0; i < p->n; i++) {
+			const struct plan_step *s = &p->steps[i];
+			if (s->dir != PLAN_STAMP && g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE)
+				return rt_err(err, RT_EFAIL,
+				    "%s: 'Transaction: none' cannot run inside the one transaction of "
+				    "transaction_mode = single; nothing was run", g->nodes[s->rev].s.path);
+		}
+	}
+	if (p->n == 0)
+		return RT_OK;
+	rc = db->ops->ensure_tables(db, &dberr);
+	if (rc != RT_OK)
+		goto fail;
+	if (single && (rc = db->ops->begin(db, &dberr)) != RT_OK)
+		goto fail;
+	for (uint32_t i = 0; i < p->n; i++) {
+		if (o->on_progress)
+			o->on_progress(o->ctx, i, p->n);
+		double t0 = now_monotonic();
+		rc = run_step(db, g, p, i, single, &w, err);
+		if (o->on_step)
+			o->on_step(o->ctx, p, i, rc, (now_monotonic() - t0) * 1000.0);
+		if (rc != RT_OK) {
+			if (single) {
+				char *ignored = NULL;
+				db->ops->rollback(db, &ignored);
+				free(ignored);
+				struct ledger l;
+				ledger_start(&l, &p->steps[i], &w);
+				ledger_failure(db, &l, *err ? *err : "failed");
+				rt_err(err, RT_EFAIL, "transaction_mode = single: every step of this run "
+				       "was rolled back");
+			}
+			return RT_EFAIL;
+		}
+	}
+	if (o->on_progress)
+		o->on_progress(o->ctx, p->n, p->n);
+	if (single && (rc = db->ops->commit(db, &dberr)) != RT_OK)
+		goto fail;
+	return RT_OK;
+fail:
+	rt_err(err, rc == RT_OK ? RT_EDB : rc, "%s", dberr ? dberr : "database error");
+	free(dberr);
+	return RT_EDB;
+}
+
+int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx,
+               const struct run_opts *o, struct plan **done, char **err)
+{
+	*done = NULL;
+	int rc = db->ops->lock(db, o->lock_timeout, err);
+	if (rc != RT_OK)
+		return rc;
+	char **heads = NULL;
+	uint32_t n = 0;
+	struct plan *p = NULL;
+	rc = db->ops->read_heads(db, &heads, &n, err);
+	if (rc == RT_OK)
+		rc = fn(fnctx, (const char *const *)heads, n, &p, err);
+	if (rc == RT_OK) {
+		rc = run_plan(db, g, p, o, err);
+		*done = p;
+	}
+	db->ops->unlock(db);
+	db_strv_free(heads, n);
+	return rc;
+}

@@ -1,0 +1,46 @@
+/* run.h: executing a plan against a backend (SPEC §4): the lock, one
+ * transaction per migration (or one for all), the version table and the
+ * ledger row of every step, failed ones included. */
+#ifndef RT_RUN_H
+#define RT_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "db.h"
+#include "graph.h"
+#include "plan.h"
+
+struct run_opts {
+	enum txn_mode mode;
+	double lock_timeout;       /* seconds */
+	/* Called after each step (status RT_OK or the failure). May be NULL. */
+	void (*on_step)(void *ctx, const struct plan *p, uint32_t step, int status,
+	                double ms);
+	/* Called before each step; done = steps finished so far. May be NULL. */
+	void (*on_progress)(void *ctx, uint32_t done, uint32_t total);
+	void *ctx;
+};
+
+/* Builds the plan once the lock is held, from the heads read then. */
+typedef int (*run_plan_fn)(void *ctx, const char *const *heads, uint32_t nheads,
+                           struct plan **out, char **err);
+
+/* Takes the migration lock, reads the current heads, asks fn for the plan,
+ * executes it, releases the lock. *done: the plan that ran (caller frees
+ * with plan_free; set on success and on a failed step, NULL otherwise). */
+int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx,
+               const struct run_opts *o, struct plan **done, char **err);
+
+/* Executes a plan (no lock; for the offline writer and for callers that
+ * hold the lock). On failure *err is "FILE:LINE: MESSAGE". */
+int run_plan(struct db *db, const struct graph *g, const struct plan *p,
+             const struct run_opts *o, char **err);
+
+/* "a1 -> b2, message" (upgrade), "b2 -> a1, message" (downgrade),
+ * "a1 b2 -> c3" (stamp): how a step is named in output and --sql. */
+void run_step_title(const struct graph *g, const struct plan_step *s,
+                    struct strbuf *out);
+
+#endif
