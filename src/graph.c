@@ -1,5 +1,4 @@
 /* graph.c: loading and validating the revision graph (SPEC §3). */
-#include "config.h"
 
 #include "graph.h"
 
@@ -153,23 +152,28 @@ static void report_cycle(struct raw *raws, uint32_t n, const bool *done,
 	}
 	struct strbuf sb = STRBUF_INIT;
 	uint32_t first = cur;
+	/* The line to point at: the header key of the first edge walked. */
+	uint32_t line = 0;
 	do {
 		sb_addf(&sb, "%s -> ", raws[cur].s.rev);
 		uint32_t next = cur;
 		for (uint32_t i = 0; i < raws[cur].npar && next == cur; i++)
 			if (!done[raws[cur].par[i]] && seen[raws[cur].par[i]])
 				next = raws[cur].par[i];
+		if (!line && next != cur)
+			line = raws[cur].s.revises_line;
 		for (uint32_t i = 0; i < raws[cur].ndep && next == cur; i++)
 			if (!done[raws[cur].dep[i]] && seen[raws[cur].dep[i]])
 				next = raws[cur].dep[i];
+		if (!line)
+			line = raws[cur].s.depends_line;
 		if (next == cur)
 			break;
 		cur = next;
 	} while (cur != first);
 	sb_adds(&sb, raws[first].s.rev);
 	rt_err(err, RT_EINPUT, "%s:%u: cycle in the revision graph: %s",
-	       raws[first].s.path, raws[first].s.revises_line ? raws[first].s.revises_line : 1,
-	       sb_str(&sb));
+	       raws[first].s.path, line ? line : 1, sb_str(&sb));
 	sb_free(&sb);
 	free(seen);
 }
@@ -448,18 +452,17 @@ int graph_load(const char *dir, struct graph **out, char **err)
 	for (uint32_t k = 0; k < ordered; k++)
 		g->sorted_ids[k] = g->nodes[g->sorted_idx[k]].s.rev;
 
-	g->nlabels = nl;
+	/* Labels in the order of the revisions that carry them, so that no
+	 * listing depends on file names. */
 	g->labels = arena_alloc(&g->arena, (nl + 1) * sizeof(*g->labels));
 	strmap_init(&g->label_map, nl);
 	for (uint32_t k = 0; k < ordered; k++) {
 		const struct script *s = &g->nodes[k].s;
 		for (uint32_t j = 0; j < s->nlabels; j++) {
-			uint32_t pos;
-			if (strmap_get(&labels, s->labels[j], &pos)) {
-				g->labels[pos].name = s->labels[j];
-				g->labels[pos].rev = k;
-				strmap_put(&g->label_map, s->labels[j], pos);
-			}
+			g->labels[g->nlabels].name = s->labels[j];
+			g->labels[g->nlabels].rev = k;
+			strmap_put(&g->label_map, s->labels[j], g->nlabels);
+			g->nlabels++;
 		}
 	}
 
@@ -625,7 +628,8 @@ uint32_t graph_labels_of(const struct graph *g, uint32_t rev, const char ***out)
 {
 	const struct gnode *x = &g->nodes[rev];
 	const char **v = xmalloc((x->nbranch + 1) * sizeof(*v));
-	memcpy(v, x->branch, x->nbranch * sizeof(*v));
+	if (x->nbranch)  /* branch is NULL on a revision no label covers */
+		memcpy(v, x->branch, x->nbranch * sizeof(*v));
 	*out = v;
 	return x->nbranch;
 }

@@ -1,0 +1,11 @@
+-- Revision aa22
+--
+-- Revision ID: aa22
+-- Revises: 
+-- Create Date: 2026-05-01 09:00:00
+
+-- migrate:upgrade
+CREATE TABLE t_aa22 (id INTEGER PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE t_aa22;

@@ -1,0 +1,8 @@
+-- Bad input case
+--
+-- Revision ID: b1
+-- Revises:
+-- Create Date: 2026-05-01 09:00:00
+
+-- migrate: upgarde
+CREATE TABLE t_b1 (id INTEGER PRIMARY KEY);

@@ -1,0 +1,5 @@
+-- Bad header
+-- Revision ID: d1
+-- Transaction: maybe
+
+-- migrate:upgrade

@@ -1,0 +1,12 @@
+-- Bad input case
+--
+-- Revision ID: b1
+-- Revises:
+-- Create Date: 2026-05-01 09:00:00
+CREATE TABLE t_b1 (id INTEGER PRIMARY KEY);
+
+-- migrate:upgrade
+CREATE TABLE t_b1 (id INTEGER PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE t_b1;
