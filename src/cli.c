@@ -184,11 +184,31 @@ const struct cmd_entry *const cli_commands[] = {
 	NULL,
 };
 
+/* Commands of the terminal faces (console, shell), which live outside the
+ * engine library and are added by main(). */
+static const struct cmd_entry *const *extra_commands;
+
+void cli_add_commands(const struct cmd_entry *const *extra)
+{
+	extra_commands = extra;
+}
+
+const struct cmd_entry *cli_command_at(int i)
+{
+	int nb = 0;
+	while (cli_commands[nb])
+		nb++;
+	if (i < nb)
+		return cli_commands[i];
+	return extra_commands ? extra_commands[i - nb] : NULL;
+}
+
 const struct cmd_entry *cli_find(const char *name)
 {
-	for (int i = 0; cli_commands[i]; i++)
-		if (strcmp(cli_commands[i]->name, name) == 0)
-			return cli_commands[i];
+	const struct cmd_entry *e;
+	for (int i = 0; (e = cli_command_at(i)); i++)
+		if (strcmp(e->name, name) == 0)
+			return e;
 	return NULL;
 }
 
@@ -211,8 +231,9 @@ void cli_usage(FILE *f)
 	fputs("usage: retort [global options] COMMAND [options] [args]\n\n"
 	      "A migration console for SQLite and PostgreSQL: a graph of plain-SQL\n"
 	      "revision scripts, applied, reverted and browsed.\n\ncommands:\n", f);
-	for (int i = 0; cli_commands[i]; i++)
-		fprintf(f, "  %-10s %s\n", cli_commands[i]->name, cli_commands[i]->help);
+	const struct cmd_entry *e;
+	for (int i = 0; (e = cli_command_at(i)); i++)
+		fprintf(f, "  %-10s %s\n", e->name, e->help);
 	fputs("\nglobal options:\n", f);
 	print_opts(f, cli_global_opts);
 	fputs("\n'retort COMMAND -h' shows a command's options; see retort(1).\n", f);
@@ -375,6 +396,10 @@ int cli_run(struct cli_ctx *c, int argc, char **argv)
 		fprintf(c->out, "retort %s\n", PACKAGE_VERSION);
 		free(rest);
 		return 0;
+	}
+	if (nrest == 0 && !help && c->interactive && cli_find("tui")) {
+		/* `retort` alone on a terminal opens the console. */
+		rest[nrest++] = (char *)"tui";
 	}
 	if (nrest == 0) {
 		cli_usage(help ? c->out : c->errf);

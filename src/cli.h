@@ -68,6 +68,10 @@ bool cli_flag(const char *name);             /* given at least once */
 const char **cli_opt_all(const char *name, int *n);
 
 extern const struct cmd_entry *const cli_commands[];
+/* Adds the terminal faces' commands (NULL-terminated, borrowed forever). */
+void cli_add_commands(const struct cmd_entry *const *extra);
+/* Every command, builtins then added ones; NULL past the end. */
+const struct cmd_entry *cli_command_at(int i);
 const struct cmd_entry *cli_find(const char *name);
 
 void cli_ctx_init(struct cli_ctx *c, FILE *out, FILE *errf);

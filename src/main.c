@@ -1,12 +1,18 @@
-/* main.c: the retort command. */
+/* main.c: the retort command: the engine's command table plus the
+ * terminal faces (console and shell). */
 #include <locale.h>
 #include <stdio.h>
 
 #include "cli.h"
+#include "shell.h"
+#include "tui.h"
+
+static const struct cmd_entry *const face_commands[] = {&cmd_tui, &cmd_shell, NULL};
 
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	cli_add_commands(face_commands);
 	struct cli_ctx c;
 	cli_ctx_init(&c, stdout, stderr);
 	int status = cli_run(&c, argc - 1, argv + 1);
