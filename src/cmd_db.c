@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "db.h"
+#include "inspect.h"
 #include "out.h"
 #include "plan.h"
 #include "run.h"
@@ -404,57 +405,6 @@ const struct cmd_entry cmd_current = {
 
 /* ---- check ---- */
 
-/* The checksum recorded when rev was last applied, stamped or repaired
- * successfully; NULL when the ledger has none. Rows are oldest first. */
-static const char *recorded_checksum(const struct history_row *rows, uint32_t n,
-                                     const char *rev)
-{
-	const char *sum = NULL;
-	for (uint32_t i = 0; i < n; i++) {
-		const struct history_row *r = &rows[i];
-		if (strcmp(r->revision, rev) != 0 || strcmp(r->outcome, "ok") != 0)
-			continue;
-		if (strcmp(r->direction, "downgrade") == 0)
-			sum = NULL;
-		else if (r->checksum)
-			sum = r->checksum;
-	}
-	return sum;
-}
-
-/* The applied revisions whose file changed since: appended to *out. */
-static int changed_scripts(struct cli_ctx *c, char **heads, uint32_t n,
-                           struct u32vec *out, char **err)
-{
-	const struct graph *g = c->graph;
-	struct history_row *rows = NULL;
-	uint32_t nrows = 0;
-	int rc = c->db->ops->history_read(c->db, NULL, &rows, &nrows, err);
-	if (rc != RT_OK)
-		return rc;
-	struct bitset applied;
-	bitset_init(&applied, g->n);
-	for (uint32_t i = 0; i < n; i++) {
-		int32_t x = graph_find(g, heads[i]);
-		if (x >= 0 && !bitset_get(&applied, (uint32_t)x))
-			graph_ancestors(g, (uint32_t)x, true, &applied);
-	}
-	for (uint32_t r = 0; r < g->n && rc == RT_OK; r++) {
-		if (!bitset_get(&applied, r))
-			continue;
-		const char *sum = recorded_checksum(rows, nrows, g->nodes[r].s.rev);
-		char hex[65];
-		if (!sum)
-			continue;
-		rc = script_checksum(&g->nodes[r].s, hex, err);
-		if (rc == RT_OK && strcmp(hex, sum) != 0)
-			u32vec_push(out, r);
-	}
-	bitset_free(&applied);
-	db_history_free(rows, nrows);
-	return rc;
-}
-
 static int run_check(struct cli_ctx *c, int argc, char **argv)
 {
 	char *err = NULL;
@@ -504,7 +454,7 @@ static int run_check(struct cli_ctx *c, int argc, char **argv)
 			}
 		}
 		struct u32vec changed = {0};
-		rc = changed_scripts(c, heads, n, &changed, &err);
+		rc = inspect_changed(c->db, c->graph, heads, n, &changed, &err);
 		for (uint32_t i = 0; i < changed.n; i++) {
 			const struct gnode *x = &g->nodes[changed.v[i]];
 			sb_addf(&problems, "%s: revision %s changed after it was applied (checksum "
@@ -602,7 +552,7 @@ static int do_repair(struct cli_ctx *c, struct repair *r, char **err)
 		rc = db->ops->history_read(db, x->s.rev, &rows, &nrows, err);
 	if (rc != RT_OK)
 		goto out;
-	const char *sum = recorded_checksum(rows, nrows, x->s.rev);
+	const char *sum = inspect_recorded_checksum(rows, nrows, x->s.rev);
 	r->rev_id = xstrdup(x->s.rev);
 	if (sum && strcmp(sum, hex) == 0)
 		goto out;
