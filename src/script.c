@@ -284,8 +284,18 @@ int script_parse(const char *path, const char *buf, size_t len,
 			in_header = false;
 			continue;
 		}
-		if (!in_header)
+		if (!in_header) {
+			/* A header key that a blank line cut off from the header would
+			 * be silently ignored: say so instead. */
+			const char *v;
+			bool keyish;
+			if (parse_key(cs, ce, &v, &keyish) >= 0)
+				status = rt_err(errs, RT_EINPUT,
+				    "%s:%u: header key '%.*s' is outside the header (the header is the "
+				    "first block of -- lines: remove the blank line above it)",
+				    path, l.no, (int)(strchr(cs, ':') - cs), cs);
 			continue;
+		}
 		if (!first_line)
 			first_line = l.no;
 		if (cs == ce)

@@ -251,6 +251,22 @@ static void test_preamble_comments(void)
 	is_int(s.up_line, 10, "upgrade starts after the marker");
 }
 
+static void test_key_outside_header(void)
+{
+	static const char text[] =
+		"-- Build the index\n"
+		"-- Revision ID: r1\n"
+		"\n"
+		"-- Transaction: none\n"
+		"-- just a remark: fine\n"
+		"-- migrate:upgrade\n"
+		"CREATE INDEX CONCURRENTLY i ON t (x);\n";
+	fails_with(text, sizeof text - 1,
+	           "t.sql:4: header key 'Transaction' is outside the header (the header is the "
+	           "first block of -- lines: remove the blank line above it)",
+	           "a known key cut off from the header by a blank line is an error");
+}
+
 static void test_message_rules(void)
 {
 	struct script s;
@@ -608,6 +624,7 @@ int main(void)
 	test_txn_none();
 	test_crlf();
 	test_preamble_comments();
+	test_key_outside_header();
 	test_message_rules();
 	test_lists();
 	test_markers();
