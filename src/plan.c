@@ -262,8 +262,9 @@ static int plan_stamp(const struct graph *g, struct builder *b,
 		if (!implied)
 			heads_add(&ins, g->nodes[target->v[t]].s.rev);
 	}
-	/* Rows that stay need no delete-and-insert. */
-	for (uint32_t i = 0; i < ins.n;) {
+	/* Rows that stay need no delete-and-insert, unless --purge empties
+	 * the table anyway. */
+	for (uint32_t i = 0; i < ins.n && !purge;) {
 		if (heads_del(&del, ins.v[i]))
 			ins.v[i] = ins.v[--ins.n];
 		else

@@ -60,10 +60,12 @@ static const char *dir_name(enum plan_kind k)
 	return k == PLAN_UPGRADE ? "upgrade" : k == PLAN_DOWNGRADE ? "downgrade" : "stamp";
 }
 
-static int apply_version_change(struct db *db, const struct plan_step *s, char **err)
+/* purge: the table was emptied already, so the rows to delete are gone. */
+static int apply_version_change(struct db *db, const struct plan_step *s, bool purge,
+                                char **err)
 {
 	int rc = RT_OK;
-	for (uint32_t i = 0; i < s->ndel && rc == RT_OK; i++)
+	for (uint32_t i = 0; i < s->ndel && rc == RT_OK && !purge; i++)
 		rc = db->ops->version_delete(db, s->del[i], err);
 	for (uint32_t i = 0; i < s->nins && rc == RT_OK; i++)
 		rc = db->ops->version_insert(db, s->ins[i], err);
@@ -214,7 +216,7 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 	if (rc == RT_OK && autocommit && !in_txn)
 		rc = db->ops->begin(db, &dberr);
 	if (rc == RT_OK)
-		rc = apply_version_change(db, s, &dberr);
+		rc = apply_version_change(db, s, s->dir == PLAN_STAMP && p->purge, &dberr);
 	if (rc == RT_OK) {
 		ledger_finish(&l, "ok");
 		rc = db->ops->history_insert(db, &l.row, &dberr);
