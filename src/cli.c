@@ -417,7 +417,8 @@ int cli_run(struct cli_ctx *c, int argc, char **argv)
 		return nrest > 1 && !h ? 2 : 0;
 	}
 	if (!e) {
-		fprintf(c->errf, "retort: unknown command '%s'; see 'retort --help'\n", rest[0]);
+		fprintf(c->errf, "retort: unknown %s '%s'; see 'retort --help'\n",
+		        rest[0][0] == '-' ? "option" : "command", rest[0]);
 		free(rest);
 		return 2;
 	}
