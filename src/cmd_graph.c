@@ -366,9 +366,9 @@ static void show_one(struct strbuf *sb, const struct graph *g, uint32_t r, int c
 		free(down);
 		return;
 	}
-	sb_addf(sb, "Revision ID: %s\nRevises: ", x->s.rev);
+	sb_addf(sb, "Revision ID: %s\nRevises:", x->s.rev);
 	for (uint32_t i = 0; i < x->nparents; i++)
-		sb_addf(sb, "%s%s", i ? ", " : "", g->nodes[x->parents[i]].s.rev);
+		sb_addf(sb, "%s%s", i ? ", " : " ", g->nodes[x->parents[i]].s.rev);
 	sb_addc(sb, '\n');
 	if (x->s.create_date)
 		sb_addf(sb, "Create Date: %s\n", x->s.create_date);
@@ -393,9 +393,9 @@ static void show_one(struct strbuf *sb, const struct graph *g, uint32_t r, int c
 			sb_addf(sb, "%s%s", i ? ", " : "", x->branch[i]);
 		sb_addc(sb, '\n');
 	}
-	sb_adds(sb, "Children: ");
+	sb_adds(sb, "Children:");
 	for (uint32_t i = 0; i < x->nchildren; i++)
-		sb_addf(sb, "%s%s", i ? ", " : "", g->nodes[x->children[i]].s.rev);
+		sb_addf(sb, "%s%s", i ? ", " : " ", g->nodes[x->children[i]].s.rev);
 	sb_addc(sb, '\n');
 	sb_adds(sb, "Status: ");
 	out_rev_line(sb, g, r, OUT_TREE, curr > 0);
