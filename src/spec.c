@@ -327,8 +327,9 @@ static int resolve_in_branch(const struct spec_ctx *c, const char *label,
 	if (strcmp(rest, "head") == 0) {
 		heads_in(g, &cover, out);
 		if (out->n > 1) {
-			rc = err_ids(err, g, "branch has several heads", out->v, out->n,
-			             "; name one");
+			char *what = xasprintf("branch '%s' has several heads", label);
+			rc = err_ids(err, g, what, out->v, out->n, "; name one");
+			free(what);
 			revset_free(out);
 		}
 	} else if (strcmp(rest, "base") == 0) {
