@@ -128,6 +128,13 @@ static int new_identity(struct cli_ctx *c, char rev[40], const char *label,
 			              "--rev-id '%s': expected 1 to 32 of A-Z a-z 0-9 _", want);
 		if (graph_find(g, want) >= 0)
 			return rt_err(err, RT_EUSAGE, "--rev-id '%s': that revision already exists", want);
+		/* Such an id would shadow a label or a keyword: every specifier
+		 * naming it would mean something else. */
+		if (graph_label(g, want) >= 0)
+			return rt_err(err, RT_EUSAGE, "--rev-id '%s': that is a branch label", want);
+		if (script_reserved_word(want))
+			return rt_err(err, RT_EUSAGE,
+			              "--rev-id '%s': head, heads, base and current are reserved", want);
 		snprintf(rev, 40, "%s", want);
 	} else {
 		/* 48 random bits: a collision is unlikely, not impossible. */
@@ -148,6 +155,29 @@ static int new_identity(struct cli_ctx *c, char rev[40], const char *label,
 	return RT_OK;
 }
 
+/* A message is the first header line, so one that reads as a header key
+ * ("Revises: x", "Transaction: none") would change the script or break
+ * it: parse the text as the graph will before writing it. */
+static int check_rendered(const char *path, const char *text, const char *message,
+                          char **err)
+{
+	struct arena a;
+	struct script s;
+	char *perr = NULL;
+	arena_init(&a);
+	int rc = script_parse(path, text, strlen(text), &a, &s, &perr);
+	if (!message[strspn(message, " \t\r\n")])
+		rc = rt_err(err, RT_EUSAGE, "the message is empty: -m MSG");
+	else if (rc != RT_OK || !*s.message)
+		rc = rt_err(err, RT_EUSAGE,
+		            "-m '%s' would be read as a header key; reword the message", message);
+	else
+		rc = RT_OK;
+	arena_free(&a);
+	free(perr);
+	return rc;
+}
+
 static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
 {
 	char date[32];
@@ -156,7 +186,9 @@ static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
 	char *text = script_render(n);
 	char *name = script_filename(n->rev, n->message, date);
 	char *path = xasprintf("%s/%s", c->versions_dir, name);
-	int rc = write_new_file(path, text, err);
+	int rc = check_rendered(path, text, n->message, err);
+	if (rc == RT_OK)
+		rc = write_new_file(path, text, err);
 	if (rc == RT_OK)
 		fprintf(c->out, "%s\n", path);
 	free(text);
@@ -187,9 +219,15 @@ static int run_revision(struct cli_ctx *c, int argc, char **argv)
 	}
 	const char *head = cli_opt("head");
 	const char *label = cli_opt("branch-label");
+	const char *message = cli_opt("message");
 	struct spec_ctx sc = {g, NULL, 0, false};
 	struct revset base = {0};
 	int rc = RT_OK;
+
+	if (!message || !message[strspn(message, " \t\r\n")]) {
+		fprintf(c->errf, "retort revision: a message is required: -m MSG\n");
+		return RT_EUSAGE;
+	}
 
 	if (!head && g->nheads > 1) {
 		struct strbuf sb = STRBUF_INIT;
@@ -233,7 +271,7 @@ static int run_revision(struct cli_ctx *c, int argc, char **argv)
 	if (rc == RT_OK) {
 		struct script_new n = {0};
 		n.rev = rev;
-		n.message = cli_opt("message") ? cli_opt("message") : "";
+		n.message = message;
 		n.parents = parents;
 		n.nparents = base.n;
 		n.labels = &label;
@@ -279,7 +317,8 @@ static int run_merge(struct cli_ctx *c, int argc, char **argv)
 	}
 	if (rc == RT_OK && revs.n < 2)
 		rc = rt_err(&err, RT_EUSAGE, "nothing to merge: %s",
-		            revs.n ? "only one revision given (there is one head)" : "no revisions given");
+		            argc > 1 ? "a merge needs two or more revisions"
+		                     : "there is only one head");
 	for (uint32_t i = 0; rc == RT_OK && i < revs.n; i++)
 		for (uint32_t j = 0; rc == RT_OK && j < revs.n; j++)
 			if (i != j && graph_is_ancestor(g, revs.v[i], revs.v[j]))
