@@ -87,7 +87,7 @@ void out_rev_verbose(struct strbuf *sb, const struct graph *g, uint32_t rev,
 	}
 	sb_addf(sb, "Path: %s\n\n    %s\n\n    Revision ID: %s\n", x->s.path,
 	        x->s.message, x->s.rev);
-	sb_adds(sb, "    Revises: ");
+	sb_adds(sb, x->nparents ? "    Revises: " : "    Revises:");
 	add_ids(sb, g, x->parents, x->nparents, ", ");
 	sb_addc(sb, '\n');
 	if (x->s.create_date)
