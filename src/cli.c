@@ -78,6 +78,21 @@ void cli_ctx_init(struct cli_ctx *c, FILE *out, FILE *errf)
 	c->no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
 }
 
+void cli_ctx_init_from(struct cli_ctx *c, const struct cli_ctx *from)
+{
+	cli_ctx_init(c, from->out, from->errf);
+	c->config_path = from->config_path;
+	c->database = from->database;
+	c->scripts = from->scripts;
+	c->version_table = from->version_table;
+	c->json = from->json;
+	c->no_color = from->no_color;
+	c->quiet = from->quiet;
+	c->verbose = from->verbose;
+	c->lock_timeout = from->lock_timeout;
+	c->interactive = from->interactive;
+}
+
 void cli_ctx_free(struct cli_ctx *c)
 {
 	if (c->db)

@@ -76,6 +76,11 @@ const struct cmd_entry *cli_find(const char *name);
 
 void cli_ctx_init(struct cli_ctx *c, FILE *out, FILE *errf);
 void cli_ctx_free(struct cli_ctx *c);
+/* Starts c afresh with from's global options, streams and interactivity,
+ * nothing loaded, so that each command of the shell or the console sees
+ * the scripts and the database as they are now. from is only read; the
+ * option strings stay borrowed from wherever from borrowed them. */
+void cli_ctx_init_from(struct cli_ctx *c, const struct cli_ctx *from);
 
 /* Runs one command line (argv without the program name), global options
  * anywhere. Returns an exit status (0, 1, 2); errors are printed on
