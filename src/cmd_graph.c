@@ -336,9 +336,16 @@ static void show_section(struct strbuf *sb, const struct gnode *x,
 		return;
 	*rc = script_read_sql(&x->s, which, &sql, err);
 	if (*rc == RT_OK) {
-		sb_adds(sb, sql);
-		if (sql[0] && sql[strlen(sql) - 1] != '\n')
-			sb_addc(sb, '\n');
+		/* Blank lines around a section are layout, not SQL: drop them so
+		 * that one blank line separates the sections. */
+		const char *s = sql, *e = sql + strlen(sql);
+		for (const char *p = s; *p == '\n' || *p == '\r' || *p == ' ' || *p == '\t'; p++)
+			if (*p == '\n')
+				s = p + 1;
+		while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e > s)
+			sb_addf(sb, "%.*s\n", (int)(e - s), s);
 	}
 	free(sql);
 }
