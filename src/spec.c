@@ -140,9 +140,9 @@ static int resolve_name(const struct spec_ctx *c, const char *name,
 			sb_addf(&sb, "%s%s", i ? ", " : "", g->nodes[found[i]].s.rev);
 		if (nfound > shown)
 			sb_addf(&sb, ", … (%u in all)", nfound);
-		rt_err(err, RT_EINPUT, "ambiguous revision prefix '%s'%s%s matches %s; "
-		       "type more characters", name, label ? " in branch " : "",
-		       label ? label : "", sb_str(&sb));
+		rt_err(err, RT_EINPUT, "ambiguous revision prefix '%s'%s%s%s matches %s; "
+		       "type more characters", name, label ? " in branch '" : "",
+		       label ? label : "", label ? "'" : "", sb_str(&sb));
 		sb_free(&sb);
 		return RT_EINPUT;
 	}
