@@ -426,6 +426,9 @@ int cli_run(struct cli_ctx *c, int argc, char **argv)
 		const struct cmd_entry *h = nrest > 1 ? cli_find(rest[1]) : NULL;
 		if (h)
 			cli_command_help(c->out, h);
+		else if (nrest > 1)
+			fprintf(c->errf, "retort help: unknown command '%s'; see 'retort --help'\n",
+			        rest[1]);
 		else
 			cli_usage(c->out);
 		free(rest);
