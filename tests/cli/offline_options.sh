@@ -1,0 +1,141 @@
+#!/bin/bash
+# Global options anywhere, -s, -c, help for every command, --version,
+# usage errors, and retort.ini errors for every command that reads it.
+. "$TOP_SRCDIR/tests/lib.sh"
+
+project
+rt heads
+HEADS=$OUT
+is "$HEADS" "dd1123f32f48 (billing, catalog, reporting) (head)
+453fe4207322 (billing, catalog, notifications) (head)" "heads in the project"
+
+rt --json heads
+JSON_BEFORE=$OUT
+rt heads --json
+is "$OUT" "$JSON_BEFORE" "--json before or after the command: the same output"
+like "$OUT" '^\{"heads":\[' "--json: a JSON document"
+printf '%s' "$OUT" | python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null
+t_result $? "--json: valid JSON"
+
+rt -v heads
+V_BEFORE=$OUT
+rt heads --verbose
+is "$OUT" "$V_BEFORE" "-v before, --verbose after: the same output"
+like "$OUT" '^Rev: dd1123f32f48' "-v: the verbose form"
+
+# -s DIR, in every spelling, before and after the command.
+LIN="$TOP_SRCDIR/tests/data/linear"
+for form in "-s $LIN heads" "heads -s $LIN" "--scripts $LIN heads" "heads --scripts=$LIN" "-s$LIN heads"; do
+	rt $form
+	is "$OUT" "l5 (head)" "scripts option: retort $form" 
+done
+
+# -c FILE: another configuration, which must exist.
+mkdir other
+printf '[retort]\nscript_location = %s\n' "$LIN" > other/conf.ini
+rt -c other/conf.ini heads
+ok_rc 0 "-c FILE: exit 0"
+is "$OUT" "l5 (head)" "-c FILE: its script_location is used"
+rt heads --config other/conf.ini
+is "$OUT" "l5 (head)" "--config FILE after the command"
+rt -c other/conf.ini -s . heads
+is "$OUT" "$HEADS" "-s overrides the configuration's script_location"
+rt -c other/missing.ini heads
+ok_rc 2 "-c of a missing file: exit 2"
+is "$ERR" "other/missing.ini: No such file or directory" "-c of a missing file: says so"
+rt heads -c
+ok_rc 2 "-c without a value: exit 2"
+is "$ERR" "retort: option '-c' needs a value" "-c without a value: says so"
+
+# No configuration: script_location defaults to migrations.
+mkdir -p "$T_DIR/bare" && cd "$T_DIR/bare" || exit 1
+rt heads
+ok_rc 2 "no scripts directory: exit 2"
+is "$ERR" "migrations/versions: no such scripts directory; run 'retort init' or pass --scripts DIR" \
+	"no scripts directory: says what to do"
+cp -R "$TOP_SRCDIR/migrations" migrations
+rt heads
+is "$OUT" "$HEADS" "no retort.ini: migrations/ by default"
+cd "$P" || exit 1
+
+# ---- usage errors ----
+rt frobnicate
+ok_rc 2 "unknown command: exit 2"
+is "$ERR" "retort: unknown command 'frobnicate'; see 'retort --help'" "unknown command: says so"
+rt --frobnicate heads
+ok_rc 2 "unknown global option: exit 2"
+is "$ERR" "retort: unknown option '--frobnicate'; see 'retort --help'" "unknown global option: says so"
+rt heads --frobnicate
+ok_rc 2 "unknown command option: exit 2"
+is "$ERR" "retort heads: unknown option '--frobnicate'
+see 'retort heads -h'" "unknown command option: says so"
+rt history -Z
+ok_rc 2 "unknown short option: exit 2"
+is "$ERR" "retort history: unknown option '-Z'
+see 'retort history -h'" "unknown short option: says so"
+rt history -r
+ok_rc 2 "option without its value: exit 2"
+is "$ERR" "retort history: option '-r' needs a value
+see 'retort history -h'" "option without its value: says so"
+rt help frobnicate
+ok_rc 2 "help of an unknown command: exit 2"
+is "$ERR" "retort help: unknown command 'frobnicate'; see 'retort --help'" "help of an unknown command: says so"
+rt </dev/null
+ok_rc 2 "no command, not on a terminal: exit 2"
+like "$ERR" '^usage: retort ' "no command: the usage on stderr"
+
+# ---- help ----
+rt --help
+ok_rc 0 "--help: exit 0"
+like "$OUT" '^usage: retort \[global options\] COMMAND' "--help: the usage"
+COMMANDS=$(printf '%s\n' "$OUT" | sed -n '/^commands:$/,/^$/p' | awk 'NF && $1 != "commands:" {print $1}')
+like "$COMMANDS" '^history$' "--help lists the commands"
+for cmd in $COMMANDS; do
+	rt "$cmd" -h
+	ok_rc 0 "$cmd -h: exit 0"
+	like "$OUT" "^usage: retort $cmd( |\$)" "$cmd -h: prints its usage"
+	rt --help "$cmd"
+	like "$OUT" "^usage: retort $cmd( |\$)" "--help $cmd: the same"
+	rt help "$cmd"
+	like "$OUT" "^usage: retort $cmd( |\$)" "help $cmd: the same"
+done
+rt revision -h
+like "$OUT" '^  -m, --message MSG ' "revision -h: lists its options"
+like "$OUT" '^      --splice ' "revision -h: long-only options too"
+
+rt --version
+ok_rc 0 "--version: exit 0"
+like "$OUT" '^retort [0-9]+\.[0-9]+' "--version: name and version"
+rt heads --version
+like "$OUT" '^retort [0-9]+\.[0-9]+' "--version after a command"
+
+# ---- retort.ini errors ----
+# Every command that reads the configuration refuses a broken one with
+# retort.ini:LINE: and exit 2 before doing anything. init never reads it
+# (it refuses to overwrite it); the faces (tui, shell) are left out here.
+printf '[retort]\nscript_location = .\nscript_locaton = typo\ndatabase = sqlite:///app.db\n' > retort.ini
+for cmd in $COMMANDS; do
+	case $cmd in init | tui | shell) continue ;; esac
+	rt "$cmd" </dev/null
+	ok_rc 2 "unknown key, $cmd: exit 2"
+	like "$ERR" "^retort\\.ini:3: unknown key 'script_locaton'" "unknown key, $cmd: retort.ini:3:"
+done
+[ ! -e app.db ]
+t_result $? "unknown key: no database file created"
+
+printf '[retort]\nscript_location = .\n\nthis line has no equals sign\ndatabase = sqlite:///app.db\n' > retort.ini
+for cmd in heads history show upgrade current revision; do
+	rt "$cmd" head </dev/null
+	ok_rc 2 "malformed line, $cmd: exit 2"
+	is "$ERR" "retort.ini:4: malformed line, expected key = value" "malformed line, $cmd: retort.ini:4:"
+done
+[ ! -e app.db ]
+t_result $? "malformed line: no database file created"
+rt -c retort.ini -s . heads
+ok_rc 2 "malformed -c FILE: exit 2"
+like "$ERR" '^retort\.ini:4: ' "malformed -c FILE: the file and line"
+cp retort.ini other/broken.ini
+rt -c other/broken.ini heads
+like "$ERR" '^other/broken\.ini:4: ' "-c FILE errors name that file"
+
+done_testing
