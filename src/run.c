@@ -173,8 +173,8 @@ static void note_step(struct db *db, const struct graph *g, const struct plan_st
 }
 
 /* Runs one step. in_txn: an enclosing transaction is open (single mode):
- * the step neither begins nor commits, and a failure is left to the caller
- * to roll back. */
+ * the step neither begins nor commits, and a failure rolls back that
+ * transaction, the whole run, before the ledger records the failure. */
 static int run_step(struct db *db, const struct graph *g, const struct plan *p,
                     uint32_t i, bool in_txn, const struct who *w, char **err)
 {
@@ -190,8 +190,14 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 	const struct gnode *x = s->rev == PLAN_NO_REV ? NULL : &g->nodes[s->rev];
 	if (s->dir != PLAN_STAMP) {
 		rc = load_step_sql(db, x, s->dir, &q, err);
-		if (rc != RT_OK)
+		if (rc != RT_OK) {
+			char *ignored = NULL;
+			if (in_txn)
+				db->ops->rollback(db, &ignored);
+			free(ignored);
+			step_sql_free(&q);
 			return rc;
+		}
 		l.row.checksum = q.hex;
 		autocommit = x->s.txn == SCRIPT_TXN_NONE;
 	} else if (x) {
@@ -226,10 +232,13 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 
 	if (rc != RT_OK) {
 		const char *path = x ? x->s.path : "(stamp)";
+		/* In single mode this rolls back the whole run, so the database
+		 * is where the run started. */
 		char *ignored = NULL;
-		if (!in_txn)
-			db->ops->rollback(db, &ignored);
+		db->ops->rollback(db, &ignored);
 		free(ignored);
+		if (in_txn)
+			l.row.heads_before = (char *)p->steps[0].heads_before;
 		l.row.error_line = failed_line;
 		if (failed_line)
 			rt_err(err, RT_EFAIL, "%s:%u: %s", path, failed_line,
@@ -244,8 +253,7 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 		else if (autocommit && failed_line)
 			rt_err(err, RT_EFAIL, "%s: Transaction: none — no statement of it was applied",
 			       path);
-		if (!in_txn)
-			ledger_failure(db, &l, dberr ? dberr : "failed");
+		ledger_failure(db, &l, dberr ? dberr : "failed");
 		rc = RT_EFAIL;
 	}
 	free(dberr);
@@ -286,16 +294,9 @@ int run_plan(struct db *db, const struct graph *g, const struct plan *p,
 		if (o->on_step)
 			o->on_step(o->ctx, p, i, rc, (now_monotonic() - t0) * 1000.0);
 		if (rc != RT_OK) {
-			if (single) {
-				char *ignored = NULL;
-				db->ops->rollback(db, &ignored);
-				free(ignored);
-				struct ledger l;
-				ledger_start(&l, &p->steps[i], &w);
-				ledger_failure(db, &l, *err ? *err : "failed");
+			if (single)
 				rt_err(err, RT_EFAIL, "transaction_mode = single: every step of this run "
 				       "was rolled back");
-			}
 			return RT_EFAIL;
 		}
 	}
