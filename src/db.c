@@ -1,0 +1,382 @@
+/* db.c: backend dispatch and what the backends share. */
+#include "db_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int db_open(const struct db_url *url, const char *version_table,
+            struct db **out, char **err)
+{
+	switch (url->backend) {
+	case DB_SQLITE:
+		return db_sqlite_ops.open(url, version_table, out, err);
+	case DB_POSTGRES:
+		return db_pg_ops.open(url, version_table, out, err);
+	}
+	return rt_err(err, RT_EUSAGE, "unknown database backend %d",
+	              (int)url->backend);
+}
+
+void db_close(struct db *db)
+{
+	if (db)
+		db->ops->close(db);
+}
+
+void db_strv_free(char **v, uint32_t n)
+{
+	if (!v)
+		return;
+	for (uint32_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void db_history_free(struct history_row *rows, uint32_t n)
+{
+	if (!rows)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		struct history_row *r = &rows[i];
+		free(r->revision);
+		free(r->direction);
+		free(r->outcome);
+		free(r->heads_before);
+		free(r->heads_after);
+		free(r->checksum);
+		free(r->started_at);
+		free(r->finished_at);
+		free(r->db_user);
+		free(r->os_user);
+		free(r->host);
+		free(r->retort_version);
+		free(r->error);
+	}
+	free(rows);
+}
+
+int db_base_init(struct db *db, const struct db_ops *ops,
+                 enum sql_dialect dialect, const char *version_table,
+                 char **err)
+{
+	if (!ident_valid(version_table))
+		return rt_err(err, RT_EINPUT,
+		              "invalid version table name '%s': use letters, digits and _ (at most 63)",
+		              version_table ? version_table : "");
+	db->ops = ops;
+	db->dialect = dialect;
+	db->version_table = version_table;
+	return RT_OK;
+}
+
+/* ---- the tables ---- */
+
+char *db_ddl_version_table(enum sql_dialect dialect, const char *table)
+{
+	/* Alembic's shape, the same in both dialects */
+	return xasprintf("CREATE TABLE IF NOT EXISTS \"%s\" (\n"
+	                 "    version_num VARCHAR(32) NOT NULL,\n"
+	                 "    CONSTRAINT \"%s_pkc\" PRIMARY KEY (version_num)\n"
+	                 ")", table, table);
+}
+
+/* The ledger's columns in table order: X(field, SQLite type, PostgreSQL
+ * type, kind). The kind says how a value travels: ID and DBUSER are
+ * filled by the database, TIME is "YYYY-MM-DD HH:MM:SS.mmm" UTC text
+ * (TIMESTAMPTZ in PostgreSQL), INT 0 means NULL. */
+#define DB_HISTORY_COLUMNS(X)                                                  \
+	X(id, "INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY", ID)    \
+	X(revision, "VARCHAR(32) NOT NULL", "VARCHAR(32) NOT NULL", STR)           \
+	X(direction, "VARCHAR(16) NOT NULL", "VARCHAR(16) NOT NULL", STR)          \
+	X(outcome, "VARCHAR(16) NOT NULL", "VARCHAR(16) NOT NULL", STR)            \
+	X(heads_before, "TEXT NOT NULL", "TEXT NOT NULL", STR)                     \
+	X(heads_after, "TEXT NOT NULL", "TEXT NOT NULL", STR)                      \
+	X(checksum, "VARCHAR(64)", "VARCHAR(64)", STR)                             \
+	X(started_at, "TEXT", "TIMESTAMPTZ", TIME)                                 \
+	X(finished_at, "TEXT", "TIMESTAMPTZ", TIME)                                \
+	X(duration_ms, "REAL", "DOUBLE PRECISION", REAL)                           \
+	X(db_user, "TEXT", "TEXT", DBUSER)                                         \
+	X(os_user, "TEXT", "TEXT", STR)                                            \
+	X(host, "TEXT", "TEXT", STR)                                               \
+	X(retort_version, "TEXT", "TEXT", STR)                                     \
+	X(error_line, "INTEGER", "INTEGER", INT)                                   \
+	X(last_ok_line, "INTEGER", "INTEGER", INT)                                 \
+	X(error, "TEXT", "TEXT", STR)
+
+enum hcol_kind { HC_ID, HC_STR, HC_TIME, HC_REAL, HC_INT, HC_DBUSER };
+
+static const struct hcol {
+	const char *name;
+	const char *type[2]; /* by enum sql_dialect */
+	enum hcol_kind kind;
+} hcols[] = {
+#define HCOL(f, st, pt, k) {#f, {st, pt}, HC_##k},
+	DB_HISTORY_COLUMNS(HCOL)
+#undef HCOL
+};
+
+_Static_assert(SQL_SQLITE == 0 && SQL_POSTGRES == 1, "hcol.type index");
+_Static_assert(RT_ARRAY_LEN(hcols) == DB_HISTORY_NCOLS, "column count");
+
+char *db_ddl_history_table(enum sql_dialect dialect)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "CREATE TABLE IF NOT EXISTS \"" DB_HISTORY_TABLE "\" (\n");
+	for (size_t i = 0; i < RT_ARRAY_LEN(hcols); i++)
+		sb_addf(&sb, "    %s %s%s\n", hcols[i].name, hcols[i].type[dialect],
+		        i + 1 < RT_ARRAY_LEN(hcols) ? "," : "");
+	sb_adds(&sb, ")");
+	return sb_detach(&sb);
+}
+
+static void add_placeholder(struct strbuf *sb, enum sql_dialect dialect,
+                            int n)
+{
+	sb_addf(sb, "%c%d", dialect == SQL_POSTGRES ? '$' : '?', n);
+}
+
+char *db_history_insert_sql(enum sql_dialect dialect)
+{
+	struct strbuf names = STRBUF_INIT, vals = STRBUF_INIT;
+	int n = 0;
+	for (size_t i = 0; i < RT_ARRAY_LEN(hcols); i++) {
+		const struct hcol *c = &hcols[i];
+		if (c->kind == HC_ID)
+			continue;
+		if (names.len) {
+			sb_adds(&names, ", ");
+			sb_adds(&vals, ", ");
+		}
+		sb_adds(&names, c->name);
+		if (c->kind == HC_DBUSER) {
+			sb_adds(&vals, dialect == SQL_POSTGRES ? "current_user" : "NULL");
+		} else if (c->kind == HC_TIME && dialect == SQL_POSTGRES) {
+			/* the text carries no zone: read it as UTC whatever the
+			 * session's TimeZone says */
+			sb_adds(&vals, "(");
+			add_placeholder(&vals, dialect, ++n);
+			sb_adds(&vals, "::timestamp AT TIME ZONE 'UTC')");
+		} else {
+			add_placeholder(&vals, dialect, ++n);
+		}
+	}
+	char *sql = xasprintf("INSERT INTO \"" DB_HISTORY_TABLE "\" (%s) VALUES (%s)",
+	                      sb_str(&names), sb_str(&vals));
+	sb_free(&names);
+	sb_free(&vals);
+	return sql;
+}
+
+char *db_history_select_sql(enum sql_dialect dialect, bool by_revision)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "SELECT ");
+	for (size_t i = 0; i < RT_ARRAY_LEN(hcols); i++) {
+		const struct hcol *c = &hcols[i];
+		if (i)
+			sb_adds(&sb, ", ");
+		if (c->kind == HC_TIME && dialect == SQL_POSTGRES)
+			sb_addf(&sb, "to_char(%s AT TIME ZONE 'UTC', "
+			        "'YYYY-MM-DD HH24:MI:SS.MS')", c->name);
+		else
+			sb_adds(&sb, c->name);
+	}
+	sb_adds(&sb, " FROM \"" DB_HISTORY_TABLE "\"");
+	if (by_revision) {
+		sb_adds(&sb, " WHERE revision = ");
+		add_placeholder(&sb, dialect, 1);
+	}
+	sb_adds(&sb, " ORDER BY id");
+	return sb_detach(&sb);
+}
+
+/* Numbers cross the wire as text in the C locale, whatever LC_NUMERIC the
+ * console has set. */
+static locale_t c_numeric_locale(void)
+{
+	static locale_t c;
+	if (!c)
+		c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	return c;
+}
+
+void db_history_params(const struct history_row *row,
+                       struct db_history_params *p)
+{
+	int i = 0, k = 0;
+	locale_t c = c_numeric_locale(), old = c ? uselocale(c) : (locale_t)0;
+#define ENC_ID(f)
+#define ENC_DBUSER(f)
+#define ENC_STR(f) { p->v[i++] = row->f; }
+#define ENC_TIME(f) ENC_STR(f)
+#define ENC_REAL(f) { \
+	snprintf(p->num[k], sizeof p->num[k], "%.17g", row->f); \
+	p->v[i++] = p->num[k++]; }
+#define ENC_INT(f) { \
+	snprintf(p->num[k], sizeof p->num[k], "%" PRId64, row->f); \
+	p->v[i++] = row->f ? p->num[k] : NULL; k++; }
+#define ENC(f, st, pt, kind) ENC_##kind(f)
+	DB_HISTORY_COLUMNS(ENC)
+#undef ENC
+#undef ENC_ID
+#undef ENC_DBUSER
+#undef ENC_STR
+#undef ENC_TIME
+#undef ENC_REAL
+#undef ENC_INT
+	if (c)
+		uselocale(old);
+}
+
+void db_history_row_from_text(struct history_row *row,
+                              const char *const v[DB_HISTORY_NCOLS])
+{
+	int i = 0;
+	locale_t c = c_numeric_locale(), old = c ? uselocale(c) : (locale_t)0;
+	memset(row, 0, sizeof *row);
+#define DEC_INT(f) { row->f = v[i] ? strtoll(v[i], NULL, 10) : 0; i++; }
+#define DEC_ID(f) DEC_INT(f)
+#define DEC_REAL(f) { row->f = v[i] ? strtod(v[i], NULL) : 0; i++; }
+#define DEC_STR(f) { row->f = v[i] ? xstrdup(v[i]) : NULL; i++; }
+#define DEC_TIME(f) DEC_STR(f)
+#define DEC_DBUSER(f) DEC_STR(f)
+#define DEC(f, st, pt, kind) DEC_##kind(f)
+	DB_HISTORY_COLUMNS(DEC)
+#undef DEC
+#undef DEC_INT
+#undef DEC_ID
+#undef DEC_REAL
+#undef DEC_STR
+#undef DEC_TIME
+#undef DEC_DBUSER
+	if (c)
+		uselocale(old);
+}
+
+/* ---- result arrays ---- */
+
+void db_strv_push(struct db_strv *sv, const char *s)
+{
+	if (sv->n == sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 4;
+		sv->v = xrealloc(sv->v, sv->cap * sizeof *sv->v);
+	}
+	sv->v[sv->n++] = xstrdup(s);
+}
+
+void db_strv_take(struct db_strv *sv, char ***v, uint32_t *n)
+{
+	*v = sv->v;
+	*n = sv->n;
+	memset(sv, 0, sizeof *sv);
+}
+
+bool db_strv_remove(struct db_strv *sv, const char *s)
+{
+	for (uint32_t i = 0; i < sv->n; i++) {
+		if (strcmp(sv->v[i], s) == 0) {
+			free(sv->v[i]);
+			memmove(&sv->v[i], &sv->v[i + 1],
+			        (sv->n - i - 1) * sizeof *sv->v);
+			sv->n--;
+			return true;
+		}
+	}
+	return false;
+}
+
+struct history_row *db_rowv_add(struct db_rowv *rv)
+{
+	if (rv->n == rv->cap) {
+		rv->cap = rv->cap ? rv->cap * 2 : 8;
+		rv->v = xrealloc(rv->v, rv->cap * sizeof *rv->v);
+	}
+	struct history_row *r = &rv->v[rv->n++];
+	memset(r, 0, sizeof *r);
+	return r;
+}
+
+void db_rowv_take(struct db_rowv *rv, struct history_row **v, uint32_t *n)
+{
+	*v = rv->v;
+	*n = rv->n;
+	memset(rv, 0, sizeof *rv);
+}
+
+/* ---- the lock ---- */
+
+void db_host_name(char *buf, size_t size)
+{
+	if (gethostname(buf, size) != 0 || !buf[0])
+		snprintf(buf, size, "localhost");
+	buf[size - 1] = '\0';
+}
+
+char *db_holder_line(void)
+{
+	char host[256], since[32];
+	db_host_name(host, sizeof host);
+
+	const char *user = NULL;
+	struct passwd *pw = getpwuid(geteuid());
+	if (pw && pw->pw_name && *pw->pw_name)
+		user = pw->pw_name;
+	else if (getenv("USER") && *getenv("USER"))
+		user = getenv("USER");
+	char uid[24];
+	if (!user) {
+		snprintf(uid, sizeof uid, "uid %ld", (long)geteuid());
+		user = uid;
+	}
+
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(since, sizeof since, "%Y-%m-%d %H:%M:%S", &tm);
+	return xasprintf("pid %ld on %s as %s since %s", (long)getpid(), host,
+	                 user, since);
+}
+
+int db_lock_timeout_err(char **err, const char *holder, double timeout)
+{
+	if (holder)
+		return rt_err(err, RT_ELOCK,
+		              "the migration lock is held by %s (waited %g s)",
+		              holder, timeout);
+	return rt_err(err, RT_ELOCK,
+	              "the migration lock could not be taken within %g s",
+	              timeout);
+}
+
+void db_sleep(double seconds)
+{
+	struct timespec ts;
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
+int db_backup_create(const char *dest, int *fd, char **err)
+{
+	/* O_EXCL: refusing to overwrite must not race with another writer.
+	 * 0600: a backup holds all the data, whoever may read the original. */
+	int f = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (f < 0) {
+		if (errno == EEXIST)
+			return rt_err(err, RT_EINPUT,
+			              "%s: already exists; a backup never overwrites a file",
+			              dest);
+		return rt_err(err, RT_EINPUT, "%s: %s", dest, strerror(errno));
+	}
+	*fd = f;
+	return RT_OK;
+}

@@ -1,0 +1,430 @@
+/* test_db_pg.c: the PostgreSQL backend against a real server. Run it
+ * through tests/cli/db_pg.sh, which starts a private server and sets
+ * PGHOST, PGPORT, PGUSER (a superuser) and RETORT_PG_PW_USER /
+ * RETORT_PG_PW_PASSWORD (a role that must give its password). Each run
+ * works in a database of its own. */
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "tap.h"
+#include "util.h"
+
+static char dbname[64];
+static char *conninfo; /* of the test database */
+
+static int open_db(const char *ci, const char *table, struct db **db,
+                   char **err)
+{
+	struct db_url url = {DB_POSTGRES, NULL, (char *)ci, (char *)"(masked)",
+	                     dbname};
+	*db = NULL;
+	return db_open(&url, table, db, err);
+}
+
+static struct db *must_open(const char *ci, const char *table)
+{
+	struct db *db;
+	char *err = NULL;
+	if (open_db(ci, table, &db, &err) != RT_OK) {
+		printf("# open %s: %s\n", ci, err);
+		printf("Bail out! cannot connect\n");
+		exit(1);
+	}
+	return db;
+}
+
+/* What is really in the database, over a connection of its own. */
+static long long query_int(const char *sql)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	long long v = -1;
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	else
+		printf("# %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
+
+static char *heads_str(struct db *db)
+{
+	char **v = NULL, *err = NULL;
+	uint32_t n = 0;
+	if (db->ops->read_heads(db, &v, &n, &err) != RT_OK) {
+		char *s = xasprintf("error: %s", err);
+		free(err);
+		return s;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	for (uint32_t i = 0; i < n; i++)
+		sb_addf(&sb, "%s%s", i ? " " : "", v[i]);
+	db_strv_free(v, n);
+	return sb_detach(&sb);
+}
+
+#define is_heads(db, want, name) do { \
+	char *got_ = heads_str(db); \
+	is_str(got_, want, name); \
+	free(got_); \
+} while (0)
+
+#define has(err, text) ((err) && strstr((err), (text)))
+#define show(err) ((err) ? (err) : "(null)")
+
+static void clear(char **err)
+{
+	free(*err);
+	*err = NULL;
+}
+
+static void test_fresh_read(void)
+{
+	struct db *db = must_open(conninfo, "retort_version");
+	char *err = NULL;
+	is_str(db->ops->name, "postgresql", "backend name");
+	is_heads(db, "", "a fresh database has no heads");
+	struct history_row *rows = NULL;
+	uint32_t n = 9;
+	is_int(db->ops->history_read(db, NULL, &rows, &n, &err), RT_OK,
+	       "reading the ledger of a fresh database succeeds");
+	is_int(n, 0, "and finds no rows");
+	db_history_free(rows, n);
+	char *holder = (char *)"x";
+	is_int(db->ops->lock_holder(db, &holder, &err), RT_OK, "lock_holder");
+	ok(holder == NULL, "nobody holds the lock");
+	db_close(db);
+	is_int(query_int("SELECT count(*) FROM pg_class WHERE relnamespace = "
+	                 "'public'::regnamespace"), 0,
+	       "reading created nothing");
+}
+
+static void test_connect_errors(void)
+{
+	struct db *db;
+	char *err = NULL;
+	is_int(open_db(conninfo, "no-dashes", &db, &err), RT_EINPUT,
+	       "an invalid version table name is refused");
+	ok(db == NULL, "without a handle");
+	clear(&err);
+
+	const char *port = getenv("PGPORT");
+	char *ci = xasprintf("postgresql://%s:wrong-pw-1234@127.0.0.1:%s/%s",
+	                     getenv("RETORT_PG_PW_USER"), port, dbname);
+	is_int(open_db(ci, "retort_version", &db, &err), RT_EDB,
+	       "a wrong password fails");
+	ok(has(err, "password authentication failed"), "with libpq's message: %s",
+	   show(err));
+	ok(err && !strstr(err, "wrong-pw-1234"), "which does not show the password");
+	ok(err && err[strlen(err) - 1] != '\n', "and has no trailing newline");
+	clear(&err);
+	free(ci);
+}
+
+static void test_versions(struct db *db)
+{
+	char *err = NULL;
+	is_int(db->ops->ensure_tables(db, &err), RT_OK, "ensure_tables: %s",
+	       show(err));
+	is_int(db->ops->ensure_tables(db, &err), RT_OK,
+	       "ensure_tables again (IF NOT EXISTS)");
+	is_int(query_int("SELECT count(*) FROM pg_tables WHERE tablename IN "
+	                 "('app_version', 'retort_history')"), 2,
+	       "both tables exist");
+	is_int(query_int("SELECT count(*) FROM pg_constraint WHERE "
+	                 "conname = 'app_version_pkc' AND contype = 'p'"), 1,
+	       "the version table has Alembic's named primary key");
+	is_int(query_int("SELECT count(*) FROM information_schema.columns WHERE "
+	                 "table_name = 'retort_history' AND ((column_name = 'id' "
+	                 "AND data_type = 'bigint') OR (column_name = 'started_at' "
+	                 "AND data_type = 'timestamp with time zone'))"), 2,
+	       "the ledger has PostgreSQL types");
+
+	is_int(db->ops->version_insert(db, "bbbb", &err), RT_OK, "insert bbbb");
+	is_int(db->ops->version_insert(db, "aaaa", &err), RT_OK, "insert aaaa");
+	is_heads(db, "aaaa bbbb", "read_heads, sorted");
+	is_int(db->ops->version_insert(db, "aaaa", &err), RT_EDB,
+	       "a duplicate head is a database error");
+	ok(has(err, "duplicate key") && has(err, "\nDETAIL:  Key (version_num)"),
+	   "with the server's message and detail");
+	ok(err && !strstr(err, "ERROR:"), "without libpq's severity prefix");
+	clear(&err);
+	is_int(db->ops->version_delete(db, "aaaa", &err), RT_OK, "delete aaaa");
+	is_heads(db, "bbbb", "one head left");
+	is_int(db->ops->version_delete(db, "zzzz", &err), RT_EDB,
+	       "deleting a head that is not there fails");
+	ok(has(err, "'zzzz'") && has(err, "0 found"), "saying so: %s", show(err));
+	clear(&err);
+	is_int(db->ops->version_insert(db, "it's", &err), RT_OK,
+	       "values are bound, not spliced");
+	is_heads(db, "bbbb it's", "the quote survived");
+	is_int(db->ops->version_purge(db, &err), RT_OK, "purge");
+	is_heads(db, "", "no heads after purge");
+}
+
+static void test_transactions(struct db *db)
+{
+	char *err = NULL;
+	is_int(db->ops->begin(db, &err), RT_OK, "begin");
+	is_int(db->ops->exec(db, "CREATE TABLE accounts (id int PRIMARY KEY)", &err),
+	       RT_OK, "DDL inside the transaction");
+	is_int(db->ops->version_insert(db, "c0ffee", &err), RT_OK, "version row");
+	is_int(db->ops->rollback(db, &err), RT_OK, "rollback");
+	is_int(query_int("SELECT count(*) FROM pg_tables WHERE tablename = 'accounts'"),
+	       0, "the rollback undid the CREATE TABLE");
+	is_heads(db, "", "and the version row");
+
+	is_int(db->ops->begin(db, &err), RT_OK, "begin");
+	is_int(db->ops->exec(db, "CREATE TABLE accounts (id int PRIMARY KEY);", &err),
+	       RT_OK, "DDL");
+	is_int(db->ops->version_insert(db, "c0ffee", &err), RT_OK, "version row");
+	is_int(db->ops->commit(db, &err), RT_OK, "commit");
+	is_int(query_int("SELECT count(*) FROM pg_tables WHERE tablename = 'accounts'"),
+	       1, "the commit kept the table");
+	is_heads(db, "c0ffee", "and the version row");
+
+	is_int(db->ops->exec(db, "SELEC 1", &err), RT_EDB, "a bad statement fails");
+	ok(has(err, "syntax error at or near \"SELEC\""), "with the server's message: %s",
+	   show(err));
+	clear(&err);
+
+	is_int(db->ops->begin(db, &err), RT_OK, "begin");
+	is_int(db->ops->exec(db, "INSERT INTO accounts VALUES (1)", &err), RT_OK,
+	       "insert");
+	is_int(db->ops->exec(db, "INSERT INTO accounts VALUES (1)", &err), RT_EDB,
+	       "a failing statement");
+	clear(&err);
+	is_int(db->ops->commit(db, &err), RT_EDB,
+	       "committing a failed transaction is an error, not a silent rollback");
+	ok(has(err, "rolled back"), "saying so: %s", show(err));
+	clear(&err);
+	is_int(query_int("SELECT count(*) FROM accounts"), 0, "nothing was kept");
+
+	is_int(db->ops->exec(db, "COPY accounts FROM STDIN", &err), RT_EDB,
+	       "COPY FROM STDIN fails instead of hanging");
+	ok(has(err, "not supported"), "with a reason: %s", show(err));
+	clear(&err);
+	is_int(db->ops->exec(db, "COPY accounts TO STDOUT", &err), RT_OK,
+	       "COPY TO STDOUT is drained");
+	is_heads(db, "c0ffee", "the connection is still usable");
+	is_int(db->ops->exec(db, "", &err), RT_OK, "an empty statement is fine");
+	db->ops->note(db, "nothing to see");
+}
+
+static void check_row(const struct history_row *got,
+                      const struct history_row *want, const char *what)
+{
+	is_str(got->revision, want->revision, "%s: revision", what);
+	is_str(got->direction, want->direction, "%s: direction", what);
+	is_str(got->outcome, want->outcome, "%s: outcome", what);
+	is_str(got->heads_before, want->heads_before, "%s: heads_before", what);
+	is_str(got->heads_after, want->heads_after, "%s: heads_after", what);
+	is_str(got->checksum, want->checksum, "%s: checksum", what);
+	is_str(got->started_at, want->started_at, "%s: started_at", what);
+	is_str(got->finished_at, want->finished_at, "%s: finished_at", what);
+	ok(got->duration_ms == want->duration_ms, "%s: duration_ms %g", what,
+	   got->duration_ms);
+	is_str(got->db_user, getenv("PGUSER"), "%s: db_user is current_user", what);
+	is_str(got->os_user, want->os_user, "%s: os_user", what);
+	is_str(got->host, want->host, "%s: host", what);
+	is_str(got->retort_version, want->retort_version, "%s: retort_version", what);
+	is_int(got->error_line, want->error_line, "%s: error_line", what);
+	is_int(got->last_ok_line, want->last_ok_line, "%s: last_ok_line", what);
+	is_str(got->error, want->error, "%s: error", what);
+}
+
+static const struct history_row row_ok = {
+	0, (char *)"aaaa", (char *)"upgrade", (char *)"ok", (char *)"",
+	(char *)"aaaa",
+	(char *)"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	(char *)"2026-11-21 10:30:00.125", (char *)"2026-11-21 10:30:01.500",
+	1375.25, (char *)"ignored", (char *)"alice", (char *)"build-7",
+	(char *)"0.1.0", 0, 0, NULL};
+static const struct history_row row_failed = {
+	0, (char *)"bbbb", (char *)"upgrade", (char *)"failed", (char *)"aaaa",
+	(char *)"aaaa", NULL, (char *)"2026-11-21 23:59:59.999",
+	(char *)"2026-11-22 00:00:00.042", 0.1, NULL, (char *)"bob",
+	(char *)"host'2", (char *)"0.1.0", 17, 12,
+	(char *)"relation \"users\" does not exist"};
+
+static void test_history(struct db *db)
+{
+	char *err = NULL;
+	/* the stored instant must not depend on the session's zone */
+	is_int(db->ops->exec(db, "SET TIME ZONE 'Asia/Tokyo'", &err), RT_OK,
+	       "a session in another time zone");
+	is_int(db->ops->history_insert(db, &row_ok, &err), RT_OK, "history row 1: %s",
+	       show(err));
+	is_int(db->ops->history_insert(db, &row_failed, &err), RT_OK,
+	       "history row 2 (a failure)");
+	is_int(query_int("SELECT count(*) FROM retort_history WHERE "
+	                 "started_at = '2026-11-21 10:30:00.125+00'"), 1,
+	       "times are stored as UTC");
+	is_int(query_int("SELECT count(*) FROM retort_history WHERE "
+	                 "error_line IS NULL AND revision = 'aaaa'"), 1,
+	       "line 0 is stored as NULL");
+
+	struct history_row *rows = NULL;
+	uint32_t n = 0;
+	is_int(db->ops->history_read(db, NULL, &rows, &n, &err), RT_OK,
+	       "history_read");
+	is_int(n, 2, "two rows");
+	if (n == 2) {
+		ok(rows[0].id > 0 && rows[1].id > rows[0].id, "ids ascend");
+		check_row(&rows[0], &row_ok, "row 1");
+		check_row(&rows[1], &row_failed, "row 2");
+	}
+	db_history_free(rows, n);
+	is_int(db->ops->history_read(db, "bbbb", &rows, &n, &err), RT_OK,
+	       "history_read of one revision");
+	is_int(n, 1, "one row");
+	if (n == 1)
+		is_str(rows[0].outcome, "failed", "the right one");
+	db_history_free(rows, n);
+}
+
+static void test_lock(void)
+{
+	struct db *a = must_open(conninfo, "app_version");
+	struct db *b = must_open(conninfo, "app_version");
+	struct db *other = must_open(conninfo, "other_version");
+	char *err = NULL, *holder = NULL;
+
+	is_int(a->ops->lock(a, 1, &err), RT_OK, "one session takes the lock");
+	is_int(a->ops->lock(a, 1, &err), RT_OK, "taking it twice is harmless");
+	double t0 = now_monotonic();
+	is_int(b->ops->lock(b, 0.3, &err), RT_ELOCK,
+	       "another session cannot take it");
+	double waited = now_monotonic() - t0;
+	ok(waited >= 0.29 && waited < 5, "it waited for the timeout (%.2f s)", waited);
+	char *app = xasprintf("(retort %ld@", (long)getpid());
+	ok(has(err, "held by pid ") && has(err, " on 127.0.0.1 as ") &&
+	   has(err, " since 20") && has(err, app),
+	   "the error names the holder: %s", show(err));
+	clear(&err);
+	is_int(b->ops->lock_holder(b, &holder, &err), RT_OK, "lock_holder");
+	ok(holder && strncmp(holder, "pid ", 4) == 0 && strstr(holder, app),
+	   "names the holder: %s", show(holder));
+	free(holder);
+	is_int(other->ops->lock(other, 0, &err), RT_OK,
+	       "another version table has a lock of its own");
+	other->ops->unlock(other);
+
+	is_int(a->ops->begin(a, &err), RT_OK, "a transaction on the holder");
+	a->ops->unlock(a);
+	is_int(b->ops->lock_holder(b, &holder, &err), RT_OK, "lock_holder");
+	ok(holder == NULL, "nobody holds it after unlock, even inside a transaction");
+	is_int(a->ops->rollback(a, &err), RT_OK, "rollback");
+
+	is_int(b->ops->lock(b, 1, &err), RT_OK, "the other session takes it now");
+	db_close(b);
+	is_int(a->ops->lock(a, 0, &err), RT_OK, "closing the handle released it");
+	db_close(a);
+	db_close(other);
+	free(app);
+}
+
+static void test_backup(void)
+{
+	char tmp[] = "/tmp/rt-db-pg-XXXXXX";
+	if (!mkdtemp(tmp))
+		abort();
+	char *dest = xasprintf("%s/dump.sql", tmp);
+	char *ci = xasprintf("postgresql://%s:%s@127.0.0.1:%s/%s",
+	                     getenv("RETORT_PG_PW_USER"),
+	                     getenv("RETORT_PG_PW_PASSWORD"), getenv("PGPORT"),
+	                     dbname);
+	char *err = NULL;
+	unsetenv("PGPASSWORD");
+	struct db *db;
+	is_int(open_db(ci, "app_version", &db, &err), RT_OK,
+	       "connect with a password in the URL: %s", show(err));
+	if (!db) {
+		free(ci);
+		free(dest);
+		return;
+	}
+	is_heads(db, "c0ffee", "as a role that needs it");
+
+	is_int(db->ops->backup(db, dest, NULL, NULL, &err), RT_OK,
+	       "pg_dump, given the password: %s", show(err));
+	char *text = NULL;
+	size_t len = 0;
+	if (read_file(dest, &text, &len, &err) != RT_OK)
+		clear(&err);
+	ok(text && strstr(text, "CREATE TABLE public.app_version") &&
+	   strstr(text, "c0ffee"), "the dump has the version table and its row");
+	ok(text && !strstr(text, "OWNER TO"), "and no owners (--no-owner)");
+	struct stat st;
+	ok(stat(dest, &st) == 0 && (st.st_mode & 0777) == 0600,
+	   "the dump is private (mode 0600)");
+
+	is_int(db->ops->backup(db, dest, NULL, NULL, &err), RT_EINPUT,
+	       "a backup never overwrites a file");
+	ok(has(err, "already exists"), "saying so: %s", show(err));
+	clear(&err);
+
+	char *dest2 = xasprintf("%s/none.sql", tmp);
+	char *path = xstrdup(getenv("PATH"));
+	setenv("PATH", "/nonexistent", 1);
+	is_int(db->ops->backup(db, dest2, NULL, NULL, &err), RT_EFAIL,
+	       "a missing pg_dump fails");
+	setenv("PATH", path, 1);
+	ok(has(err, "exit status 127") && has(err, "pg_dump"), "saying why: %s",
+	   show(err));
+	ok(access(dest2, F_OK) != 0, "and leaves no file behind");
+	clear(&err);
+	db_close(db);
+
+	free(text);
+	free(path);
+	free(dest2);
+	unlink(dest);
+	rmdir(tmp);
+	free(dest);
+	free(ci);
+}
+
+int main(void)
+{
+	if (!getenv("PGPORT") || !getenv("RETORT_PG_PW_USER")) {
+		printf("Bail out! run me through tests/cli/db_pg.sh (PGPORT unset)\n");
+		return 1;
+	}
+	snprintf(dbname, sizeof dbname, "rt_test_%ld_%ld", (long)getpid(),
+	         (long)time(NULL));
+	struct db *admin = must_open("dbname=postgres", "retort_version");
+	char *err = NULL;
+	char *sql = xasprintf("CREATE DATABASE %s", dbname);
+	int rc = admin->ops->exec(admin, sql, &err);
+	free(sql);
+	if (rc != RT_OK) {
+		printf("Bail out! %s\n", err);
+		return 1;
+	}
+	conninfo = xasprintf("dbname=%s", dbname);
+
+	test_fresh_read();
+	test_connect_errors();
+	struct db *db = must_open(conninfo, "app_version");
+	test_versions(db);
+	test_transactions(db);
+	test_history(db);
+	db_close(db);
+	test_lock();
+	test_backup();
+
+	sql = xasprintf("DROP DATABASE %s", dbname);
+	is_int(admin->ops->exec(admin, sql, &err), RT_OK, "drop the test database: %s",
+	       show(err));
+	free(sql);
+	db_close(admin);
+	free(conninfo);
+	return done_testing();
+}

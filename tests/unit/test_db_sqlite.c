@@ -1,0 +1,466 @@
+/* test_db_sqlite.c: the SQLite backend on real files. */
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "tap.h"
+#include "util.h"
+
+static char dir[] = "/tmp/rt-db-sqlite-XXXXXX";
+
+static char *path_in(const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static struct db *open_db(const char *path, const char *table)
+{
+	struct db_url url = {DB_SQLITE, (char *)path, NULL, (char *)path,
+	                     (char *)"app"};
+	struct db *db = NULL;
+	char *err = NULL;
+	int rc = db_open(&url, table, &db, &err);
+	if (rc != RT_OK)
+		printf("# open %s: %s\n", path, err ? err : "?");
+	free(err);
+	return db;
+}
+
+/* An integer from a second, independent connection: what is really in
+ * the file, not what the handle believes. */
+static long long query_int(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	long long v = -1;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+	return v;
+}
+
+static char *heads_str(struct db *db)
+{
+	char **v = NULL, *err = NULL;
+	uint32_t n = 0;
+	if (db->ops->read_heads(db, &v, &n, &err) != RT_OK) {
+		char *s = xasprintf("error: %s", err);
+		free(err);
+		return s;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	for (uint32_t i = 0; i < n; i++)
+		sb_addf(&sb, "%s%s", i ? " " : "", v[i]);
+	db_strv_free(v, n);
+	return sb_detach(&sb);
+}
+
+#define is_heads(db, want, name) do { \
+	char *got_ = heads_str(db); \
+	is_str(got_, want, name); \
+	free(got_); \
+} while (0)
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+static void test_fresh_read(void)
+{
+	char *path = path_in("fresh.db");
+	char *lock = xasprintf("%s.lock", path);
+	struct db *db = open_db(path, "retort_version");
+	ok(db != NULL, "open a new SQLite file");
+	is_str(db->ops->name, "sqlite", "backend name");
+
+	is_heads(db, "", "a fresh database has no heads");
+	struct history_row *rows = (struct history_row *)1;
+	uint32_t n = 99;
+	char *err = NULL;
+	is_int(db->ops->history_read(db, NULL, &rows, &n, &err), RT_OK,
+	       "reading the ledger of a fresh database succeeds");
+	is_int(n, 0, "and finds no rows");
+	db_history_free(rows, n);
+
+	char *holder = (char *)"x";
+	is_int(db->ops->lock_holder(db, &holder, &err), RT_OK, "lock_holder");
+	ok(holder == NULL, "nobody holds the lock of a fresh database");
+	ok(access(lock, F_OK) != 0, "asking for the holder creates no lock file");
+	db_close(db);
+
+	is_int(file_size(path), 0, "reading wrote nothing into the file");
+	is_int(query_int(path, "SELECT count(*) FROM sqlite_master"), 0,
+	       "and created no table");
+	free(lock);
+	free(path);
+}
+
+static void test_bad_table(void)
+{
+	char *path = path_in("bad.db");
+	struct db_url url = {DB_SQLITE, path, NULL, path, (char *)"bad"};
+	struct db *db = NULL;
+	char *err = NULL;
+	is_int(db_open(&url, "x\"; DROP TABLE y; --", &db, &err), RT_EINPUT,
+	       "a version table name that is not an identifier is refused");
+	ok(err && strstr(err, "invalid version table name"), "with a message: %s",
+	   err ? err : "(null)");
+	ok(db == NULL, "and no handle");
+	free(err);
+	free(path);
+}
+
+static void test_versions(struct db *db, const char *path)
+{
+	char *err = NULL;
+	is_int(db->ops->ensure_tables(db, &err), RT_OK, "ensure_tables");
+	is_int(db->ops->ensure_tables(db, &err), RT_OK,
+	       "ensure_tables again (IF NOT EXISTS)");
+	is_int(query_int(path, "SELECT count(*) FROM sqlite_master WHERE type = "
+	                       "'table' AND name IN ('app_version', 'retort_history')"),
+	       2, "both tables exist");
+	is_int(query_int(path, "SELECT count(*) FROM sqlite_master WHERE "
+	                       "sql LIKE '%CONSTRAINT \"app_version_pkc\" PRIMARY KEY%'"),
+	       1, "the version table has Alembic's named primary key");
+
+	is_int(db->ops->version_insert(db, "bbbb", &err), RT_OK, "insert bbbb");
+	is_int(db->ops->version_insert(db, "aaaa", &err), RT_OK, "insert aaaa");
+	is_heads(db, "aaaa bbbb", "read_heads, sorted");
+	is_int(query_int(path, "SELECT count(*) FROM app_version"), 2,
+	       "two rows in the file");
+
+	is_int(db->ops->version_insert(db, "aaaa", &err), RT_EDB,
+	       "a duplicate head is a database error");
+	ok(err && strstr(err, "UNIQUE"), "with SQLite's message: %s",
+	   err ? err : "(null)");
+	free(err);
+	err = NULL;
+
+	is_int(db->ops->version_delete(db, "aaaa", &err), RT_OK, "delete aaaa");
+	is_heads(db, "bbbb", "one head left");
+	is_int(db->ops->version_delete(db, "zzzz", &err), RT_EDB,
+	       "deleting a head that is not there fails");
+	ok(err && strstr(err, "'zzzz'") && strstr(err, "0 found"), "saying so: %s",
+	   err ? err : "(null)");
+	free(err);
+	err = NULL;
+
+	is_int(db->ops->version_insert(db, "it's", &err), RT_OK,
+	       "values are bound, not spliced");
+	is_heads(db, "bbbb it's", "the quote survived");
+	is_int(db->ops->version_purge(db, &err), RT_OK, "purge");
+	is_heads(db, "", "no heads after purge");
+}
+
+static void test_transactions(struct db *db, const char *path)
+{
+	char *err = NULL;
+	is_int(db->ops->begin(db, &err), RT_OK, "begin");
+	is_int(db->ops->exec(db, "CREATE TABLE accounts (id INTEGER PRIMARY KEY)",
+	                     &err), RT_OK, "DDL inside the transaction");
+	is_int(db->ops->version_insert(db, "c0ffee", &err), RT_OK,
+	       "version row inside the transaction");
+	is_int(db->ops->rollback(db, &err), RT_OK, "rollback");
+	is_int(query_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'accounts'"),
+	       0, "the rollback undid the CREATE TABLE");
+	is_heads(db, "", "and the version row");
+
+	is_int(db->ops->begin(db, &err), RT_OK, "begin again");
+	is_int(db->ops->exec(db, "CREATE TABLE accounts (id INTEGER PRIMARY KEY);",
+	                     &err), RT_OK, "a trailing ';' is fine");
+	is_int(db->ops->version_insert(db, "c0ffee", &err), RT_OK, "version row");
+	is_int(db->ops->commit(db, &err), RT_OK, "commit");
+	is_int(query_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'accounts'"),
+	       1, "the commit kept the table");
+	is_heads(db, "c0ffee", "and the version row");
+
+	is_int(db->ops->exec(db, "SELEC 1", &err), RT_EDB, "a bad statement fails");
+	ok(err && strstr(err, "syntax error"), "with SQLite's message: %s",
+	   err ? err : "(null)");
+	free(err);
+	err = NULL;
+	is_int(db->ops->rollback(db, &err), RT_OK,
+	       "rollback outside a transaction is harmless");
+	db->ops->note(db, "nothing to see");
+	is_int(db->ops->version_purge(db, &err), RT_OK, "purge");
+}
+
+static void check_row(const struct history_row *got,
+                      const struct history_row *want, const char *what)
+{
+	is_str(got->revision, want->revision, "%s: revision", what);
+	is_str(got->direction, want->direction, "%s: direction", what);
+	is_str(got->outcome, want->outcome, "%s: outcome", what);
+	is_str(got->heads_before, want->heads_before, "%s: heads_before", what);
+	is_str(got->heads_after, want->heads_after, "%s: heads_after", what);
+	is_str(got->checksum, want->checksum, "%s: checksum", what);
+	is_str(got->started_at, want->started_at, "%s: started_at", what);
+	is_str(got->finished_at, want->finished_at, "%s: finished_at", what);
+	ok(got->duration_ms == want->duration_ms, "%s: duration_ms %g", what,
+	   got->duration_ms);
+	is_str(got->db_user, NULL, "%s: SQLite has no database user", what);
+	is_str(got->os_user, want->os_user, "%s: os_user", what);
+	is_str(got->host, want->host, "%s: host", what);
+	is_str(got->retort_version, want->retort_version, "%s: retort_version", what);
+	is_int(got->error_line, want->error_line, "%s: error_line", what);
+	is_int(got->last_ok_line, want->last_ok_line, "%s: last_ok_line", what);
+	is_str(got->error, want->error, "%s: error", what);
+}
+
+static const struct history_row row_ok = {
+	0, (char *)"aaaa", (char *)"upgrade", (char *)"ok", (char *)"",
+	(char *)"aaaa",
+	(char *)"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	(char *)"2026-11-21 10:30:00.125", (char *)"2026-11-21 10:30:01.500",
+	1375.25, (char *)"ignored", (char *)"alice", (char *)"build-7",
+	(char *)"0.1.0", 0, 0, NULL};
+static const struct history_row row_failed = {
+	0, (char *)"bbbb", (char *)"upgrade", (char *)"failed", (char *)"aaaa",
+	(char *)"aaaa", NULL, (char *)"2026-11-21 10:31:00.000",
+	(char *)"2026-11-21 10:31:00.042", 42.5, NULL, (char *)"bob",
+	(char *)"host'2", (char *)"0.1.0", 17, 12,
+	(char *)"no such table: \"users\""};
+
+static void test_history(struct db *db, const char *path)
+{
+	char *err = NULL;
+	is_int(db->ops->history_insert(db, &row_ok, &err), RT_OK, "history row 1");
+	is_int(db->ops->history_insert(db, &row_failed, &err), RT_OK,
+	       "history row 2 (a failure)");
+	if (err)
+		printf("# %s\n", err);
+	is_int(query_int(path, "SELECT count(*) FROM retort_history WHERE "
+	                       "error_line IS NULL AND checksum IS NOT NULL"),
+	       1, "line 0 is stored as NULL");
+
+	struct history_row *rows = NULL;
+	uint32_t n = 0;
+	is_int(db->ops->history_read(db, NULL, &rows, &n, &err), RT_OK,
+	       "history_read");
+	is_int(n, 2, "two rows");
+	if (n == 2) {
+		ok(rows[0].id > 0 && rows[1].id > rows[0].id, "ids ascend: %lld %lld",
+		   (long long)rows[0].id, (long long)rows[1].id);
+		check_row(&rows[0], &row_ok, "row 1");
+		check_row(&rows[1], &row_failed, "row 2");
+	}
+	db_history_free(rows, n);
+
+	is_int(db->ops->history_read(db, "bbbb", &rows, &n, &err), RT_OK,
+	       "history_read of one revision");
+	is_int(n, 1, "one row");
+	if (n == 1)
+		is_str(rows[0].outcome, "failed", "the right one");
+	db_history_free(rows, n);
+	is_int(db->ops->history_read(db, "nope", &rows, &n, &err), RT_OK,
+	       "history_read of an unknown revision");
+	is_int(n, 0, "no rows");
+	db_history_free(rows, n);
+}
+
+/* The lock between processes: a child holds it, the parent waits. */
+static void test_lock(const char *path)
+{
+	char *lock = xasprintf("%s.lock", path);
+	int up[2], down[2];
+	if (pipe(up) != 0 || pipe(down) != 0)
+		abort();
+	fflush(stdout);
+	pid_t child = fork();
+	if (child == 0) {
+		char c;
+		close(down[1]);
+		struct db *cdb = open_db(path, "app_version");
+		int rc = cdb ? cdb->ops->lock(cdb, 5, NULL) : RT_EFAIL;
+		if (write(up[1], rc == RT_OK ? "L" : "E", 1) != 1)
+			_exit(1);
+		if (read(down[0], &c, 1) == 1 && c == 'u') {
+			cdb->ops->unlock(cdb);
+			if (write(up[1], "U", 1) != 1)
+				_exit(1);
+			if (read(down[0], &c, 1) < 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	char c = 0;
+	ok(read(up[0], &c, 1) == 1 && c == 'L', "a child process takes the lock");
+
+	struct stat st;
+	ok(stat(lock, &st) == 0 && (st.st_mode & 0777) == 0600,
+	   "the lock file sits beside the database, mode 0600");
+
+	struct db *db = open_db(path, "app_version");
+	char *err = NULL, *holder = NULL;
+	char *want = xasprintf("pid %ld on ", (long)child);
+	double t0 = now_monotonic();
+	is_int(db->ops->lock(db, 0.3, &err), RT_ELOCK,
+	       "the parent cannot take it while the child holds it");
+	double waited = now_monotonic() - t0;
+	ok(waited >= 0.29 && waited < 3, "it waited for the timeout (%.2f s)",
+	   waited);
+	ok(err && strstr(err, want) && strstr(err, " since "),
+	   "the error names the holder: %s", err ? err : "(null)");
+	free(err);
+	err = NULL;
+
+	is_int(db->ops->lock_holder(db, &holder, &err), RT_OK, "lock_holder");
+	ok(holder && strncmp(holder, want, strlen(want)) == 0 &&
+	   strstr(holder, " as ") && strstr(holder, " since 20"),
+	   "names the child: %s", holder ? holder : "(null)");
+	free(holder);
+
+	if (write(down[1], "u", 1) != 1)
+		abort();
+	ok(read(up[0], &c, 1) == 1 && c == 'U', "the child unlocks");
+	holder = (char *)"x";
+	is_int(db->ops->lock_holder(db, &holder, &err), RT_OK, "lock_holder");
+	ok(holder == NULL, "nobody holds it after unlock");
+	close(down[1]);
+	int status;
+	waitpid(child, &status, 0);
+
+	is_int(db->ops->lock(db, 1, &err), RT_OK, "the parent takes it");
+	is_int(db->ops->lock(db, 1, &err), RT_OK, "taking it twice is harmless");
+	is_int(db->ops->lock_holder(db, &holder, &err), RT_OK, "lock_holder");
+	char *mine = xasprintf("pid %ld on ", (long)getpid());
+	ok(holder && strncmp(holder, mine, strlen(mine)) == 0,
+	   "names this process: %s", holder ? holder : "(null)");
+	free(holder);
+	db->ops->unlock(db);
+	is_int(file_size(lock), 0, "unlock empties the holder line");
+
+	/* a killed holder leaves nothing behind */
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	if (pipe(up) != 0 || pipe(down) != 0)
+		abort();
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		struct db *cdb = open_db(path, "app_version");
+		int rc = cdb ? cdb->ops->lock(cdb, 5, NULL) : RT_EFAIL;
+		if (write(up[1], rc == RT_OK ? "L" : "E", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ok(read(up[0], &c, 1) == 1 && c == 'L', "another child takes the lock");
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	is_int(db->ops->lock_holder(db, &holder, &err), RT_OK, "lock_holder");
+	ok(holder == NULL, "nobody holds it once the holder was killed");
+	is_int(db->ops->lock(db, 0, &err), RT_OK,
+	       "and it can be taken at once: %s", err ? err : "");
+	db_close(db);
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	close(down[1]);
+	free(mine);
+	free(want);
+	free(lock);
+}
+
+static double last_fraction = -1;
+static int progress_calls;
+
+static void on_progress(void *ctx, double fraction)
+{
+	(void)ctx;
+	last_fraction = fraction;
+	progress_calls++;
+}
+
+static void test_backup(struct db *db)
+{
+	char *dest = path_in("copy.db");
+	char *err = NULL;
+	is_int(db->ops->backup(db, dest, on_progress, NULL, &err), RT_OK,
+	       "backup: %s", err ? err : "");
+	ok(progress_calls > 0 && last_fraction == 1.0,
+	   "progress ends at 1 (%d calls)", progress_calls);
+	struct stat st;
+	ok(stat(dest, &st) == 0 && (st.st_mode & 0777) == 0600,
+	   "the copy is private (mode 0600)");
+
+	struct db *copy = open_db(dest, "app_version");
+	ok(copy != NULL, "the copy opens");
+	if (copy) {
+		is_heads(copy, "aaaa", "the copy has the version row");
+		struct history_row *rows = NULL;
+		uint32_t n = 0;
+		is_int(copy->ops->history_read(copy, NULL, &rows, &n, &err), RT_OK,
+		       "the copy's ledger reads");
+		is_int(n, 2, "with both rows");
+		db_history_free(rows, n);
+		db_close(copy);
+	}
+
+	off_t size = file_size(dest);
+	is_int(db->ops->backup(db, dest, NULL, NULL, &err), RT_EINPUT,
+	       "a backup never overwrites a file");
+	ok(err && strstr(err, "already exists"), "saying so: %s",
+	   err ? err : "(null)");
+	is_int(file_size(dest), size, "the existing file is untouched");
+	free(err);
+	free(dest);
+}
+
+static void test_memory(void)
+{
+	struct db *db = open_db(":memory:", "retort_version");
+	char *err = NULL, *holder = (char *)"x";
+	ok(db != NULL, "open :memory:");
+	is_int(db->ops->lock(db, 0, &err), RT_OK, "its lock is a no-op");
+	is_int(db->ops->lock_holder(db, &holder, &err), RT_OK, "lock_holder");
+	ok(holder == NULL, "and has no holder");
+	is_int(db->ops->ensure_tables(db, &err), RT_OK, "ensure_tables");
+	is_int(db->ops->version_insert(db, "abc", &err), RT_OK, "insert");
+	is_heads(db, "abc", "read back");
+	db->ops->unlock(db);
+	db_close(db);
+	ok(access(":memory:.lock", F_OK) != 0, "no lock file for :memory:");
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_fresh_read();
+	test_bad_table();
+
+	char *path = path_in("app.db");
+	struct db *db = open_db(path, "app_version");
+	ok(db != NULL, "open app.db");
+	test_versions(db, path);
+	test_transactions(db, path);
+	char *err = NULL;
+	is_int(db->ops->version_insert(db, "aaaa", &err), RT_OK, "insert aaaa");
+	test_history(db, path);
+	test_lock(path);
+	test_backup(db);
+	db_close(db);
+	test_memory();
+
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	free(cmd);
+	free(path);
+	return done_testing();
+}
