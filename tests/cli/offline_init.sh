@@ -111,6 +111,8 @@ like "$OUT" '_a_very_long_message_that_goes_on_and_on\.sql$' "revision: the slug
 rm -f "$OUT"
 
 # ---- several heads ----
+# Ids are chosen to sort in the order the revisions are made, so that the
+# order of heads (Create Date, then id) does not depend on the clock.
 P="$T_DIR/multi"
 mkdir -p "$P/versions" && cd "$P" || exit 1
 printf '[retort]\nscript_location = .\n' > retort.ini
@@ -211,24 +213,24 @@ ok_rc 2 "merge with a header-key message: exit 2"
 rt merge r2 nosuch
 ok_rc 2 "merge of an unknown revision: exit 2"
 
-rt merge r2 r5 --rev-id m1
+rt merge r2 r5 --rev-id s1
 ok_rc 0 "merge of two revisions: exit 0"
-like "$OUT" '^\./versions/[0-9]{8}_[0-9]{4}_m1_merge_r2_and_r5\.sql$' "merge: file named after the default message"
+like "$OUT" '^\./versions/[0-9]{8}_[0-9]{4}_s1_merge_r2_and_r5\.sql$' "merge: file named after the default message"
 is "$(sed -n '1p;4p' "$OUT")" "-- Merge r2 and r5
 -- Revises: r2, r5" "merge: default message and both parents"
 is "$(sed -n '/^-- migrate:upgrade$/,$p' "$OUT")" "-- migrate:upgrade
 
 -- migrate:downgrade" "merge: both sections empty"
 
-rt merge -m "Join everything" --branch-label joined --rev-id m2
+rt merge -m "Join everything" --branch-label joined --rev-id s2
 ok_rc 0 "merge (default heads) -m: exit 0"
 is "$(sed -n '1p;4p' "$OUT")" "-- Join everything
--- Revises: m1, r6" "merge: default heads, the message given"
+-- Revises: r6, s1" "merge: default heads, the message given"
 rt heads
 ok_rc 0 "heads after merge: exit 0"
-is "$OUT" "m2 (main, side, joined) (head)" "heads after merge: one line, every line's label"
-rt show m2
-like "$OUT" '^Status: m2 \(head\) \(mergepoint\)$' "show: the merge is a head and a merge point"
+is "$OUT" "s2 (main, side, joined) (head)" "heads after merge: one line, every line's label"
+rt show s2
+like "$OUT" '^Status: s2 \(head\) \(mergepoint\)$' "show: the merge is a head and a merge point"
 rt merge
 ok_rc 2 "merge with one head: exit 2"
 is "$ERR" "nothing to merge: there is only one head" "merge with one head: says so"
