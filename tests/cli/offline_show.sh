@@ -149,6 +149,13 @@ is "$ERR" "multiple heads are present (dd1123f32f48, 453fe4207322); name one, us
 	"show head with two heads: the SPEC's error"
 is "$OUT" "" "show head with two heads: nothing on stdout"
 
+rt upgrade head --sql
+ok_rc 2 "upgrade head --sql with two heads: exit 2"
+is "$ERR" "multiple heads are present (dd1123f32f48, 453fe4207322); name one, use 'heads' for all, or 'LABEL@head'" \
+	"upgrade head --sql with two heads: the same error"
+[ ! -e app.db ]
+t_result $? "upgrade head --sql with two heads: no database file"
+
 rt show 4
 ok_rc 2 "ambiguous prefix: exit 2"
 is "$ERR" "ambiguous revision prefix '4' matches 453fe4207322, 4d45ff13dd15; type more characters" \
