@@ -135,6 +135,16 @@ static int pg_open(const struct db_url *url, const char *version_table,
 	rc = pg_run(p, "SET client_min_messages = warning", NULL, 0, NULL, err);
 	if (rc != RT_OK)
 		goto fail;
+	/* A killed retort must not leave its session running a long statement,
+	 * lock held, until the statement ends: the server checks for a vanished
+	 * client (PostgreSQL 14+; a platform without the check refuses the
+	 * setting, and then only the statement's end releases the lock). */
+	if (PQserverVersion(p->conn) >= 140000) {
+		char *ignored = NULL;
+		pg_run(p, "SET client_connection_check_interval = 1000", NULL, 0, NULL,
+		       &ignored);
+		free(ignored);
+	}
 
 	snprintf(p->lock_key[0], sizeof p->lock_key[0], "%d", PG_LOCK_CLASS);
 	snprintf(p->lock_key[1], sizeof p->lock_key[1], "%u",
