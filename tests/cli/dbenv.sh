@@ -9,6 +9,8 @@ db_backend() { # sqlite|pg
 	BK=$1
 	NDB=0
 	if [ "$BK" = pg ]; then
+		# as root the server runs as another user, who must reach its dir
+		chmod 711 "$T_DIR"
 		pg_start
 		# A statement that runs for many seconds, its length read from
 		# the table knob (so that a rerun can make it short).
@@ -40,10 +42,14 @@ newdb() {
 	fi
 }
 
+# The PostgreSQL database DBN as a URL with the password, so that psql and
+# pg_dump connect whatever the server's authentication rules are.
+pgurl() { echo "${PGURL%/*}/$DBN"; }
+
 # dbq SQL: one statement; rows as a|b lines, NULL as the empty string.
 dbq() {
 	if [ "$BK" = pg ]; then
-		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$DBN" -c "$1"
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$(pgurl)" -c "$1"
 	else
 		sqlite3 -batch "$DBF" "$1"
 	fi
@@ -52,7 +58,8 @@ dbq() {
 # dbsql FILE: runs a script of statements (stops at the first error).
 dbsql() {
 	if [ "$BK" = pg ]; then
-		psql -X -q -v ON_ERROR_STOP=1 -d "$DBN" -f "$1" >/dev/null
+		PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 \
+			-d "$(pgurl)" -f "$1" >/dev/null
 	else
 		sqlite3 -batch -bail "$DBF" <"$1" >/dev/null
 	fi
@@ -81,7 +88,8 @@ has_table() { # NAME: prints 1 or 0
 schema_text() {
 	if [ "$BK" = pg ]; then
 		pg_dump --schema-only --no-owner --no-privileges -T retort_history \
-			-T retort_history_id_seq -d "$DBN" | grep -v -e '^--' -e '^$'
+			-T retort_history_id_seq -d "$(pgurl)" |
+			grep -v -e '^--' -e '^$' -e '^\\restrict ' -e '^\\unrestrict '
 	else
 		dbq "SELECT type, name, tbl_name, sql FROM sqlite_master
 		     WHERE name NOT LIKE 'sqlite_%' AND tbl_name <> 'retort_history'
@@ -89,9 +97,13 @@ schema_text() {
 	fi
 }
 
-# ledger COLUMNS [WHERE]: the ledger's rows, oldest first, one per line.
+# ledger COLUMNS [WHERE]: the ledger's rows, oldest first, one per line
+# (a count, with or without GROUP BY in WHERE, in the order of its first
+# column).
 ledger() {
-	dbq "SELECT $1 FROM retort_history ${2:+WHERE $2} ORDER BY id"
+	local order=id
+	case $1 in *"count("*) order=1 ;; esac
+	dbq "SELECT $1 FROM retort_history ${2:+WHERE $2} ORDER BY $order"
 }
 
 # On one line: ledger's rows joined by spaces.
@@ -661,10 +673,12 @@ sc_password() {
 	mk_failing "$d"
 	project_of "$d"
 	newdb pw
-	like "$URL" ":s3cret-pw@" "the test URL carries the password"
+	# tests/pgserver.sh's role that must give its password over TCP
+	URL="postgresql://$RETORT_PG_PW_USER:$RETORT_PG_PW_PASSWORD@127.0.0.1:$PGPORT/$DBN"
+	is "$RETORT_PG_PW_PASSWORD" "s3cret-pw" "the server's password role"
 	rtd -v current
 	ok_rc 0 "[pg] current -v with a password in the URL"
-	like "$OUT" "postgresql://$PGUSER:\\*\\*\\*\\*@" "[pg] ... shows the URL masked"
+	like "$OUT" "postgresql://$RETORT_PG_PW_USER:\\*\\*\\*\\*@" "[pg] ... shows the URL masked"
 	pw_clean "current -v"
 	rtd --json current
 	like "$OUT" "\\*\\*\\*\\*" "[pg] --json current shows the URL masked"
@@ -678,10 +692,10 @@ sc_password() {
 	pw_clean "history --applied"
 	rtd -v upgrade --dry-run
 	pw_clean "upgrade --dry-run"
-	rt -v -d "postgresql://$PGUSER:s3cret-pw@127.0.0.1:1/nowhere" current
+	rt -v -d "postgresql://$RETORT_PG_PW_USER:s3cret-pw@127.0.0.1:1/nowhere" current
 	ok_rc 1 "[pg] an unreachable server"
 	pw_clean "an unreachable server"
-	rt -d "postgresql://$PGUSER:s3cret-pw-wrong@127.0.0.1:$PGPORT/$DBN" current
+	rt -d "postgresql://$RETORT_PG_PW_USER:s3cret-pw-wrong@127.0.0.1:$PGPORT/$DBN" current
 	ok_rc 1 "[pg] a wrong password is refused"
 	pw_clean "a wrong password"
 	run env "DATABASE_URL=$URL" "$RETORT" -v current
