@@ -13,10 +13,12 @@
 # and RETORT_PG_PW_USER / RETORT_PG_PW_PASSWORD: a superuser that must give
 # its password over TCP, for tests of password handling and masking.
 #
-# The server listens on 127.0.0.1 only, runs with fsync off and logs to
-# DIR/server.log. PostgreSQL refuses to run as root: as root, the cluster
-# belongs to the unprivileged user $RETORT_PG_OS_USER (default retort-test,
-# created when missing), which must be able to reach DIR.
+# The server listens on 127.0.0.1 (and a Unix socket beside its data) and
+# runs with fsync off. Its files (data/, server.log) live in DIR, except as
+# root: PostgreSQL refuses to run as root, so the cluster then belongs to
+# the unprivileged user $RETORT_PG_OS_USER (default retort-test, created
+# when missing) and lives in a directory of its own under $TMPDIR, named
+# in DIR/cluster and removed by stop.
 # The server binaries: $PG_BINDIR, else the newest /usr/lib/postgresql/*/bin,
 # else pg_ctl on PATH.
 set -eu
@@ -88,21 +90,28 @@ start() {
 	dir=$1
 	bindir=$(find_bindir)
 	[ -x "$bindir/initdb" ] || die "$bindir/initdb not found"
-	ensure_os_user
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
-	[ ! -e "$dir/data" ] || die "$dir/data exists already"
+	[ ! -e "$dir/cluster" ] || die "a server was started in $dir already"
 	if [ "$(id -u)" = 0 ]; then
-		chown "$OS_USER" "$dir"
-		as_owner test -w "$dir" ||
-			die "$OS_USER cannot reach $dir (its parent directories must be searchable)"
+		# the server's user may not reach DIR (a root-only temporary
+		# directory, typically): its files go to a directory of its own,
+		# which stop removes
+		ensure_os_user
+		c=$(mktemp -d "${TMPDIR:-/tmp}/retort-pg.XXXXXX")
+		chown "$OS_USER" "$c"
+		as_owner test -w "$c" ||
+			{ rm -rf "$c"; die "$OS_USER cannot reach $c"; }
+	else
+		c=$dir
 	fi
-	as_owner "$bindir/initdb" -D "$dir/data" -U retort -A trust -E UTF8 \
-		--locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
-		{ cat "$dir/initdb.log" >&2; die "initdb failed"; }
-	cat >>"$dir/data/postgresql.conf" <<EOF
+	echo "$c" >"$dir/cluster"
+	as_owner "$bindir/initdb" -D "$c/data" -U retort -A trust -E UTF8 \
+		--locale=C --no-sync >"$c/initdb.log" 2>&1 ||
+		{ cat "$c/initdb.log" >&2; die "initdb failed"; }
+	cat >>"$c/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
-unix_socket_directories = '$dir'
+unix_socket_directories = '$c'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
@@ -110,7 +119,7 @@ shared_buffers = 16MB
 max_connections = 50
 password_encryption = 'scram-sha-256'
 EOF
-	cat >"$dir/data/pg_hba.conf" <<EOF
+	cat >"$c/data/pg_hba.conf" <<EOF
 local all all trust
 host all $PW_USER 127.0.0.1/32 scram-sha-256
 host all all 127.0.0.1/32 trust
@@ -118,22 +127,21 @@ EOF
 	tries=0
 	while :; do
 		port=$(random_port)
-		: >"$dir/server.log"
-		[ "$(id -u)" != 0 ] || chown "$OS_USER" "$dir/server.log"
-		if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
+		if as_owner "$bindir/pg_ctl" -D "$c/data" -l "$c/server.log" \
 			-o "-p $port" -w -t 60 start >/dev/null 2>&1; then
 			break
 		fi
 		tries=$((tries + 1))
 		if [ $tries -ge 20 ] ||
-			! grep -q -e "already in use" -e "could not bind" -e "could not create any TCP/IP" \
-				"$dir/server.log"; then
-			cat "$dir/server.log" >&2
+			! grep -q -e "already in use" -e "could not bind" \
+				-e "could not create any TCP/IP" "$c/server.log"; then
+			cat "$c/server.log" >&2
 			die "the server did not start"
 		fi
+		: >"$c/server.log"
 	done
 	echo "$port" >"$dir/port"
-	if ! "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" \
+	if ! "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" \
 		-U retort -d postgres >/dev/null <<EOF
 ALTER ROLE retort PASSWORD '$PW_PASSWORD';
 CREATE ROLE $PW_USER LOGIN SUPERUSER PASSWORD '$PW_PASSWORD';
@@ -147,10 +155,15 @@ EOF
 
 stop() {
 	dir=$1
-	[ -f "$dir/data/postmaster.pid" ] || return 0
-	bindir=$(find_bindir)
-	as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 ||
-		die "could not stop the server in $dir"
+	[ -f "$dir/cluster" ] || return 0
+	c=$(cat "$dir/cluster")
+	if [ -f "$c/data/postmaster.pid" ]; then
+		bindir=$(find_bindir)
+		as_owner "$bindir/pg_ctl" -D "$c/data" -m immediate -w stop \
+			>/dev/null 2>&1 || die "could not stop the server in $c"
+	fi
+	[ "$c" = "$dir" ] || rm -rf "$c"
+	rm -f "$dir/cluster" "$dir/port"
 }
 
 # Our own PG* settings must not steer initdb, pg_ctl or psql elsewhere.
