@@ -124,10 +124,10 @@ static const struct hcol {
 #undef HCOL
 };
 
+enum { DB_HISTORY_NCOLS = RT_ARRAY_LEN(hcols) };
 _Static_assert(SQL_SQLITE == 0 && SQL_POSTGRES == 1, "hcol.type index");
-_Static_assert(RT_ARRAY_LEN(hcols) == DB_HISTORY_NCOLS, "column count");
 
-char *db_ddl_history_table(enum sql_dialect dialect)
+static char *ddl_history_table(enum sql_dialect dialect)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sb_adds(&sb, "CREATE TABLE IF NOT EXISTS \"" DB_HISTORY_TABLE "\" (\n");
@@ -138,13 +138,14 @@ char *db_ddl_history_table(enum sql_dialect dialect)
 	return sb_detach(&sb);
 }
 
+/* The n-th parameter's placeholder in the dialect. */
 static void add_placeholder(struct strbuf *sb, enum sql_dialect dialect,
                             int n)
 {
 	sb_addf(sb, "%c%d", dialect == SQL_POSTGRES ? '$' : '?', n);
 }
 
-char *db_history_insert_sql(enum sql_dialect dialect)
+static char *history_insert_sql(enum sql_dialect dialect)
 {
 	struct strbuf names = STRBUF_INIT, vals = STRBUF_INIT;
 	int n = 0;
@@ -176,7 +177,7 @@ char *db_history_insert_sql(enum sql_dialect dialect)
 	return sql;
 }
 
-char *db_history_select_sql(enum sql_dialect dialect, bool by_revision)
+static char *history_select_sql(enum sql_dialect dialect, bool by_revision)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sb_adds(&sb, "SELECT ");
@@ -209,8 +210,15 @@ static locale_t c_numeric_locale(void)
 	return c;
 }
 
-void db_history_params(const struct history_row *row,
-                       struct db_history_params *p)
+/* The INSERT's parameters; v[i] NULL means SQL NULL. The strings are
+ * borrowed from row or point into the struct's own buffers. */
+struct history_params {
+	const char *v[DB_HISTORY_NCOLS];
+	char num[3][32];
+};
+
+static int history_params(const struct history_row *row,
+                          struct history_params *p)
 {
 	int i = 0, k = 0;
 	locale_t c = c_numeric_locale(), old = c ? uselocale(c) : (locale_t)0;
@@ -235,10 +243,11 @@ void db_history_params(const struct history_row *row,
 #undef ENC_INT
 	if (c)
 		uselocale(old);
+	return i;
 }
 
-void db_history_row_from_text(struct history_row *row,
-                              const char *const v[DB_HISTORY_NCOLS])
+static void history_row_from_text(struct history_row *row,
+                                  const char *const *v)
 {
 	int i = 0;
 	locale_t c = c_numeric_locale(), old = c ? uselocale(c) : (locale_t)0;
@@ -294,22 +303,143 @@ bool db_strv_remove(struct db_strv *sv, const char *s)
 	return false;
 }
 
-struct history_row *db_rowv_add(struct db_rowv *rv)
+/* ---- the table operations of connected backends ---- */
+
+static const struct db_query *query(struct db *db)
 {
+	return ((struct db_online *)db)->query;
+}
+
+int db_online_ensure_tables(struct db *db, char **err)
+{
+	char *ddl[2] = {db_ddl_version_table(db->dialect, db->version_table),
+	                ddl_history_table(db->dialect)};
+	int rc = RT_OK;
+	for (size_t i = 0; i < RT_ARRAY_LEN(ddl) && rc == RT_OK; i++)
+		rc = db->ops->exec(db, ddl[i], err);
+	for (size_t i = 0; i < RT_ARRAY_LEN(ddl); i++)
+		free(ddl[i]);
+	return rc;
+}
+
+static void add_head(void *ctx, const char *const *cols, int ncols)
+{
+	db_strv_push(ctx, ncols > 0 && cols[0] ? cols[0] : "");
+}
+
+int db_online_read_heads(struct db *db, char ***revs, uint32_t *n,
+                         char **err)
+{
+	bool exists = false;
+	int rc = query(db)->table_exists(db, db->version_table, &exists, err);
+	struct db_strv heads = {0};
+	if (rc == RT_OK && exists) {
+		char *sql = xasprintf("SELECT version_num FROM \"%s\" ORDER BY version_num",
+		                      db->version_table);
+		rc = query(db)->run(db, sql, NULL, 0, add_head, &heads, NULL, err);
+		free(sql);
+	}
+	if (rc != RT_OK) {
+		db_strv_free(heads.v, heads.n);
+		return rc;
+	}
+	db_strv_take(&heads, revs, n);
+	return RT_OK;
+}
+
+/* A version-table statement: fmt has a %s for the table and, when rev is
+ * given, a %s for its placeholder. */
+static int version_stmt(struct db *db, const char *fmt, const char *rev,
+                        long *changes, char **err)
+{
+	struct strbuf p1 = STRBUF_INIT;
+	add_placeholder(&p1, db->dialect, 1);
+	char *sql = xasprintf(fmt, db->version_table, sb_str(&p1));
+	int rc = query(db)->run(db, sql, &rev, rev ? 1 : 0, NULL, NULL, changes,
+	                        err);
+	free(sql);
+	sb_free(&p1);
+	return rc;
+}
+
+int db_online_version_insert(struct db *db, const char *rev, char **err)
+{
+	return version_stmt(db, "INSERT INTO \"%s\" (version_num) VALUES (%s)",
+	                    rev, NULL, err);
+}
+
+int db_online_version_delete(struct db *db, const char *rev, char **err)
+{
+	long changes = 0;
+	int rc = version_stmt(db, "DELETE FROM \"%s\" WHERE version_num = %s", rev,
+	                      &changes, err);
+	/* as Alembic does: a row that is not there means the table and the
+	 * plan disagree, and going on would hide it */
+	if (rc == RT_OK && changes != 1)
+		rc = rt_err(err, RT_EDB,
+		            "expected to delete one row for '%s' from %s; %ld found",
+		            rev, db->version_table, changes);
+	return rc;
+}
+
+int db_online_version_purge(struct db *db, char **err)
+{
+	return version_stmt(db, "DELETE FROM \"%s\"", NULL, NULL, err);
+}
+
+int db_online_history_insert(struct db *db, const struct history_row *row,
+                             char **err)
+{
+	struct history_params p;
+	int nargs = history_params(row, &p);
+	char *sql = history_insert_sql(db->dialect);
+	int rc = query(db)->run(db, sql, p.v, nargs, NULL, NULL, NULL, err);
+	free(sql);
+	return rc;
+}
+
+struct rowv {
+	struct history_row *v;
+	uint32_t n;
+	uint32_t cap;
+};
+
+static void add_history_row(void *ctx, const char *const *cols, int ncols)
+{
+	struct rowv *rv = ctx;
+	if (ncols != DB_HISTORY_NCOLS)
+		return;
 	if (rv->n == rv->cap) {
 		rv->cap = rv->cap ? rv->cap * 2 : 8;
 		rv->v = xrealloc(rv->v, rv->cap * sizeof *rv->v);
 	}
-	struct history_row *r = &rv->v[rv->n++];
-	memset(r, 0, sizeof *r);
-	return r;
+	history_row_from_text(&rv->v[rv->n++], cols);
 }
 
-void db_rowv_take(struct db_rowv *rv, struct history_row **v, uint32_t *n)
+int db_online_history_read(struct db *db, const char *revision,
+                           struct history_row **rows, uint32_t *n,
+                           char **err)
 {
-	*v = rv->v;
-	*n = rv->n;
-	memset(rv, 0, sizeof *rv);
+	bool exists = false;
+	int rc = query(db)->table_exists(db, DB_HISTORY_TABLE, &exists, err);
+	struct rowv out = {0};
+	if (rc == RT_OK && exists) {
+		char *sql = history_select_sql(db->dialect, revision != NULL);
+		rc = query(db)->run(db, sql, &revision, revision ? 1 : 0,
+		                    add_history_row, &out, NULL, err);
+		free(sql);
+	}
+	if (rc != RT_OK) {
+		db_history_free(out.v, out.n);
+		return rc;
+	}
+	*rows = out.v;
+	*n = out.n;
+	return RT_OK;
+}
+
+void db_online_note(struct db *db, const char *text)
+{
 }
 
 /* ---- the lock ---- */

@@ -1,15 +1,40 @@
-/* db_impl.h: what the backends share: the tables' DDL, the ledger's
- * column list and its text encoding, the lock holder line and small
- * helpers. For db_*.c only; callers use db.h. */
+/* db_impl.h: what the backends share. For db_*.c only; callers use db.h.
+ *
+ * The connected backends (SQLite, PostgreSQL) differ in how they talk to
+ * the database, not in what they say: each supplies one query primitive
+ * (struct db_query), and db.c builds the table statements on it. */
 #ifndef RT_DB_IMPL_H
 #define RT_DB_IMPL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
 
 #define DB_HISTORY_TABLE "retort_history"
+
+/* Called once per result row with the columns as text (NULL for SQL
+ * NULL), borrowed for the call. */
+typedef void db_row_fn(void *ctx, const char *const *cols, int ncols);
+
+struct db_query {
+	/* Runs one statement with text parameters (NULL binds SQL NULL; the
+	 * SQL writes them ?N for SQLite, $N for PostgreSQL). row may be NULL;
+	 * *changes, if given, receives the number of rows written. */
+	int (*run)(struct db *db, const char *sql, const char *const *args,
+	           int nargs, db_row_fn *row, void *ctx, long *changes,
+	           char **err);
+	/* Whether the table is there to read; must not write anything. */
+	int (*table_exists)(struct db *db, const char *name, bool *exists,
+	                    char **err);
+};
+
+/* The head of a connected backend's handle. */
+struct db_online {
+	struct db base;
+	const struct db_query *query;
+};
 
 /* Fills the common part of a handle; RT_EINPUT when the version table is
  * not a valid identifier (it is spliced into SQL, double-quoted). */
@@ -17,32 +42,35 @@ int db_base_init(struct db *db, const struct db_ops *ops,
                  enum sql_dialect dialect, const char *version_table,
                  char **err);
 
-/* CREATE TABLE IF NOT EXISTS statements without a trailing ';'.
- * Caller frees. */
+/* CREATE TABLE IF NOT EXISTS without a trailing ';'. Caller frees. */
 char *db_ddl_version_table(enum sql_dialect dialect, const char *table);
-char *db_ddl_history_table(enum sql_dialect dialect);
 
-/* The ledger travels as text in both directions, so that SQLite and libpq
- * share one encoding. The INSERT takes DB_HISTORY_NPARAMS parameters
- * (placeholders ?N for SQLite, $N for PostgreSQL); the SELECT returns
- * DB_HISTORY_NCOLS columns and, when by_revision, takes the revision as
- * its only parameter. Both caller-freed. */
-enum { DB_HISTORY_NPARAMS = 15, DB_HISTORY_NCOLS = 17 };
-char *db_history_insert_sql(enum sql_dialect dialect);
-char *db_history_select_sql(enum sql_dialect dialect, bool by_revision);
+/* The table operations of db_ops, for connected backends (struct
+ * db_online): plug them straight into the ops table. */
+int db_online_ensure_tables(struct db *db, char **err);
+int db_online_read_heads(struct db *db, char ***revs, uint32_t *n,
+                         char **err);
+int db_online_version_insert(struct db *db, const char *rev, char **err);
+int db_online_version_delete(struct db *db, const char *rev, char **err);
+int db_online_version_purge(struct db *db, char **err);
+int db_online_history_insert(struct db *db, const struct history_row *row,
+                             char **err);
+int db_online_history_read(struct db *db, const char *revision,
+                           struct history_row **rows, uint32_t *n,
+                           char **err);
+/* note: a comment for rendered SQL, nothing to do on a connection. */
+void db_online_note(struct db *db, const char *text);
 
-/* Parameter values for the INSERT; v[i] NULL means SQL NULL. The strings
- * are borrowed from row or point into the struct's own buffers. */
-struct db_history_params {
-	const char *v[DB_HISTORY_NPARAMS];
-	char num[3][32];
-};
-void db_history_params(const struct history_row *row,
-                       struct db_history_params *p);
-/* Fills *row from one SELECT row (v[i] NULL for SQL NULL); the strings
- * are copied. */
-void db_history_row_from_text(struct history_row *row,
-                              const char *const v[DB_HISTORY_NCOLS]);
+/* Those entries of a connected backend's ops table. */
+#define DB_ONLINE_OPS                                                         \
+	.note = db_online_note,                                                   \
+	.ensure_tables = db_online_ensure_tables,                                 \
+	.read_heads = db_online_read_heads,                                       \
+	.version_insert = db_online_version_insert,                               \
+	.version_delete = db_online_version_delete,                               \
+	.version_purge = db_online_version_purge,                                 \
+	.history_insert = db_online_history_insert,                               \
+	.history_read = db_online_history_read
 
 /* A growable array of malloc'd strings, handed out as read_heads' result. */
 struct db_strv {
@@ -55,21 +83,12 @@ void db_strv_push(struct db_strv *sv, const char *s);
 void db_strv_take(struct db_strv *sv, char ***v, uint32_t *n);
 bool db_strv_remove(struct db_strv *sv, const char *s);
 
-/* A growable array of history rows, handed out as history_read's result. */
-struct db_rowv {
-	struct history_row *v;
-	uint32_t n;
-	uint32_t cap;
-};
-struct history_row *db_rowv_add(struct db_rowv *rv);  /* zeroed */
-void db_rowv_take(struct db_rowv *rv, struct history_row **v, uint32_t *n);
-
 /* "pid N on HOST as USER since YYYY-MM-DD HH:MM:SS" (UTC) for this
  * process. Caller frees. */
 char *db_holder_line(void);
 /* This machine's name, never empty. */
 void db_host_name(char *buf, size_t size);
-/* The error of a lock wait that ran out of time. */
+/* The error of a lock wait that ran out of time; holder may be NULL. */
 int db_lock_timeout_err(char **err, const char *holder, double timeout);
 void db_sleep(double seconds);
 

@@ -20,8 +20,10 @@ extern char **environ;
  * pg_locks.classid/objid (oids) compare with them as plain numbers. */
 #define PG_LOCK_CLASS 0x72657472
 
+static const struct db_query pg_query;
+
 struct pg_db {
-	struct db base;
+	struct db_online on;
 	PGconn *conn;
 	char *conninfo; /* the caller's, for pg_dump */
 	char lock_key[2][16];
@@ -104,8 +106,9 @@ static int pg_open(const struct db_url *url, const char *version_table,
                    struct db **out, char **err)
 {
 	struct pg_db *p = xcalloc(1, sizeof *p);
-	int rc = db_base_init(&p->base, &db_pg_ops, SQL_POSTGRES, version_table,
-	                      err);
+	p->on.query = &pg_query;
+	int rc = db_base_init(&p->on.base, &db_pg_ops, SQL_POSTGRES,
+	                      version_table, err);
 	if (rc != RT_OK) {
 		free(p);
 		return rc;
@@ -149,7 +152,7 @@ static int pg_open(const struct db_url *url, const char *version_table,
 	snprintf(p->lock_key[0], sizeof p->lock_key[0], "%d", PG_LOCK_CLASS);
 	snprintf(p->lock_key[1], sizeof p->lock_key[1], "%u",
 	         fnv1a(version_table, fnv1a("retort:", 2166136261u)) & 0x7fffffffu);
-	*out = &p->base;
+	*out = &p->on.base;
 	return RT_OK;
 fail:
 	PQfinish(p->conn);
@@ -308,143 +311,42 @@ static int pg_rollback(struct db *db, char **err)
 	return pg_exec(db, "ROLLBACK", err);
 }
 
-static void pg_note(struct db *db, const char *text)
+static int pg_query_run(struct db *db, const char *sql,
+                        const char *const *args, int nargs, db_row_fn *row,
+                        void *ctx, long *changes, char **err)
 {
+	PGresult *res = NULL;
+	int rc = pg_run(pg(db), sql, args, nargs, &res, err);
+	if (rc != RT_OK)
+		return rc;
+	int ncols = PQnfields(res);
+	const char **cols = xcalloc((size_t)ncols + 1, sizeof *cols);
+	for (int i = 0; row && i < PQntuples(res); i++) {
+		for (int c = 0; c < ncols; c++)
+			cols[c] = PQgetisnull(res, i, c) ? NULL : PQgetvalue(res, i, c);
+		row(ctx, cols, ncols);
+	}
+	if (changes)
+		*changes = strtol(PQcmdTuples(res), NULL, 10);
+	free(cols);
+	PQclear(res);
+	return RT_OK;
 }
 
-static int pg_ensure_tables(struct db *db, char **err)
-{
-	char *ddl[2] = {db_ddl_version_table(SQL_POSTGRES, db->version_table),
-	                db_ddl_history_table(SQL_POSTGRES)};
-	int rc = RT_OK;
-	for (size_t i = 0; i < RT_ARRAY_LEN(ddl) && rc == RT_OK; i++)
-		rc = pg_exec(db, ddl[i], err);
-	for (size_t i = 0; i < RT_ARRAY_LEN(ddl); i++)
-		free(ddl[i]);
-	return rc;
-}
-
-/* Whether the table is visible on the search path; reading a database
- * without retort's tables must neither fail nor create them. */
-static int pg_table_exists(struct pg_db *p, const char *name, bool *exists,
+/* Whether the table is visible on the search path. */
+static int pg_table_exists(struct db *db, const char *name, bool *exists,
                            char **err)
 {
 	char *quoted = xasprintf("\"%s\"", name);
 	const char *const args[] = {quoted};
 	PGresult *res = NULL;
-	int rc = pg_run(p, "SELECT to_regclass($1) IS NOT NULL", args, 1, &res, err);
+	int rc = pg_run(pg(db), "SELECT to_regclass($1) IS NOT NULL", args, 1,
+	                &res, err);
 	free(quoted);
 	if (rc != RT_OK)
 		return rc;
 	*exists = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
-	return RT_OK;
-}
-
-static int pg_read_heads(struct db *db, char ***revs, uint32_t *n, char **err)
-{
-	struct pg_db *p = pg(db);
-	bool exists = false;
-	int rc = pg_table_exists(p, db->version_table, &exists, err);
-	if (rc != RT_OK)
-		return rc;
-	struct db_strv heads = {0};
-	if (exists) {
-		char *sql = xasprintf("SELECT version_num FROM \"%s\" ORDER BY version_num",
-		                      db->version_table);
-		PGresult *res = NULL;
-		rc = pg_run(p, sql, NULL, 0, &res, err);
-		free(sql);
-		if (rc != RT_OK)
-			return rc;
-		for (int i = 0; i < PQntuples(res); i++)
-			db_strv_push(&heads, PQgetvalue(res, i, 0));
-		PQclear(res);
-	}
-	db_strv_take(&heads, revs, n);
-	return RT_OK;
-}
-
-/* A version-table statement on one revision; *changed receives the
- * number of rows it touched. */
-static int pg_version_stmt(struct db *db, const char *fmt, const char *rev,
-                           long *changed, char **err)
-{
-	struct pg_db *p = pg(db);
-	char *sql = xasprintf(fmt, db->version_table);
-	const char *const args[] = {rev};
-	PGresult *res = NULL;
-	int rc = pg_run(p, sql, args, rev ? 1 : 0, &res, err);
-	free(sql);
-	if (rc != RT_OK)
-		return rc;
-	*changed = strtol(PQcmdTuples(res), NULL, 10);
-	PQclear(res);
-	return RT_OK;
-}
-
-static int pg_version_insert(struct db *db, const char *rev, char **err)
-{
-	long changed;
-	return pg_version_stmt(db, "INSERT INTO \"%s\" (version_num) VALUES ($1)",
-	                       rev, &changed, err);
-}
-
-static int pg_version_delete(struct db *db, const char *rev, char **err)
-{
-	long changed = 0;
-	int rc = pg_version_stmt(db, "DELETE FROM \"%s\" WHERE version_num = $1",
-	                         rev, &changed, err);
-	if (rc == RT_OK && changed != 1)
-		rc = rt_err(err, RT_EDB,
-		            "expected to delete one row for '%s' from %s; %ld found",
-		            rev, db->version_table, changed);
-	return rc;
-}
-
-static int pg_version_purge(struct db *db, char **err)
-{
-	long changed;
-	return pg_version_stmt(db, "DELETE FROM \"%s\"", NULL, &changed, err);
-}
-
-static int pg_history_insert(struct db *db, const struct history_row *row,
-                             char **err)
-{
-	struct db_history_params params;
-	db_history_params(row, &params);
-	char *sql = db_history_insert_sql(SQL_POSTGRES);
-	int rc = pg_run(pg(db), sql, params.v, DB_HISTORY_NPARAMS, NULL, err);
-	free(sql);
-	return rc;
-}
-
-static int pg_history_read(struct db *db, const char *revision,
-                           struct history_row **rows, uint32_t *n, char **err)
-{
-	struct pg_db *p = pg(db);
-	bool exists = false;
-	int rc = pg_table_exists(p, DB_HISTORY_TABLE, &exists, err);
-	if (rc != RT_OK)
-		return rc;
-	struct db_rowv out = {0};
-	if (exists) {
-		char *sql = db_history_select_sql(SQL_POSTGRES, revision != NULL);
-		const char *const args[] = {revision};
-		PGresult *res = NULL;
-		rc = pg_run(p, sql, args, revision ? 1 : 0, &res, err);
-		free(sql);
-		if (rc != RT_OK)
-			return rc;
-		for (int i = 0; i < PQntuples(res); i++) {
-			const char *v[DB_HISTORY_NCOLS];
-			for (int c = 0; c < DB_HISTORY_NCOLS; c++)
-				v[c] = PQgetisnull(res, i, c) ? NULL : PQgetvalue(res, i, c);
-			db_history_row_from_text(db_rowv_add(&out), v);
-		}
-		PQclear(res);
-	}
-	db_rowv_take(&out, rows, n);
 	return RT_OK;
 }
 
@@ -618,6 +520,11 @@ out:
 	return rc;
 }
 
+static const struct db_query pg_query = {
+	.run = pg_query_run,
+	.table_exists = pg_table_exists,
+};
+
 const struct db_ops db_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -629,13 +536,6 @@ const struct db_ops db_pg_ops = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.exec = pg_exec,
-	.note = pg_note,
-	.ensure_tables = pg_ensure_tables,
-	.read_heads = pg_read_heads,
-	.version_insert = pg_version_insert,
-	.version_delete = pg_version_delete,
-	.version_purge = pg_version_purge,
-	.history_insert = pg_history_insert,
-	.history_read = pg_history_read,
+	DB_ONLINE_OPS,
 	.backup = pg_backup,
 };

@@ -17,8 +17,10 @@
 #define SQ_POLL_SECONDS 0.05
 #define SQ_BACKUP_PAGES 100
 
+static const struct db_query sq_query;
+
 struct sq_db {
-	struct db base;
+	struct db_online on;
 	sqlite3 *h;
 	char *lock_path; /* NULL for an in-memory database: nothing to share */
 	int lock_fd;     /* -1 unless we hold the lock */
@@ -46,7 +48,8 @@ static int sq_open(const struct db_url *url, const char *version_table,
 		return rt_err(err, RT_EUSAGE, "SQLite URL without a path");
 	struct sq_db *s = xcalloc(1, sizeof *s);
 	s->lock_fd = -1;
-	int rc = db_base_init(&s->base, &db_sqlite_ops, SQL_SQLITE,
+	s->on.query = &sq_query;
+	int rc = db_base_init(&s->on.base, &db_sqlite_ops, SQL_SQLITE,
 	                      version_table, err);
 	if (rc != RT_OK) {
 		free(s);
@@ -68,7 +71,7 @@ static int sq_open(const struct db_url *url, const char *version_table,
 	}
 	if (!is_memory(url->path))
 		s->lock_path = xasprintf("%s.lock", url->path);
-	*out = &s->base;
+	*out = &s->on.base;
 	return RT_OK;
 fail:
 	sqlite3_close(s->h);
@@ -215,22 +218,6 @@ static int sq_rollback(struct db *db, char **err)
 	return sq_exec(db, "ROLLBACK", err);
 }
 
-static void sq_note(struct db *db, const char *text)
-{
-}
-
-static int sq_ensure_tables(struct db *db, char **err)
-{
-	char *ddl[2] = {db_ddl_version_table(SQL_SQLITE, db->version_table),
-	                db_ddl_history_table(SQL_SQLITE)};
-	int rc = RT_OK;
-	for (size_t i = 0; i < RT_ARRAY_LEN(ddl) && rc == RT_OK; i++)
-		rc = sq_exec(db, ddl[i], err);
-	for (size_t i = 0; i < RT_ARRAY_LEN(ddl); i++)
-		free(ddl[i]);
-	return rc;
-}
-
 /* Prepares sql and binds texts (NULL binds SQL NULL). */
 static int sq_prepare(struct sq_db *s, const char *sql, const char *const *args,
                       int nargs, sqlite3_stmt **st, char **err)
@@ -244,157 +231,50 @@ static int sq_prepare(struct sq_db *s, const char *sql, const char *const *args,
 		if (rc != SQLITE_OK) {
 			sq_fail(s, err);
 			sqlite3_finalize(*st);
-			*st = NULL;
 			return RT_EDB;
 		}
 	}
 	return RT_OK;
 }
 
-/* Runs a statement that returns no rows; *changes may be NULL. */
-static int sq_run(struct sq_db *s, const char *sql, const char *const *args,
-                  int nargs, int *changes, char **err)
+static int sq_run(struct db *db, const char *sql, const char *const *args,
+                  int nargs, db_row_fn *row, void *ctx, long *changes,
+                  char **err)
 {
+	struct sq_db *s = sq(db);
 	sqlite3_stmt *st;
 	int rc = sq_prepare(s, sql, args, nargs, &st, err);
 	if (rc != RT_OK)
 		return rc;
-	if (sqlite3_step(st) != SQLITE_DONE)
+	int ncols = sqlite3_column_count(st), step;
+	const char **cols = xcalloc((size_t)ncols + 1, sizeof *cols);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < ncols; i++)
+			cols[i] = (const char *)sqlite3_column_text(st, i);
+		if (row)
+			row(ctx, cols, ncols);
+	}
+	if (step != SQLITE_DONE)
 		rc = sq_fail(s, err);
 	else if (changes)
 		*changes = sqlite3_changes(s->h);
+	free(cols);
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static int sq_table_exists(struct sq_db *s, const char *name, bool *exists,
+static void found(void *ctx, const char *const *cols, int ncols)
+{
+	*(bool *)ctx = true;
+}
+
+static int sq_table_exists(struct db *db, const char *name, bool *exists,
                            char **err)
 {
-	sqlite3_stmt *st;
-	const char *args[] = {name};
-	int rc = sq_prepare(s,
-	                    "SELECT 1 FROM sqlite_master WHERE type = 'table' "
-	                    "AND name = ?1 COLLATE NOCASE",
-	                    args, 1, &st, err);
-	if (rc != RT_OK)
-		return rc;
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW || step == SQLITE_DONE)
-		*exists = step == SQLITE_ROW;
-	else
-		rc = sq_fail(s, err);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int sq_read_heads(struct db *db, char ***revs, uint32_t *n, char **err)
-{
-	struct sq_db *s = sq(db);
-	bool exists = false;
-	int rc = sq_table_exists(s, db->version_table, &exists, err);
-	if (rc != RT_OK)
-		return rc;
-	struct db_strv heads = {0};
-	if (exists) {
-		char *sql = xasprintf("SELECT version_num FROM \"%s\" ORDER BY version_num",
-		                      db->version_table);
-		sqlite3_stmt *st;
-		rc = sq_prepare(s, sql, NULL, 0, &st, err);
-		free(sql);
-		if (rc != RT_OK)
-			return rc;
-		int step;
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *v = (const char *)sqlite3_column_text(st, 0);
-			db_strv_push(&heads, v ? v : "");
-		}
-		if (step != SQLITE_DONE)
-			rc = sq_fail(s, err);
-		sqlite3_finalize(st);
-	}
-	if (rc != RT_OK) {
-		db_strv_free(heads.v, heads.n);
-		return rc;
-	}
-	db_strv_take(&heads, revs, n);
-	return RT_OK;
-}
-
-static int sq_version_insert(struct db *db, const char *rev, char **err)
-{
-	char *sql = xasprintf("INSERT INTO \"%s\" (version_num) VALUES (?1)",
-	                      db->version_table);
-	int rc = sq_run(sq(db), sql, &rev, 1, NULL, err);
-	free(sql);
-	return rc;
-}
-
-static int sq_version_delete(struct db *db, const char *rev, char **err)
-{
-	char *sql = xasprintf("DELETE FROM \"%s\" WHERE version_num = ?1",
-	                      db->version_table);
-	int changes = 0;
-	int rc = sq_run(sq(db), sql, &rev, 1, &changes, err);
-	free(sql);
-	if (rc == RT_OK && changes != 1)
-		rc = rt_err(err, RT_EDB,
-		            "expected to delete one row for '%s' from %s; %d found",
-		            rev, db->version_table, changes);
-	return rc;
-}
-
-static int sq_version_purge(struct db *db, char **err)
-{
-	char *sql = xasprintf("DELETE FROM \"%s\"", db->version_table);
-	int rc = sq_run(sq(db), sql, NULL, 0, NULL, err);
-	free(sql);
-	return rc;
-}
-
-static int sq_history_insert(struct db *db, const struct history_row *row,
-                             char **err)
-{
-	struct db_history_params p;
-	db_history_params(row, &p);
-	char *sql = db_history_insert_sql(SQL_SQLITE);
-	int rc = sq_run(sq(db), sql, p.v, DB_HISTORY_NPARAMS, NULL, err);
-	free(sql);
-	return rc;
-}
-
-static int sq_history_read(struct db *db, const char *revision,
-                           struct history_row **rows, uint32_t *n, char **err)
-{
-	struct sq_db *s = sq(db);
-	bool exists = false;
-	int rc = sq_table_exists(s, DB_HISTORY_TABLE, &exists, err);
-	if (rc != RT_OK)
-		return rc;
-	struct db_rowv out = {0};
-	if (exists) {
-		char *sql = db_history_select_sql(SQL_SQLITE, revision != NULL);
-		sqlite3_stmt *st;
-		rc = sq_prepare(s, sql, &revision, revision ? 1 : 0, &st, err);
-		free(sql);
-		if (rc != RT_OK)
-			return rc;
-		int step;
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *v[DB_HISTORY_NCOLS];
-			for (int i = 0; i < DB_HISTORY_NCOLS; i++)
-				v[i] = (const char *)sqlite3_column_text(st, i);
-			db_history_row_from_text(db_rowv_add(&out), v);
-		}
-		if (step != SQLITE_DONE)
-			rc = sq_fail(s, err);
-		sqlite3_finalize(st);
-	}
-	if (rc != RT_OK) {
-		db_history_free(out.v, out.n);
-		return rc;
-	}
-	db_rowv_take(&out, rows, n);
-	return RT_OK;
+	*exists = false;
+	return sq_run(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' "
+	                  "AND name = ?1 COLLATE NOCASE",
+	              &name, 1, found, exists, NULL, err);
 }
 
 static int sq_backup(struct db *db, const char *dest,
@@ -440,6 +320,11 @@ out:
 	return rc;
 }
 
+static const struct db_query sq_query = {
+	.run = sq_run,
+	.table_exists = sq_table_exists,
+};
+
 const struct db_ops db_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -451,13 +336,6 @@ const struct db_ops db_sqlite_ops = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.exec = sq_exec,
-	.note = sq_note,
-	.ensure_tables = sq_ensure_tables,
-	.read_heads = sq_read_heads,
-	.version_insert = sq_version_insert,
-	.version_delete = sq_version_delete,
-	.version_purge = sq_version_purge,
-	.history_insert = sq_history_insert,
-	.history_read = sq_history_read,
+	DB_ONLINE_OPS,
 	.backup = sq_backup,
 };

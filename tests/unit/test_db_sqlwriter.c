@@ -4,28 +4,8 @@
 
 #include "db.h"
 #include "tap.h"
+#include "db_test.h"
 #include "util.h"
-
-static char *heads_str(struct db *db)
-{
-	char **v = NULL, *err = NULL;
-	uint32_t n = 0;
-	if (db->ops->read_heads(db, &v, &n, &err) != RT_OK) {
-		free(err);
-		return xstrdup("error");
-	}
-	struct strbuf sb = STRBUF_INIT;
-	for (uint32_t i = 0; i < n; i++)
-		sb_addf(&sb, "%s%s", i ? " " : "", v[i]);
-	db_strv_free(v, n);
-	return sb_detach(&sb);
-}
-
-#define is_heads(db, want, name) do { \
-	char *got_ = heads_str(db); \
-	is_str(got_, want, name); \
-	free(got_); \
-} while (0)
 
 static const char want_pg[] =
 	"CREATE TABLE IF NOT EXISTS \"retort_version\" (\n"
