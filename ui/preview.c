@@ -1,0 +1,309 @@
+/* preview.c: the preview pane: the selected revision's upgrade SQL,
+ * downgrade SQL or details, or the plan of an action with every step's SQL. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "console.h"
+#include "run.h"
+
+static const char *const tab_names[] = {"1 Upgrade SQL", "2 Downgrade SQL", "3 Details"};
+
+static enum sql_dialect dialect(const struct console *con)
+{
+	const struct cli_ctx *c = con->c;
+	return c->url_loaded && c->url.backend == DB_POSTGRES ? SQL_POSTGRES : SQL_SQLITE;
+}
+
+/* One section of a script, as the file has it, with its line numbers. */
+static void add_section(struct console *con, uint32_t rev, enum script_section which)
+{
+	struct doc *d = &con->doc;
+	const struct script *s = &con->m.g->nodes[rev].s;
+	doc_addf(d, THEME_COMMENT, "-- %s\n", s->path);
+	if (which == SCRIPT_DOWNGRADE && !s->has_downgrade) {
+		doc_add(d, THEME_WARNING, "Irreversible: the script has no '-- migrate:downgrade' "
+		        "section, so a downgrade through it fails before anything runs.\n");
+		return;
+	}
+	char *sql = NULL, *err = NULL;
+	if (script_read_sql(s, which, &sql, &err) != RT_OK) {
+		doc_addf(d, THEME_ERROR, "%s\n", err ? err : "cannot read the script");
+		free(err);
+		return;
+	}
+	if (strspn(sql, " \t\r\n") == strlen(sql))
+		doc_add(d, THEME_COMMENT, "-- (empty: no SQL runs)\n");
+	else
+		doc_add_sql(d, sql, strlen(sql), dialect(con),
+		            which == SCRIPT_UPGRADE ? s->up_line : s->down_line);
+	free(sql);
+}
+
+static void add_field(struct doc *d, const char *name)
+{
+	doc_addf(d, THEME_HEADING, "%-12s", name);
+	doc_add(d, THEME_NORMAL, " ");
+}
+
+/* "name  rev  message" lines for a list of revisions. */
+static void add_revs(struct doc *d, const struct graph *g, const char *name,
+                     const uint32_t *revs, uint32_t n)
+{
+	if (n == 0)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		if (i == 0)
+			add_field(d, name);
+		else
+			doc_add(d, THEME_NORMAL, "             ");
+		doc_addf(d, THEME_ID, "%s", g->nodes[revs[i]].s.rev);
+		doc_addf(d, THEME_NORMAL, "  %s\n", g->nodes[revs[i]].s.message);
+	}
+}
+
+static void add_ledger(struct doc *d, const struct history_row *rows, uint32_t n)
+{
+	add_field(d, "Ledger");
+	if (n == 0)
+		doc_add(d, THEME_NORMAL, "no entries for this revision\n");
+	else
+		doc_addf(d, THEME_NORMAL, "%u entr%s, oldest first\n", n, n == 1 ? "y" : "ies");
+	for (uint32_t i = 0; i < n; i++) {
+		const struct history_row *r = &rows[i];
+		bool ok = strcmp(r->outcome, "ok") == 0;
+		doc_addf(d, THEME_DATE, "  %.19s", r->started_at);
+		doc_addf(d, ok ? THEME_NORMAL : THEME_ERROR, "  %-9s %-6s", r->direction, r->outcome);
+		doc_addf(d, THEME_NORMAL, " %8.1f ms  by %s@%s", r->duration_ms,
+		         r->os_user ? r->os_user : "?", r->host ? r->host : "?");
+		if (r->db_user)
+			doc_addf(d, THEME_NORMAL, " (database user %s)", r->db_user);
+		doc_add(d, THEME_NORMAL, "\n");
+		if (r->error)
+			doc_addf(d, THEME_ERROR, "      line %lld: %s\n", (long long)r->error_line, r->error);
+	}
+}
+
+static void add_state(struct console *con, uint32_t rev)
+{
+	struct doc *d = &con->doc;
+	struct model *m = &con->m;
+	const char *id = m->g->nodes[rev].s.rev;
+	add_field(d, "State");
+	if (!m->have_db) {
+		doc_add(d, THEME_NORMAL, m->db_configured ? "unknown: the database could not be read\n"
+		                                          : "unknown: no database configured\n");
+		return;
+	}
+	bool applied = bitset_get(&m->applied, rev);
+	doc_addf(d, applied ? THEME_APPLIED : THEME_PENDING, "%s%s\n",
+	         applied ? "applied" : "pending",
+	         bitset_get(&m->current, rev) ? " (current: in the version table)" : "");
+	add_field(d, "Checksum");
+	switch (model_checksum(m, rev)) {
+	case CS_SAME:
+		doc_add(d, THEME_NORMAL, "the file matches the ledger\n");
+		break;
+	case CS_CHANGED:
+		doc_addf(d, THEME_CHANGED, "changed since it was applied: revert the edit, or "
+		         "accept it with ':repair %s'\n", id);
+		break;
+	case CS_UNREADABLE:
+		doc_add(d, THEME_ERROR, "the file cannot be read\n");
+		break;
+	default:
+		doc_add(d, THEME_NORMAL, applied ? "not recorded in the ledger\n" : "-\n");
+		break;
+	}
+	uint32_t n;
+	const struct history_row *rows = model_ledger(m, rev, &n);
+	add_ledger(d, rows, n);
+}
+
+static void add_details(struct console *con, uint32_t rev)
+{
+	struct doc *d = &con->doc;
+	const struct graph *g = con->m.g;
+	const struct gnode *x = &g->nodes[rev];
+	const struct script *s = &x->s;
+	doc_addf(d, THEME_ID, "%s", s->rev);
+	doc_addf(d, THEME_HEADING, "  %s\n\n", s->message);
+	add_field(d, "File");
+	doc_addf(d, THEME_NORMAL, "%s\n", s->path);
+	add_field(d, "Created");
+	doc_addf(d, THEME_DATE, "%s\n", s->create_date ? s->create_date : "-");
+	add_revs(d, g, "Parents", x->parents, x->nparents);
+	if (x->nparents == 0) {
+		add_field(d, "Parents");
+		doc_add(d, THEME_NORMAL, "none: a base\n");
+	}
+	add_revs(d, g, "Children", x->children, x->nchildren);
+	add_revs(d, g, "Depends on", x->deps, x->ndeps);
+	add_revs(d, g, "Needed by", x->dependents, x->ndependents);
+	struct strbuf sb = STRBUF_INIT;
+	for (uint32_t i = 0; i < s->nlabels; i++)
+		sb_addf(&sb, "%s%s", i ? ", " : "", s->labels[i]);
+	if (sb.len) {
+		add_field(d, "Labels");
+		doc_addf(d, THEME_LABEL, "%s\n", sb_str(&sb));
+	}
+	sb_reset(&sb);
+	for (uint32_t i = 0; i < x->nbranch; i++)
+		sb_addf(&sb, "%s%s", i ? ", " : "", x->branch[i]);
+	if (sb.len) {
+		add_field(d, "Branches");
+		doc_addf(d, THEME_LABEL, "%s\n", sb_str(&sb));
+	}
+	sb_reset(&sb);
+	if (x->nchildren == 0)
+		sb_adds(&sb, ", head");
+	if (x->nparents == 0)
+		sb_adds(&sb, ", base");
+	if (x->nchildren > 1)
+		sb_adds(&sb, ", branch point");
+	if (x->nparents > 1)
+		sb_adds(&sb, ", merge point");
+	if (sb.len) {
+		add_field(d, "Kind");
+		doc_addf(d, THEME_NORMAL, "%s\n", sb_str(&sb) + 2);
+	}
+	sb_free(&sb);
+	add_field(d, "Transaction");
+	doc_add(d, THEME_NORMAL, s->txn == SCRIPT_TXN_NONE ? "none: runs outside a transaction\n"
+	                                                   : "per-migration\n");
+	add_field(d, "Downgrade");
+	doc_add(d, s->has_downgrade ? THEME_NORMAL : THEME_WARNING,
+	        s->has_downgrade ? "yes\n" : "no: irreversible\n");
+	add_state(con, rev);
+}
+
+static void rebuild(struct console *con)
+{
+	int64_t rev = graph_selected(con);
+	doc_reset(&con->doc);
+	con->doc_rev = (uint32_t)rev;
+	con->doc_mode = con->mode;
+	con->doc_gen = con->gen;
+	con->preview.top = 0;
+	if (rev < 0)
+		return;
+	if (con->mode == PREVIEW_DETAILS)
+		add_details(con, (uint32_t)rev);
+	else
+		add_section(con, (uint32_t)rev,
+		            con->mode == PREVIEW_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE);
+}
+
+void preview_update(struct console *con)
+{
+	int64_t rev = graph_selected(con);
+	if (con->mode != PREVIEW_PLAN &&
+	    (con->doc_gen != con->gen || con->doc_mode != con->mode || con->doc_rev != (uint32_t)rev))
+		rebuild(con);
+	con->preview.lines = doc_lines(&con->doc);
+	view_clamp(&con->preview);
+}
+
+void preview_set_mode(struct console *con, enum preview_mode mode)
+{
+	if (con->mode == PREVIEW_PLAN)
+		con->doc_gen = con->gen - 1;  /* the doc holds the plan: stale */
+	con->mode = mode;
+	free(con->plan_title);
+	con->plan_title = NULL;
+	preview_update(con);
+}
+
+static void start_plan(struct console *con, const char *title)
+{
+	if (con->mode != PREVIEW_PLAN)
+		con->last_mode = con->mode;
+	con->mode = PREVIEW_PLAN;
+	free(con->plan_title);
+	con->plan_title = xstrdup(title);
+	doc_reset(&con->doc);
+	con->preview.top = 0;
+}
+
+void preview_show_text(struct console *con, const char *title, const char *text)
+{
+	start_plan(con, title);
+	doc_add(&con->doc, THEME_NORMAL, text);
+	preview_update(con);
+}
+
+static void add_step(struct console *con, const struct plan *p, uint32_t i)
+{
+	struct doc *d = &con->doc;
+	const struct plan_step *s = &p->steps[i];
+	struct strbuf title = STRBUF_INIT;
+	run_step_title(con->m.g, s, &title);
+	static const char *const verbs[] = {"upgrade", "downgrade", "stamp"};
+	doc_addf(d, THEME_HEADING, "%s %u/%u %s %s\n", con->utf8 ? "──" : "--", i + 1, p->n,
+	         verbs[s->dir], sb_str(&title));
+	sb_free(&title);
+	if (s->dir == PLAN_STAMP) {
+		doc_addf(d, THEME_NORMAL, "No SQL runs; the version table goes from %s to %s.\n\n",
+		         *s->heads_before ? s->heads_before : "<base>",
+		         *s->heads_after ? s->heads_after : "<base>");
+		return;
+	}
+	add_section(con, s->rev, s->dir == PLAN_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE);
+	doc_add(d, THEME_NORMAL, "\n");
+}
+
+void preview_show_plan(struct console *con, const char *title, const char *summary,
+                       const struct plan *p)
+{
+	start_plan(con, title);
+	struct doc *d = &con->doc;
+	doc_addf(d, THEME_HEADING, "%s\n", summary);
+	doc_add(d, THEME_NORMAL, "Version table afterwards:");
+	for (uint32_t i = 0; i < p->nfinal; i++)
+		doc_addf(d, THEME_ID, " %s", p->final_heads[i]);
+	doc_add(d, THEME_NORMAL, p->nfinal ? "\n\n" : " <base>\n\n");
+	for (uint32_t i = 0; i < p->n; i++)
+		add_step(con, p, i);
+	preview_update(con);
+}
+
+static void draw_tabs(struct view *v)
+{
+	struct console *con = v->con;
+	bool focused = con->focus == v;
+	attr_t active = theme_attr(THEME_TAB_ACTIVE);
+	if (!focused)
+		active = A_BOLD | A_UNDERLINE;
+	struct pen p;
+	pen_start(&p, v->win, 0, 0, v->width, A_NORMAL);
+	pen_text(&p, theme_attr(THEME_BORDER), con->utf8 ? "─" : "-");
+	for (int i = 0; i < 3; i++) {
+		pen_text(&p, A_NORMAL, " ");
+		pen_text(&p, con->mode == (enum preview_mode)i ? active : theme_attr(THEME_TAB),
+		         tab_names[i]);
+	}
+	if (con->mode == PREVIEW_PLAN) {
+		pen_text(&p, A_NORMAL, " ");
+		pen_text(&p, active, con->plan_title ? con->plan_title : "Plan");
+	}
+	pen_text(&p, A_NORMAL, " ");
+	int64_t rev = graph_selected(con);
+	if (rev >= 0 && con->mode != PREVIEW_PLAN) {
+		pen_text(&p, theme_attr(THEME_BORDER), con->utf8 ? "── " : "-- ");
+		pen_text(&p, theme_attr(THEME_ID), con->m.g->nodes[rev].s.rev);
+	}
+	pen_text(&p, A_NORMAL, " ");
+	while (pen_left(&p) > 0)
+		pen_text(&p, theme_attr(THEME_BORDER), con->utf8 ? "─" : "-");
+}
+
+static void preview_draw(struct view *v)
+{
+	struct console *con = v->con;
+	preview_update(con);
+	draw_tabs(v);
+	for (int y = 0; y < v->height; y++)
+		draw_doc_line(v->win, v->header + y, 0, v->width, &con->doc,
+		              v->top + (uint32_t)y, A_NORMAL);
+}
+
+const struct view_ops preview_ops = {"preview", preview_draw, NULL};
