@@ -560,36 +560,7 @@ static int do_repair(struct cli_ctx *c, struct repair *r, char **err)
 	struct strbuf hb = STRBUF_INIT;
 	for (uint32_t i = 0; i < n; i++)
 		sb_addf(&hb, "%s%s", i ? " " : "", heads[i]);
-	char started[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(started, sizeof started, "%Y-%m-%d %H:%M:%S.000", &tm);
-	char host[256] = "?";
-	gethostname(host, sizeof host - 1);
-	const char *user = getenv("USER");
-	struct history_row row = {0};
-	row.revision = (char *)x->s.rev;
-	row.direction = (char *)"repair";
-	row.outcome = (char *)"ok";
-	row.heads_before = row.heads_after = (char *)sb_str(&hb);
-	row.checksum = hex;
-	row.started_at = row.finished_at = started;
-	row.os_user = (char *)(user ? user : "?");
-	row.host = host;
-	row.retort_version = (char *)PACKAGE_VERSION;
-	rc = db->ops->begin(db, err);
-	if (rc == RT_OK)
-		rc = db->ops->ensure_tables(db, err);
-	if (rc == RT_OK)
-		rc = db->ops->history_insert(db, &row, err);
-	if (rc == RT_OK)
-		rc = db->ops->commit(db, err);
-	else {
-		char *ignored = NULL;
-		db->ops->rollback(db, &ignored);
-		free(ignored);
-	}
+	rc = run_record_repair(db, x->s.rev, hex, sb_str(&hb), err);
 	sb_free(&hb);
 out:
 	db_history_free(rows, nrows);

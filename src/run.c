@@ -163,6 +163,33 @@ static void ledger_failure(struct db *db, struct ledger *l, const char *msg)
 	free(ignored);
 }
 
+int run_record_repair(struct db *db, const char *rev, const char *checksum,
+                      const char *heads, char **err)
+{
+	struct who w;
+	who_am_i(&w);
+	struct plan_step s = {0};
+	s.rev_id = rev;
+	s.heads_before = s.heads_after = heads;
+	struct ledger l;
+	ledger_start(&l, &s, &w);
+	l.row.direction = (char *)"repair";
+	l.row.checksum = (char *)checksum;
+	int rc = db->ops->begin(db, err);
+	if (rc == RT_OK)
+		rc = db->ops->ensure_tables(db, err);
+	if (rc == RT_OK) {
+		ledger_finish(&l, "ok");
+		rc = db->ops->history_insert(db, &l.row, err);
+	}
+	if (rc == RT_OK)
+		return db->ops->commit(db, err);
+	char *ignored = NULL;
+	db->ops->rollback(db, &ignored);
+	free(ignored);
+	return rc;
+}
+
 static void note_step(struct db *db, const struct graph *g, const struct plan_step *s)
 {
 	struct strbuf t = STRBUF_INIT;

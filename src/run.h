@@ -38,6 +38,12 @@ int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx
 int run_plan(struct db *db, const struct graph *g, const struct plan *p,
              const struct run_opts *o, char **err);
 
+/* Records in the ledger, in its own transaction, that the current file of
+ * the applied revision rev (its SHA-256 hex: checksum) was accepted;
+ * heads: the version table as it is, space-separated. */
+int run_record_repair(struct db *db, const char *rev, const char *checksum,
+                      const char *heads, char **err);
+
 /* "a1 -> b2, message" (upgrade), "b2 -> a1, message" (downgrade),
  * "a1 b2 -> c3" (stamp): how a step is named in output and --sql. */
 void run_step_title(const struct graph *g, const struct plan_step *s,

@@ -572,10 +572,11 @@ sc_check() {
 	like "$OUT" "3 problems found" "[$BK] ... three problems"
 	dbq "DELETE FROM retort_version WHERE version_num = 'feedface0000'"
 
-	rtd repair 4d45ff13dd15
+	# who repaired comes from the system, not from a variable that may be unset
+	run env -u USER "$RETORT" -d "$URL" repair 4d45ff13dd15
 	ok_rc 0 "[$BK] repair 4d45ff13dd15"
-	is "$(ledger "direction, outcome, checksum" "revision = '4d45ff13dd15' AND id = (SELECT max(id) FROM retort_history)")" \
-		"repair|ok|$(sha "$f")" "[$BK] ... records the file's new checksum as a repair row"
+	is "$(ledger "direction, outcome, checksum, os_user, host" "revision = '4d45ff13dd15' AND id = (SELECT max(id) FROM retort_history)")" \
+		"repair|ok|$(sha "$f")|$(id -un)|$(uname -n)" "[$BK] ... records the file's new checksum as a repair row, and who"
 	rtd check
 	unlike "$OUT" "changed after it was applied" "[$BK] check no longer lists it"
 	like "$OUT" "1 problem found" "[$BK] ... only the two heads remain"
