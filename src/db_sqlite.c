@@ -24,6 +24,9 @@ struct sq_db {
 	sqlite3 *h;
 	char *lock_path; /* NULL for an in-memory database: nothing to share */
 	int lock_fd;     /* -1 unless we hold the lock */
+	/* A file that does not exist yet: reading it must not create it, so
+	 * the handle is an empty in-memory database until the first write. */
+	char *create_path;
 };
 
 static struct sq_db *sq(struct db *db)
@@ -41,6 +44,46 @@ static bool is_memory(const char *path)
 	return !*path || strcmp(path, ":memory:") == 0;
 }
 
+/* Opens path on s->h with the connection settings retort relies on. */
+static int sq_connect(struct sq_db *s, const char *path, int flags, char **err)
+{
+	if (sqlite3_open_v2(path, &s->h, flags, NULL) != SQLITE_OK) {
+		int rc = rt_err(err, RT_EDB, "%s: %s", path,
+		                s->h ? sqlite3_errmsg(s->h) : "out of memory");
+		sqlite3_close(s->h);
+		s->h = NULL;
+		return rc;
+	}
+	sqlite3_extended_result_codes(s->h, 1);
+	sqlite3_busy_timeout(s->h, SQ_BUSY_TIMEOUT_MS);
+	if (sqlite3_exec(s->h, "PRAGMA foreign_keys = ON", NULL, NULL,
+	                 NULL) != SQLITE_OK) {
+		int rc = rt_err(err, RT_EDB, "%s: %s", path, sqlite3_errmsg(s->h));
+		sqlite3_close(s->h);
+		s->h = NULL;
+		return rc;
+	}
+	return RT_OK;
+}
+
+/* Creates the database file on the first write. */
+static int sq_materialize(struct sq_db *s, char **err)
+{
+	if (!s->create_path)
+		return RT_OK;
+	sqlite3 *empty = s->h;
+	int rc = sq_connect(s, s->create_path,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err);
+	if (rc != RT_OK) {
+		s->h = empty;
+		return rc;
+	}
+	sqlite3_close(empty);
+	free(s->create_path);
+	s->create_path = NULL;
+	return RT_OK;
+}
+
 static int sq_open(const struct db_url *url, const char *version_table,
                    struct db **out, char **err)
 {
@@ -55,28 +98,21 @@ static int sq_open(const struct db_url *url, const char *version_table,
 		free(s);
 		return rc;
 	}
-	if (sqlite3_open_v2(url->path, &s->h,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	                    NULL) != SQLITE_OK) {
-		rc = rt_err(err, RT_EDB, "%s: %s", url->path,
-		            s->h ? sqlite3_errmsg(s->h) : "out of memory");
-		goto fail;
-	}
-	sqlite3_extended_result_codes(s->h, 1);
-	sqlite3_busy_timeout(s->h, SQ_BUSY_TIMEOUT_MS);
-	if (sqlite3_exec(s->h, "PRAGMA foreign_keys = ON", NULL, NULL,
-	                 NULL) != SQLITE_OK) {
-		rc = rt_err(err, RT_EDB, "%s: %s", url->path, sqlite3_errmsg(s->h));
-		goto fail;
+	bool absent = !is_memory(url->path) && access(url->path, F_OK) != 0 &&
+	              errno == ENOENT;
+	if (absent)
+		s->create_path = xstrdup(url->path);
+	rc = sq_connect(s, absent ? ":memory:" : url->path,
+	                SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err);
+	if (rc != RT_OK) {
+		free(s->create_path);
+		free(s);
+		return rc;
 	}
 	if (!is_memory(url->path))
 		s->lock_path = xasprintf("%s.lock", url->path);
 	*out = &s->on.base;
 	return RT_OK;
-fail:
-	sqlite3_close(s->h);
-	free(s);
-	return rc;
 }
 
 static void sq_unlock(struct db *db)
@@ -99,6 +135,7 @@ static void sq_close(struct db *db)
 	sq_unlock(db);
 	sqlite3_close_v2(s->h);
 	free(s->lock_path);
+	free(s->create_path);
 	free(s);
 }
 
@@ -154,6 +191,9 @@ static int sq_lock(struct db *db, double timeout, char **err)
 	struct sq_db *s = sq(db);
 	if (!s->lock_path || s->lock_fd >= 0)
 		return RT_OK;
+	int rc0 = sq_materialize(s, err);
+	if (rc0 != RT_OK)
+		return rc0;
 	int fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return rt_err(err, RT_ELOCK, "%s: %s", s->lock_path, strerror(errno));
@@ -192,6 +232,9 @@ static int sq_exec(struct db *db, const char *sql, char **err)
 {
 	struct sq_db *s = sq(db);
 	char *msg = NULL;
+	int rc0 = sq_materialize(s, err);
+	if (rc0 != RT_OK)
+		return rc0;
 	if (sqlite3_exec(s->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		int rc = rt_err(err, RT_EDB, "%s", msg ? msg : sqlite3_errmsg(s->h));
 		sqlite3_free(msg);
@@ -202,6 +245,9 @@ static int sq_exec(struct db *db, const char *sql, char **err)
 
 static int sq_begin(struct db *db, char **err)
 {
+	int rc = sq_materialize(sq(db), err);
+	if (rc != RT_OK)
+		return rc;
 	return sq_exec(db, "BEGIN IMMEDIATE", err);
 }
 
@@ -283,6 +329,9 @@ static int sq_backup(struct db *db, const char *dest,
 {
 	struct sq_db *s = sq(db);
 	int fd;
+	if (s->create_path)
+		return rt_err(err, RT_EFAIL, "%s: no such database file: nothing to back up",
+		              s->create_path);
 	int rc = db_backup_create(dest, &fd, err);
 	if (rc != RT_OK)
 		return rc;
