@@ -27,7 +27,7 @@ void out_rev_line(struct strbuf *sb, const struct graph *g, uint32_t rev,
 /* The verbose block of `heads -v` / `history -v` / `show`. */
 void out_rev_verbose(struct strbuf *sb, const struct graph *g, uint32_t rev,
                      bool current);
-/* A JSON object describing a revision (see retort(1), JSON OUTPUT). */
+/* A JSON object describing a revision (see retort(1), "JSON output"). */
 void out_rev_json(struct strbuf *sb, const struct graph *g, uint32_t rev,
                   int current);  /* current: -1 unknown, 0 no, 1 yes */
 
