@@ -267,7 +267,9 @@ static void shell_open_editor(struct shell *s)
 	el_set(s->el, EL_EDITOR, "emacs");
 	el_set(s->el, EL_SIGNAL, 1);
 	el_set(s->el, EL_HIST, history, s->hist);
-	el_set(s->el, EL_ADDFN, "rt-complete", "complete a command, option or revision", on_tab);
+	/* Wide strings: the narrow el_set copies these and never frees them. */
+	el_wset(s->el, EL_ADDFN, L"rt-complete", L"complete a command, option or revision",
+	        on_tab);
 	el_set(s->el, EL_BIND, "^I", "rt-complete", NULL);
 	el_set(s->el, EL_BIND, "^R", "em-inc-search-prev", NULL);
 	/* ~/.editrc last, so that a user's bindings (bind -v) win. */
