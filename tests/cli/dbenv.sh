@@ -407,6 +407,9 @@ sc_fail_mid() {
 		"r2|upgrade|failed|r1|r1|10" "[$BK] ... the ledger has the failed row with its line"
 	like "$(ledger error "revision = 'r2'")" "no_such_table" "[$BK] ... and the database's message"
 	is "$(ledger "count(*)" "outcome = 'ok'")" 1 "[$BK] ... and one ok row (r1)"
+	rtd history --applied
+	like "$OUT" "upgrade   r2 +failed " "[$BK] ... history --applied shows the failure"
+	like "$OUT" "^    error at line 10: .*no_such_table" "[$BK] ... its line and message"
 	sed -i 's/^INSERT INTO no_such_table (id)$/INSERT INTO t_r2 (id)/' "$d/versions/r2.sql"
 	rtd upgrade head
 	ok_rc 0 "[$BK] after the fix the rerun completes"
@@ -752,5 +755,8 @@ EOF
 	is "$(ledger "revision, direction, outcome, heads_before, heads_after, error_line, last_ok_line" "revision = 'n3'")" \
 		"n3|upgrade|failed|n2|n2|9|8" "[pg] ... the ledger records last_ok_line of the 1st statement"
 	is "$(has_table t_n3a)$(has_table t_n3b)" "10" "[pg] ... the 1st statement's table stays, the 3rd never ran"
+	rtd history --applied
+	like "$OUT" "error at line 9 \\(last statement that succeeded: line 8\\): " \
+		"[pg] ... history --applied says where it stopped"
 	is_rows "n2" "a failed Transaction: none script is not recorded as applied"
 }
