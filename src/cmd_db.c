@@ -113,7 +113,8 @@ static void on_progress(void *ctx, uint32_t done, uint32_t total)
 static void on_step(void *ctx, const struct plan *p, uint32_t i, int status, double ms)
 {
 	struct progress *pr = ctx;
-	if (pr->c->quiet && status == RT_OK)
+	/* with --json, standard output carries the JSON alone */
+	if (pr->c->json || (pr->c->quiet && status == RT_OK))
 		return;
 	clear_bar(pr);
 	struct strbuf sb = STRBUF_INIT;
@@ -258,7 +259,7 @@ static int execute(struct cli_ctx *c, struct target *t)
 	struct plan *done = NULL;
 	rc = run_locked(c->db, c->graph, build_plan, t, &o, &done, &err);
 	if (rc == RT_OK && done && !c->quiet) {
-		if (done->n == 0)
+		if (done->n == 0 && !c->json)
 			fprintf(c->out, "Nothing to do: the database is already there.\n");
 		if (c->json)
 			print_plan(c, done);

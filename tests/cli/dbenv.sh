@@ -635,6 +635,9 @@ l2|downgrade|ok|l2|l1|$(sha "$f2")|$me|$host|$ver|$dbuser" \
 	is "$(printf '%s' "$OUT" | grep -o '"duration_ms":[0-9.]*' | wc -l)" 3 "[$BK] ... three rows with a duration"
 	like "$OUT" "\"direction\":\"downgrade\",\"outcome\":\"ok\",\"heads_before\":\"l2\",\"heads_after\":\"l1\"" \
 		"[$BK] ... the downgrade row"
+	rtd --json upgrade l2
+	is "$OUT" '{"kind":"upgrade","steps":[{"direction":"upgrade","revision":"l2","heads_before":"l1","heads_after":"l2"}],"final_heads":["l2"]}' \
+		"[$BK] --json upgrade prints the JSON alone"
 }
 
 # ---- 11. where the database URL comes from ----
