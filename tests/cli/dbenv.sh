@@ -295,7 +295,7 @@ base|stamp|ok|f1|" "[$BK] ... every stamp is in the ledger"
 sc_sql() {
 	project
 	local off="$T_DIR/offline.sql"
-	rt -d "$BOGUS_URL" current
+	rt -d "$BOGUS_URL" upgrade heads
 	ok_rc 1 "[$BK] the bogus URL cannot be reached"
 	rt -d "$BOGUS_URL" upgrade --sql heads
 	ok_rc 0 "[$BK] upgrade --sql heads on an unreachable database"
