@@ -1,0 +1,1767 @@
+/* lint.c: the rules of lint.h, applied statement by statement.
+ *
+ * A section is split by the lexer (sqllex_split), each statement is lexed
+ * again into a token array without comments, and the rules read that
+ * array: keywords are WORD tokens only, so `'DROP TABLE x'` or
+ * `"drop"` never match. Every index into the array goes through tok(),
+ * which answers an EOF token past the end, so no input can read out of
+ * bounds.
+ *
+ * The schema model maps "table<US>column" to what the scripts said about
+ * the column: its type, and how many indexes and keys use it. A downgrade
+ * is linted against the state after its upgrade; its own changes to the
+ * model are journalled and undone afterwards. */
+#include "lint.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct lint_rule_info lint_rules[LINT_NRULES] = {
+#define LINT_X(name, id, sev, dialects, reason, fix) {id, sev, dialects, reason, fix},
+	LINT_RULE_LIST(LINT_X)
+#undef LINT_X
+};
+
+int lint_rule_find(const char *id)
+{
+	for (int i = 0; i < LINT_NRULES; i++)
+		if (strcmp(lint_rules[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+static const char *const severity_names[] = {"info", "warning", "error"};
+
+const char *lint_severity_name(enum lint_severity s)
+{
+	return (unsigned)s < RT_ARRAY_LEN(severity_names) ? severity_names[s] : "?";
+}
+
+bool lint_severity_parse(const char *s, enum lint_severity *out)
+{
+	for (unsigned i = 0; i < RT_ARRAY_LEN(severity_names); i++)
+		if (strcmp(s, severity_names[i]) == 0) {
+			*out = (enum lint_severity)i;
+			return true;
+		}
+	return false;
+}
+
+const char *lint_dialects_name(unsigned dialects)
+{
+	switch (dialects & LINT_ANY) {
+	case LINT_SQLITE:
+		return "sqlite";
+	case LINT_PG:
+		return "postgresql";
+	default:
+		return "any";
+	}
+}
+
+void lint_findings_init(struct lint_findings *f)
+{
+	memset(f, 0, sizeof(*f));
+	arena_init(&f->arena);
+}
+
+void lint_findings_free(struct lint_findings *f)
+{
+	free(f->v);
+	arena_free(&f->arena);
+	memset(f, 0, sizeof(*f));
+}
+
+/* ---- types ---- */
+
+enum type_family { TF_UNKNOWN, TF_TEXT, TF_INT, TF_NUMERIC, TF_FLOAT, TF_DATE,
+                   TF_TIMESTAMP, TF_OTHER };
+
+/* size: characters (TF_TEXT), bytes (TF_INT, TF_FLOAT) or precision
+ * (TF_NUMERIC), -1 when unbounded; scale for TF_NUMERIC. */
+struct ltype {
+	enum type_family fam;
+	long size, scale;
+	char text[48];
+};
+
+/* ---- the schema model ---- */
+
+struct col {
+	const char *table, *name;  /* model arena */
+	struct ltype type;
+	uint32_t pins;             /* indexes, keys and constraints that use it */
+	bool alive;
+};
+
+struct idx {
+	uint32_t *cols;            /* model arena */
+	uint32_t ncols;
+	bool alive;
+};
+
+struct undo {
+	bool is_idx;
+	uint32_t at;
+	struct col c;
+	struct idx x;
+};
+
+struct lint {
+	enum sql_dialect dialect;
+	struct arena arena;
+	struct strmap colmap;      /* "table\x1f" "column" → cols index */
+	struct col *cols;
+	uint32_t ncols, capcols;
+	struct strmap idxmap;      /* index name → idx index */
+	struct idx *idx;
+	uint32_t nidx, capidx;
+	bool journal;              /* record changes in undo (a downgrade) */
+	struct undo *undo;
+	uint32_t nundo, capundo;
+};
+
+struct lint *lint_new(enum sql_dialect dialect)
+{
+	struct lint *l = xcalloc(1, sizeof(*l));
+	l->dialect = dialect;
+	arena_init(&l->arena);
+	strmap_init(&l->colmap, 64);
+	strmap_init(&l->idxmap, 16);
+	return l;
+}
+
+void lint_free(struct lint *l)
+{
+	if (!l)
+		return;
+	strmap_free(&l->colmap);
+	strmap_free(&l->idxmap);
+	free(l->cols);
+	free(l->idx);
+	free(l->undo);
+	arena_free(&l->arena);
+	free(l);
+}
+
+static void save_undo(struct lint *l, bool is_idx, uint32_t at)
+{
+	if (!l->journal)
+		return;
+	if (l->nundo == l->capundo) {
+		l->capundo = l->capundo ? 2 * l->capundo : 16;
+		l->undo = xrealloc(l->undo, l->capundo * sizeof(*l->undo));
+	}
+	struct undo *u = &l->undo[l->nundo++];
+	memset(u, 0, sizeof(*u));
+	u->is_idx = is_idx;
+	u->at = at;
+	if (is_idx)
+		u->x = l->idx[at];
+	else
+		u->c = l->cols[at];
+}
+
+static void undo_all(struct lint *l)
+{
+	while (l->nundo > 0) {
+		struct undo *u = &l->undo[--l->nundo];
+		if (u->is_idx)
+			l->idx[u->at] = u->x;
+		else
+			l->cols[u->at] = u->c;
+	}
+}
+
+static char *col_key(struct arena *a, const char *table, const char *col)
+{
+	size_t nt = strlen(table), nc = strlen(col);
+	char *k = arena_alloc(a, nt + nc + 2);
+	memcpy(k, table, nt);
+	k[nt] = '\x1f';
+	memcpy(k + nt + 1, col, nc + 1);
+	return k;
+}
+
+/* The live column table.col, or UINT32_MAX. */
+static uint32_t col_find(struct lint *l, const char *table, const char *col)
+{
+	struct arena tmp;
+	arena_init(&tmp);
+	uint32_t at;
+	bool found = strmap_get(&l->colmap, col_key(&tmp, table, col), &at);
+	arena_free(&tmp);
+	return found && l->cols[at].alive ? at : UINT32_MAX;
+}
+
+/* Creates (or revives, forgetting what was known) table.col. */
+static uint32_t col_add(struct lint *l, const char *table, const char *col)
+{
+	uint32_t at;
+	struct arena tmp;
+	arena_init(&tmp);
+	bool found = strmap_get(&l->colmap, col_key(&tmp, table, col), &at);
+	arena_free(&tmp);
+	if (!found) {
+		if (l->ncols == l->capcols) {
+			l->capcols = l->capcols ? 2 * l->capcols : 64;
+			l->cols = xrealloc(l->cols, l->capcols * sizeof(*l->cols));
+		}
+		at = l->ncols++;
+		memset(&l->cols[at], 0, sizeof(l->cols[at]));
+		l->cols[at].table = arena_strdup(&l->arena, table);
+		l->cols[at].name = arena_strdup(&l->arena, col);
+		strmap_put(&l->colmap, col_key(&l->arena, table, col), at);
+		if (l->journal)
+			save_undo(l, false, at); /* undone: back to not alive */
+	} else {
+		save_undo(l, false, at);
+	}
+	struct col *c = &l->cols[at];
+	c->alive = true;
+	c->pins = 0;
+	c->type.fam = TF_UNKNOWN;
+	c->type.text[0] = '\0';
+	return at;
+}
+
+static void col_set(struct lint *l, uint32_t at, const struct col *v)
+{
+	save_undo(l, false, at);
+	l->cols[at] = *v;
+}
+
+static void col_kill(struct lint *l, uint32_t at)
+{
+	struct col c = l->cols[at];
+	c.alive = false;
+	col_set(l, at, &c);
+}
+
+static void col_pin(struct lint *l, uint32_t at, int delta)
+{
+	struct col c = l->cols[at];
+	if (delta > 0)
+		c.pins++;
+	else if (c.pins > 0)
+		c.pins--;
+	col_set(l, at, &c);
+}
+
+static void table_kill(struct lint *l, const char *table)
+{
+	for (uint32_t i = 0; i < l->ncols; i++)
+		if (l->cols[i].alive && strcmp(l->cols[i].table, table) == 0)
+			col_kill(l, i);
+}
+
+/* Moves a column to a new table or name, keeping what is known of it. */
+static void col_move(struct lint *l, uint32_t from, const char *table, const char *name)
+{
+	struct col saved = l->cols[from];
+	col_kill(l, from);
+	uint32_t to = col_add(l, table, name);
+	struct col c = l->cols[to];
+	c.type = saved.type;
+	c.pins = saved.pins;
+	col_set(l, to, &c);
+}
+
+static void table_rename(struct lint *l, const char *from, const char *to)
+{
+	uint32_t n = l->ncols;  /* columns added by the moves need no visit */
+	for (uint32_t i = 0; i < n; i++)
+		if (l->cols[i].alive && strcmp(l->cols[i].table, from) == 0)
+			col_move(l, i, to, l->cols[i].name);
+}
+
+static void index_add(struct lint *l, const char *name, const uint32_t *cols,
+                      uint32_t n)
+{
+	uint32_t at;
+	if (!strmap_get(&l->idxmap, name, &at)) {
+		if (l->nidx == l->capidx) {
+			l->capidx = l->capidx ? 2 * l->capidx : 16;
+			l->idx = xrealloc(l->idx, l->capidx * sizeof(*l->idx));
+		}
+		at = l->nidx++;
+		memset(&l->idx[at], 0, sizeof(l->idx[at]));
+		strmap_put(&l->idxmap, arena_strdup(&l->arena, name), at);
+	}
+	save_undo(l, true, at);
+	struct idx *x = &l->idx[at];
+	x->cols = arena_alloc(&l->arena, (n + 1) * sizeof(*x->cols));
+	memcpy(x->cols, cols, n * sizeof(*cols));
+	x->ncols = n;
+	x->alive = true;
+	for (uint32_t i = 0; i < n; i++)
+		col_pin(l, cols[i], +1);
+}
+
+static void index_drop(struct lint *l, const char *name)
+{
+	uint32_t at;
+	if (!strmap_get(&l->idxmap, name, &at) || !l->idx[at].alive)
+		return;
+	save_undo(l, true, at);
+	l->idx[at].alive = false;
+	for (uint32_t i = 0; i < l->idx[at].ncols; i++)
+		col_pin(l, l->idx[at].cols[i], -1);
+}
+
+/* ---- statements as token arrays ---- */
+
+struct tk {
+	enum sql_tok type;
+	const char *s;
+	uint32_t len;
+	uint32_t line;
+	uint32_t depth;            /* parentheses around the token */
+};
+
+struct stmt {
+	const struct tk *t;
+	uint32_t n;
+	uint32_t line;
+};
+
+static const struct tk *tok(const struct stmt *s, uint32_t i)
+{
+	static const struct tk eof = {SQL_TOK_EOF, "", 0, 0, 0};
+	return i < s->n ? &s->t[i] : &eof;
+}
+
+static bool word_is(const struct tk *t, const char *kw)
+{
+	if (t->type != SQL_TOK_WORD || strlen(kw) != t->len)
+		return false;
+	for (uint32_t k = 0; k < t->len; k++) {
+		unsigned char a = (unsigned char)t->s[k];
+		if (a >= 'A' && a <= 'Z')
+			a |= 0x20;
+		if (a != (unsigned char)kw[k])
+			return false;
+	}
+	return true;
+}
+
+/* kw is lowercase. */
+static bool kw(const struct stmt *s, uint32_t i, const char *w)
+{
+	return word_is(tok(s, i), w);
+}
+
+static bool punct(const struct stmt *s, uint32_t i, char c)
+{
+	const struct tk *t = tok(s, i);
+	return t->type == SQL_TOK_PUNCT && t->len == 1 && t->s[0] == c;
+}
+
+static bool is_name_tok(const struct tk *t)
+{
+	return t->type == SQL_TOK_WORD || t->type == SQL_TOK_QIDENT;
+}
+
+/* The first i in [from, to) where kw(i, w) at depth, or `to`. */
+static uint32_t find_kw(const struct stmt *s, uint32_t from, uint32_t to,
+                        uint32_t depth, const char *w)
+{
+	for (uint32_t i = from; i < to && i < s->n; i++)
+		if (s->t[i].depth == depth && kw(s, i, w))
+			return i;
+	return to;
+}
+
+static bool has_kw_pair(const struct stmt *s, uint32_t from, uint32_t to,
+                        uint32_t depth, const char *a, const char *b)
+{
+	for (uint32_t i = from; i + 1 < to && i + 1 < s->n; i++)
+		if (s->t[i].depth == depth && kw(s, i, a) && kw(s, i + 1, b))
+			return true;
+	return false;
+}
+
+/* A possibly qualified name: schema.table. */
+struct name {
+	const char *show;          /* as written */
+	const char *key;           /* last part: unquoted, or lowercased */
+	uint32_t end;              /* first token after the name */
+};
+
+/* ---- one run over one script ---- */
+
+struct names {
+	const char **v;
+	uint32_t n, cap;
+};
+
+static void names_add(struct names *ns, const char *s)
+{
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? 2 * ns->cap : 8;
+		ns->v = xrealloc(ns->v, ns->cap * sizeof(*ns->v));
+	}
+	ns->v[ns->n++] = s;
+}
+
+static bool names_has(const struct names *ns, const char *s)
+{
+	for (uint32_t i = 0; i < ns->n; i++)
+		if (strcmp(ns->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+enum region { REGION_HEADER, REGION_UPGRADE, REGION_DOWNGRADE };
+
+struct ignore {
+	uint32_t line;
+	int rule;
+	enum region region;
+};
+
+struct run {
+	struct lint *l;
+	const struct lint_text *in;
+	bool report;
+	bool pg;
+	enum script_section section;
+	struct lint_findings *out;
+	struct arena scratch;      /* names and keys of this script */
+	struct names created;      /* tables created earlier in this section */
+	struct names up_tables;    /* tables this script's upgrade creates */
+	struct names up_cols;      /* table.column it adds */
+	struct ignore *ign;
+	uint32_t nign, capign;
+	bool in_do;                /* inside a DO block: always a transaction */
+};
+
+RT_PRINTF(5, 6)
+static void finding(struct run *r, enum lint_rule rule, enum lint_severity sev,
+                    uint32_t line, const char *fmt, ...)
+{
+	unsigned mask = r->pg ? LINT_PG : LINT_SQLITE;
+	if (!r->report || !(lint_rules[rule].dialects & mask))
+		return;
+	struct lint_findings *f = r->out;
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 16;
+		f->v = xrealloc(f->v, f->cap * sizeof(*f->v));
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	f->v[f->n++] = (struct lint_finding){
+		rule, sev, r->section, line, arena_strdup(&f->arena, msg),
+		r->in->file, r->in->revision,
+	};
+	free(msg);
+}
+
+#define FIND(r, rule, line, ...) \
+	finding(r, rule, lint_rules[rule].severity, line, __VA_ARGS__)
+
+static char *scratch_strndup(struct run *r, const char *s, size_t n)
+{
+	return arena_strndup(&r->scratch, s, n);
+}
+
+/* The identifier a token names: quotes removed (doubled quotes undone),
+ * bare words lowercased as both engines fold them. */
+static char *ident_key(struct run *r, const struct tk *t)
+{
+	char *k;
+	if (t->type == SQL_TOK_QIDENT && t->len >= 2) {
+		char q = t->s[0], close = q == '[' ? ']' : q;
+		k = scratch_strndup(r, t->s + 1, t->len - 2);
+		char *w = k;
+		for (const char *p = k; *p; p++) {
+			*w++ = *p;
+			if (*p == close && p[1] == close && close != ']')
+				p++;
+		}
+		*w = '\0';
+		return k;
+	}
+	k = scratch_strndup(r, t->s, t->len);
+	for (char *p = k; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p |= 0x20;
+	return k;
+}
+
+static bool parse_name(struct run *r, const struct stmt *s, uint32_t i,
+                       struct name *out)
+{
+	if (!is_name_tok(tok(s, i)))
+		return false;
+	uint32_t last = i;
+	while (punct(s, last + 1, '.') && is_name_tok(tok(s, last + 2)))
+		last += 2;
+	const struct tk *a = tok(s, i), *b = tok(s, last);
+	out->show = scratch_strndup(r, a->s, (size_t)(b->s + b->len - a->s));
+	out->key = ident_key(r, b);
+	out->end = last + 1;
+	return true;
+}
+
+/* Skips IF EXISTS / IF NOT EXISTS at i. */
+static uint32_t skip_if_exists(const struct stmt *s, uint32_t i)
+{
+	if (kw(s, i, "if") && kw(s, i + 1, "exists"))
+		return i + 2;
+	if (kw(s, i, "if") && kw(s, i + 1, "not") && kw(s, i + 2, "exists"))
+		return i + 3;
+	return i;
+}
+
+static bool in_txn(const struct run *r)
+{
+	return r->in->transactional || r->in_do;
+}
+
+static bool created_here(const struct run *r, const char *table)
+{
+	return names_has(&r->created, table);
+}
+
+/* A downgrade that drops what its own upgrade made: reported, lowered. */
+static enum lint_severity undo_severity(const struct run *r, enum lint_rule rule,
+                                        bool own)
+{
+	return r->section == SCRIPT_DOWNGRADE && own ? LINT_INFO
+	                                             : lint_rules[rule].severity;
+}
+
+static const char *own_note(const struct run *r, bool own)
+{
+	return r->section == SCRIPT_DOWNGRADE && own
+	       ? " (it undoes this script's upgrade; the rows written since are lost)"
+	       : "";
+}
+
+/* ---- column types ---- */
+
+static long tok_long(const struct tk *t)
+{
+	if (t->type != SQL_TOK_NUMBER)
+		return -1;
+	long v = 0;
+	for (uint32_t k = 0; k < t->len && t->s[k] >= '0' && t->s[k] <= '9'; k++)
+		if (v < 100000000)
+			v = v * 10 + (t->s[k] - '0');
+	return v;
+}
+
+static void type_parse(const struct stmt *s, uint32_t from, uint32_t to,
+                       struct ltype *ty)
+{
+	memset(ty, 0, sizeof(*ty));
+	if (from >= to || from >= s->n)
+		return;
+	const struct tk *a = tok(s, from), *b = tok(s, (to < s->n ? to : s->n) - 1);
+	size_t n = (size_t)(b->s + b->len - a->s);
+	if (n >= sizeof(ty->text))
+		n = sizeof(ty->text) - 1;
+	/* One line of text for messages: runs of blanks become one space. */
+	size_t w = 0;
+	for (size_t k = 0; k < n; k++) {
+		char c = a->s[k];
+		bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+		if (blank && (w == 0 || ty->text[w - 1] == ' '))
+			continue;
+		ty->text[w++] = blank ? ' ' : c;
+	}
+	ty->text[w] = '\0';
+
+	/* Parameters: the numbers in the first parentheses. */
+	long p1 = -1, p2 = -1;
+	bool array = false;
+	uint32_t open = to;
+	for (uint32_t i = from; i < to && i < s->n; i++) {
+		if (punct(s, i, '[') || (kw(s, i, "array")))
+			array = true;
+		if (open == to && punct(s, i, '('))
+			open = i;
+	}
+	if (open < to) {
+		p1 = tok_long(tok(s, open + 1));
+		if (punct(s, open + 2, ','))
+			p2 = tok_long(tok(s, open + 3));
+	}
+	ty->size = -1;
+	ty->scale = 0;
+	if (array) {
+		ty->fam = TF_OTHER;
+		return;
+	}
+	struct { const char *w; enum type_family fam; long size; } words[] = {
+		{"text", TF_TEXT, -1}, {"varchar", TF_TEXT, -2}, {"char", TF_TEXT, -3},
+		{"character", TF_TEXT, -3}, {"nvarchar", TF_TEXT, -2}, {"nchar", TF_TEXT, -3},
+		{"bpchar", TF_TEXT, -3}, {"citext", TF_TEXT, -1}, {"clob", TF_TEXT, -1},
+		{"string", TF_TEXT, -1},
+		{"tinyint", TF_INT, 1}, {"smallint", TF_INT, 2}, {"int2", TF_INT, 2},
+		{"smallserial", TF_INT, 2}, {"serial2", TF_INT, 2},
+		{"mediumint", TF_INT, 3}, {"integer", TF_INT, 4}, {"int", TF_INT, 4},
+		{"int4", TF_INT, 4}, {"serial", TF_INT, 4}, {"serial4", TF_INT, 4},
+		{"bigint", TF_INT, 8}, {"int8", TF_INT, 8}, {"bigserial", TF_INT, 8},
+		{"serial8", TF_INT, 8},
+		{"numeric", TF_NUMERIC, -2}, {"decimal", TF_NUMERIC, -2},
+		{"real", TF_FLOAT, 4}, {"float4", TF_FLOAT, 4}, {"float8", TF_FLOAT, 8},
+		{"double", TF_FLOAT, 8}, {"float", TF_FLOAT, -4},
+		{"date", TF_DATE, -1}, {"timestamp", TF_TIMESTAMP, -1},
+		{"timestamptz", TF_TIMESTAMP, -1}, {"datetime", TF_TIMESTAMP, -1},
+	};
+	ty->fam = TF_OTHER;
+	for (size_t k = 0; k < RT_ARRAY_LEN(words); k++) {
+		if (!kw(s, from, words[k].w))
+			continue;
+		ty->fam = words[k].fam;
+		ty->size = words[k].size;
+		break;
+	}
+	bool varying = kw(s, from + 1, "varying");
+	switch (ty->size) {
+	case -2: /* varchar(n), numeric(p, s): unbounded without n */
+		ty->size = p1;
+		ty->scale = p2 > 0 ? p2 : 0;
+		break;
+	case -3: /* char without (n) is char(1); character varying is varchar */
+		ty->size = p1 >= 0 ? p1 : (varying ? -1 : 1);
+		break;
+	case -4: /* float(p): up to 24 bits of precision is a real */
+		ty->size = p1 >= 0 && p1 <= 24 ? 4 : 8;
+		break;
+	}
+}
+
+enum type_verdict { TV_SAME, TV_WIDEN, TV_REWRITE, TV_CHANGE, TV_NARROW };
+
+/* How changing old to new treats the values, and whether PostgreSQL
+ * rewrites the table (it does not for a longer varchar, varchar to text,
+ * or a numeric with more precision and the same scale). */
+static enum type_verdict type_compare(const struct ltype *o, const struct ltype *n)
+{
+	if (o->fam == TF_UNKNOWN || n->fam == TF_UNKNOWN)
+		return TV_CHANGE;
+	if (o->fam == n->fam && o->fam != TF_OTHER) {
+		switch (o->fam) {
+		case TF_TEXT:
+			if (n->size >= 0 && (o->size < 0 || n->size < o->size))
+				return TV_NARROW;
+			return n->size == o->size ? TV_SAME : TV_WIDEN;
+		case TF_NUMERIC:
+			if (n->size < 0)
+				return o->size < 0 ? TV_SAME : TV_WIDEN;
+			if (o->size < 0 || n->scale < o->scale ||
+			    n->size - n->scale < o->size - o->scale)
+				return TV_NARROW;
+			if (n->size == o->size && n->scale == o->scale)
+				return TV_SAME;
+			return n->scale == o->scale ? TV_WIDEN : TV_REWRITE;
+		case TF_INT:
+		case TF_FLOAT:
+			if (n->size < o->size)
+				return TV_NARROW;
+			return n->size == o->size ? TV_SAME : TV_REWRITE;
+		default:
+			return strcmp(o->text, n->text) == 0 ? TV_SAME : TV_CHANGE;
+		}
+	}
+	if (o->fam == TF_TIMESTAMP && n->fam == TF_DATE)
+		return TV_NARROW;
+	if (n->fam == TF_TEXT && n->size >= 0)
+		return TV_NARROW;   /* any value's text form may be too long */
+	if (n->fam == TF_INT && (o->fam == TF_NUMERIC || o->fam == TF_FLOAT))
+		return TV_NARROW;   /* fractions are rounded away */
+	if (o->fam == TF_OTHER && n->fam == TF_OTHER &&
+	    strcmp(o->text, n->text) == 0)
+		return TV_SAME;
+	return TV_CHANGE;
+}
+
+/* ---- column definitions (CREATE TABLE, ADD COLUMN) ---- */
+
+struct coldef {
+	struct name col;
+	struct ltype type;
+	bool not_null, primary, unique, references, check;
+	bool has_default, default_null, default_nonconst;
+	bool generated, stored, identity, serial;
+	const char *volatile_fn;   /* a volatile function the default calls */
+};
+
+static bool starts_constraint(const struct stmt *s, uint32_t i)
+{
+	static const char *const w[] = {"constraint", "null", "primary", "unique",
+		"check", "references", "collate", "generated", "default"};
+	if (kw(s, i, "not") && kw(s, i + 1, "null"))
+		return true;
+	if (kw(s, i, "as") && punct(s, i + 1, '('))
+		return true;   /* SQLite's short form of a generated column */
+	if (kw(s, i, "default") && kw(s, i - 1, "set"))
+		return false;  /* ON DELETE SET DEFAULT */
+	if (kw(s, i, "null") && kw(s, i - 1, "set"))
+		return false;  /* ON DELETE SET NULL */
+	for (size_t k = 0; k < RT_ARRAY_LEN(w); k++)
+		if (kw(s, i, w[k]))
+			return true;
+	return false;
+}
+
+/* Functions whose value differs per row: a default calling one cannot be
+ * stored once in the catalog, so PostgreSQL rewrites the table. now() and
+ * CURRENT_TIMESTAMP are stable, evaluated once: no rewrite. */
+static const char *volatile_call(const struct stmt *s, uint32_t i)
+{
+	static const char *const fns[] = {"random", "gen_random_uuid", "uuid_generate_v1",
+		"uuid_generate_v1mc", "uuid_generate_v4", "clock_timestamp", "timeofday",
+		"nextval", "setseed", "txid_current", "gen_random_bytes", "uuidv7",
+		"uuidv4"};
+	if (!punct(s, i + 1, '('))
+		return NULL;
+	for (size_t k = 0; k < RT_ARRAY_LEN(fns); k++)
+		if (kw(s, i, fns[k]))
+			return fns[k];
+	return NULL;
+}
+
+/* Parses the column definition in tokens [a, b). */
+static bool parse_coldef(struct run *r, const struct stmt *s, uint32_t a, uint32_t b,
+                         struct coldef *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (!parse_name(r, s, a, &d->col) || d->col.end > b)
+		return false;
+	uint32_t depth = tok(s, a)->depth;
+	uint32_t i = d->col.end, t0 = i;
+	while (i < b && !(tok(s, i)->depth == depth && starts_constraint(s, i)))
+		i++;
+	type_parse(s, t0, i, &d->type);
+	d->serial = d->type.fam == TF_INT && (kw(s, t0, "serial") || kw(s, t0, "bigserial") ||
+	            kw(s, t0, "smallserial") || kw(s, t0, "serial2") ||
+	            kw(s, t0, "serial4") || kw(s, t0, "serial8"));
+	while (i < b) {
+		if (tok(s, i)->depth != depth) {
+			i++;
+			continue;
+		}
+		if (kw(s, i, "not") && kw(s, i + 1, "null")) {
+			d->not_null = true;
+			i += 2;
+		} else if (kw(s, i, "primary") && kw(s, i + 1, "key")) {
+			d->primary = true;
+			i += 2;
+		} else if (kw(s, i, "unique")) {
+			d->unique = true;
+			i++;
+		} else if (kw(s, i, "references")) {
+			d->references = true;
+			i++;
+		} else if (kw(s, i, "check") && punct(s, i + 1, '(')) {
+			d->check = true;
+			i++;
+		} else if (kw(s, i, "generated") || (kw(s, i, "as") && punct(s, i + 1, '('))) {
+			uint32_t j = i;
+			while (j < b && !kw(s, j, "as"))
+				j++;
+			if (kw(s, j + 1, "identity")) {
+				d->identity = true;
+			} else {
+				d->generated = true;
+				uint32_t k = j + 1;
+				if (punct(s, k, '(')) {
+					k++;
+					while (k < b && tok(s, k)->depth > depth)
+						k++;
+					k++;   /* the closing parenthesis */
+				}
+				d->stored = kw(s, k, "stored");
+			}
+			i = j + 1;
+		} else if (kw(s, i, "default") && !kw(s, i - 1, "set")) {
+			uint32_t e = i + 2;   /* the expression is one token at least */
+			while (e < b && !(tok(s, e)->depth == depth && starts_constraint(s, e)))
+				e++;
+			d->has_default = true;
+			d->default_null = e == i + 2 && kw(s, i + 1, "null");
+			/* SQLite refuses these on ADD COLUMN once the table has rows */
+			d->default_nonconst = punct(s, i + 1, '(') ||
+				kw(s, i + 1, "current_time") || kw(s, i + 1, "current_date") ||
+				kw(s, i + 1, "current_timestamp");
+			for (uint32_t k = i + 1; k < e && !d->volatile_fn; k++)
+				d->volatile_fn = volatile_call(s, k);
+			i = e;
+		} else {
+			i++;
+		}
+	}
+	return true;
+}
+
+/* Remembers a column definition in the model. */
+static void learn_coldef(struct run *r, const char *table, const struct coldef *d)
+{
+	uint32_t at = col_add(r->l, table, d->col.key);
+	struct col c = r->l->cols[at];
+	c.type = d->type;
+	if (d->primary || d->unique || d->references)
+		c.pins++;
+	col_set(r->l, at, &c);
+}
+
+/* Pins (permanently: constraints are not tracked by name) every column of
+ * table named at mindepth or deeper in tokens [a, b); with out, collects
+ * them instead. */
+static void pin_named_columns(struct run *r, const struct stmt *s, uint32_t a,
+                              uint32_t b, uint32_t mindepth, const char *table,
+                              uint32_t *out, uint32_t *nout, uint32_t max)
+{
+	for (uint32_t i = a; i < b && i < s->n; i++) {
+		if (tok(s, i)->depth < mindepth || !is_name_tok(tok(s, i)))
+			continue;
+		uint32_t at = col_find(r->l, table, ident_key(r, tok(s, i)));
+		if (at == UINT32_MAX)
+			continue;
+		if (out) {
+			if (*nout < max)
+				out[(*nout)++] = at;
+		} else {
+			col_pin(r->l, at, +1);
+		}
+	}
+}
+
+/* ---- CREATE ---- */
+
+static void create_table(struct run *r, const struct stmt *s, uint32_t i)
+{
+	struct name t;
+	i = skip_if_exists(s, i);
+	if (!parse_name(r, s, i, &t))
+		return;
+	names_add(&r->created, t.key);
+	if (r->section == SCRIPT_UPGRADE)
+		names_add(&r->up_tables, t.key);
+	table_kill(r->l, t.key);
+	if (!punct(s, t.end, '('))
+		return;   /* AS SELECT, OF type, PARTITION OF: columns unknown */
+	uint32_t depth = tok(s, t.end)->depth + 1;
+	uint32_t a = t.end + 1;
+	while (a < s->n && tok(s, a)->depth >= depth) {
+		uint32_t b = a;
+		while (b < s->n && tok(s, b)->depth >= depth &&
+		       !(tok(s, b)->depth == depth && punct(s, b, ',')))
+			b++;
+		bool table_constraint = kw(s, a, "constraint") || kw(s, a, "primary") ||
+			kw(s, a, "unique") || kw(s, a, "foreign") || kw(s, a, "check") ||
+			kw(s, a, "exclude") || kw(s, a, "like");
+		struct coldef d;
+		if (table_constraint) {
+			if (!kw(s, a, "like"))
+				pin_named_columns(r, s, a, b, depth + 1, t.key, NULL, NULL, 0);
+		} else if (parse_coldef(r, s, a, b, &d)) {
+			learn_coldef(r, t.key, &d);
+		}
+		a = b + 1;
+	}
+}
+
+static void concurrently_check(struct run *r, const struct stmt *s, bool concurrently,
+                               const char *what)
+{
+	if (concurrently && in_txn(r))
+		FIND(r, LINT_CONCURRENTLY_TXN, s->line,
+		     "%s CONCURRENTLY in a script that runs in a transaction: it fails "
+		     "with \"cannot run inside a transaction block\"", what);
+}
+
+/* i: just after INDEX */
+static void create_index(struct run *r, const struct stmt *s, uint32_t i, bool unique)
+{
+	bool conc = kw(s, i, "concurrently");
+	if (conc)
+		i++;
+	i = skip_if_exists(s, i);
+	uint32_t on = find_kw(s, i, s->n, 0, "on");
+	struct name idxname = {NULL, NULL, 0}, t;
+	bool named = on > i && parse_name(r, s, i, &idxname);
+	uint32_t j = on + 1;
+	if (kw(s, j, "only"))
+		j++;
+	concurrently_check(r, s, conc, "CREATE INDEX");
+	if (!parse_name(r, s, j, &t))
+		return;
+	if (!conc && !created_here(r, t.key))
+		FIND(r, LINT_CREATE_INDEX, s->line,
+		     "CREATE %sINDEX%s%s on %s blocks writes to %s while it builds",
+		     unique ? "UNIQUE " : "", named ? " " : "", named ? idxname.show : "",
+		     t.show, t.show);
+	uint32_t cols[16], ncols = 0;
+	uint32_t open = t.end;
+	while (open < s->n && !punct(s, open, '('))
+		open++;
+	uint32_t close = open + 1;
+	while (close < s->n && tok(s, close)->depth > tok(s, open)->depth)
+		close++;
+	pin_named_columns(r, s, open + 1, close, tok(s, open)->depth + 1, t.key, cols,
+	                  &ncols, RT_ARRAY_LEN(cols));
+	if (named)
+		index_add(r->l, idxname.key, cols, ncols);
+	else
+		for (uint32_t k = 0; k < ncols; k++)
+			col_pin(r->l, cols[k], +1);
+}
+
+/* ---- DROP ---- */
+
+/* Each name of a comma-separated list at i; returns how many were read. */
+static uint32_t name_list(struct run *r, const struct stmt *s, uint32_t i,
+                          struct name *out, uint32_t max)
+{
+	uint32_t n = 0;
+	while (n < max && parse_name(r, s, i, &out[n])) {
+		i = out[n++].end;
+		if (!punct(s, i, ','))
+			break;
+		i++;
+	}
+	return n;
+}
+
+static void drop_tables(struct run *r, const struct stmt *s, uint32_t i)
+{
+	struct name t[32];
+	uint32_t n = name_list(r, s, skip_if_exists(s, i), t, RT_ARRAY_LEN(t));
+	struct strbuf shown = STRBUF_INIT;
+	bool all_own = true;
+	uint32_t listed = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		table_kill(r->l, t[k].key);
+		if (created_here(r, t[k].key))
+			continue;   /* a work table of this section */
+		all_own = all_own && names_has(&r->up_tables, t[k].key);
+		sb_addf(&shown, "%s%s", listed++ ? ", " : "", t[k].show);
+	}
+	if (listed > 0)
+		finding(r, LINT_DROP_TABLE, undo_severity(r, LINT_DROP_TABLE, all_own), s->line,
+		        "DROP TABLE %s deletes the table%s and every row%s",
+		        sb_str(&shown), listed > 1 ? "s" : "", own_note(r, all_own));
+	sb_free(&shown);
+}
+
+static void drop_index(struct run *r, const struct stmt *s, uint32_t i)
+{
+	bool conc = kw(s, i, "concurrently");
+	if (conc)
+		i++;
+	struct name x[32];
+	uint32_t n = name_list(r, s, skip_if_exists(s, i), x, RT_ARRAY_LEN(x));
+	concurrently_check(r, s, conc, "DROP INDEX");
+	if (!conc && n > 0)
+		FIND(r, LINT_DROP_INDEX, s->line,
+		     "DROP INDEX %s takes an ACCESS EXCLUSIVE lock on its table", x[0].show);
+	for (uint32_t k = 0; k < n; k++)
+		index_drop(r->l, x[k].key);
+}
+
+static void drop(struct run *r, const struct stmt *s)
+{
+	if (kw(s, 1, "table")) {
+		drop_tables(r, s, 2);
+	} else if (kw(s, 1, "index")) {
+		drop_index(r, s, 2);
+	} else if (kw(s, 1, "schema")) {
+		struct name n;
+		if (parse_name(r, s, skip_if_exists(s, 2), &n))
+			FIND(r, LINT_DROP_SCHEMA, s->line,
+			     "DROP SCHEMA %s deletes the schema%s", n.show,
+			     find_kw(s, 2, s->n, 0, "cascade") < s->n
+			     ? " and every table, view and function in it" : "");
+	} else if (kw(s, 1, "database")) {
+		struct name n;
+		if (parse_name(r, s, skip_if_exists(s, 2), &n))
+			FIND(r, LINT_DROP_DATABASE, s->line, "DROP DATABASE %s deletes the database",
+			     n.show);
+		if (in_txn(r))
+			FIND(r, LINT_NEEDS_NO_TXN, s->line,
+			     "DROP DATABASE cannot run inside a transaction");
+	} else if (kw(s, 1, "tablespace") && r->pg && in_txn(r)) {
+		FIND(r, LINT_NEEDS_NO_TXN, s->line,
+		     "DROP TABLESPACE cannot run inside a transaction");
+	}
+}
+
+/* ---- ALTER TABLE ---- */
+
+struct alter {
+	struct name table;
+	bool view;                 /* ALTER VIEW */
+	bool is_new;               /* created earlier in this section */
+};
+
+static void add_column(struct run *r, const struct stmt *s, uint32_t a, uint32_t b,
+                       const struct alter *al)
+{
+	struct coldef d;
+	if (!parse_coldef(r, s, a, b, &d))
+		return;
+	const char *t = al->table.show, *c = d.col.show;
+	bool supplied = (d.has_default && !d.default_null) || d.serial || d.identity ||
+	                d.generated;
+	if ((d.not_null || (d.primary && r->pg)) && !supplied && !al->is_new)
+		FIND(r, LINT_ADD_NOT_NULL, s->line,
+		     "ADD COLUMN %s.%s is NOT NULL without a default: it fails if %s has rows",
+		     t, c, t);
+	if (!r->pg) {
+		if (d.primary || d.unique)
+			FIND(r, LINT_SQLITE_ALTER, s->line,
+			     "ADD COLUMN %s.%s with %s fails on SQLite", t, c,
+			     d.primary ? "PRIMARY KEY" : "UNIQUE");
+		else if (d.stored)
+			FIND(r, LINT_SQLITE_ALTER, s->line,
+			     "ADD COLUMN %s.%s: SQLite cannot add a STORED generated column", t, c);
+		else if (d.default_nonconst && !al->is_new)
+			FIND(r, LINT_SQLITE_ALTER, s->line,
+			     "ADD COLUMN %s.%s with a non-constant default fails on SQLite "
+			     "once %s has rows", t, c, t);
+	} else if (!al->is_new) {
+		const char *why = d.volatile_fn ? d.volatile_fn : d.serial ? "a serial type"
+		                : d.identity ? "an identity" : d.stored ? "a stored generated value"
+		                : NULL;
+		if (why)
+			FIND(r, LINT_VOLATILE_DEFAULT, s->line,
+			     "ADD COLUMN %s.%s with %s%s rewrites every row of %s", t, c, why,
+			     d.volatile_fn ? "()" : "", t);
+		if (d.references)
+			FIND(r, LINT_ADD_FOREIGN_KEY, s->line,
+			     "ADD COLUMN %s.%s REFERENCES locks %s and the referenced table", t, c, t);
+		if (d.primary || d.unique)
+			FIND(r, LINT_ADD_UNIQUE, s->line,
+			     "ADD COLUMN %s.%s %s builds an index under an ACCESS EXCLUSIVE lock",
+			     t, c, d.primary ? "PRIMARY KEY" : "UNIQUE");
+	}
+	learn_coldef(r, al->table.key, &d);
+	if (r->section == SCRIPT_UPGRADE)
+		names_add(&r->up_cols, col_key(&r->scratch, al->table.key, d.col.key));
+}
+
+/* ADD [CONSTRAINT name] FOREIGN KEY | CHECK | UNIQUE | PRIMARY KEY | EXCLUDE */
+static void add_constraint(struct run *r, const struct stmt *s, uint32_t a, uint32_t b,
+                           const struct alter *al)
+{
+	uint32_t k = a;
+	if (kw(s, k, "constraint"))
+		k += 2;
+	bool not_valid = has_kw_pair(s, k, b, 0, "not", "valid");
+	const char *t = al->table.show;
+	if (!r->pg) {
+		FIND(r, LINT_SQLITE_ALTER, s->line,
+		     "ALTER TABLE %s ADD CONSTRAINT is not supported by SQLite", t);
+		return;
+	}
+	if (kw(s, k, "foreign") || kw(s, k, "primary") || kw(s, k, "unique"))
+		pin_named_columns(r, s, k, b, 1, al->table.key, NULL, NULL, 0);
+	if (al->is_new)
+		return;
+	if (kw(s, k, "foreign") && !not_valid)
+		FIND(r, LINT_ADD_FOREIGN_KEY, s->line,
+		     "ADD FOREIGN KEY on %s checks every row while %s and the referenced "
+		     "table are locked against writes", t, t);
+	else if (kw(s, k, "check") && !not_valid)
+		FIND(r, LINT_ADD_CHECK, s->line,
+		     "ADD CHECK on %s scans every row under an ACCESS EXCLUSIVE lock", t);
+	else if ((kw(s, k, "unique") || kw(s, k, "primary") || kw(s, k, "exclude")) &&
+	         !has_kw_pair(s, k, b, 0, "using", "index"))
+		FIND(r, LINT_ADD_UNIQUE, s->line,
+		     "ADD %s on %s builds its index under an ACCESS EXCLUSIVE lock",
+		     kw(s, k, "unique") ? "UNIQUE" : kw(s, k, "primary") ? "PRIMARY KEY"
+		                                                         : "EXCLUDE", t);
+}
+
+static void drop_column(struct run *r, const struct stmt *s, uint32_t i,
+                        const struct alter *al)
+{
+	struct name c;
+	if (!parse_name(r, s, skip_if_exists(s, i), &c))
+		return;
+	uint32_t at = col_find(r->l, al->table.key, c.key);
+	if (!al->is_new) {
+		bool own = names_has(&r->up_cols, col_key(&r->scratch, al->table.key, c.key)) ||
+		           names_has(&r->up_tables, al->table.key);
+		finding(r, LINT_DROP_COLUMN, undo_severity(r, LINT_DROP_COLUMN, own), s->line,
+		        "DROP COLUMN %s.%s deletes the column's data%s", al->table.show, c.show,
+		        own_note(r, own));
+		if (at != UINT32_MAX && r->l->cols[at].pins > 0)
+			FIND(r, LINT_SQLITE_DROP_COLUMN, s->line,
+			     "DROP COLUMN %s.%s fails on SQLite: an index, key or constraint uses it",
+			     al->table.show, c.show);
+	}
+	if (at != UINT32_MAX)
+		col_kill(r->l, at);
+}
+
+/* ALTER [COLUMN] c TYPE t: data and lock findings for one type change. */
+static void alter_type(struct run *r, const struct stmt *s, uint32_t i, uint32_t b,
+                       const struct alter *al, const struct name *c)
+{
+	uint32_t end = i;
+	while (end < b && !(tok(s, end)->depth == 0 &&
+	                    (kw(s, end, "using") || kw(s, end, "collate"))))
+		end++;
+	struct ltype nt;
+	type_parse(s, i, end, &nt);
+	bool using = kw(s, end, "using");
+	uint32_t at = col_find(r->l, al->table.key, c->key);
+	struct ltype old = {0};
+	if (at != UINT32_MAX)
+		old = r->l->cols[at].type;
+	enum type_verdict v = type_compare(&old, &nt);
+	if (using && v < TV_REWRITE)
+		v = TV_REWRITE;
+	const char *t = al->table.show, *cn = c->show;
+	if (!al->is_new) {
+		/* SQLite has no ALTER COLUMN: only PostgreSQL gets here */
+		const char *lock = " and rewrites the table under an ACCESS EXCLUSIVE lock";
+		switch (v) {
+		case TV_SAME:
+		case TV_WIDEN:
+			break;
+		case TV_NARROW:
+			FIND(r, LINT_TYPE_NARROWING, s->line,
+			     "%s.%s from %s to %s narrows the column (values that do not fit "
+			     "fail the migration or are cut)%s", t, cn, old.text, nt.text, lock);
+			break;
+		case TV_REWRITE:
+			FIND(r, LINT_TYPE_CHANGE, s->line,
+			     "%s.%s from %s to %s%s rewrites the table under an ACCESS "
+			     "EXCLUSIVE lock", t, cn, old.text[0] ? old.text : "its type",
+			     nt.text, using ? " USING an expression" : "");
+			break;
+		case TV_CHANGE:
+			if (old.fam == TF_UNKNOWN)
+				FIND(r, LINT_TYPE_CHANGE, s->line,
+				     "%s.%s to %s: the column's type before is unknown here, so this "
+				     "may narrow it or fail to convert values,%s", t, cn, nt.text, lock);
+			else
+				FIND(r, LINT_TYPE_CHANGE, s->line,
+				     "%s.%s from %s to %s converts every value (those that do not "
+				     "convert fail the migration),%s", t, cn, old.text, nt.text, lock);
+			break;
+		}
+	}
+	if (at != UINT32_MAX) {
+		struct col cc = r->l->cols[at];
+		cc.type = nt;
+		col_set(r->l, at, &cc);
+	}
+}
+
+static void alter_column(struct run *r, const struct stmt *s, uint32_t i, uint32_t b,
+                         const struct alter *al)
+{
+	if (kw(s, i, "column"))
+		i++;
+	struct name c;
+	if (!parse_name(r, s, i, &c))
+		return;
+	if (!r->pg) {
+		FIND(r, LINT_SQLITE_ALTER, s->line,
+		     "ALTER TABLE %s ALTER COLUMN %s is not supported by SQLite",
+		     al->table.show, c.show);
+		return;
+	}
+	uint32_t k = c.end;
+	if (kw(s, k, "set") && kw(s, k + 1, "data"))
+		k += 2;
+	if (kw(s, k, "type")) {
+		alter_type(r, s, k + 1, b, al, &c);
+	} else if (kw(s, k, "set") && kw(s, k + 1, "not") && kw(s, k + 2, "null")) {
+		if (!al->is_new)
+			FIND(r, LINT_SET_NOT_NULL, s->line,
+			     "SET NOT NULL on %s.%s scans every row under an ACCESS EXCLUSIVE lock",
+			     al->table.show, c.show);
+	}
+}
+
+static void alter_rename(struct run *r, const struct stmt *s, uint32_t i,
+                   const struct alter *al)
+{
+	struct name to, c;
+	if (kw(s, i, "to")) {
+		if (!parse_name(r, s, i + 1, &to))
+			return;
+		if (!al->is_new)
+			FIND(r, LINT_RENAME_TABLE, s->line,
+			     "renaming %s %s to %s breaks code that still uses the old name",
+			     al->view ? "view" : "table", al->table.show, to.show);
+		table_rename(r->l, al->table.key, to.key);
+		if (created_here(r, al->table.key))
+			names_add(&r->created, to.key);
+		return;
+	}
+	if (kw(s, i, "constraint"))
+		return;
+	if (kw(s, i, "column"))
+		i++;
+	if (!parse_name(r, s, i, &c) || !kw(s, c.end, "to") ||
+	    !parse_name(r, s, c.end + 1, &to))
+		return;
+	if (!al->is_new)
+		FIND(r, LINT_RENAME_COLUMN, s->line,
+		     "renaming column %s.%s to %s breaks code that still uses the old name",
+		     al->table.show, c.show, to.show);
+	uint32_t at = col_find(r->l, al->table.key, c.key);
+	if (at != UINT32_MAX)
+		col_move(r->l, at, al->table.key, to.key);
+}
+
+/* One action of ALTER TABLE, tokens [a, b). */
+static void alter_action(struct run *r, const struct stmt *s, uint32_t a, uint32_t b,
+                         const struct alter *al)
+{
+	if (kw(s, a, "add")) {
+		uint32_t i = a + 1;
+		bool column = kw(s, i, "column");
+		if (column)
+			i++;
+		i = skip_if_exists(s, i);
+		if (!column && (kw(s, i, "constraint") || kw(s, i, "foreign") ||
+		                kw(s, i, "check") || kw(s, i, "unique") ||
+		                (kw(s, i, "primary") && kw(s, i + 1, "key")) ||
+		                kw(s, i, "exclude")))
+			add_constraint(r, s, i, b, al);
+		else
+			add_column(r, s, i, b, al);
+	} else if (kw(s, a, "drop")) {
+		if (kw(s, a + 1, "constraint")) {
+			FIND(r, LINT_SQLITE_ALTER, s->line,
+			     "ALTER TABLE %s DROP CONSTRAINT is not supported by SQLite",
+			     al->table.show);
+			return;
+		}
+		drop_column(r, s, kw(s, a + 1, "column") ? a + 2 : a + 1, al);
+	} else if (kw(s, a, "alter") && !kw(s, a + 1, "constraint")) {
+		alter_column(r, s, a + 1, b, al);
+	} else if (kw(s, a, "rename")) {
+		alter_rename(r, s, a + 1, al);
+	} else if (kw(s, a, "detach") && kw(s, a + 1, "partition")) {
+		concurrently_check(r, s, find_kw(s, a, b, 0, "concurrently") < b,
+		                   "DETACH PARTITION");
+	} else if (!r->pg) {
+		FIND(r, LINT_SQLITE_ALTER, s->line,
+		     "ALTER TABLE %s %.*s is not supported by SQLite", al->table.show,
+		     (int)tok(s, a)->len, tok(s, a)->s);
+	}
+}
+
+/* i: just after TABLE or VIEW */
+static void alter_table(struct run *r, const struct stmt *s, uint32_t i, bool view)
+{
+	struct alter al = {.view = view};
+	i = skip_if_exists(s, i);
+	if (kw(s, i, "only"))
+		i++;
+	if (!parse_name(r, s, i, &al.table))
+		return;
+	al.is_new = created_here(r, al.table.key);
+	uint32_t a = al.table.end;
+	if (punct(s, a, '*'))
+		a++;
+	uint32_t nactions = 0;
+	while (a < s->n) {
+		uint32_t b = a;
+		while (b < s->n && !(tok(s, b)->depth == 0 && punct(s, b, ',')))
+			b++;
+		if (nactions++ == 1 && !r->pg)
+			FIND(r, LINT_SQLITE_ALTER, s->line,
+			     "ALTER TABLE %s with several actions is not supported by SQLite",
+			     al.table.show);
+		if (!view || kw(s, a, "rename"))
+			alter_action(r, s, a, b, &al);
+		a = b + 1;
+	}
+}
+
+/* ---- DELETE / UPDATE anywhere a statement can start ---- */
+
+/* DELETE/UPDATE at i begins a statement: first word, first word of a
+ * parenthesised query (a CTE body), or right after WITH's last CTE. Other
+ * places (ON UPDATE CASCADE, FOR UPDATE, trigger and rule bodies, ON
+ * CONFLICT DO UPDATE) are not a whole-table statement of their own. */
+static bool starts_statement(const struct stmt *s, uint32_t i)
+{
+	if (i == 0)
+		return true;
+	if (punct(s, i - 1, '('))
+		return true;
+	return kw(s, 0, "with") && punct(s, i - 1, ')') && tok(s, i)->depth == 0;
+}
+
+static bool created_or_unknown(struct run *r, const struct stmt *s, uint32_t i,
+                               struct name *t)
+{
+	return !parse_name(r, s, i, t) || created_here(r, t->key);
+}
+
+static void dml(struct run *r, const struct stmt *s)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		bool del = kw(s, i, "delete") && kw(s, i + 1, "from");
+		bool upd = kw(s, i, "update");
+		if ((!del && !upd) || !starts_statement(s, i))
+			continue;
+		uint32_t depth = tok(s, i)->depth, end = i + 1;
+		/* to the parenthesis that closes it (which has the outer depth) */
+		while (end < s->n && tok(s, end)->depth >= depth)
+			end++;
+		bool where = find_kw(s, i + 1, end, depth, "where") < end;
+		uint32_t j = del ? i + 2 : i + 1;
+		if (upd && kw(s, j, "or"))
+			j += 2;   /* UPDATE OR REPLACE */
+		if (kw(s, j, "only"))
+			j++;
+		struct name t;
+		if (where || created_or_unknown(r, s, j, &t))
+			continue;
+		if (del)
+			FIND(r, LINT_DELETE_ALL, s->line,
+			     "DELETE FROM %s has no WHERE: it deletes every row", t.show);
+		else if (find_kw(s, t.end, end, depth, "set") < end)
+			FIND(r, LINT_UPDATE_ALL, s->line,
+			     "UPDATE %s has no WHERE: it changes every row", t.show);
+	}
+}
+
+/* ---- the other statements ---- */
+
+static void truncate_stmt(struct run *r, const struct stmt *s)
+{
+	uint32_t i = 1;
+	if (kw(s, i, "table"))
+		i++;
+	if (kw(s, i, "only"))
+		i++;
+	struct name t[32];
+	uint32_t n = name_list(r, s, i, t, RT_ARRAY_LEN(t));
+	struct strbuf shown = STRBUF_INIT;
+	uint32_t listed = 0;
+	for (uint32_t k = 0; k < n; k++)
+		if (!created_here(r, t[k].key))
+			sb_addf(&shown, "%s%s", listed++ ? ", " : "", t[k].show);
+	if (listed)
+		FIND(r, LINT_TRUNCATE, s->line, "TRUNCATE %s deletes every row%s",
+		     sb_str(&shown), find_kw(s, i, s->n, 0, "cascade") < s->n
+		     ? ", and CASCADE empties the tables that reference it too" : "");
+	sb_free(&shown);
+}
+
+static void reindex(struct run *r, const struct stmt *s)
+{
+	uint32_t i = 1;
+	bool conc = false;
+	if (punct(s, i, '(')) {
+		/* REINDEX (CONCURRENTLY, VERBOSE) … on PostgreSQL 14+ */
+		conc = find_kw(s, i, s->n, 1, "concurrently") < s->n;
+		while (i < s->n && !(punct(s, i, ')') && tok(s, i)->depth == 0))
+			i++;
+		i++;
+	}
+	bool whole = kw(s, i, "database") || kw(s, i, "system");
+	conc = conc || kw(s, i + 1, "concurrently");
+	concurrently_check(r, s, conc, "REINDEX");
+	if (whole && in_txn(r) && !conc)
+		FIND(r, LINT_NEEDS_NO_TXN, s->line,
+		     "REINDEX %.*s cannot run inside a transaction", (int)tok(s, i)->len,
+		     tok(s, i)->s);
+	if (!conc)
+		FIND(r, LINT_REINDEX, s->line,
+		     "REINDEX %.*s blocks writes while it rebuilds", (int)tok(s, i)->len,
+		     tok(s, i)->s);
+}
+
+static void vacuum(struct run *r, const struct stmt *s)
+{
+	bool full = kw(s, 1, "full") ||
+	            (punct(s, 1, '(') && find_kw(s, 2, s->n, 1, "full") < s->n);
+	if (in_txn(r))
+		FIND(r, LINT_NEEDS_NO_TXN, s->line, "VACUUM cannot run inside a transaction");
+	if (full)
+		FIND(r, LINT_VACUUM_FULL, s->line,
+		     "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock");
+}
+
+static void do_block(struct run *r, const struct stmt *s);
+
+static void statement(struct run *r, const struct stmt *s)
+{
+	dml(r, s);
+	if (kw(s, 0, "drop")) {
+		drop(r, s);
+	} else if (kw(s, 0, "truncate")) {
+		truncate_stmt(r, s);
+	} else if (kw(s, 0, "alter")) {
+		if (kw(s, 1, "table"))
+			alter_table(r, s, 2, false);
+		else if (kw(s, 1, "view") || (kw(s, 1, "materialized") && kw(s, 2, "view")))
+			alter_table(r, s, kw(s, 1, "view") ? 2 : 3, true);
+		else if (kw(s, 1, "system") && in_txn(r))
+			FIND(r, LINT_NEEDS_NO_TXN, s->line,
+			     "ALTER SYSTEM cannot run inside a transaction");
+	} else if (kw(s, 0, "create")) {
+		uint32_t i = 1;
+		bool unique = kw(s, i, "unique");
+		if (unique)
+			i++;
+		if (kw(s, i, "index")) {
+			create_index(r, s, i + 1, unique);
+			return;
+		}
+		while (kw(s, i, "global") || kw(s, i, "local") || kw(s, i, "temp") ||
+		       kw(s, i, "temporary") || kw(s, i, "unlogged") || kw(s, i, "virtual"))
+			i++;
+		if (kw(s, i, "table"))
+			create_table(r, s, i + 1);
+		else if ((kw(s, i, "database") || kw(s, i, "tablespace")) &&
+		         r->pg && in_txn(r))
+			FIND(r, LINT_NEEDS_NO_TXN, s->line,
+			     "CREATE %s cannot run inside a transaction",
+			     kw(s, i, "database") ? "DATABASE" : "TABLESPACE");
+	} else if (kw(s, 0, "reindex")) {
+		reindex(r, s);
+	} else if (kw(s, 0, "vacuum")) {
+		vacuum(r, s);
+	} else if (kw(s, 0, "cluster")) {
+		FIND(r, LINT_CLUSTER, s->line,
+		     "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock");
+	} else if (kw(s, 0, "do") && r->pg) {
+		do_block(r, s);
+	} else if (kw(s, 0, "lock")) {
+		struct name t;
+		uint32_t i = kw(s, 1, "table") ? 2 : 1;
+		if (kw(s, i, "only"))
+			i++;
+		if (parse_name(r, s, i, &t))
+			FIND(r, LINT_LOCK_TABLE, s->line,
+			     "LOCK TABLE %s holds the lock until the migration commits", t.show);
+	}
+}
+
+/* ---- sections ---- */
+
+/* Lexes [p, p+n) into *v without comments, with parenthesis depths. */
+static uint32_t tokenize(enum sql_dialect d, const char *p, size_t n, uint32_t line,
+                         struct tk **v, uint32_t *cap)
+{
+	struct sqllex lx;
+	struct sql_token t;
+	uint32_t nt = 0, depth = 0;
+	sqllex_init(&lx, p, n, d, line);
+	for (;;) {
+		sqllex_next(&lx, &t);
+		if (t.type == SQL_TOK_EOF || t.type == SQL_TOK_ERROR)
+			break;
+		if (t.type == SQL_TOK_COMMENT)
+			continue;
+		if (nt == *cap) {
+			*cap = *cap ? 2 * *cap : 64;
+			*v = xrealloc(*v, *cap * sizeof(**v));
+		}
+		const char *s = p + t.off;
+		bool close = t.type == SQL_TOK_PUNCT && t.len == 1 && *s == ')';
+		if (close && depth > 0)
+			depth--;
+		(*v)[nt++] = (struct tk){t.type, s, (uint32_t)t.len, t.line, depth};
+		if (t.type == SQL_TOK_PUNCT && t.len == 1 && *s == '(')
+			depth++;
+	}
+	return nt;
+}
+
+/* Collects `-- retort:ignore RULE[,RULE] [why]` comments of a region. */
+static void scan_ignores(struct run *r, const char *p, size_t n, uint32_t line,
+                         enum region region)
+{
+	static const char tag[] = "retort:ignore";
+	struct sqllex lx;
+	struct sql_token t;
+	sqllex_init(&lx, p, n, r->l->dialect, line);
+	for (;;) {
+		sqllex_next(&lx, &t);
+		if (t.type == SQL_TOK_EOF || t.type == SQL_TOK_ERROR)
+			break;
+		if (t.type != SQL_TOK_COMMENT || t.len < 2 || p[t.off] != '-')
+			continue;
+		const char *c = p + t.off + 2, *e = p + t.off + t.len;
+		while (c < e && (*c == ' ' || *c == '\t'))
+			c++;
+		if ((size_t)(e - c) < sizeof(tag) - 1 || strncmp(c, tag, sizeof(tag) - 1) != 0)
+			continue;
+		c += sizeof(tag) - 1;
+		for (;;) {
+			while (c < e && (*c == ' ' || *c == '\t'))
+				c++;
+			const char *w = c;
+			while (c < e && ((*c >= 'a' && *c <= 'z') || *c == '-' ||
+			                 (*c >= '0' && *c <= '9')))
+				c++;
+			if (c == w)
+				break;
+			char *id = scratch_strndup(r, w, (size_t)(c - w));
+			int rule = lint_rule_find(id);
+			if (rule < 0) {
+				FIND(r, LINT_UNKNOWN_IGNORE, t.line,
+				     "retort:ignore names '%s', which is not a rule", id);
+			}
+			if (r->nign == r->capign) {
+				r->capign = r->capign ? 2 * r->capign : 8;
+				r->ign = xrealloc(r->ign, r->capign * sizeof(*r->ign));
+			}
+			r->ign[r->nign++] = (struct ignore){t.line, rule, region};
+			while (c < e && (*c == ' ' || *c == '\t'))
+				c++;
+			if (c >= e || *c != ',')
+				break;
+			c++;
+		}
+	}
+}
+
+/* The statement inside a PL/pgSQL line: what follows the last BEGIN,
+ * THEN, ELSE or LOOP that comes before any statement word, so that
+ * `IF … THEN DROP TABLE x` is read as DROP TABLE x while the THEN of a
+ * CASE inside an UPDATE is left alone. */
+static uint32_t plpgsql_start(const struct stmt *s)
+{
+	static const char *const control[] = {"begin", "then", "else", "loop"};
+	static const char *const verbs[] = {"alter", "create", "delete", "drop", "insert",
+		"update", "truncate", "with", "select", "perform", "execute", "lock",
+		"vacuum", "reindex", "cluster", "raise", "return", "null"};
+	uint32_t start = 0;
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (tok(s, i)->depth != 0)
+			continue;
+		for (size_t k = 0; k < RT_ARRAY_LEN(control); k++)
+			if (kw(s, i, control[k]))
+				start = i + 1;
+		if (i != start)
+			continue;
+		for (size_t k = 0; k < RT_ARRAY_LEN(verbs); k++)
+			if (kw(s, i, verbs[k]))
+				return start;
+	}
+	return start;
+}
+
+/* DO $$ … $$ runs at migration time, so its statements are linted too,
+ * each at its own line, and always as inside a transaction. */
+static void do_block(struct run *r, const struct stmt *s)
+{
+	const struct tk *t = NULL;
+	for (uint32_t i = 1; i < s->n && !t; i++)
+		if (tok(s, i)->type == SQL_TOK_STRING && tok(s, i)->s[0] == '$')
+			t = tok(s, i);
+	if (!t)
+		return;
+	uint32_t tag = 1;
+	while (tag < t->len && t->s[tag] != '$')
+		tag++;
+	tag++;
+	if (t->len < 2 * tag)
+		return;
+	const char *body = t->s + tag;
+	size_t n = t->len - 2 * tag;
+	scan_ignores(r, body, n, t->line, r->section == SCRIPT_UPGRADE
+	                                  ? REGION_UPGRADE : REGION_DOWNGRADE);
+	struct sql_stmt *st = NULL;
+	uint32_t nst = 0;
+	if (sqllex_split(body, n, SQL_POSTGRES, t->line, &st, &nst, NULL) != RT_OK)
+		return;
+	struct tk *tv = NULL;
+	uint32_t cap = 0;
+	bool was = r->in_do;
+	r->in_do = true;
+	for (uint32_t i = 0; i < nst; i++) {
+		struct stmt inner;
+		inner.n = tokenize(SQL_POSTGRES, body + st[i].off, st[i].len, st[i].line, &tv, &cap);
+		uint32_t start = plpgsql_start(&(struct stmt){tv, inner.n, st[i].line});
+		if (start >= inner.n)
+			continue;
+		inner.t = tv + start;
+		inner.n -= start;
+		inner.line = tv[start].line;
+		statement(r, &inner);
+	}
+	r->in_do = was;
+	free(tv);
+	free(st);
+}
+
+static bool ignored(const struct run *r, const struct lint_finding *f)
+{
+	for (uint32_t i = 0; i < r->nign; i++) {
+		const struct ignore *g = &r->ign[i];
+		if (g->rule != (int)f->rule)
+			continue;
+		if (g->line == f->line || g->line + 1 == f->line)
+			return true;
+		/* Findings about a whole script or section have no statement
+		 * line: any ignore in the header, or in the empty section. */
+		if ((g->region == REGION_HEADER && f->rule == LINT_IRREVERSIBLE) ||
+		    (g->region == REGION_DOWNGRADE && f->rule == LINT_EMPTY_DOWNGRADE))
+			return true;
+	}
+	return false;
+}
+
+/* Returns the number of statements in the section. */
+static uint32_t lint_section(struct run *r, enum script_section which, const char *p,
+                             size_t n, uint32_t line, struct tk **tv, uint32_t *tcap)
+{
+	struct sql_stmt *st = NULL;
+	uint32_t nst = 0;
+	char *err = NULL;
+	r->section = which;
+	r->created.n = 0;
+	if (sqllex_split(p, n, r->l->dialect, line, &st, &nst, &err) != RT_OK) {
+		unsigned at = line;
+		char what[128] = "";
+		if (err && sscanf(err, "line %u: %127[^\n]", &at, what) < 1)
+			at = line;
+		FIND(r, LINT_PARSE_ERROR, at, "%s", what[0] ? what : (err ? err : "cannot lex"));
+		free(err);
+		return 0;
+	}
+	for (uint32_t i = 0; i < nst; i++) {
+		struct stmt s;
+		s.n = tokenize(r->l->dialect, p + st[i].off, st[i].len, st[i].line, tv, tcap);
+		s.t = *tv;
+		s.line = st[i].line;
+		statement(r, &s);
+	}
+	free(st);
+	return nst;
+}
+
+static int cmp_line(const struct lint_finding *x, const struct lint_finding *y)
+{
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Clamps a section to the text: a stale offset must not read past it. */
+static void section_of(const struct lint_text *in, size_t off, size_t len,
+                       const char **p, size_t *n)
+{
+	if (off > in->len)
+		off = in->len;
+	if (len > in->len - off)
+		len = in->len - off;
+	*p = in->text + off;
+	*n = len;
+}
+
+void lint_text(struct lint *l, const struct lint_text *in, bool report,
+               struct lint_findings *out)
+{
+	struct run r;
+	memset(&r, 0, sizeof(r));
+	r.l = l;
+	r.in = in;
+	r.report = report;
+	r.pg = l->dialect == SQL_POSTGRES;
+	r.out = out;
+	arena_init(&r.scratch);
+	uint32_t first = out->n;
+	struct tk *tv = NULL;
+	uint32_t tcap = 0;
+
+	const char *up, *down = NULL;
+	size_t nup, ndown = 0;
+	section_of(in, in->up_off, in->up_len, &up, &nup);
+	if (in->has_downgrade)
+		section_of(in, in->down_off, in->down_len, &down, &ndown);
+
+	scan_ignores(&r, in->text, (size_t)(up - in->text), 1, REGION_HEADER);
+	r.section = SCRIPT_UPGRADE;
+	scan_ignores(&r, up, nup, in->up_line, REGION_UPGRADE);
+	if (down) {
+		r.section = SCRIPT_DOWNGRADE;
+		scan_ignores(&r, down, ndown, in->down_line, REGION_DOWNGRADE);
+	}
+
+	uint32_t nup_stmts = lint_section(&r, SCRIPT_UPGRADE, up, nup, in->up_line, &tv, &tcap);
+	uint32_t marker = in->up_line > 1 ? in->up_line - 1 : 1;
+	r.section = SCRIPT_UPGRADE;
+	if (!in->has_downgrade)
+		FIND(&r, LINT_IRREVERSIBLE, marker,
+		     "no -- migrate:downgrade section: downgrading through %s fails",
+		     in->revision ? in->revision : "this revision");
+	if (down) {
+		/* The downgrade runs after the upgrade and its schema changes are
+		 * not part of the history that later scripts build on. */
+		l->journal = true;
+		uint32_t ndown_stmts = lint_section(&r, SCRIPT_DOWNGRADE, down, ndown,
+		                                    in->down_line, &tv, &tcap);
+		undo_all(l);
+		l->journal = false;
+		if (ndown_stmts == 0 && nup_stmts > 0) {
+			r.section = SCRIPT_DOWNGRADE;
+			FIND(&r, LINT_EMPTY_DOWNGRADE, in->down_line > 1 ? in->down_line - 1 : 1,
+			     "the downgrade section is empty: downgrading leaves the upgrade's "
+			     "changes in place");
+		}
+	}
+
+	/* Silence, then order by line (the ignore scan reported first). */
+	uint32_t kept = first;
+	for (uint32_t i = first; i < out->n; i++)
+		if (!ignored(&r, &out->v[i]))
+			out->v[kept++] = out->v[i];
+	out->n = kept;
+	/* Insertion sort: stable, so findings of one line keep the order of
+	 * the statement's actions; a script has few findings. */
+	for (uint32_t i = first + 1; i < out->n; i++) {
+		struct lint_finding x = out->v[i];
+		uint32_t j = i;
+		for (; j > first && cmp_line(&out->v[j - 1], &x) > 0; j--)
+			out->v[j] = out->v[j - 1];
+		out->v[j] = x;
+	}
+
+	free(tv);
+	free(r.ign);
+	free(r.created.v);
+	free(r.up_tables.v);
+	free(r.up_cols.v);
+	arena_free(&r.scratch);
+}
+
+int lint_script(struct lint *l, const struct script *s, bool report,
+                struct lint_findings *out, char **err)
+{
+	char *buf;
+	size_t len;
+	int rc = read_file(s->path, &buf, &len, err);
+	if (rc != RT_OK)
+		return rc;
+	if (s->up_off + s->up_len > len ||
+	    (s->has_downgrade && s->down_off + s->down_len > len)) {
+		free(buf);
+		return rt_err(err, RT_EINPUT, "%s: changed while retort was running", s->path);
+	}
+	struct lint_text in = {
+		.file = s->path, .revision = s->rev, .text = buf, .len = len,
+		.up_off = s->up_off, .up_len = s->up_len, .up_line = s->up_line,
+		.has_downgrade = s->has_downgrade, .down_off = s->down_off,
+		.down_len = s->down_len, .down_line = s->down_line,
+		.transactional = s->txn != SCRIPT_TXN_NONE,
+	};
+	lint_text(l, &in, report, out);
+	free(buf);
+	return RT_OK;
+}

@@ -1,0 +1,220 @@
+/* lint.h: flags dangerous statements in revision scripts (SPEC §5 `lint`):
+ * data loss, long locks on PostgreSQL, statements that cannot run where
+ * the script puts them, renames that break running code.
+ *
+ * Statements are read through the SQL lexer, so keywords inside strings,
+ * quoted identifiers and comments never count. A `struct lint` remembers
+ * the columns, types and indexes that the scripts it has read create, so
+ * that a later ALTER COLUMN … TYPE can be told apart as a narrowing or a
+ * widening, and a SQLite DROP COLUMN of an indexed column is caught.
+ * Feed it the scripts in revision order (ancestors first). */
+#ifndef RT_LINT_H
+#define RT_LINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "script.h"
+#include "sqllex.h"
+#include "util.h"
+
+enum lint_severity { LINT_INFO, LINT_WARNING, LINT_ERROR };
+
+/* Where a rule applies (a bit per dialect). */
+enum { LINT_SQLITE = 1, LINT_PG = 2, LINT_ANY = 3 };
+
+/* The rules: X(enum name, id, severity, dialects, reason, fix). The rule
+ * table, `lint --rules` and the documentation come from this one list. */
+#define LINT_RULE_LIST(X)                                                        \
+	X(LINT_DROP_TABLE, "drop-table", LINT_ERROR, LINT_ANY,                       \
+	  "DROP TABLE deletes the table and every row in it",                        \
+	  "keep the table until no deployed code uses it and a backup exists; "      \
+	  "mark an intended drop with -- retort:ignore drop-table")                  \
+	X(LINT_DROP_COLUMN, "drop-column", LINT_ERROR, LINT_ANY,                     \
+	  "DROP COLUMN deletes the column's data, and code still reading it fails",  \
+	  "stop using the column in code first, back it up, then drop it in a "     \
+	  "later revision")                                                          \
+	X(LINT_TRUNCATE, "truncate", LINT_ERROR, LINT_ANY,                           \
+	  "TRUNCATE deletes every row of the table",                                 \
+	  "copy the rows elsewhere first, or delete only the rows you mean to")     \
+	X(LINT_DELETE_ALL, "delete-without-where", LINT_ERROR, LINT_ANY,             \
+	  "DELETE without WHERE deletes every row of the table",                     \
+	  "add a WHERE clause naming the rows to delete")                            \
+	X(LINT_UPDATE_ALL, "update-without-where", LINT_WARNING, LINT_ANY,           \
+	  "UPDATE without WHERE overwrites every row (and locks them all)",          \
+	  "add a WHERE clause; backfill large tables in batches")                    \
+	X(LINT_TYPE_NARROWING, "type-narrowing", LINT_ERROR, LINT_ANY,               \
+	  "the new column type holds less than the old one: values that do not "     \
+	  "fit make the migration fail, or are cut",                                 \
+	  "check every value fits first (SELECT max(length(col)) …), or keep the "  \
+	  "wider type")                                                              \
+	X(LINT_TYPE_CHANGE, "type-change", LINT_WARNING, LINT_ANY,                   \
+	  "changing a column's type may narrow it or fail to convert values, and "   \
+	  "on PostgreSQL rewrites the table under an ACCESS EXCLUSIVE lock",         \
+	  "add a new column, backfill it, switch the code, drop the old one later") \
+	X(LINT_DROP_SCHEMA, "drop-schema", LINT_ERROR, LINT_ANY,                     \
+	  "DROP SCHEMA deletes every object in the schema (with CASCADE)",           \
+	  "drop the objects one by one in revisions that can be reviewed")          \
+	X(LINT_DROP_DATABASE, "drop-database", LINT_ERROR, LINT_ANY,                 \
+	  "DROP DATABASE deletes a whole database",                                  \
+	  "do not drop databases from a migration")                                  \
+	X(LINT_CREATE_INDEX, "create-index", LINT_WARNING, LINT_PG,                  \
+	  "CREATE INDEX without CONCURRENTLY blocks every write to the table while "  \
+	  "the index builds",                                                        \
+	  "CREATE INDEX CONCURRENTLY, in a script of its own with Transaction: none") \
+	X(LINT_DROP_INDEX, "drop-index", LINT_WARNING, LINT_PG,                      \
+	  "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the "   \
+	  "table, queued behind every running query",                                \
+	  "DROP INDEX CONCURRENTLY, in a script of its own with Transaction: none")  \
+	X(LINT_REINDEX, "reindex", LINT_WARNING, LINT_PG,                            \
+	  "REINDEX without CONCURRENTLY blocks writes (and reads using the index) "  \
+	  "while it rebuilds",                                                       \
+	  "REINDEX … CONCURRENTLY, in a script with Transaction: none")              \
+	X(LINT_ADD_FOREIGN_KEY, "add-foreign-key", LINT_WARNING, LINT_PG,            \
+	  "adding a FOREIGN KEY checks every row while both tables are locked "      \
+	  "against writes",                                                          \
+	  "ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in a later revision") \
+	X(LINT_ADD_CHECK, "add-check", LINT_WARNING, LINT_PG,                        \
+	  "adding a CHECK constraint scans every row under an ACCESS EXCLUSIVE lock", \
+	  "ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in a later revision") \
+	X(LINT_ADD_UNIQUE, "add-unique", LINT_WARNING, LINT_PG,                      \
+	  "adding a UNIQUE, PRIMARY KEY or EXCLUDE constraint builds its index "     \
+	  "under an ACCESS EXCLUSIVE lock",                                          \
+	  "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … USING INDEX")     \
+	X(LINT_SET_NOT_NULL, "set-not-null", LINT_WARNING, LINT_PG,                  \
+	  "SET NOT NULL scans every row under an ACCESS EXCLUSIVE lock",             \
+	  "ADD CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL "   \
+	  "(which then skips the scan)")                                             \
+	X(LINT_VOLATILE_DEFAULT, "volatile-default", LINT_WARNING, LINT_PG,          \
+	  "ADD COLUMN with a volatile default (random(), nextval, serial, identity, " \
+	  "a stored generated column) rewrites the whole table under an ACCESS "     \
+	  "EXCLUSIVE lock; a constant or stable default (now()) does not",           \
+	  "add the column without that default, set the default, backfill in "      \
+	  "batches")                                                                 \
+	X(LINT_VACUUM_FULL, "vacuum-full", LINT_WARNING, LINT_PG,                    \
+	  "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock",           \
+	  "plain VACUUM, or pg_repack outside the migration")                        \
+	X(LINT_CLUSTER, "cluster", LINT_WARNING, LINT_PG,                            \
+	  "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock",               \
+	  "pg_repack outside the migration")                                         \
+	X(LINT_LOCK_TABLE, "lock-table", LINT_WARNING, LINT_PG,                      \
+	  "LOCK TABLE holds a lock until the migration commits",                     \
+	  "let each statement take the lock it needs, and set lock_timeout")         \
+	X(LINT_CONCURRENTLY_TXN, "concurrently-in-transaction", LINT_ERROR, LINT_PG, \
+	  "CONCURRENTLY cannot run inside a transaction: the migration fails",       \
+	  "move the statement to a script of its own with Transaction: none")        \
+	X(LINT_NEEDS_NO_TXN, "needs-no-transaction", LINT_ERROR, LINT_ANY,           \
+	  "VACUUM, CREATE/DROP DATABASE, ALTER SYSTEM and tablespaces cannot run "   \
+	  "inside a transaction: the migration fails",                               \
+	  "move the statement to a script of its own with Transaction: none")        \
+	X(LINT_RENAME_TABLE, "rename-table", LINT_WARNING, LINT_ANY,                 \
+	  "renaming a table or view breaks the code that is running against the "    \
+	  "old name",                                                                \
+	  "add the new name alongside the old (e.g. a view), switch the code, then " \
+	  "drop the old name")                                                       \
+	X(LINT_RENAME_COLUMN, "rename-column", LINT_WARNING, LINT_ANY,               \
+	  "renaming a column breaks the code that is running against the old name",  \
+	  "add a new column, write both, backfill, switch the code, then drop the "  \
+	  "old one")                                                                 \
+	X(LINT_IRREVERSIBLE, "irreversible", LINT_WARNING, LINT_ANY,                 \
+	  "the script has no downgrade section: downgrading through it fails",       \
+	  "add a -- migrate:downgrade section that undoes the upgrade")              \
+	X(LINT_EMPTY_DOWNGRADE, "empty-downgrade", LINT_INFO, LINT_ANY,              \
+	  "the downgrade section is empty although the upgrade changes something",   \
+	  "write the statements that undo the upgrade")                              \
+	X(LINT_ADD_NOT_NULL, "add-column-not-null", LINT_ERROR, LINT_ANY,            \
+	  "ADD COLUMN … NOT NULL without a DEFAULT fails on a table that has rows",  \
+	  "give it a DEFAULT, or add it nullable, backfill, then make it NOT NULL")  \
+	X(LINT_SQLITE_ALTER, "sqlite-alter", LINT_ERROR, LINT_SQLITE,                \
+	  "SQLite's ALTER TABLE only renames, adds a plain column or drops one: "    \
+	  "this form fails",                                                         \
+	  "rebuild the table: CREATE TABLE new, INSERT … SELECT, DROP, RENAME")      \
+	X(LINT_SQLITE_DROP_COLUMN, "sqlite-drop-column", LINT_ERROR, LINT_SQLITE,    \
+	  "SQLite cannot drop a column that an index, a key or a constraint uses",   \
+	  "drop the index first, or rebuild the table")                              \
+	X(LINT_PARSE_ERROR, "parse-error", LINT_ERROR, LINT_ANY,                     \
+	  "the section does not split into statements: the script cannot run",       \
+	  "close the string, quoted identifier or comment")                          \
+	X(LINT_UNKNOWN_IGNORE, "unknown-ignore", LINT_WARNING, LINT_ANY,             \
+	  "a retort:ignore comment names a rule that does not exist, so it "         \
+	  "silences nothing",                                                        \
+	  "use the ids that 'retort lint --rules' lists")
+
+enum lint_rule {
+#define LINT_X(name, id, sev, dialects, reason, fix) name,
+	LINT_RULE_LIST(LINT_X)
+#undef LINT_X
+	LINT_NRULES
+};
+
+struct lint_rule_info {
+	const char *id;
+	enum lint_severity severity;
+	unsigned dialects;         /* LINT_SQLITE | LINT_PG */
+	const char *reason;
+	const char *fix;
+};
+extern const struct lint_rule_info lint_rules[LINT_NRULES];
+
+/* The rule with this id, or -1. */
+int lint_rule_find(const char *id);
+const char *lint_severity_name(enum lint_severity s);   /* "error", … */
+bool lint_severity_parse(const char *s, enum lint_severity *out);
+const char *lint_dialects_name(unsigned dialects);      /* "any", … */
+
+struct lint_finding {
+	enum lint_rule rule;
+	/* The rule's severity, lowered to info for a downgrade that drops what
+	 * its own upgrade created: expected, but still data that goes. */
+	enum lint_severity severity;
+	enum script_section section;
+	uint32_t line;             /* the statement's line in the file */
+	const char *message;       /* owned by the findings' arena */
+	const char *file;          /* borrowed from the lint_text */
+	const char *revision;      /* borrowed from the lint_text */
+};
+
+struct lint_findings {
+	struct lint_finding *v;    /* owned */
+	uint32_t n, cap;
+	struct arena arena;        /* owns the messages */
+};
+void lint_findings_init(struct lint_findings *f);
+void lint_findings_free(struct lint_findings *f);
+
+/* One script: the whole file and its sections, as script_parse found
+ * them. Every pointer is borrowed for the call; file and revision must
+ * outlive the findings. */
+struct lint_text {
+	const char *file;
+	const char *revision;
+	const char *text;
+	size_t len;
+	size_t up_off, up_len;
+	uint32_t up_line;          /* line of the first byte of the section */
+	bool has_downgrade;
+	size_t down_off, down_len;
+	uint32_t down_line;
+	bool transactional;        /* false for `Transaction: none` */
+};
+
+struct lint;
+/* Caller frees with lint_free. */
+struct lint *lint_new(enum sql_dialect dialect);
+void lint_free(struct lint *l);
+
+/* Lints both sections of one script and learns the schema changes of its
+ * upgrade. With report false it only learns (an ancestor of the revisions
+ * being linted). Findings silenced by `-- retort:ignore RULE` comments are
+ * left out; the rest are appended to out, in line order. Never fails: a
+ * section that does not lex is a parse-error finding. */
+void lint_text(struct lint *l, const struct lint_text *in, bool report,
+               struct lint_findings *out);
+
+/* lint_text on a parsed script's file (read again). RT_EINPUT when the
+ * file cannot be read or changed since it was parsed. */
+int lint_script(struct lint *l, const struct script *s, bool report,
+                struct lint_findings *out, char **err);
+
+#endif
