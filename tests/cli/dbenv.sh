@@ -274,6 +274,21 @@ f1|stamp|ok|c1 f2|f1
 f1|stamp|ok|f1|f1
 base|stamp|ok|f1|" "[$BK] ... every stamp is in the ledger"
 
+	# labels: a prefix ambiguous in the graph, unique within a branch
+	project "$TOP_SRCDIR/tests/data/labels"
+	newdb labels
+	rtd upgrade beta@aa
+	ok_rc 0 "[$BK] upgrade beta@aa"
+	is_rows "aa2200000001" "upgrade beta@aa"
+	rtd upgrade alpha@aa
+	is_rows "aa1100000001 aa2200000001" "upgrade alpha@aa"
+	rtd upgrade gamma@head
+	is_rows "e2e200000003" "upgrade gamma@head through the merge"
+	rtd downgrade gamma@base
+	is_rows "e0e000000001" "downgrade gamma@base stops at the merge point"
+	is "$(has_table t_e1e100000002)$(has_table t_ac1100000002)$(has_table t_bd2200000002)" "011" \
+		"[$BK] ... its tables gone, the merged lines' tables kept"
+
 	# linear: +N and -N on one head
 	project "$TOP_SRCDIR/tests/data/linear"
 	newdb linear
