@@ -143,12 +143,17 @@ static void history_open(struct shell *s)
 
 static void shell_remember(struct shell *s, const char *line)
 {
-	if (strspn(line, " \t") == strlen(line))
+	size_t len = strlen(line);
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;  /* a completed word leaves a blank behind */
+	if (strspn(line, " \t") >= len)
 		return;
+	char *entry = xstrndup(line, len);
 	HistEvent ev;
-	history(s->hist, &ev, H_ENTER, line);
+	history(s->hist, &ev, H_ENTER, entry);
 	if (s->hist_path)
-		history_append(s, line);
+		history_append(s, entry);
+	free(entry);
 }
 
 /* ---- prompt and completion ---- */
@@ -467,10 +472,21 @@ static int run_shell(struct cli_ctx *c, int argc, char **argv)
 
 int shell_once(struct cli_ctx *c, const char *prompt)
 {
-	struct shell s;
-	shell_open(&s, c, prompt);
-	s.refuse = "tui";
-	shell_open_editor(&s);
+	/* One editor for the life of the process: the terminal is set up
+	 * once, and the lines of earlier calls stay a keystroke away. */
+	static struct shell s;
+	static bool ready;
+	if (!ready) {
+		shell_open(&s, c, prompt);
+		s.refuse = "tui";
+		shell_open_editor(&s);
+		ready = true;
+	} else {
+		el_resize(s.el); /* the console may have been resized meanwhile */
+	}
+	s.opts = c;
+	s.fixed_prompt = prompt;
+	s.stale = true;
 	char *line = shell_read(&s);
 	int status = -1;
 	if (line) {
@@ -481,7 +497,6 @@ int shell_once(struct cli_ctx *c, const char *prompt)
 			status = -1;
 	}
 	free(line);
-	shell_close(&s);
 	return status;
 }
 

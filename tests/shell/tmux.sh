@@ -16,16 +16,25 @@ TM_HOME="$T_DIR/home"
 mkdir -p "$TM_HOME"
 TM_STATE="$TM_HOME/state"
 
-# tm_start NAME ARGS...: runs `retort ARGS...` in the current directory in
-# a new session NAME; its exit status lands in $T_DIR/NAME.rc.
-tm_start() {
+# tm_run NAME PROGRAM ARGS...: runs a program in the current directory in
+# a new session NAME; its exit status lands in $T_DIR/NAME.rc, and its
+# last screen stays to be read after it ends.
+tm_run() {
 	local name=$1 q
 	shift
 	q=$(printf ' %q' "$@")
 	rm -f "$T_DIR/$name.rc"
 	tm new-session -d -x 120 -y 40 -s "$name" -c "$PWD" \
 		"env HOME='$TM_HOME' XDG_STATE_HOME='$TM_STATE' TERM=screen-256color \
-		 LC_ALL=C.UTF-8 NO_COLOR=1 '$RETORT'$q; echo \$? > '$T_DIR/$name.rc'"
+		 LC_ALL=C.UTF-8 NO_COLOR=1$q; echo \$? > '$T_DIR/$name.rc'" \; \
+		set-window-option -t "$name" remain-on-exit on >/dev/null
+}
+
+# tm_start NAME ARGS...: runs `retort ARGS...` (tm_run).
+tm_start() {
+	local name=$1
+	shift
+	tm_run "$name" "$RETORT" "$@"
 }
 
 tm_keys() { # NAME KEY...
