@@ -10,7 +10,8 @@ fi
 
 TM_SOCK="retort-shell-$$"
 tm() { tmux -L "$TM_SOCK" -f /dev/null "$@"; }
-at_exit "tmux -L '$TM_SOCK' kill-server >/dev/null 2>&1"
+at_exit "tmux -L '$TM_SOCK' kill-server >/dev/null 2>&1; \
+	rm -f '${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TM_SOCK'"
 
 TM_HOME="$T_DIR/home"
 mkdir -p "$TM_HOME"
