@@ -109,6 +109,8 @@ sqlq() { sqlite3 -batch "$1" "$2"; }
 # and PGURL (a URL with a password, to check masking).
 pg_start() {
 	local env
+	# As root the server runs as another user, who must reach this dir.
+	chmod 711 "$T_DIR"
 	env=$("$TOP_SRCDIR/tests/pgserver.sh" start "$T_DIR/pg") || {
 		echo "Bail out! cannot start PostgreSQL"
 		exit 1
