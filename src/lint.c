@@ -1370,7 +1370,7 @@ static void reindex(struct run *r, const struct stmt *s)
 			i++;
 		i++;
 	}
-	bool whole = kw(s, i, "database") || kw(s, i, "system");
+	bool whole = kw(s, i, "database") || kw(s, i, "system") || kw(s, i, "schema");
 	conc = conc || kw(s, i + 1, "concurrently");
 	concurrently_check(r, s, conc, "REINDEX");
 	if (whole && in_txn(r) && !conc)

@@ -105,8 +105,9 @@ enum { LINT_SQLITE = 1, LINT_PG = 2, LINT_ANY = 3 };
 	  "CONCURRENTLY cannot run inside a transaction: the migration fails",       \
 	  "move the statement to a script of its own with Transaction: none")        \
 	X(LINT_NEEDS_NO_TXN, "needs-no-transaction", LINT_ERROR, LINT_ANY,           \
-	  "VACUUM, CREATE/DROP DATABASE, ALTER SYSTEM and tablespaces cannot run "   \
-	  "inside a transaction: the migration fails",                               \
+	  "VACUUM, CREATE/DROP DATABASE, REINDEX SCHEMA/DATABASE/SYSTEM, ALTER "     \
+	  "SYSTEM and tablespaces cannot run inside a transaction: the migration "   \
+	  "fails",                                                                   \
 	  "move the statement to a script of its own with Transaction: none")        \
 	X(LINT_RENAME_TABLE, "rename-table", LINT_WARNING, LINT_ANY,                 \
 	  "renaming a table or view breaks the code that is running against the "    \

@@ -228,6 +228,8 @@ static void test_locks(void)
 	PG("REINDEX TABLE t;", "2:reindex", "REINDEX");
 	PG_NOTXN("REINDEX TABLE CONCURRENTLY t;", "", "REINDEX CONCURRENTLY");
 	PG_NOTXN("REINDEX (CONCURRENTLY) INDEX ix;", "", "REINDEX (CONCURRENTLY)");
+	PG("REINDEX SCHEMA public;", "2:reindex,2:needs-no-transaction",
+	   "REINDEX SCHEMA cannot run in a transaction");
 	PG_NOTXN("VACUUM FULL t;", "2:vacuum-full", "VACUUM FULL");
 	PG_NOTXN("VACUUM (FULL, ANALYZE) t;", "2:vacuum-full", "VACUUM (FULL)");
 	PG_NOTXN("VACUUM ANALYZE t;", "", "plain VACUUM outside a transaction");
