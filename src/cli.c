@@ -414,7 +414,7 @@ int cli_run(struct cli_ctx *c, int argc, char **argv)
 		free(rest);
 		return 0;
 	}
-	if (nrest == 0 && !help && c->interactive && cli_find("tui")) {
+	if (argc == 0 && c->interactive && cli_find("tui")) {
 		/* `retort` alone on a terminal opens the console. */
 		rest[nrest++] = (char *)"tui";
 	}

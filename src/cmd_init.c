@@ -47,27 +47,6 @@ static int write_new_file(const char *path, const char *content, char **err)
 	return RT_OK;
 }
 
-static int mkdir_p(const char *path, char **err)
-{
-	char *p = xstrdup(path);
-	int rc = RT_OK;
-	for (char *s = p + 1;; s++) {
-		if (*s == '/' || *s == '\0') {
-			char saved = *s;
-			*s = '\0';
-			if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-				rc = rt_err(err, RT_EFAIL, "%s: %s", p, strerror(errno));
-				break;
-			}
-			*s = saved;
-			if (!saved)
-				break;
-		}
-	}
-	free(p);
-	return rc;
-}
-
 static const struct cmd_opt no_opts[] = {{NULL, 0, NULL, NULL}};
 
 static int run_init(struct cli_ctx *c, int argc, char **argv)
@@ -88,7 +67,7 @@ static int run_init(struct cli_ctx *c, int argc, char **argv)
 		rc = rt_err(&err, RT_EFAIL, "%s already exists; retort init never overwrites it",
 		            versions);
 	if (rc == RT_OK)
-		rc = mkdir_p(versions, &err);
+		rc = mkdir_p(versions, 0755, &err);
 	if (rc == RT_OK) {
 		char *text = xasprintf(default_ini, dir, dir);
 		rc = write_new_file(ini, text, &err);

@@ -59,7 +59,8 @@ static int cmp_cstr(const void *a, const void *b)
 
 static const char *heads_text(struct arena *a, struct heads *h)
 {
-	qsort(h->v, h->n, sizeof(*h->v), cmp_cstr);
+	if (h->n > 1)
+		qsort(h->v, h->n, sizeof(*h->v), cmp_cstr);
 	struct strbuf sb = STRBUF_INIT;
 	for (uint32_t i = 0; i < h->n; i++)
 		sb_addf(&sb, "%s%s", i ? " " : "", h->v[i]);
@@ -314,7 +315,8 @@ int plan_build(const struct graph *g, enum plan_kind kind,
 		plan_free(p);
 		return rc;
 	}
-	qsort(b.h.v, b.h.n, sizeof(*b.h.v), cmp_cstr);
+	if (b.h.n > 1)
+		qsort(b.h.v, b.h.n, sizeof(*b.h.v), cmp_cstr);
 	p->final_heads = arena_strv(&p->arena, b.h.v, b.h.n);
 	p->nfinal = b.h.n;
 	free(b.h.v);

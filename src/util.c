@@ -1,5 +1,4 @@
 /* util.c: see util.h. */
-#include "config.h"
 
 #include "util.h"
 
@@ -448,6 +447,27 @@ int read_file(const char *path, char **out, size_t *len, char **err)
 	if (len)
 		*len = n;
 	return RT_OK;
+}
+
+int mkdir_p(const char *path, unsigned mode, char **err)
+{
+	char *p = xstrdup(path);
+	int rc = RT_OK;
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char saved = *s;
+		*s = '\0';
+		if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
+			rc = rt_err(err, RT_EFAIL, "%s: %s", p, strerror(errno));
+			break;
+		}
+		*s = saved;
+		if (!saved)
+			break;
+	}
+	free(p);
+	return rc;
 }
 
 void sha256_hex(const void *data, size_t len, char hex[65])

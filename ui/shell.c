@@ -40,27 +40,6 @@ struct shell {
 /* ---- the history file ---- */
 
 /* mkdir -p, new directories private to the user (XDG base directories). */
-static int make_dirs(const char *dir, char **err)
-{
-	char *p = xstrdup(dir);
-	int rc = RT_OK;
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char saved = *s;
-		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-			rc = rt_err(err, RT_EFAIL, "%s: %s", p, strerror(errno));
-			break;
-		}
-		*s = saved;
-		if (!saved)
-			break;
-	}
-	free(p);
-	return rc;
-}
-
 /* $XDG_STATE_HOME/retort/history, else ~/.local/state/retort/history
  * (a relative XDG_STATE_HOME is ignored, as the XDG specification says). */
 static int history_path(char **out, char **err)
@@ -79,7 +58,7 @@ static int history_path(char **out, char **err)
 			return rt_err(err, RT_EFAIL, "no home directory to keep the history in");
 		dir = xasprintf("%s/.local/state/retort", home);
 	}
-	int rc = make_dirs(dir, err);
+	int rc = mkdir_p(dir, 0700, err);
 	if (rc == RT_OK)
 		*out = xasprintf("%s/history", dir);
 	free(dir);

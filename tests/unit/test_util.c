@@ -1,5 +1,4 @@
 /* Unit tests for util.c. */
-#include "config.h"
 
 #include "tap.h"
 #include "util.h"
