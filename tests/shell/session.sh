@@ -30,12 +30,13 @@ is "$(sqlq app.db 'SELECT version_num FROM retort_version')" 532afb069296 \
 	"the version table says so too"
 
 tm_clear s
-tm_keys s '-d other.db current' Enter
+tm_keys s '-d other.db stamp c12435d869e2' Enter
 tm_wait s "$READY"
 tm_clear s
 tm_keys s 'current' Enter
 screen_like s '^532afb069296$' "a global option on one line does not stick to the next"
-if [ -e other.db ]; then t_result 0 "-d on a line is used for that line"; else t_result 1 "-d on a line is used for that line"; fi
+is "$(sqlq other.db 'SELECT version_num FROM retort_version' 2>/dev/null)" c12435d869e2 \
+	"-d on a line is used for that line"
 
 tm_clear s
 tm_keys s 'help' Enter
