@@ -264,10 +264,13 @@ void console_draw(struct console *con)
 {
 	if (con->too_small) {
 		werase(stdscr);
-		char msg[64];
-		snprintf(msg, sizeof msg, "terminal too small (%dx%d)", COLS, LINES);
-		mvaddnstr(LINES / 2, COLS > (int)strlen(msg) ? (COLS - (int)strlen(msg)) / 2 : 0,
-		          msg, COLS);
+		char size[32];
+		snprintf(size, sizeof size, "%dx%d", COLS, LINES);
+		const char *lines[] = {"terminal too small", size};
+		for (int i = 0; i < 2; i++) {
+			int n = (int)strlen(lines[i]);
+			mvaddnstr(LINES / 2 - 1 + i, COLS > n ? (COLS - n) / 2 : 0, lines[i], COLS);
+		}
 		wnoutrefresh(stdscr);
 		return;
 	}
