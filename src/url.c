@@ -158,40 +158,70 @@ static bool kv_is_conninfo(const char *s)
 	return r == 0 && n > 0;
 }
 
-/* Masks secret values in a key=value string. Lenient: text that is not a
- * pair is copied one character at a time until pairs resume, so a stray
- * word never hides a password that follows it. */
-static void mask_conninfo(struct strbuf *sb, const char *s)
+/* What masking hides in a text, by byte offset. Each reading of the text
+ * (connection string, URI credentials, URI query) marks what it takes for
+ * a secret in the original text, and the union is hidden: one reading
+ * running on the output of another would miss a secret whose '@' or '='
+ * the other had already hidden. */
+struct hidden {
+	const char *text;
+	bool *byte;   /* [strlen(text)]: hidden */
+	bool *empty;  /* [strlen(text) + 1]: an empty secret starts here */
+};
+
+static void hide(struct hidden *h, const char *from, const char *to)
 {
-	while (*s) {
-		const char *start = s;
-		struct kv_tok t;
-		int r = kv_next(&s, &t);
-		if (r == 0) {
-			sb_adds(sb, start);
-			return;
-		}
+	if (from == to)
+		h->empty[from - h->text] = true;
+	for (const char *p = from; p < to; p++)
+		h->byte[p - h->text] = true;
+}
+
+static void hide_text(struct hidden *h, const char *s);
+
+/* Secret values of a key=value string. Lenient: text that is not a pair
+ * is skipped one character at a time until pairs resume, so a stray word
+ * never hides a password that follows it; with words_only, up to the next
+ * blank, so that only whole words are read as pairs (a URI's
+ * "user:password=x@host" holds no pair). */
+static void hide_conninfo(struct hidden *h, const char *s, bool words_only)
+{
+	struct kv_tok t, u;
+	int r;
+	while ((r = kv_next(&s, &t)) != 0) {
 		if (r < 0) {
-			sb_addn(sb, start, (size_t)(s - start) + 1);
-			s++;
+			s += words_only ? strcspn(s, " \t\n\v\f\r") : 1;
 			continue;
 		}
-		sb_addn(sb, start, (size_t)(t.val - start));
+		/* "host= password=x": libpq reads "password=x" as the host, but
+		 * it was written as an empty value and a pair of its own */
+		const char *inner = t.val;
+		if (isspace((unsigned char)t.val[-1]) && *t.val != '\'' &&
+		    kv_next(&inner, &u) == 1) {
+			s = t.val;
+			continue;
+		}
 		if (is_secret_key(t.key, t.key_len)) {
-			sb_adds(sb, URL_MASK);
+			hide(h, t.val, t.val + t.val_len);
 		} else if (t.key_len == 6 && strncmp(t.key, "dbname", 6) == 0) {
 			/* libpq expands a dbname that is itself a URI or a
 			 * connection string, password included */
 			bool quoted = t.val_len > 0 && t.val[0] == '\'';
-			char *raw = xstrndup(t.val + quoted, t.val_len - quoted);
-			char *masked = url_mask(raw);
-			if (quoted)
-				sb_addc(sb, '\'');
-			sb_adds(sb, masked);
-			free(masked);
+			const char *v = t.val + quoted;
+			size_t n = t.val_len - quoted;
+			char *raw = xstrndup(v, n);
+			struct hidden in = {raw, xcalloc(n + 1, sizeof(bool)),
+			                    xcalloc(n + 1, sizeof(bool))};
+			hide_text(&in, raw);
+			for (size_t i = 0; i <= n; i++) {
+				if (i < n && in.byte[i])
+					h->byte[v + i - h->text] = true;
+				if (in.empty[i])
+					h->empty[v + i - h->text] = true;
+			}
+			free(in.byte);
+			free(in.empty);
 			free(raw);
-		} else {
-			sb_addn(sb, t.val, t.val_len);
 		}
 	}
 }
@@ -207,46 +237,40 @@ static size_t query_key_len(const char *s)
 	return n > 0 && s[n] == '=' ? n : 0;
 }
 
-/* Copies s, masking the value of every secret "?key=" or "&key=". A value
- * ends only where an '&' starts another "name=", since an unencoded
- * password may itself contain '&'. */
-static void mask_query(struct strbuf *sb, const char *s)
+/* The value of every secret "?key=" or "&key=". A value ends only where
+ * an '&' starts another "name=", since an unencoded password may itself
+ * contain '&'. */
+static void hide_query(struct hidden *h, const char *s)
 {
 	while (*s) {
 		size_t k;
 		if ((*s == '?' || *s == '&') && (k = query_key_len(s + 1)) &&
 		    is_secret_key(s + 1, k)) {
-			sb_addn(sb, s, k + 2);
-			sb_adds(sb, URL_MASK);
 			s += k + 2;
+			const char *v = s;
 			while (*s && !(*s == '&' && query_key_len(s + 1)))
 				s++;
+			hide(h, v, s);
 			continue;
 		}
-		sb_addc(sb, *s++);
+		s++;
 	}
 }
 
-/* Masks "user:password@" at the start of s and returns where the rest
- * begins. The password runs from the first ':' to the LAST '@': a user
- * name cannot hold an unencoded ':', so the masked span always covers the
- * whole password, even when '@' appears in it or later in the URL. */
-static const char *mask_credentials(struct strbuf *sb, const char *s)
+/* "user:password@" at the start of s. The password runs from the first
+ * ':' to the LAST '@': a user name cannot hold an unencoded ':', so the
+ * hidden span always covers the whole password, even when '@' appears in
+ * it or later in the URL. */
+static void hide_credentials(struct hidden *h, const char *s)
 {
 	const char *at = strrchr(s, '@');
 	const char *colon = at ? memchr(s, ':', (size_t)(at - s)) : NULL;
-	if (!colon)
-		return s;
-	sb_addn(sb, s, (size_t)(colon + 1 - s));
-	sb_adds(sb, URL_MASK);
-	return at;
+	if (colon)
+		hide(h, colon + 1, at);
 }
 
-char *url_mask(const char *s)
+static void hide_text(struct hidden *h, const char *s)
 {
-	if (!s)
-		return xstrdup("");
-	struct strbuf sb = STRBUF_INIT;
 	size_t n = scheme_len(s);
 	const char *lead = s;
 	while (isspace((unsigned char)*lead))
@@ -254,16 +278,47 @@ char *url_mask(const char *s)
 	struct kv_tok t;
 	if (n && s[n + 1] == '/' && s[n + 2] == '/') {
 		const char *rest = s + n + 3;
-		sb_addn(&sb, s, (size_t)(rest - s));
 		if (*rest != '/')  /* "scheme:///…" has an empty authority */
-			rest = mask_credentials(&sb, rest);
-		mask_query(&sb, rest);
+			hide_credentials(h, rest);
+		hide_query(h, rest);
 	} else if (kv_next(&lead, &t) == 1) {
-		mask_conninfo(&sb, s);
+		hide_conninfo(h, s, false);
+		return;
 	} else {
 		/* an unknown form: still treat "user:secret@" as a credential */
-		mask_query(&sb, mask_credentials(&sb, s));
+		hide_credentials(h, s);
+		hide_query(h, s);
 	}
+	/* Whatever the form, words that are pairs: the text may be a
+	 * connection string whose first word is no pair ("localhost
+	 * password=x"). */
+	hide_conninfo(h, s, true);
+}
+
+char *url_mask(const char *s)
+{
+	if (!s)
+		return xstrdup("");
+	size_t len = strlen(s);
+	struct hidden h = {s, xcalloc(len + 1, sizeof(bool)),
+	                   xcalloc(len + 1, sizeof(bool))};
+	hide_text(&h, s);
+	/* each run of hidden bytes, and each empty secret, shows as one mask */
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i <= len; i++) {
+		bool after_hidden = i > 0 && h.byte[i - 1];
+		if (i < len && h.byte[i]) {
+			if (!after_hidden)
+				sb_adds(&sb, URL_MASK);
+		} else {
+			if (h.empty[i] && !after_hidden)
+				sb_adds(&sb, URL_MASK);
+			if (i < len)
+				sb_addc(&sb, s[i]);
+		}
+	}
+	free(h.byte);
+	free(h.empty);
 	return sb_detach(&sb);
 }
 
