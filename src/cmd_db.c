@@ -83,7 +83,7 @@ static int build_plan(void *ctx, const char *const *heads, uint32_t nheads,
 struct progress {
 	struct cli_ctx *c;
 	bool bar;
-	bool dry;
+	bool rehearse;
 };
 
 static const char *kind_word(enum plan_kind k)
@@ -118,7 +118,8 @@ static void on_step(void *ctx, const struct plan *p, uint32_t i, int status, dou
 		return;
 	clear_bar(pr);
 	struct strbuf sb = STRBUF_INIT;
-	sb_addf(&sb, "Running %s ", kind_word(p->steps[i].dir));
+	sb_addf(&sb, "%s %s ", pr->rehearse ? "Rehearsing" : "Running",
+	        kind_word(p->steps[i].dir));
 	run_step_title(pr->c->graph, &p->steps[i], &sb);
 	if (status == RT_OK)
 		sb_addf(&sb, " ... done (%.1f ms)\n", ms);
@@ -220,7 +221,7 @@ static int offline_sql(struct cli_ctx *c, struct target *t, const char *arg)
 		}
 	}
 	if (rc == RT_OK) {
-		struct run_opts o = {c->cfg.transaction_mode, 0, NULL, NULL, NULL};
+		struct run_opts o = {c->cfg.transaction_mode, 0, NULL, NULL, NULL, false};
 		rc = run_plan(w, g, p, &o, &err);
 	}
 	plan_free(p);
@@ -250,14 +251,23 @@ static int execute(struct cli_ctx *c, struct target *t)
 		db_strv_free(heads, n);
 		return cli_report(c, rc, err);
 	}
-	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json, false};
+	bool rehearse = cli_flag("rehearse");
+	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json, rehearse};
 	struct run_opts o = {
 		c->cfg.transaction_mode,
 		c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
-		on_step, on_progress, &pr,
+		on_step, on_progress, &pr, rehearse,
 	};
 	struct plan *done = NULL;
 	rc = run_locked(c->db, c->graph, build_plan, t, &o, &done, &err);
+	if (rehearse && done && !c->json) {
+		if (rc == RT_OK)
+			fprintf(c->out, "Rehearsal passed: %u step%s ran and were rolled back; the "
+			        "database is unchanged.\n", done->n, done->n == 1 ? "" : "s");
+		else
+			fprintf(c->out, "Rehearsal failed: everything was rolled back; the database is "
+			        "unchanged.\n");
+	}
 	if (rc == RT_OK && done && !c->quiet) {
 		if (done->n == 0 && !c->json)
 			fprintf(c->out, "Nothing to do: the database is already there.\n");
@@ -292,6 +302,7 @@ static int run_migrate_cmd(struct cli_ctx *c, int argc, char **argv,
 static const struct cmd_opt migrate_opts[] = {
 	{"sql", 0, NULL, "print the SQL instead of running it (never connects; FROM:TO)"},
 	{"dry-run", 0, NULL, "print the plan and touch nothing"},
+	{"rehearse", 0, NULL, "run the plan in one transaction and roll it back"},
 	{NULL, 0, NULL, NULL},
 };
 

@@ -203,7 +203,8 @@ static void note_step(struct db *db, const struct graph *g, const struct plan_st
  * the step neither begins nor commits, and a failure rolls back that
  * transaction, the whole run, before the ledger records the failure. */
 static int run_step(struct db *db, const struct graph *g, const struct plan *p,
-                    uint32_t i, bool in_txn, const struct who *w, char **err)
+                    uint32_t i, bool in_txn, bool rehearse, const struct who *w,
+                    char **err)
 {
 	const struct plan_step *s = &p->steps[i];
 	struct ledger l;
@@ -280,11 +281,56 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 		else if (autocommit && failed_line)
 			rt_err(err, RT_EFAIL, "%s: Transaction: none — no statement of it was applied",
 			       path);
-		ledger_failure(db, &l, dberr ? dberr : "failed");
+		if (!rehearse)
+			ledger_failure(db, &l, dberr ? dberr : "failed");
 		rc = RT_EFAIL;
 	}
 	free(dberr);
 	step_sql_free(&q);
+	return rc;
+}
+
+/* The rehearsal: one transaction, always rolled back (DDL is
+ * transactional on SQLite and PostgreSQL), so the database ends exactly
+ * where it started. */
+static int rehearse_plan(struct db *db, const struct graph *g, const struct plan *p,
+                         const struct run_opts *o, const struct who *w, char **err)
+{
+	char *dberr = NULL;
+	int rc = db->ops->begin(db, &dberr);
+	if (rc == RT_OK)
+		rc = db->ops->ensure_tables(db, &dberr);
+	if (rc != RT_OK) {
+		rt_err(err, RT_EDB, "%s", dberr ? dberr : "database error");
+		free(dberr);
+		char *ignored = NULL;
+		db->ops->rollback(db, &ignored);
+		free(ignored);
+		return RT_EDB;
+	}
+	for (uint32_t i = 0; i < p->n && rc == RT_OK; i++) {
+		const struct plan_step *s = &p->steps[i];
+		if (o->on_progress)
+			o->on_progress(o->ctx, i, p->n);
+		if (s->dir != PLAN_STAMP && g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE) {
+			rc = rt_err(err, RT_EFAIL,
+			    "%s: Transaction: none — not rehearsable (it cannot run inside a "
+			    "transaction); the rehearsal stopped before it", g->nodes[s->rev].s.path);
+			if (o->on_step)
+				o->on_step(o->ctx, p, i, rc, 0);
+			break;
+		}
+		double t0 = now_monotonic();
+		rc = run_step(db, g, p, i, true, true, w, err);
+		if (o->on_step)
+			o->on_step(o->ctx, p, i, rc, (now_monotonic() - t0) * 1000.0);
+	}
+	if (rc == RT_OK && o->on_progress)
+		o->on_progress(o->ctx, p->n, p->n);
+	char *ignored = NULL;
+	db->ops->rollback(db, &ignored);
+	free(ignored);
+	free(dberr);
 	return rc;
 }
 
@@ -295,9 +341,9 @@ int run_plan(struct db *db, const struct graph *g, const struct plan *p,
 	who_am_i(&w);
 	char *dberr = NULL;
 	int rc = RT_OK;
-	bool single = o->mode == TXN_SINGLE;
+	bool single = o->mode == TXN_SINGLE || o->rehearse;
 
-	if (single) {
+	if (o->mode == TXN_SINGLE && !o->rehearse) {
 		for (uint32_t i = 0; i < p->n; i++) {
 			const struct plan_step *s = &p->steps[i];
 			if (s->dir != PLAN_STAMP && g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE)
@@ -308,6 +354,8 @@ int run_plan(struct db *db, const struct graph *g, const struct plan *p,
 	}
 	if (p->n == 0)
 		return RT_OK;
+	if (o->rehearse)
+		return rehearse_plan(db, g, p, o, &w, err);
 	rc = db->ops->ensure_tables(db, &dberr);
 	if (rc != RT_OK)
 		goto fail;
@@ -317,7 +365,7 @@ int run_plan(struct db *db, const struct graph *g, const struct plan *p,
 		if (o->on_progress)
 			o->on_progress(o->ctx, i, p->n);
 		double t0 = now_monotonic();
-		rc = run_step(db, g, p, i, single, &w, err);
+		rc = run_step(db, g, p, i, single, false, &w, err);
 		if (o->on_step)
 			o->on_step(o->ctx, p, i, rc, (now_monotonic() - t0) * 1000.0);
 		if (rc != RT_OK) {

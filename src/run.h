@@ -21,6 +21,10 @@ struct run_opts {
 	/* Called before each step; done = steps finished so far. May be NULL. */
 	void (*on_progress)(void *ctx, uint32_t done, uint32_t total);
 	void *ctx;
+	/* A rehearsal: the whole plan in one transaction that is rolled back
+	 * whatever happens; no ledger row. A `Transaction: none` script cannot
+	 * be rehearsed: the rehearsal stops before it and says so. */
+	bool rehearse;
 };
 
 /* Builds the plan once the lock is held, from the heads read then. */

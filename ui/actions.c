@@ -132,7 +132,7 @@ static void execute(struct console *con, struct migrate *mg)
 	struct run_opts o = {
 		c->cfg.transaction_mode,
 		c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
-		on_step, on_progress, mg,
+		on_step, on_progress, mg, false,
 	};
 	dialog_progress(con, mg->title, "Taking the migration lock...", 0, mg->shown->n);
 	struct plan *done = NULL;
