@@ -111,12 +111,18 @@ static void report_failure(struct console *con, struct migrate *mg, const char *
 		sb_addf(&sb, "Step %u of %u failed: %s ", mg->failed + 1, p->n, verbs[mg->kind]);
 		run_step_title(con->m.g, &p->steps[mg->failed], &sb);
 		sb_addf(&sb, "\n\n%s\n\n", err);
-		if (con->c->cfg.transaction_mode == TXN_SINGLE)
+		const struct plan_step *s = &p->steps[mg->failed];
+		if (s->dir != PLAN_STAMP && con->m.g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE)
+			sb_adds(&sb, "The script runs outside a transaction (Transaction: none): its "
+			        "statements before the failing one stay done; the ledger names the "
+			        "last one that succeeded.");
+		else if (con->c->cfg.transaction_mode == TXN_SINGLE)
 			sb_adds(&sb, "The whole run was one transaction: it was rolled back.");
+		else if (mg->failed == 0)
+			sb_adds(&sb, "It was rolled back: the database is as it was.");
 		else
-			sb_addf(&sb, "The failing step was rolled back; the %u step%s before it stay%s "
-			        "applied.", mg->failed, mg->failed == 1 ? "" : "s",
-			        mg->failed == 1 ? "s" : "");
+			sb_addf(&sb, "It was rolled back; the %u step%s before it stay%s applied.",
+			        mg->failed, mg->failed == 1 ? "" : "s", mg->failed == 1 ? "s" : "");
 	} else {
 		sb_adds(&sb, err);
 	}
