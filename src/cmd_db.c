@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "cli.h"
 #include "db.h"
 #include "inspect.h"
@@ -665,32 +666,19 @@ static void backup_progress(void *ctx, double fraction)
 
 static int run_backup(struct cli_ctx *c, int argc, char **argv)
 {
-	char *err = NULL;
+	char *err = NULL, *path = NULL;
 	if (argc > 2) {
 		fprintf(c->errf, "usage: retort backup [FILE]\n");
 		return RT_EUSAGE;
 	}
-	int rc = open_db(c, &err);
-	if (rc != RT_OK)
-		return cli_report(c, rc, err);
-	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	char *dest = argc == 2 ? xstrdup(argv[1])
-	           : xasprintf("%s-%s.%s", c->url.dbname, stamp,
-	                       c->url.backend == DB_SQLITE ? "db" : "sql");
-	rc = c->db->ops->backup(c->db, dest, backup_progress, c, &err);
+	int rc = backup_run(c, argc == 2 ? argv[1] : NULL, backup_progress, c, &path, &err);
 	if (rc == RT_OK && !c->quiet) {
-		fprintf(c->out, "Backup of %s written to %s\n", c->url.display, dest);
-		if (c->url.backend == DB_SQLITE)
-			fprintf(c->out, "To restore: stop writers, then copy %s over %s\n", dest,
-			        c->url.path);
-		else
-			fprintf(c->out, "To restore: createdb NEW && psql -d NEW -f %s\n", dest);
+		char *hint = backup_restore_hint(c, path);
+		fprintf(c->out, "Backup of %s written to %s and verified (it opens, and its "
+		        "version table matches)\n%s\n", c->url.display, path, hint);
+		free(hint);
 	}
-	free(dest);
+	free(path);
 	return cli_report(c, rc, err);
 }
 

@@ -1,0 +1,22 @@
+/* backup.h: a verified backup of the configured database (SPEC §5
+ * `backup`), shared by the backup command, `rollback --backup` and the
+ * console's guided rollback. */
+#ifndef RT_BACKUP_H
+#define RT_BACKUP_H
+
+#include "cli.h"
+
+/* Takes the migration lock (so no run changes the database meanwhile),
+ * writes a consistent copy to dest (NULL: "<dbname>-<YYYYmmdd-HHMMSS>.db"
+ * or ".sql" in the current directory), then verifies it: the copy opens
+ * (SQLite) or is a complete dump (PostgreSQL), and its version table holds
+ * the same rows as the database's. *written: the path (caller frees).
+ * progress may be NULL. */
+int backup_run(struct cli_ctx *c, const char *dest,
+               void (*progress)(void *ctx, double fraction), void *ctx,
+               char **written, char **err);
+
+/* How to restore that backup, one or two lines (caller frees). */
+char *backup_restore_hint(const struct cli_ctx *c, const char *path);
+
+#endif
