@@ -431,6 +431,9 @@ struct run {
 	struct lint_findings *out;
 	struct arena scratch;      /* names and keys of this script */
 	struct names created;      /* tables created earlier in this section */
+	/* Constraints added NOT VALID earlier in this section: validating one
+	 * in the same transaction scans under the lock the ADD still holds. */
+	struct names not_valid_fk, not_valid_check;
 	struct names up_tables;    /* tables this script's upgrade creates */
 	struct names up_cols;      /* table.column it adds */
 	struct ignore *ign;
@@ -1054,9 +1057,17 @@ static void add_constraint(struct run *r, const struct stmt *s, uint32_t a, uint
                            const struct alter *al)
 {
 	uint32_t k = a;
-	if (kw(s, k, "constraint"))
+	const char *name = NULL;
+	if (kw(s, k, "constraint")) {
+		if (is_name_tok(tok(s, k + 1)))
+			name = ident_key(r, tok(s, k + 1));
 		k += 2;
+	}
 	bool not_valid = has_kw_pair(s, k, b, 0, "not", "valid");
+	if (not_valid && name && kw(s, k, "foreign"))
+		names_add(&r->not_valid_fk, name);
+	else if (not_valid && name && kw(s, k, "check"))
+		names_add(&r->not_valid_check, name);
 	const char *t = al->table.show;
 	if (!r->pg) {
 		FIND(r, LINT_SQLITE_ALTER, s->line,
@@ -1080,6 +1091,21 @@ static void add_constraint(struct run *r, const struct stmt *s, uint32_t a, uint
 		     "ADD %s on %s builds its index under an ACCESS EXCLUSIVE lock",
 		     kw(s, k, "unique") ? "UNIQUE" : kw(s, k, "primary") ? "PRIMARY KEY"
 		                                                         : "EXCLUDE", t);
+}
+
+/* VALIDATE CONSTRAINT c, i at c */
+static void validate(struct run *r, const struct stmt *s, uint32_t i,
+                     const struct alter *al)
+{
+	if (!is_name_tok(tok(s, i)) || !in_txn(r))
+		return;
+	const char *c = ident_key(r, tok(s, i));
+	bool fk = names_has(&r->not_valid_fk, c);
+	if (fk || names_has(&r->not_valid_check, c))
+		FIND(r, fk ? LINT_ADD_FOREIGN_KEY : LINT_ADD_CHECK, s->line,
+		     "VALIDATE CONSTRAINT %.*s in the transaction that added it NOT VALID: "
+		     "the scan runs under the ACCESS EXCLUSIVE lock the ADD still holds on %s",
+		     (int)tok(s, i)->len, tok(s, i)->s, al->table.show);
 }
 
 static void drop_column(struct run *r, const struct stmt *s, uint32_t i,
@@ -1248,6 +1274,8 @@ static void alter_action(struct run *r, const struct stmt *s, uint32_t a, uint32
 		alter_column(r, s, a + 1, b, al);
 	} else if (kw(s, a, "rename")) {
 		alter_rename(r, s, a + 1, al);
+	} else if (kw(s, a, "validate") && kw(s, a + 1, "constraint")) {
+		validate(r, s, a + 2, al);
 	} else if (kw(s, a, "detach") && kw(s, a + 1, "partition")) {
 		concurrently_check(r, s, find_kw(s, a, b, 0, "concurrently") < b,
 		                   "DETACH PARTITION");
@@ -1626,6 +1654,7 @@ static uint32_t lint_section(struct run *r, enum script_section which, const cha
 	char *err = NULL;
 	r->section = which;
 	r->created.n = 0;
+	r->not_valid_fk.n = r->not_valid_check.n = 0;
 	if (sqllex_split(p, n, r->l->dialect, line, &st, &nst, &err) != RT_OK) {
 		unsigned at = line;
 		char what[128] = "";
@@ -1736,6 +1765,8 @@ void lint_text(struct lint *l, const struct lint_text *in, bool report,
 	free(tv);
 	free(r.ign);
 	free(r.created.v);
+	free(r.not_valid_fk.v);
+	free(r.not_valid_check.v);
 	free(r.up_tables.v);
 	free(r.up_cols.v);
 	arena_free(&r.scratch);

@@ -205,6 +205,15 @@ static void test_locks(void)
 	PG("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);", "2:add-check", "CHECK");
 	PG("ALTER TABLE t ADD CHECK (a > 0) NOT VALID;", "", "CHECK NOT VALID");
 	PG("ALTER TABLE t VALIDATE CONSTRAINT c;", "", "VALIDATE CONSTRAINT");
+	PG("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\n"
+	   "ALTER TABLE t VALIDATE CONSTRAINT c;", "3:add-check",
+	   "VALIDATE in the transaction of its NOT VALID still scans under the lock");
+	PG("ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u NOT VALID;\n"
+	   "ALTER TABLE t VALIDATE CONSTRAINT f;", "3:add-foreign-key",
+	   "the same for a foreign key");
+	PG_NOTXN("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\n"
+	         "ALTER TABLE t VALIDATE CONSTRAINT c;", "",
+	         "without a transaction, each statement commits: no finding");
 	PG("ALTER TABLE t ADD CONSTRAINT k UNIQUE (a);", "2:add-unique", "UNIQUE");
 	PG("ALTER TABLE t ADD PRIMARY KEY (a);", "2:add-unique", "PRIMARY KEY");
 	PG("ALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX ix;", "",
