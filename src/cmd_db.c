@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "db.h"
 #include "inspect.h"
+#include "lint.h"
 #include "out.h"
 #include "plan.h"
 #include "run.h"
@@ -752,3 +753,210 @@ int cmd_history_applied(struct cli_ctx *c, const char *revision)
 	db_history_free(rows, n);
 	return RT_OK;
 }
+
+/* ---- rollback: the guided downgrade (SPEC §6) on the command line ---- */
+
+static const struct cmd_opt rollback_opts[] = {
+	{"backup", 0, NULL, "back the database up first (verified)"},
+	{"rehearse", 0, NULL, "rehearse the downgrade first (rolled back)"},
+	{"yes", 'y', NULL, "no questions: needed when not on a terminal"},
+	{NULL, 0, NULL, NULL},
+};
+
+/* Asks on the terminal; true for yes. An empty answer takes deflt. */
+static bool ask(struct cli_ctx *c, const char *question, bool deflt)
+{
+	fprintf(c->out, "%s [%s] ", question, deflt ? "Y/n" : "y/N");
+	fflush(c->out);
+	char line[256];
+	if (!fgets(line, sizeof line, stdin))
+		return false;
+	if (line[0] == '\n')
+		return deflt;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+/* The data each step destroys: lint findings of the downgrade sections. */
+static void print_findings(struct cli_ctx *c, const struct plan *p, int *nfound)
+{
+	const struct graph *g = c->graph;
+	struct lint *l = lint_new(c->url.backend == DB_POSTGRES ? SQL_POSTGRES : SQL_SQLITE);
+	struct lint_findings f;
+	lint_findings_init(&f);
+	struct bitset in_plan;
+	bitset_init(&in_plan, g->n);
+	uint32_t last = 0;
+	for (uint32_t i = 0; i < p->n; i++) {
+		bitset_set(&in_plan, p->steps[i].rev);
+		if (p->steps[i].rev > last)
+			last = p->steps[i].rev;
+	}
+	/* Ancestors first, so lint knows the columns and indexes they made. */
+	for (uint32_t r = 0; r <= last && p->n; r++) {
+		char *err = NULL;
+		if (lint_script(l, &g->nodes[r].s, bitset_get(&in_plan, r), &f, &err) != RT_OK)
+			fprintf(c->errf, "%s\n", err);
+		free(err);
+	}
+	*nfound = 0;
+	for (uint32_t i = 0; i < f.n; i++) {
+		const struct lint_finding *x = &f.v[i];
+		if (x->section != SCRIPT_DOWNGRADE)
+			continue;
+		fprintf(c->out, "  %s:%u: %s: %s: %s\n", x->file, x->line,
+		        lint_severity_name(x->severity), lint_rules[x->rule].id, x->message);
+		(*nfound)++;
+	}
+	bitset_free(&in_plan);
+	lint_findings_free(&f);
+	lint_free(l);
+}
+
+static void print_sql_of(struct cli_ctx *c, const struct plan_step *s)
+{
+	char *sql = NULL, *err = NULL;
+	const struct gnode *x = &c->graph->nodes[s->rev];
+	if (script_read_sql(&x->s, SCRIPT_DOWNGRADE, &sql, &err) == RT_OK) {
+		for (char *line = strtok(sql, "\n"); line; line = strtok(NULL, "\n"))
+			fprintf(c->out, "      %s\n", line);
+	}
+	free(sql);
+	free(err);
+}
+
+static int run_rollback(struct cli_ctx *c, int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(c->errf, "usage: retort rollback [--backup] [--rehearse] [--yes] TARGET\n");
+		return RT_EUSAGE;
+	}
+	bool yes = cli_flag("yes");
+	if (!yes && !c->interactive) {
+		fprintf(c->errf, "retort rollback: not on a terminal: pass --yes (with --backup and "
+		        "--rehearse as wanted) to roll back without questions\n");
+		return RT_EUSAGE;
+	}
+	char *err = NULL;
+	int rc = open_db(c, &err);
+	if (rc != RT_OK)
+		return cli_report(c, rc, err);
+	const char *spec = argv[1];
+	struct target t = {c, PLAN_DOWNGRADE, &spec, 1, false};
+	char **heads = NULL;
+	uint32_t n = 0;
+	struct plan *p = NULL;
+	rc = c->db->ops->read_heads(c->db, &heads, &n, &err);
+	if (rc == RT_OK)
+		rc = build_plan(&t, (const char *const *)heads, n, &p, &err);
+	db_strv_free(heads, n);
+	if (rc != RT_OK)
+		return cli_report(c, rc, err);
+	if (p->n == 0) {
+		plan_free(p);
+		fprintf(c->out, "Nothing to roll back: the database is already at %s.\n", spec);
+		return RT_OK;
+	}
+
+	fprintf(c->out, "Rollback of %s: %u step%s, version table afterwards:", c->url.display,
+	        p->n, p->n == 1 ? "" : "s");
+	for (uint32_t i = 0; i < p->nfinal; i++)
+		fprintf(c->out, " %s", p->final_heads[i]);
+	fprintf(c->out, "%s\n", p->nfinal ? "" : " <base>");
+	for (uint32_t i = 0; i < p->n; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		run_step_title(c->graph, &p->steps[i], &sb);
+		fprintf(c->out, "  %u. downgrade %s\n", i + 1, sb_str(&sb));
+		sb_free(&sb);
+		if (c->verbose)
+			print_sql_of(c, &p->steps[i]);
+	}
+	int nfound = 0;
+	fprintf(c->out, "What it destroys:\n");
+	print_findings(c, p, &nfound);
+	if (!nfound)
+		fprintf(c->out, "  nothing lint knows of\n");
+	plan_free(p);
+
+	bool do_backup = cli_flag("backup") || (!yes && ask(c, "Back up the database first?", true));
+	char *backup_path = NULL;
+	if (do_backup) {
+		rc = backup_run(c, NULL, backup_progress, c, &backup_path, &err);
+		if (rc != RT_OK)
+			return cli_report(c, rc, err);
+		fprintf(c->out, "Backup written to %s and verified.\n", backup_path);
+	}
+	bool do_rehearse = cli_flag("rehearse") ||
+	                   (!yes && ask(c, "Rehearse the rollback first (run it, then roll it back)?",
+	                                true));
+	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet, true};
+	struct run_opts o = {
+		c->cfg.transaction_mode,
+		c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+		on_step, on_progress, &pr, true,
+	};
+	struct plan *done = NULL;
+	if (do_rehearse) {
+		rc = run_locked(c->db, c->graph, build_plan, &t, &o, &done, &err);
+		plan_free(done);
+		done = NULL;
+		if (rc != RT_OK) {
+			fprintf(c->out, "The rehearsal failed and was rolled back: nothing changed.\n");
+			free(backup_path);
+			return cli_report(c, rc, err);
+		}
+		fprintf(c->out, "The rehearsal passed and was rolled back.\n");
+	}
+	if (!yes) {
+		bool go;
+		if (c->cfg.production) {
+			fprintf(c->out, "This is a production database. Type its name (%s) to roll back: ",
+			        c->url.dbname);
+			fflush(c->out);
+			char line[256] = "";
+			go = fgets(line, sizeof line, stdin) &&
+			     strncmp(line, c->url.dbname, strlen(c->url.dbname)) == 0 &&
+			     (line[strlen(c->url.dbname)] == '\n' || !line[strlen(c->url.dbname)]);
+		} else {
+			go = ask(c, "Roll back now?", false);
+		}
+		if (!go) {
+			fprintf(c->out, "Not rolled back: nothing changed.\n");
+			free(backup_path);
+			return RT_EFAIL;
+		}
+	}
+	pr.rehearse = false;
+	o.rehearse = false;
+	rc = run_locked(c->db, c->graph, build_plan, &t, &o, &done, &err);
+	if (rc == RT_OK) {
+		char **now = NULL;
+		uint32_t nnow = 0;
+		struct history_row *rows = NULL;
+		uint32_t nrows = 0;
+		fprintf(c->out, "Rolled back.\nCurrent revision:");
+		if (c->db->ops->read_heads(c->db, &now, &nnow, &err) == RT_OK)
+			for (uint32_t i = 0; i < nnow; i++)
+				fprintf(c->out, " %s", now[i]);
+		fprintf(c->out, "%s\n", nnow ? "" : " <base>");
+		if (backup_path)
+			fprintf(c->out, "Backup: %s\n", backup_path);
+		if (c->db->ops->history_read(c->db, NULL, &rows, &nrows, &err) == RT_OK && done &&
+		    nrows >= done->n)
+			fprintf(c->out, "Ledger rows written: %lld to %lld (retort history --applied)\n",
+			        (long long)rows[nrows - done->n].id, (long long)rows[nrows - 1].id);
+		db_history_free(rows, nrows);
+		db_strv_free(now, nnow);
+	} else if (backup_path) {
+		char *hint = backup_restore_hint(c, backup_path);
+		fprintf(c->out, "The backup taken before is %s.\n%s\n", backup_path, hint);
+		free(hint);
+	}
+	plan_free(done);
+	free(backup_path);
+	return cli_report(c, rc, err);
+}
+
+const struct cmd_entry cmd_rollback = {
+	"rollback", "TARGET", "guided downgrade: plan, data loss, backup, rehearsal, confirmation",
+	rollback_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB, run_rollback,
+};

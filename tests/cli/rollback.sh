@@ -1,0 +1,81 @@
+#!/bin/bash
+# `retort rollback`: the guided downgrade on the command line, on a real
+# terminal (tmux) and without one.
+. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/shell/tmux.sh"
+
+project
+rt upgrade 041584a9edb9 -q
+ok_rc 0 "setup: the demo up to the audit log"
+rows() { sqlq app.db 'SELECT version_num FROM retort_version' | sort | paste -sd' ' -; }
+
+rt rollback c0f44988ee9d </dev/null
+ok_rc 2 "not on a terminal, rollback refuses without --yes"
+like "$ERR" "not on a terminal: pass --yes" "... and says how to go on"
+is "$(rows)" 041584a9edb9 "... nothing changed"
+
+# Questions answered no: nothing happens.
+tm_start q1 rollback c0f44988ee9d
+screen_like q1 '^Rollback of sqlite:///app.db: 3 steps, version table afterwards: 2b604fab0cca c0f44988ee9d$' \
+	"the plan names the database and the version table afterwards"
+screen_like q1 '^  3\. downgrade 3dcd61aad93b -> c0f44988ee9d, Add refunds$' "... every step"
+screen_like q1 'drop-table: DROP TABLE refunds deletes the table' "... and what each step destroys"
+screen_like q1 'Back up the database first\? \[Y/n\]' "it offers a backup"
+tm_keys q1 n Enter
+screen_like q1 'Rehearse the rollback first .*\[Y/n\]' "then a rehearsal"
+tm_keys q1 n Enter
+screen_like q1 'Roll back now\? \[y/N\]' "then asks to confirm"
+tm_keys q1 Enter
+screen_like q1 '^Not rolled back: nothing changed\.$' "a refused confirmation changes nothing"
+is "$(tm_exit_status q1)" 1 "... and exits 1"
+is "$(rows)" 041584a9edb9 "... the version table is as it was"
+
+# Backup, rehearsal, confirmation: done, with the backup's path and the
+# ledger rows on the last screen.
+tm_start q2 rollback c0f44988ee9d
+tm_wait q2 'Back up the database first'
+tm_keys q2 Enter
+screen_like q2 '^Backup written to app-[0-9]{8}-[0-9]{6}\.db and verified\.$' "the backup is taken and verified"
+tm_wait q2 'Rehearse the rollback first'
+tm_keys q2 y Enter
+screen_like q2 '^The rehearsal passed and was rolled back\.$' "the rehearsal passes"
+tm_wait q2 'Roll back now'
+tm_keys q2 y Enter
+screen_like q2 '^Current revision: 2b604fab0cca c0f44988ee9d$' "the last screen states the new current revision"
+screen_like q2 '^Backup: app-[0-9]{8}-[0-9]{6}\.db$' "... the backup's path"
+screen_like q2 '^Ledger rows written: [0-9]+ to [0-9]+' "... and the ledger rows written"
+is "$(tm_exit_status q2)" 0 "... exit 0"
+is "$(rows)" "2b604fab0cca c0f44988ee9d" "the database is rolled back"
+is "$(sqlq app.db "SELECT count(*) FROM retort_history WHERE direction = 'downgrade'")" 3 \
+	"three downgrade rows in the ledger"
+
+# production = true: the database's name must be typed.
+rt upgrade 041584a9edb9 -q
+printf 'production = true\n' >> retort.ini
+tm_start q3 rollback c0f44988ee9d
+tm_wait q3 'Back up the database first'
+tm_keys q3 n Enter
+tm_wait q3 'Rehearse the rollback first'
+tm_keys q3 n Enter
+screen_like q3 'Type its name \(app\) to roll back:' "production asks for the database's name"
+tm_keys q3 ap Enter
+screen_like q3 '^Not rolled back: nothing changed\.$' "a wrong name refuses"
+is "$(rows)" 041584a9edb9 "... nothing changed"
+tm_start q4 rollback c0f44988ee9d
+tm_wait q4 'Back up the database first'
+tm_keys q4 n Enter
+tm_wait q4 'Rehearse the rollback first'
+tm_keys q4 n Enter
+tm_wait q4 'Type its name'
+tm_keys q4 app Enter
+screen_like q4 '^Rolled back\.$' "the right name rolls back"
+is "$(rows)" "2b604fab0cca c0f44988ee9d" "... the database is rolled back"
+
+# --yes: no questions.
+rt upgrade 041584a9edb9 -q
+rt rollback -y --backup --rehearse c0f44988ee9d </dev/null
+ok_rc 0 "--yes with --backup and --rehearse runs without a terminal"
+like "$OUT" "Backup written to .* and verified" "... backing up"
+like "$OUT" "The rehearsal passed" "... rehearsing"
+is "$(rows)" "2b604fab0cca c0f44988ee9d" "... and rolling back"
+done_testing
