@@ -93,6 +93,9 @@ struct col {
 	const char *table, *name;  /* model arena */
 	struct ltype type;
 	uint32_t pins;             /* indexes, keys and constraints that use it */
+	/* A valid CHECK (col IS NOT NULL) exists: SET NOT NULL skips its scan
+	 * (PostgreSQL 12+). */
+	bool not_null_checked;
 	bool alive;
 };
 
@@ -116,6 +119,8 @@ struct lint {
 	struct col *cols;
 	uint32_t ncols, capcols;
 	struct strmap idxmap;      /* index name → idx index */
+	struct strmap nnmap;       /* "table\x1f" "constraint" of a CHECK (col IS
+	                              NOT NULL) → cols index */
 	struct idx *idx;
 	uint32_t nidx, capidx;
 	bool journal;              /* record changes in undo (a downgrade) */
@@ -130,6 +135,7 @@ struct lint *lint_new(enum sql_dialect dialect)
 	arena_init(&l->arena);
 	strmap_init(&l->colmap, 64);
 	strmap_init(&l->idxmap, 16);
+	strmap_init(&l->nnmap, 16);
 	return l;
 }
 
@@ -139,6 +145,7 @@ void lint_free(struct lint *l)
 		return;
 	strmap_free(&l->colmap);
 	strmap_free(&l->idxmap);
+	strmap_free(&l->nnmap);
 	free(l->cols);
 	free(l->idx);
 	free(l->undo);
@@ -185,26 +192,33 @@ static char *col_key(struct arena *a, const char *table, const char *col)
 	return k;
 }
 
+/* Looks "a<US>b" up in m (keys built by col_key). */
+static bool pair_get(const struct strmap *m, const char *a, const char *b, uint32_t *out)
+{
+	char buf[256];
+	size_t na = strlen(a), nb = strlen(b);
+	char *k = na + nb + 2 <= sizeof(buf) ? buf : xmalloc(na + nb + 2);
+	memcpy(k, a, na);
+	k[na] = '\x1f';
+	memcpy(k + na + 1, b, nb + 1);
+	bool found = strmap_get(m, k, out);
+	if (k != buf)
+		free(k);
+	return found;
+}
+
 /* The live column table.col, or UINT32_MAX. */
 static uint32_t col_find(struct lint *l, const char *table, const char *col)
 {
-	struct arena tmp;
-	arena_init(&tmp);
 	uint32_t at;
-	bool found = strmap_get(&l->colmap, col_key(&tmp, table, col), &at);
-	arena_free(&tmp);
-	return found && l->cols[at].alive ? at : UINT32_MAX;
+	return pair_get(&l->colmap, table, col, &at) && l->cols[at].alive ? at : UINT32_MAX;
 }
 
 /* Creates (or revives, forgetting what was known) table.col. */
 static uint32_t col_add(struct lint *l, const char *table, const char *col)
 {
 	uint32_t at;
-	struct arena tmp;
-	arena_init(&tmp);
-	bool found = strmap_get(&l->colmap, col_key(&tmp, table, col), &at);
-	arena_free(&tmp);
-	if (!found) {
+	if (!pair_get(&l->colmap, table, col, &at)) {
 		if (l->ncols == l->capcols) {
 			l->capcols = l->capcols ? 2 * l->capcols : 64;
 			l->cols = xrealloc(l->cols, l->capcols * sizeof(*l->cols));
@@ -222,6 +236,7 @@ static uint32_t col_add(struct lint *l, const char *table, const char *col)
 	struct col *c = &l->cols[at];
 	c->alive = true;
 	c->pins = 0;
+	c->not_null_checked = false;
 	c->type.fam = TF_UNKNOWN;
 	c->type.text[0] = '\0';
 	return at;
@@ -266,6 +281,7 @@ static void col_move(struct lint *l, uint32_t from, const char *table, const cha
 	struct col c = l->cols[to];
 	c.type = saved.type;
 	c.pins = saved.pins;
+	c.not_null_checked = saved.not_null_checked;
 	col_set(l, to, &c);
 }
 
@@ -1052,6 +1068,28 @@ static void add_column(struct run *r, const struct stmt *s, uint32_t a, uint32_t
 		names_add(&r->up_cols, col_key(&r->scratch, al->table.key, d.col.key));
 }
 
+/* The recommended path to SET NOT NULL without a long scan is a CHECK
+ * (col IS NOT NULL) added NOT VALID, validated later: remember such checks
+ * by name. i is at the CHECK's parenthesis. */
+static void learn_not_null_check(struct run *r, const struct stmt *s, uint32_t i,
+                                 const struct alter *al, const char *name, bool valid)
+{
+	if (!punct(s, i, '(') || !is_name_tok(tok(s, i + 1)) || !kw(s, i + 2, "is") ||
+	    !kw(s, i + 3, "not") || !kw(s, i + 4, "null") || !punct(s, i + 5, ')'))
+		return;
+	uint32_t at = col_find(r->l, al->table.key, ident_key(r, tok(s, i + 1)));
+	if (at == UINT32_MAX)
+		return;
+	const char *key = col_key(&r->l->arena, al->table.key, name);
+	if (!strmap_put(&r->l->nnmap, key, at))
+		return;   /* a name used before: keep the first */
+	if (valid) {
+		struct col c = r->l->cols[at];
+		c.not_null_checked = true;
+		col_set(r->l, at, &c);
+	}
+}
+
 /* ADD [CONSTRAINT name] FOREIGN KEY | CHECK | UNIQUE | PRIMARY KEY | EXCLUDE */
 static void add_constraint(struct run *r, const struct stmt *s, uint32_t a, uint32_t b,
                            const struct alter *al)
@@ -1064,6 +1102,8 @@ static void add_constraint(struct run *r, const struct stmt *s, uint32_t a, uint
 		k += 2;
 	}
 	bool not_valid = has_kw_pair(s, k, b, 0, "not", "valid");
+	if (name && kw(s, k, "check"))
+		learn_not_null_check(r, s, k + 1, al, name, !not_valid);
 	if (not_valid && name && kw(s, k, "foreign"))
 		names_add(&r->not_valid_fk, name);
 	else if (not_valid && name && kw(s, k, "check"))
@@ -1097,11 +1137,17 @@ static void add_constraint(struct run *r, const struct stmt *s, uint32_t a, uint
 static void validate(struct run *r, const struct stmt *s, uint32_t i,
                      const struct alter *al)
 {
-	if (!is_name_tok(tok(s, i)) || !in_txn(r))
+	if (!is_name_tok(tok(s, i)))
 		return;
 	const char *c = ident_key(r, tok(s, i));
+	uint32_t at;
+	if (pair_get(&r->l->nnmap, al->table.key, c, &at) && r->l->cols[at].alive) {
+		struct col cc = r->l->cols[at];
+		cc.not_null_checked = true;
+		col_set(r->l, at, &cc);
+	}
 	bool fk = names_has(&r->not_valid_fk, c);
-	if (fk || names_has(&r->not_valid_check, c))
+	if (in_txn(r) && (fk || names_has(&r->not_valid_check, c)))
 		FIND(r, fk ? LINT_ADD_FOREIGN_KEY : LINT_ADD_CHECK, s->line,
 		     "VALIDATE CONSTRAINT %.*s in the transaction that added it NOT VALID: "
 		     "the scan runs under the ACCESS EXCLUSIVE lock the ADD still holds on %s",
@@ -1206,7 +1252,8 @@ static void alter_column(struct run *r, const struct stmt *s, uint32_t i, uint32
 	if (kw(s, k, "type")) {
 		alter_type(r, s, k + 1, b, al, &c);
 	} else if (kw(s, k, "set") && kw(s, k + 1, "not") && kw(s, k + 2, "null")) {
-		if (!al->is_new)
+		uint32_t at = col_find(r->l, al->table.key, c.key);
+		if (!al->is_new && !(at != UINT32_MAX && r->l->cols[at].not_null_checked))
 			FIND(r, LINT_SET_NOT_NULL, s->line,
 			     "SET NOT NULL on %s.%s scans every row under an ACCESS EXCLUSIVE lock",
 			     al->table.show, c.show);

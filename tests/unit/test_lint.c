@@ -219,6 +219,27 @@ static void test_locks(void)
 	PG("ALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX ix;", "",
 	   "UNIQUE USING INDEX");
 	PG("ALTER TABLE t ALTER COLUMN a SET NOT NULL;", "2:set-not-null", "SET NOT NULL");
+	{
+		/* The path around the scan, over three revisions. */
+		struct lint *l = lint_new(SQL_POSTGRES);
+		struct lint_findings f;
+		lint_findings_init(&f);
+		lint_pair(l, "CREATE TABLE r (v int, w int);", "SELECT 1;", true, &f);
+		lint_pair(l, "ALTER TABLE r ADD CONSTRAINT v_nn CHECK (v IS NOT NULL) NOT VALID;\n"
+		             "ALTER TABLE r ADD CONSTRAINT w_nn CHECK (w IS NOT NULL) NOT VALID;",
+		          "SELECT 1;", true, &f);
+		lint_pair(l, "ALTER TABLE r VALIDATE CONSTRAINT v_nn;", "SELECT 1;", true, &f);
+		is_int(f.n, 0, "CHECK (v IS NOT NULL) NOT VALID, validated later: no finding");
+		lint_pair(l, "ALTER TABLE r ALTER COLUMN v SET NOT NULL;\n"
+		             "ALTER TABLE r ALTER COLUMN w SET NOT NULL;", "SELECT 1;", true, &f);
+		char *got = describe(&f, false);
+		is_str(got, "3:set-not-null",
+		       "SET NOT NULL after a validated CHECK (col IS NOT NULL) skips the scan; "
+		       "without validation it does not");
+		free(got);
+		lint_findings_free(&f);
+		lint_free(l);
+	}
 	PG("ALTER TABLE t ALTER COLUMN a SET DEFAULT 0;", "", "SET DEFAULT");
 	PG("ALTER TABLE t ADD COLUMN a timestamptz DEFAULT now();", "",
 	   "a stable default is stored once (PostgreSQL 11+)");
