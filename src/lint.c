@@ -1471,8 +1471,24 @@ static void vacuum(struct run *r, const struct stmt *s)
 
 static void do_block(struct run *r, const struct stmt *s);
 
+/* BEGIN … END in a DO body is PL/pgSQL, not transaction control; a
+ * trigger's BEGIN is inside its CREATE statement. */
+static bool transaction_control(const struct run *r, const struct stmt *s)
+{
+	if (!in_txn(r) || r->in_do)
+		return false;
+	if (kw(s, 0, "rollback"))
+		return !(kw(s, 1, "to") || kw(s, 2, "to") || kw(s, 1, "prepared"));
+	return kw(s, 0, "begin") || kw(s, 0, "commit") || kw(s, 0, "end") ||
+	       kw(s, 0, "abort") || (kw(s, 0, "start") && kw(s, 1, "transaction"));
+}
+
 static void statement(struct run *r, const struct stmt *s)
 {
+	if (transaction_control(r, s))
+		FIND(r, LINT_TXN_CONTROL, s->line,
+		     "%.*s inside a script that runs in a transaction",
+		     (int)tok(s, 0)->len, tok(s, 0)->s);
 	dml(r, s);
 	if (kw(s, 0, "drop")) {
 		drop(r, s);

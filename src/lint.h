@@ -109,6 +109,12 @@ enum { LINT_SQLITE = 1, LINT_PG = 2, LINT_ANY = 3 };
 	  "SYSTEM and tablespaces cannot run inside a transaction: the migration "   \
 	  "fails",                                                                   \
 	  "move the statement to a script of its own with Transaction: none")        \
+	X(LINT_TXN_CONTROL, "transaction-control", LINT_ERROR, LINT_ANY,             \
+	  "BEGIN, COMMIT or ROLLBACK inside a script that retort runs in a "         \
+	  "transaction ends that transaction early: a later failure leaves the "     \
+	  "script half applied and the version table behind",                       \
+	  "drop the statement, or use Transaction: none and manage transactions "    \
+	  "yourself")                                                                \
 	X(LINT_RENAME_TABLE, "rename-table", LINT_WARNING, LINT_ANY,                 \
 	  "renaming a table or view breaks the code that is running against the "    \
 	  "old name",                                                                \

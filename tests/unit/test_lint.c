@@ -327,6 +327,16 @@ static void test_traps(void)
 	LITE("SELECT [drop table], `truncate` FROM t;", "", "SQLite quoted identifiers");
 	LITE("CREATE TRIGGER tr AFTER INSERT ON t BEGIN DELETE FROM u; UPDATE v SET a = 1; END;",
 	     "", "statements in a trigger body run later");
+	PG("BEGIN;\nALTER TABLE t ADD COLUMN a int;\nCOMMIT;",
+	   "2:transaction-control,4:transaction-control", "BEGIN and COMMIT in a transaction");
+	LITE("BEGIN TRANSACTION;\nSELECT 1;\nEND TRANSACTION;",
+	     "2:transaction-control,4:transaction-control", "SQLite: BEGIN and END");
+	PG("START TRANSACTION; ROLLBACK;", "2:transaction-control,2:transaction-control",
+	   "START TRANSACTION and ROLLBACK");
+	PG("SAVEPOINT a; ROLLBACK TO SAVEPOINT a; RELEASE a; ROLLBACK TO a;", "",
+	   "savepoints stay inside the transaction");
+	PG_NOTXN("BEGIN;\nSELECT 1;\nCOMMIT;", "", "Transaction: none manages its own");
+	PG("DO $$ BEGIN PERFORM 1; END $$;", "", "BEGIN … END of a DO body");
 	PG("drop table users;", "2:drop-table", "keywords in lowercase");
 	PG("SELECT 1;\n\n  DrOp\n  TABLE x;", "4:drop-table",
 	   "the line is the statement's first line");

@@ -117,6 +117,10 @@ CASES = [
     ("19", 10, 10, "DROP TABLE inside a DO block", True, DROP_T),
     ("19", 12, 12, "DELETE … WHERE inside a DO block", False, DELETE),
     ("19", 15, 15, "DROP COLUMN of quoted identifiers", True, DROP_C),
+    ("21", 7, 7, "BEGIN inside a transactional script", True,
+     ({"transaction-control"}, {"transaction-nesting"})),
+    ("21", 9, 9, "COMMIT inside a transactional script", True,
+     ({"transaction-control"}, {"transaction-nesting"})),
 ]
 
 
