@@ -81,16 +81,24 @@ static bool next_line(const char *buf, size_t len, size_t *pos, uint32_t *no,
 	return true;
 }
 
+/* A CR that is not part of the line end (a file converted to CRLF twice)
+ * is a blank too: kept in a header value, it would be an invisible part
+ * of an id or label, and script_render would write it back as a line end. */
+static bool is_hspace(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
 static const char *skip_ws(const char *p, const char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t'))
+	while (p < end && is_hspace(*p))
 		p++;
 	return p;
 }
 
 static const char *trim_end(const char *p, const char *end)
 {
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+	while (end > p && is_hspace(end[-1]))
 		end--;
 	return end;
 }

@@ -1,0 +1,3 @@
+--Revision ID:b
+--Depends On:
+--migrate:upgrade
