@@ -4,9 +4,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* A script as read, before ordering. */
 struct raw {
@@ -60,6 +62,45 @@ static int list_scripts(struct arena *a, const char *dir, const char ***out,
 	free(v);
 	*out = av;
 	*n = count;
+	return RT_OK;
+}
+
+/* read_file for a script of the listed directory, open as dfd: the name is
+ * resolved from the directory rather than walked again from the root, and
+ * the size fstat gives bounds the read, so no further read() is spent on
+ * finding the end. On a history of thousands of scripts the load is mostly
+ * system calls (bench/RESULTS.md); this saves about a tenth of it. */
+static int read_script(int dfd, const char *path, char **out, size_t *len,
+                       char **err)
+{
+	int fd = openat(dfd, strrchr(path, '/') + 1, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rt_err(err, RT_EINPUT, "%s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return rt_err(err, RT_EINPUT, "%s: not a regular file", path);
+	}
+	size_t size = (size_t)st.st_size, n = 0;
+	char *buf = xmalloc(size + 1);
+	while (n < size) {
+		ssize_t r = read(fd, buf + n, size - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			free(buf);
+			return rt_err(err, RT_EINPUT, "%s: %s", path, strerror(e));
+		}
+		if (r == 0) /* it shrank since fstat */
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
 	return RT_OK;
 }
 
@@ -252,10 +293,12 @@ int graph_load(const char *dir, struct graph **out, char **err)
 
 	/* Parse every file; keep going to report every problem. */
 	raws = xcalloc(nfiles ? nfiles : 1, sizeof(*raws));
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (uint32_t i = 0; i < nfiles; i++) {
 		char *buf;
 		size_t len;
-		if (read_file(files[i], &buf, &len, &errs) != RT_OK) {
+		if ((dfd >= 0 ? read_script(dfd, files[i], &buf, &len, &errs)
+		              : read_file(files[i], &buf, &len, &errs)) != RT_OK) {
 			status = RT_EINPUT;
 			continue;
 		}
@@ -265,6 +308,8 @@ int graph_load(const char *dir, struct graph **out, char **err)
 			status = RT_EINPUT;
 		free(buf);
 	}
+	if (dfd >= 0)
+		close(dfd);
 
 	strmap_init(&ids, n);
 	for (uint32_t i = 0; i < n; i++) {
