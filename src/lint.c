@@ -1324,8 +1324,11 @@ static void alter_action(struct run *r, const struct stmt *s, uint32_t a, uint32
 	} else if (kw(s, a, "validate") && kw(s, a + 1, "constraint")) {
 		validate(r, s, a + 2, al);
 	} else if (kw(s, a, "detach") && kw(s, a + 1, "partition")) {
-		concurrently_check(r, s, find_kw(s, a, b, 0, "concurrently") < b,
-		                   "DETACH PARTITION");
+		bool conc = find_kw(s, a, b, 0, "concurrently") < b;
+		concurrently_check(r, s, conc, "DETACH PARTITION");
+		if (!conc && find_kw(s, a, b, 0, "finalize") == b && !al->is_new)
+			FIND(r, LINT_DETACH_PARTITION, s->line,
+			     "DETACH PARTITION takes an ACCESS EXCLUSIVE lock on %s", al->table.show);
 	} else if (!r->pg) {
 		FIND(r, LINT_SQLITE_ALTER, s->line,
 		     "ALTER TABLE %s %.*s is not supported by SQLite", al->table.show,

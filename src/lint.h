@@ -71,6 +71,11 @@ enum { LINT_SQLITE = 1, LINT_PG = 2, LINT_ANY = 3 };
 	  "REINDEX without CONCURRENTLY blocks writes (and reads using the index) "  \
 	  "while it rebuilds",                                                       \
 	  "REINDEX … CONCURRENTLY, in a script with Transaction: none")              \
+	X(LINT_DETACH_PARTITION, "detach-partition", LINT_WARNING, LINT_PG,          \
+	  "DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "  \
+	  "the partitioned table",                                                   \
+	  "DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+), in a script with "      \
+	  "Transaction: none")                                                       \
 	X(LINT_ADD_FOREIGN_KEY, "add-foreign-key", LINT_WARNING, LINT_PG,            \
 	  "adding a FOREIGN KEY checks every row while both tables are locked "      \
 	  "against writes",                                                          \

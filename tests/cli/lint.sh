@@ -29,6 +29,16 @@ is "$(json "$OUT" 'sorted(d[0].keys())')" "['dialect', 'fix', 'id', 'reason', 's
 is "$(json "$OUT" '[r["severity"] for r in d if r["id"] == "concurrently-in-transaction"][0]')" \
 	"error" "--json --rules: CONCURRENTLY in a transaction is an error"
 
+# docs/lint.md's table of rules is --rules' output: it must not go stale.
+stale=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+doc = open(sys.argv[1]).read()
+for r in json.load(sys.stdin):
+    row = "| `%s` | %s | %s | %s | %s |" % (r["id"], r["severity"], r["dialect"], r["reason"], r["fix"])
+    if row not in doc:
+        print(r["id"])' "$TOP_SRCDIR/docs/lint.md")
+is "$stale" "" "docs/lint.md lists every rule as --rules does"
+
 # ---- the PostgreSQL corpus ----
 project "$CORPUS/postgresql"
 rt lint --dialect postgresql

@@ -271,6 +271,9 @@ static void test_locks(void)
 	PG("ALTER SYSTEM SET work_mem = '64MB';", "2:needs-no-transaction", "ALTER SYSTEM");
 	PG("ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY;", "2:concurrently-in-transaction",
 	   "DETACH PARTITION CONCURRENTLY");
+	PG("ALTER TABLE p DETACH PARTITION p1;", "2:detach-partition", "DETACH PARTITION");
+	PG_NOTXN("ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY;", "",
+	         "DETACH PARTITION CONCURRENTLY outside a transaction");
 }
 
 static void test_renames_and_failures(void)
