@@ -16,15 +16,24 @@ at_exit "tmux -L '$TUI_SOCK' kill-server >/dev/null 2>&1"
 tmx() { tmux -L "$TUI_SOCK" -f "$TUI_CONF" "$@"; }
 
 # tui_start [ARGS...]: `retort tui ARGS` in the current directory, 120x40,
-# UTF-8, no colour unless the caller's environment says otherwise.
+# UTF-8, no colour unless the caller's environment says otherwise. A shell
+# around it writes its exit status to a file: tmux may leave the process of
+# a dead pane unreaped, and its status unknown.
+TUI_STATUS="$T_DIR/tui.status"
 tui_start() {
-	local cmd="exec env TERM=screen-256color LC_ALL=${TUI_LC:-C.UTF-8}"
+	# The shell outlives a Ctrl-C meant for retort (a trap, unlike an
+	# ignored signal, is not inherited).
+	local cmd="trap : INT; env TERM=screen-256color LC_ALL=${TUI_LC:-C.UTF-8}"
 	[ -n "${NO_COLOR:-}" ] && cmd="$cmd NO_COLOR=1"
-	cmd="$cmd $(printf '%q ' "$RETORT" tui "$@")"
+	cmd="$cmd $(printf '%q ' "$RETORT" tui "$@"); echo \$? >$(printf '%q' "$TUI_STATUS")"
+	rm -f "$TUI_STATUS"
 	tmx kill-session -t tui >/dev/null 2>&1
 	tmx new-session -d -s tui -x "${TUI_COLS:-120}" -y "${TUI_LINES:-40}" -c "$PWD" "$cmd"
 	wait_for 'q quit|too small|needs a terminal' || diag "the console did not start:" "$SCREEN"
 }
+
+# tui_pid: the process id of the running console (the pane's shell's child).
+tui_pid() { pgrep -P "$(pane '#{pane_pid}')"; }
 
 # wait_for REGEX [SECONDS]: polls the screen until REGEX matches (0) or the
 # time is up (1); the last screen is in $SCREEN either way.
@@ -82,15 +91,13 @@ select_rev() {
 	wait_for "── $1 ─|-- $1 -" || diag "could not select $1:" "$SCREEN"
 }
 
-# wait_exit: waits until retort has exited; prints its exit status, or
-# "signal N". (tmux may mark the pane dead before it has reaped the process.)
+# wait_exit: waits until retort has exited; prints its exit status
+# (128 + N for signal N), or "timeout".
 wait_exit() {
-	local deadline=$(($(date +%s) + 10)) st
-	while :; do
-		st=$(pane '#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},}')
-		[ -n "$st" ] && break
+	local deadline=$(($(date +%s) + 10))
+	until [ -s "$TUI_STATUS" ]; do
 		[ "$(date +%s)" -ge "$deadline" ] && { echo timeout; return; }
 		sleep 0.05
 	done
-	echo "$st"
+	cat "$TUI_STATUS"
 }
