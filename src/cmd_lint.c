@@ -16,6 +16,13 @@ static const struct cmd_opt lint_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
+/* ,"key":"value" (or {"key":"value" opening an object) */
+static void json_field(struct strbuf *sb, bool first, const char *key, const char *val)
+{
+	sb_addf(sb, first ? "{\"%s\":" : ",\"%s\":", key);
+	sb_add_json_str(sb, val);
+}
+
 static void print_rules(struct cli_ctx *c)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -29,16 +36,13 @@ static void print_rules(struct cli_ctx *c)
 			        ri->reason, ri->fix);
 			continue;
 		}
-		sb_adds(&sb, i ? ",{\"id\":" : "{\"id\":");
-		sb_add_json_str(&sb, ri->id);
-		sb_adds(&sb, ",\"severity\":");
-		sb_add_json_str(&sb, lint_severity_name(ri->severity));
-		sb_adds(&sb, ",\"dialect\":");
-		sb_add_json_str(&sb, lint_dialects_name(ri->dialects));
-		sb_adds(&sb, ",\"reason\":");
-		sb_add_json_str(&sb, ri->reason);
-		sb_adds(&sb, ",\"fix\":");
-		sb_add_json_str(&sb, ri->fix);
+		if (i)
+			sb_addc(&sb, ',');
+		json_field(&sb, true, "id", ri->id);
+		json_field(&sb, false, "severity", lint_severity_name(ri->severity));
+		json_field(&sb, false, "dialect", lint_dialects_name(ri->dialects));
+		json_field(&sb, false, "reason", ri->reason);
+		json_field(&sb, false, "fix", ri->fix);
 		sb_addc(&sb, '}');
 	}
 	if (c->json)
@@ -117,19 +121,17 @@ static void print_findings(struct cli_ctx *c, const struct lint_findings *f)
 			        ri->id, x->message, ri->fix);
 			continue;
 		}
-		sb_adds(&sb, i ? ",{\"file\":" : "{\"file\":");
-		sb_add_json_str(&sb, x->file);
-		sb_addf(&sb, ",\"line\":%u,\"rule\":", (unsigned)x->line);
-		sb_add_json_str(&sb, ri->id);
-		sb_adds(&sb, ",\"severity\":");
-		sb_add_json_str(&sb, lint_severity_name(x->severity));
-		sb_addf(&sb, ",\"section\":\"%s\",\"message\":",
-		        x->section == SCRIPT_DOWNGRADE ? "downgrade" : "upgrade");
-		sb_add_json_str(&sb, x->message);
-		sb_adds(&sb, ",\"fix\":");
-		sb_add_json_str(&sb, ri->fix);
-		sb_adds(&sb, ",\"revision\":");
-		sb_add_json_str(&sb, x->revision);
+		if (i)
+			sb_addc(&sb, ',');
+		json_field(&sb, true, "file", x->file);
+		sb_addf(&sb, ",\"line\":%u", (unsigned)x->line);
+		json_field(&sb, false, "rule", ri->id);
+		json_field(&sb, false, "severity", lint_severity_name(x->severity));
+		json_field(&sb, false, "section",
+		           x->section == SCRIPT_DOWNGRADE ? "downgrade" : "upgrade");
+		json_field(&sb, false, "message", x->message);
+		json_field(&sb, false, "fix", ri->fix);
+		json_field(&sb, false, "revision", x->revision);
 		sb_addc(&sb, '}');
 	}
 	if (c->json)

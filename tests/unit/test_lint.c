@@ -52,15 +52,27 @@ static void lint_pair(struct lint *l, const char *up, const char *down, bool txn
 	sb_free(&sb);
 }
 
+/* One more script through l: its findings, as describe() puts them. */
+static char *step(struct lint *l, const char *up, const char *down, bool txn,
+                  bool severity)
+{
+	struct lint_findings f;
+	lint_findings_init(&f);
+	lint_pair(l, up, down, txn, &f);
+	char *s = describe(&f, severity);
+	lint_findings_free(&f);
+	return s;
+}
+
+#define STEP(l, up, down, severity, want, ...) do { \
+	char *g_ = step(l, up, down, true, severity); \
+	is_str(g_, want, __VA_ARGS__); free(g_); } while (0)
+
 /* Findings of sql as an upgrade with a harmless downgrade. */
 static char *run_sql(enum sql_dialect d, bool txn, const char *sql)
 {
 	struct lint *l = lint_new(d);
-	struct lint_findings f;
-	lint_findings_init(&f);
-	lint_pair(l, sql, "SELECT 1;\n", txn, &f);
-	char *s = describe(&f, false);
-	lint_findings_free(&f);
+	char *s = step(l, sql, "SELECT 1;\n", txn, false);
 	lint_free(l);
 	return s;
 }
@@ -163,18 +175,10 @@ static void test_types(void)
 	};
 	for (size_t i = 0; i < RT_ARRAY_LEN(cases); i++) {
 		struct lint *l = lint_new(SQL_POSTGRES);
-		struct lint_findings f;
-		lint_findings_init(&f);
 		/* The CREATE TABLE is an earlier script's: the ALTER is on a table
 		 * that has rows. */
-		lint_pair(l, create, "SELECT 1;", true, &f);
-		lint_findings_free(&f);
-		lint_findings_init(&f);
-		lint_pair(l, cases[i].alter, "SELECT 1;", true, &f);
-		char *got = describe(&f, false);
-		is_str(got, cases[i].want, "%s", cases[i].what);
-		free(got);
-		lint_findings_free(&f);
+		STEP(l, create, "SELECT 1;", false, "", "CREATE TABLE p");
+		STEP(l, cases[i].alter, "SELECT 1;", false, cases[i].want, "%s", cases[i].what);
 		lint_free(l);
 	}
 	LITE("CREATE TABLE p (a varchar(9));\nALTER TABLE p ALTER COLUMN a TYPE text;",
@@ -222,22 +226,17 @@ static void test_locks(void)
 	{
 		/* The path around the scan, over three revisions. */
 		struct lint *l = lint_new(SQL_POSTGRES);
-		struct lint_findings f;
-		lint_findings_init(&f);
-		lint_pair(l, "CREATE TABLE r (v int, w int);", "SELECT 1;", true, &f);
-		lint_pair(l, "ALTER TABLE r ADD CONSTRAINT v_nn CHECK (v IS NOT NULL) NOT VALID;\n"
-		             "ALTER TABLE r ADD CONSTRAINT w_nn CHECK (w IS NOT NULL) NOT VALID;",
-		          "SELECT 1;", true, &f);
-		lint_pair(l, "ALTER TABLE r VALIDATE CONSTRAINT v_nn;", "SELECT 1;", true, &f);
-		is_int(f.n, 0, "CHECK (v IS NOT NULL) NOT VALID, validated later: no finding");
-		lint_pair(l, "ALTER TABLE r ALTER COLUMN v SET NOT NULL;\n"
-		             "ALTER TABLE r ALTER COLUMN w SET NOT NULL;", "SELECT 1;", true, &f);
-		char *got = describe(&f, false);
-		is_str(got, "3:set-not-null",
-		       "SET NOT NULL after a validated CHECK (col IS NOT NULL) skips the scan; "
-		       "without validation it does not");
-		free(got);
-		lint_findings_free(&f);
+		STEP(l, "CREATE TABLE r (v int, w int);", "SELECT 1;", false, "", "CREATE TABLE r");
+		STEP(l, "ALTER TABLE r ADD CONSTRAINT v_nn CHECK (v IS NOT NULL) NOT VALID;\n"
+		        "ALTER TABLE r ADD CONSTRAINT w_nn CHECK (w IS NOT NULL) NOT VALID;",
+		     "SELECT 1;", false, "", "CHECK (col IS NOT NULL) NOT VALID");
+		STEP(l, "ALTER TABLE r VALIDATE CONSTRAINT v_nn;", "SELECT 1;", false, "",
+		     "validated in a later revision");
+		STEP(l, "ALTER TABLE r ALTER COLUMN v SET NOT NULL;\n"
+		        "ALTER TABLE r ALTER COLUMN w SET NOT NULL;", "SELECT 1;", false,
+		     "3:set-not-null",
+		     "SET NOT NULL after a validated CHECK (col IS NOT NULL) skips the scan; "
+		     "without validation it does not");
 		lint_free(l);
 	}
 	PG("ALTER TABLE t ALTER COLUMN a SET DEFAULT 0;", "", "SET DEFAULT");
@@ -365,14 +364,8 @@ static void test_ignore(void)
 
 	/* irreversible: silenced from the header */
 	struct lint *l = lint_new(SQL_SQLITE);
-	struct lint_findings f;
-	lint_findings_init(&f);
-	lint_pair(l, "UPDATE t SET a = 1 WHERE b;", NULL, true, &f);
-	char *got = describe(&f, true);
-	is_str(got, "1:irreversible/warning", "no downgrade: irreversible, at the marker");
-	free(got);
-	lint_findings_free(&f);
-	lint_findings_init(&f);
+	STEP(l, "UPDATE t SET a = 1 WHERE b;", NULL, true, "1:irreversible/warning",
+	     "no downgrade: irreversible, at the marker");
 	static const char text[] = "-- x\n-- retort:ignore irreversible\n-- Revision ID: a\n\n"
 	                           "-- migrate:upgrade\nSELECT 1;\n";
 	struct lint_text in = {.file = "a.sql", .revision = "a", .text = text,
@@ -380,77 +373,51 @@ static void test_ignore(void)
 	in.up_off = strstr(text, "SELECT") - text;
 	in.up_len = in.len - in.up_off;
 	in.up_line = 6;
+	struct lint_findings f;
+	lint_findings_init(&f);
 	lint_text(l, &in, true, &f);
 	is_int(f.n, 0, "an ignore in the header silences irreversible");
 	lint_findings_free(&f);
-	lint_findings_init(&f);
-	lint_pair(l, "CREATE TABLE a (x int);", "", true, &f);
-	got = describe(&f, true);
-	is_str(got, "3:empty-downgrade/info", "an empty downgrade is info");
-	free(got);
-	lint_findings_free(&f);
-	lint_findings_init(&f);
-	lint_pair(l, "CREATE TABLE a (x int);", "-- retort:ignore empty-downgrade\n", true, &f);
-	is_int(f.n, 0, "an ignore in the empty downgrade silences it");
-	lint_findings_free(&f);
-	lint_findings_init(&f);
-	lint_pair(l, "", "", true, &f);
-	is_int(f.n, 0, "a merge revision (both sections empty) is fine");
-	lint_findings_free(&f);
+	STEP(l, "CREATE TABLE a (x int);", "", true, "3:empty-downgrade/info",
+	     "an empty downgrade is info");
+	STEP(l, "CREATE TABLE a (x int);", "-- retort:ignore empty-downgrade\n", true, "",
+	     "an ignore in the empty downgrade silences it");
+	STEP(l, "", "", true, "", "a merge revision (both sections empty) is fine");
 	lint_free(l);
 }
 
 static void test_model(void)
 {
 	struct lint *l = lint_new(SQL_SQLITE);
-	struct lint_findings f;
-	lint_findings_init(&f);
-	lint_pair(l, "CREATE TABLE u (id INTEGER PRIMARY KEY, a TEXT, b TEXT UNIQUE, c TEXT,"
-	             " d TEXT, UNIQUE (d));\nCREATE INDEX ix_a ON u (lower(a));",
-	          "DROP TABLE u;", true, &f);
-	char *got = describe(&f, true);
-	is_str(got, "5:drop-table/info", "a downgrade dropping its upgrade's table is info");
-	free(got);
-	lint_findings_free(&f);
-
+	STEP(l, "CREATE TABLE u (id INTEGER PRIMARY KEY, a TEXT, b TEXT UNIQUE, c TEXT,"
+	        " d TEXT, UNIQUE (d));\nCREATE INDEX ix_a ON u (lower(a));",
+	     "DROP TABLE u;", true, "5:drop-table/info",
+	     "a downgrade dropping its upgrade's table is info");
 	/* The downgrade drops the index; the next script must still see it. */
-	lint_findings_init(&f);
-	lint_pair(l, "ALTER TABLE u ADD COLUMN e TEXT;", "DROP INDEX ix_a;\n"
-	          "ALTER TABLE u DROP COLUMN a;\nALTER TABLE u DROP COLUMN e;", true, &f);
-	got = describe(&f, true);
-	is_str(got, "5:drop-column/error,6:drop-column/info",
-	       "in the downgrade, a dropped index frees its column");
-	free(got);
-	lint_findings_free(&f);
-
-	lint_findings_init(&f);
-	lint_pair(l, "ALTER TABLE u DROP COLUMN a;\nALTER TABLE u DROP COLUMN b;\n"
-	             "ALTER TABLE u DROP COLUMN c;\nALTER TABLE u DROP COLUMN d;\n"
-	             "ALTER TABLE u DROP COLUMN id;", "SELECT 1;", true, &f);
-	got = describe(&f, false);
-	is_str(got, "2:drop-column,2:sqlite-drop-column,3:drop-column,3:sqlite-drop-column,"
-	       "4:drop-column,5:drop-column,5:sqlite-drop-column,6:drop-column,"
-	       "6:sqlite-drop-column",
-	       "indexed (expression), UNIQUE, table UNIQUE and PRIMARY KEY columns; "
-	       "the downgrade's DROP INDEX was undone");
-	free(got);
-	lint_findings_free(&f);
-
+	STEP(l, "ALTER TABLE u ADD COLUMN e TEXT;", "DROP INDEX ix_a;\n"
+	     "ALTER TABLE u DROP COLUMN a;\nALTER TABLE u DROP COLUMN e;", true,
+	     "5:drop-column/error,6:drop-column/info",
+	     "in the downgrade, a dropped index frees its column");
+	STEP(l, "ALTER TABLE u DROP COLUMN a;\nALTER TABLE u DROP COLUMN b;\n"
+	        "ALTER TABLE u DROP COLUMN c;\nALTER TABLE u DROP COLUMN d;\n"
+	        "ALTER TABLE u DROP COLUMN id;", "SELECT 1;", false,
+	     "2:drop-column,2:sqlite-drop-column,3:drop-column,3:sqlite-drop-column,"
+	     "4:drop-column,5:drop-column,5:sqlite-drop-column,6:drop-column,"
+	     "6:sqlite-drop-column",
+	     "indexed (expression), UNIQUE, table UNIQUE and PRIMARY KEY columns; "
+	     "the downgrade's DROP INDEX was undone");
 	/* A rename carries what is known about the columns. */
-	lint_findings_init(&f);
-	lint_pair(l, "CREATE TABLE k (v TEXT);\n", "SELECT 1;", true, &f);
-	lint_pair(l, "CREATE INDEX ix_v ON k (v);\nALTER TABLE k RENAME TO k2;\n"
-	             "ALTER TABLE k2 RENAME COLUMN v TO w;\nALTER TABLE k2 DROP COLUMN w;",
-	          "SELECT 1;", true, &f);
-	got = describe(&f, false);
-	is_str(got, "3:rename-table,4:rename-column,5:drop-column,5:sqlite-drop-column",
-	       "renames keep the index on the column");
-	free(got);
-	lint_findings_free(&f);
+	STEP(l, "CREATE TABLE k (v TEXT);\n", "SELECT 1;", false, "", "CREATE TABLE k");
+	STEP(l, "CREATE INDEX ix_v ON k (v);\nALTER TABLE k RENAME TO k2;\n"
+	        "ALTER TABLE k2 RENAME COLUMN v TO w;\nALTER TABLE k2 DROP COLUMN w;",
+	     "SELECT 1;", false,
+	     "3:rename-table,4:rename-column,5:drop-column,5:sqlite-drop-column",
+	     "renames keep the index on the column");
 	lint_free(l);
 
 	/* report false: learn only */
 	l = lint_new(SQL_POSTGRES);
+	struct lint_findings f;
 	lint_findings_init(&f);
 	struct lint_text in = {.file = "a", .revision = "a", .transactional = true};
 	static const char create[] = "CREATE TABLE p (n varchar(10)); DROP TABLE old;";
@@ -459,11 +426,9 @@ static void test_model(void)
 	in.up_line = 1;
 	lint_text(l, &in, false, &f);
 	is_int(f.n, 0, "learning reports nothing");
-	lint_pair(l, "ALTER TABLE p ALTER COLUMN n TYPE varchar(5);", "SELECT 1;", true, &f);
-	got = describe(&f, false);
-	is_str(got, "2:type-narrowing", "but what it learnt is used");
-	free(got);
 	lint_findings_free(&f);
+	STEP(l, "ALTER TABLE p ALTER COLUMN n TYPE varchar(5);", "SELECT 1;", false,
+	     "2:type-narrowing", "but what it learnt is used");
 	lint_free(l);
 }
 
