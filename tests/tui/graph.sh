@@ -70,6 +70,19 @@ keys q
 is "$(wait_exit)" 0 "q quits with status 0"
 is "$(pane '#{alternate_on}')" 0 "the terminal is restored"
 
+# Colours only when allowed; the selection shows without them.
+colour=$'\e\\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'
+tui_start
+unlike "$(screen_attrs)" "$colour" "NO_COLOR: no colours"
+like "$(screen_attrs | grep "041584a9edb9 .*\\[current\\]")" $'^\e\\[([0-9;]*;)?7m' "NO_COLOR: the selected row is in reverse video"
+keys q
+NO_COLOR= tui_start
+like "$(screen_attrs)" "$colour" "without NO_COLOR the console has colours"
+keys q
+NO_COLOR= tui_start --no-color
+unlike "$(screen_attrs)" "$colour" "--no-color: no colours"
+keys q
+
 # ASCII lanes and marks.
 tui_start --ascii
 see '^ o    453fe4207322 \[head\]' "--ascii: a pending node is o"

@@ -23,7 +23,7 @@ TUI_STATUS="$T_DIR/tui.status"
 tui_start() {
 	# The shell outlives a Ctrl-C meant for retort (a trap, unlike an
 	# ignored signal, is not inherited).
-	local cmd="trap : INT; env TERM=screen-256color LC_ALL=${TUI_LC:-C.UTF-8}"
+	local cmd="trap : INT; env -u NO_COLOR TERM=screen-256color LC_ALL=${TUI_LC:-C.UTF-8}"
 	[ -n "${NO_COLOR:-}" ] && cmd="$cmd NO_COLOR=1"
 	cmd="$cmd $(printf '%q ' "$RETORT" tui "$@"); echo \$? >$(printf '%q' "$TUI_STATUS")"
 	rm -f "$TUI_STATUS"
@@ -77,6 +77,9 @@ not_see() {
 		diag "still /$1/ on:" "$SCREEN"
 	fi
 }
+
+# screen_attrs: the screen with its attributes as escape sequences.
+screen_attrs() { tmx capture-pane -e -p; }
 
 # keys KEY...: tmux send-keys (key names like Enter, Up, C-u, or text).
 keys() { tmx send-keys "$@"; }
