@@ -28,6 +28,22 @@ keys Enter
 see 'q quit' "and the console comes back"
 keys : Enter
 see 'q quit' "an empty line returns at once"
+
+# R hands the terminal to the guided rollback.
+select_rev 532afb069296
+keys R
+see '^Rollback of sqlite:///app.db: 8 steps' "R starts the guided rollback to the selected revision"
+see 'Back up the database first\? \[Y/n\]' "which asks its questions"
+keys n Enter
+see 'Rehearse the rollback first' "about a rehearsal"
+keys n Enter
+see 'Roll back now\? \[y/N\]' "and for confirmation"
+keys y Enter
+see '^Rolled back\.$' "the rollback runs"
+see 'exit status 0\] Press Enter' "and ends"
+keys Enter
+see 'current: 532afb069296' "the console shows the new state"
+is "$(sqlq app.db 'SELECT version_num FROM retort_version')" 532afb069296 "the database agrees"
 keys q
 is "$(wait_exit)" 0 "q quits"
 
