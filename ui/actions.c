@@ -39,6 +39,19 @@ static bool usable(struct console *con, bool need_db)
 	return true;
 }
 
+/* Asks y/N about what the preview shows, with the preview focused so that
+ * the moving keys scroll it (and, on a short terminal, so that it shows). */
+static bool confirm_preview(struct console *con, const char *question)
+{
+	struct view *was = con->focus;
+	con->focus = &con->preview;
+	console_layout(con);
+	bool yes = dialog_confirm(con, question);
+	con->focus = was;
+	console_layout(con);
+	return yes;
+}
+
 /* ---- upgrade, downgrade, stamp ---- */
 
 struct migrate {
@@ -182,12 +195,9 @@ static void migrate(struct console *con, enum plan_kind kind)
 	                          c->url.display, id, p->n, p->n == 1 ? "" : "s");
 	char *tab = xasprintf("Plan: %s to %.12s", verbs[kind], id);
 	preview_show_plan(con, tab, summary, p);
-	struct view *was = con->focus;
-	con->focus = &con->preview;
-	console_layout(con);
 	char *question = xasprintf("%s. Run %s? [y/N]  j/k: scroll the plan", summary,
 	                           p->n == 1 ? "it" : "them");
-	bool yes = dialog_confirm(con, question);
+	bool yes = confirm_preview(con, question);
 	if (yes && kind == PLAN_DOWNGRADE && c->cfg.production) {
 		char *text = xasprintf("This is a production database (production = true in the "
 		                       "configuration). Type its name, %s, to downgrade it:",
@@ -204,8 +214,6 @@ static void migrate(struct console *con, enum plan_kind kind)
 		free(title);
 	}
 	preview_set_mode(con, con->last_mode);
-	con->focus = was;
-	console_layout(con);
 	if (yes)
 		console_reload(con, NULL);
 	free(question);
@@ -247,9 +255,11 @@ static int run_captured(struct console *con, char **argv, int argc, char **out, 
 static void write_script(struct console *con, const char *what, const char *text,
                          char **argv, int argc)
 {
-	preview_show_text(con, what, text);
+	char *tab = xasprintf("Plan: write a %s", what);
+	preview_show_text(con, tab, text);
+	free(tab);
 	char *question = xasprintf("Write the %s? [y/N]", what);
-	bool yes = dialog_confirm(con, question);
+	bool yes = confirm_preview(con, question);
 	free(question);
 	if (!yes) {
 		console_message(con, THEME_NORMAL, "Cancelled: nothing was written");

@@ -199,7 +199,7 @@ static void draw_title(struct console *con)
 			snprintf(buf, sizeof buf, "%s%u pending", sep, m->g->n - m->napplied);
 			pen_text(&p, A_NORMAL, buf);
 		}
-		snprintf(buf, sizeof buf, "%s%u revisions", sep, m->g->n);
+		snprintf(buf, sizeof buf, "%s%u revision%s", sep, m->g->n, m->g->n == 1 ? "" : "s");
 		pen_text(&p, A_NORMAL, buf);
 	}
 	pen_fill(&p, A_NORMAL);
