@@ -16,24 +16,27 @@ at_exit "tmux -L '$TUI_SOCK' kill-server >/dev/null 2>&1"
 tmx() { tmux -L "$TUI_SOCK" -f "$TUI_CONF" "$@"; }
 
 # tui_start [ARGS...]: `retort tui ARGS` in the current directory, 120x40,
-# UTF-8, no colour unless the caller's environment says otherwise. A shell
-# around it writes its exit status to a file: tmux may leave the process of
-# a dead pane unreaped, and its status unknown.
+# UTF-8, no colour unless the caller's environment says otherwise.
 TUI_STATUS="$T_DIR/tui.status"
+TUI_PID="$T_DIR/tui.pid"
 tui_start() {
-	# The shell outlives a Ctrl-C meant for retort (a trap, unlike an
-	# ignored signal, is not inherited).
-	local cmd="trap : INT; env -u NO_COLOR TERM=screen-256color LC_ALL=${TUI_LC:-C.UTF-8}"
-	[ -n "${NO_COLOR:-}" ] && cmd="$cmd NO_COLOR=1"
-	cmd="$cmd $(printf '%q ' "$RETORT" tui "$@"); echo \$? >$(printf '%q' "$TUI_STATUS")"
-	rm -f "$TUI_STATUS"
+	local run="env -u NO_COLOR TERM=screen-256color LC_ALL=${TUI_LC:-C.UTF-8}"
+	[ -n "${NO_COLOR:-}" ] && run="$run NO_COLOR=1"
+	run="$run $(printf '%q ' "$RETORT" tui "$@")"
+	# An inner shell leaves its pid and becomes retort. The outer one writes
+	# retort's exit status to a file (tmux may leave the process of a dead
+	# pane unreaped, its status unknown) and outlives a Ctrl-C meant for
+	# retort (a trap, unlike an ignored signal, is not inherited).
+	local inner="echo \$\$ >$(printf '%q' "$TUI_PID"); exec $run"
+	local cmd="trap : INT; sh -c $(printf '%q' "$inner"); echo \$? >$(printf '%q' "$TUI_STATUS")"
+	rm -f "$TUI_STATUS" "$TUI_PID"
 	tmx kill-session -t tui >/dev/null 2>&1
 	tmx new-session -d -s tui -x "${TUI_COLS:-120}" -y "${TUI_LINES:-40}" -c "$PWD" "$cmd"
 	wait_for 'q quit|too small|needs a terminal' || diag "the console did not start:" "$SCREEN"
 }
 
-# tui_pid: the process id of the running console (the pane's shell's child).
-tui_pid() { pgrep -P "$(pane '#{pane_pid}')"; }
+# tui_pid: the process id of the running console.
+tui_pid() { cat "$TUI_PID"; }
 
 # wait_for REGEX [SECONDS]: polls the screen until REGEX matches (0) or the
 # time is up (1); the last screen is in $SCREEN either way.
