@@ -97,6 +97,7 @@ struct col {
 	 * (PostgreSQL 12+). */
 	bool not_null_checked;
 	bool alive;
+	uint32_t next;             /* the next column of the same table, or UINT32_MAX */
 };
 
 struct idx {
@@ -116,6 +117,11 @@ struct lint {
 	enum sql_dialect dialect;
 	struct arena arena;
 	struct strmap colmap;      /* "table\x1f" "column" → cols index */
+	/* Each table's columns as a list through col.next, so that dropping or
+	 * renaming a table does not walk every column of the history. */
+	struct strmap tablemap;    /* table → index into first */
+	uint32_t *first;           /* first column of each table, or UINT32_MAX */
+	uint32_t ntables, captables;
 	struct col *cols;
 	uint32_t ncols, capcols;
 	struct strmap idxmap;      /* index name → idx index */
@@ -134,6 +140,7 @@ struct lint *lint_new(enum sql_dialect dialect)
 	l->dialect = dialect;
 	arena_init(&l->arena);
 	strmap_init(&l->colmap, 64);
+	strmap_init(&l->tablemap, 64);
 	strmap_init(&l->idxmap, 16);
 	strmap_init(&l->nnmap, 16);
 	return l;
@@ -144,6 +151,8 @@ void lint_free(struct lint *l)
 	if (!l)
 		return;
 	strmap_free(&l->colmap);
+	strmap_free(&l->tablemap);
+	free(l->first);
 	strmap_free(&l->idxmap);
 	strmap_free(&l->nnmap);
 	free(l->cols);
@@ -192,6 +201,25 @@ static char *col_key(struct arena *a, const char *table, const char *col)
 	return k;
 }
 
+/* The head of table's column list; NULL when the table has none and
+ * create is false. Valid until the next call. */
+static uint32_t *table_head(struct lint *l, const char *table, bool create)
+{
+	uint32_t t;
+	if (!strmap_get(&l->tablemap, table, &t)) {
+		if (!create)
+			return NULL;
+		if (l->ntables == l->captables) {
+			l->captables = l->captables ? 2 * l->captables : 64;
+			l->first = xrealloc(l->first, l->captables * sizeof(*l->first));
+		}
+		t = l->ntables++;
+		l->first[t] = UINT32_MAX;
+		strmap_put(&l->tablemap, arena_strdup(&l->arena, table), t);
+	}
+	return &l->first[t];
+}
+
 /* Looks "a<US>b" up in m (keys built by col_key). */
 static bool pair_get(const struct strmap *m, const char *a, const char *b, uint32_t *out)
 {
@@ -228,6 +256,9 @@ static uint32_t col_add(struct lint *l, const char *table, const char *col)
 		l->cols[at].table = arena_strdup(&l->arena, table);
 		l->cols[at].name = arena_strdup(&l->arena, col);
 		strmap_put(&l->colmap, col_key(&l->arena, table, col), at);
+		uint32_t *head = table_head(l, table, true);
+		l->cols[at].next = *head;
+		*head = at;
 		if (l->journal)
 			save_undo(l, false, at); /* undone: back to not alive */
 	} else {
@@ -267,8 +298,9 @@ static void col_pin(struct lint *l, uint32_t at, int delta)
 
 static void table_kill(struct lint *l, const char *table)
 {
-	for (uint32_t i = 0; i < l->ncols; i++)
-		if (l->cols[i].alive && strcmp(l->cols[i].table, table) == 0)
+	uint32_t *head = table_head(l, table, false);
+	for (uint32_t i = head ? *head : UINT32_MAX; i != UINT32_MAX; i = l->cols[i].next)
+		if (l->cols[i].alive)
 			col_kill(l, i);
 }
 
@@ -287,9 +319,12 @@ static void col_move(struct lint *l, uint32_t from, const char *table, const cha
 
 static void table_rename(struct lint *l, const char *from, const char *to)
 {
-	uint32_t n = l->ncols;  /* columns added by the moves need no visit */
-	for (uint32_t i = 0; i < n; i++)
-		if (l->cols[i].alive && strcmp(l->cols[i].table, from) == 0)
+	if (strcmp(from, to) == 0)
+		return;
+	uint32_t *head = table_head(l, from, false);
+	/* The moves add columns to another list: this one only loses them. */
+	for (uint32_t i = head ? *head : UINT32_MAX; i != UINT32_MAX; i = l->cols[i].next)
+		if (l->cols[i].alive)
 			col_move(l, i, to, l->cols[i].name);
 }
 
