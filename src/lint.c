@@ -508,6 +508,10 @@ static void finding(struct run *r, enum lint_rule rule, enum lint_severity sev,
 	va_start(ap, fmt);
 	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	/* one finding, one line: a quoted name may hold a line break */
+	for (char *p = msg; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
 	f->v[f->n++] = (struct lint_finding){
 		rule, sev, r->section, line, arena_strdup(&f->arena, msg),
 		r->in->file, r->in->revision,

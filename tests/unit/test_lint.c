@@ -340,6 +340,16 @@ static void test_traps(void)
 	PG_NOTXN("BEGIN;\nSELECT 1;\nCOMMIT;", "", "Transaction: none manages its own");
 	PG("DO $$ BEGIN PERFORM 1; END $$;", "", "BEGIN … END of a DO body");
 	PG("drop table users;", "2:drop-table", "keywords in lowercase");
+	{
+		struct lint *l = lint_new(SQL_POSTGRES);
+		struct lint_findings f;
+		lint_findings_init(&f);
+		lint_pair(l, "DROP TABLE \"a\nb\";", "SELECT 1;", true, &f);
+		ok(f.n == 1 && !strchr(f.v[0].message, '\n'),
+		   "a line break in a quoted name stays out of the message");
+		lint_findings_free(&f);
+		lint_free(l);
+	}
 	PG("SELECT 1;\n\n  DrOp\n  TABLE x;", "4:drop-table",
 	   "the line is the statement's first line");
 }
