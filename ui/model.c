@@ -63,6 +63,10 @@ static void load_db(struct model *m)
 		rc = c->db->ops->history_read(c->db, NULL, &m->ledger, &m->nledger, &err);
 	if (rc != RT_OK) {
 		m->db_error = err ? err : xstrdup(rt_status_text(rc));
+		/* A broken connection is opened afresh by the next reload. */
+		if (c->db)
+			db_close(c->db);
+		c->db = NULL;
 		return;
 	}
 	m->have_db = true;
