@@ -73,7 +73,8 @@ static int list_scripts(struct arena *a, const char *dir, const char ***out,
 static int read_script(int dfd, const char *path, char **out, size_t *len,
                        char **err)
 {
-	int fd = openat(dfd, strrchr(path, '/') + 1, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not block the open (it is refused below) */
+	int fd = openat(dfd, strrchr(path, '/') + 1, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return rt_err(err, RT_EINPUT, "%s: %s", path, strerror(errno));
 	struct stat st;
@@ -273,21 +274,48 @@ static int32_t resolve_dep(const struct strmap *ids, const struct strmap *labels
 	return found;
 }
 
+/* The loader's problems go to a strbuf: a directory may hold 100,000 bad
+ * scripts, and rt_err copies the whole text on each append. */
+RT_PRINTF(2, 3) static int add_problem(struct strbuf *eb, const char *fmt, ...)
+{
+	if (eb->len)
+		sb_addc(eb, '\n');
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(eb, fmt, ap);
+	va_end(ap);
+	return RT_EINPUT;
+}
+
+/* Moves the problems a callee wrote with rt_err into eb. */
+static void take_problems(struct strbuf *eb, char **e)
+{
+	if (!*e)
+		return;
+	if (eb->len)
+		sb_addc(eb, '\n');
+	sb_adds(eb, *e);
+	free(*e);
+	*e = NULL;
+}
+
 int graph_load(const char *dir, struct graph **out, char **err)
 {
 	struct graph *g = xcalloc(1, sizeof(*g));
 	arena_init(&g->arena);
 	g->dir = arena_strdup(&g->arena, dir);
-	char *errs = NULL;
+	struct strbuf eb = STRBUF_INIT;
+	char *e = NULL;
 	int status = RT_OK;
 	struct raw *raws = NULL;
 	uint32_t nfiles = 0, n = 0;
-	const char **files;
+	const char **files = NULL;
 	bool *done = NULL;
 	struct strmap ids = {0}, labels = {0};
 	uint32_t *label_rev = NULL;
 
-	status = list_scripts(&g->arena, dir, &files, &nfiles, &errs);
+	status = list_scripts(&g->arena, dir, &files, &nfiles, &e);
+	take_problems(&eb, &e);
 	if (status != RT_OK)
 		goto out;
 
@@ -297,15 +325,17 @@ int graph_load(const char *dir, struct graph **out, char **err)
 	for (uint32_t i = 0; i < nfiles; i++) {
 		char *buf;
 		size_t len;
-		if ((dfd >= 0 ? read_script(dfd, files[i], &buf, &len, &errs)
-		              : read_file(files[i], &buf, &len, &errs)) != RT_OK) {
+		if ((dfd >= 0 ? read_script(dfd, files[i], &buf, &len, &e)
+		              : read_file(files[i], &buf, &len, &e)) != RT_OK) {
+			take_problems(&eb, &e);
 			status = RT_EINPUT;
 			continue;
 		}
-		if (script_parse(files[i], buf, len, &g->arena, &raws[n].s, &errs) == RT_OK)
+		if (script_parse(files[i], buf, len, &g->arena, &raws[n].s, &e) == RT_OK)
 			n++;
 		else
 			status = RT_EINPUT;
+		take_problems(&eb, &e);
 		free(buf);
 	}
 	if (dfd >= 0)
@@ -316,7 +346,7 @@ int graph_load(const char *dir, struct graph **out, char **err)
 		uint32_t other;
 		if (!strmap_put(&ids, raws[i].s.rev, i)) {
 			strmap_get(&ids, raws[i].s.rev, &other);
-			status = rt_err(&errs, RT_EINPUT,
+			status = add_problem(&eb,
 			    "%s:%u: duplicate Revision ID '%s' (also in %s)", raws[i].s.path,
 			    raws[i].s.rev_line, raws[i].s.rev, raws[other].s.path);
 			raws[i].s.rev = NULL; /* excluded from the graph below */
@@ -337,11 +367,11 @@ int graph_load(const char *dir, struct graph **out, char **err)
 		for (uint32_t j = 0; j < s->nlabels; j++) {
 			uint32_t other;
 			if (strmap_get(&ids, s->labels[j], NULL)) {
-				status = rt_err(&errs, RT_EINPUT,
+				status = add_problem(&eb,
 				    "%s:%u: branch label '%s' is also a revision id", s->path,
 				    s->labels_line, s->labels[j]);
 			} else if (strmap_get(&labels, s->labels[j], &other)) {
-				status = rt_err(&errs, RT_EINPUT,
+				status = add_problem(&eb,
 				    "%s:%u: duplicate branch label '%s' (also on %s)", s->path,
 				    s->labels_line, s->labels[j], raws[label_rev[other]].s.rev);
 			} else {
@@ -360,13 +390,13 @@ int graph_load(const char *dir, struct graph **out, char **err)
 		for (uint32_t j = 0; j < r->s.nparents; j++) {
 			uint32_t p;
 			if (!strmap_get(&ids, r->s.parents[j], &p)) {
-				status = rt_err(&errs, RT_EINPUT,
+				status = add_problem(&eb,
 				    "%s:%u: Revises '%s', which no script defines", r->s.path,
 				    r->s.revises_line, r->s.parents[j]);
 				continue;
 			}
 			if (p == i) {
-				status = rt_err(&errs, RT_EINPUT,
+				status = add_problem(&eb,
 				    "%s:%u: cycle in the revision graph: %s revises itself",
 				    r->s.path, r->s.revises_line, r->s.rev);
 				continue;
@@ -375,7 +405,7 @@ int graph_load(const char *dir, struct graph **out, char **err)
 			for (uint32_t k = 0; k < r->npar; k++)
 				dup |= r->par[k] == p;
 			if (dup) {
-				status = rt_err(&errs, RT_EINPUT, "%s:%u: Revises names '%s' twice",
+				status = add_problem(&eb, "%s:%u: Revises names '%s' twice",
 				                r->s.path, r->s.revises_line, r->s.parents[j]);
 				continue;
 			}
@@ -387,19 +417,19 @@ int graph_load(const char *dir, struct graph **out, char **err)
 		for (uint32_t j = 0; j < r->s.ndepends; j++) {
 			int32_t d = resolve_dep(&ids, &labels, label_rev, raws, n, r->s.depends[j]);
 			if (d == -2) {
-				status = rt_err(&errs, RT_EINPUT,
+				status = add_problem(&eb,
 				    "%s:%u: Depends On '%s' is an ambiguous revision prefix",
 				    r->s.path, r->s.depends_line, r->s.depends[j]);
 				continue;
 			}
 			if (d < 0) {
-				status = rt_err(&errs, RT_EINPUT,
+				status = add_problem(&eb,
 				    "%s:%u: Depends On '%s', which is neither a revision nor a branch label",
 				    r->s.path, r->s.depends_line, r->s.depends[j]);
 				continue;
 			}
 			if ((uint32_t)d == i) {
-				status = rt_err(&errs, RT_EINPUT,
+				status = add_problem(&eb,
 				    "%s:%u: cycle in the revision graph: %s depends on itself",
 				    r->s.path, r->s.depends_line, r->s.rev);
 				continue;
@@ -436,7 +466,8 @@ int graph_load(const char *dir, struct graph **out, char **err)
 	}
 	free(h.v);
 	if (ordered < live) {
-		report_cycle(raws, n, done, &errs);
+		report_cycle(raws, n, done, &e);
+		take_problems(&eb, &e);
 		status = RT_EINPUT;
 	}
 	if (status != RT_OK) {
@@ -552,10 +583,9 @@ out:
 	strmap_free(&ids);
 	strmap_free(&labels);
 	if (status != RT_OK) {
-		if (err)
-			*err = errs;
-		else
-			free(errs);
+		if (err && eb.len)
+			rt_err(err, status, "%s", sb_str(&eb));
+		sb_free(&eb);
 		graph_free(g);
 		return status;
 	}

@@ -109,10 +109,13 @@ int rt_err(char **err, int status, const char *fmt, ...)
 	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (*err) {
-		char *joined = xasprintf("%s\n%s", *err, msg);
-		free(*err);
+		/* realloc, not a fresh copy: a validator may append 100,000
+		 * problems, and copying the whole text each time is quadratic */
+		size_t old = strlen(*err), add = strlen(msg);
+		*err = xrealloc(*err, old + add + 2);
+		(*err)[old] = '\n';
+		memcpy(*err + old + 1, msg, add + 1);
 		free(msg);
-		*err = joined;
 	} else {
 		*err = msg;
 	}
@@ -412,7 +415,9 @@ bool u32vec_contains(const struct u32vec *v, uint32_t x)
 
 int read_file(const char *path, char **out, size_t *len, char **err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
+	 * refused below); reads of a regular file ignore the flag */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return rt_err(err, RT_EINPUT, "%s: %s", path, strerror(errno));
 	struct stat st;
