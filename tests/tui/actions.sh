@@ -97,6 +97,26 @@ is "$(sqlq app.db "SELECT outcome FROM retort_history WHERE revision = 'bad00000
 keys Enter
 not_see 'The upgrade failed' "Enter closes the dialog"
 see '○ +bad000000001 \[head\] Broken step' "the revision is still pending"
+
+# Space selects heads for a merge.
+keys Space
+see '^▸.*bad000000001 \[head\]' "Space marks the selected head"
+select_rev dd1123f32f48
+keys Space
+see '^▸.*dd1123f32f48 \[head\]' "and a second one"
+select_rev 041584a9edb9
+keys Space
+see 'Space selects heads for a merge; 041584a9edb9 is not a head' "a revision that is not a head is refused"
+keys m
+see 'Message for the merge revision of 2 heads' "m merges the selected heads only"
+see 'Merge reporting and bad000000001' "named in the default message"
+keys Escape
+see 'Cancelled: nothing was written' "Esc cancels"
+select_rev dd1123f32f48
+keys Space
+not_see '▸.*dd1123f32f48' "Space again unmarks"
+keys m
+see 'Select two heads or more with Space, or none to merge them all' "one selected head is not a merge"
 keys q
 wait_exit >/dev/null
 rm versions/*_bad000000001_broken.sql
