@@ -101,6 +101,7 @@ struct col {
 };
 
 struct idx {
+	const char *table;         /* model arena */
 	uint32_t *cols;            /* model arena */
 	uint32_t ncols;
 	bool alive;
@@ -328,8 +329,8 @@ static void table_rename(struct lint *l, const char *from, const char *to)
 			col_move(l, i, to, l->cols[i].name);
 }
 
-static void index_add(struct lint *l, const char *name, const uint32_t *cols,
-                      uint32_t n)
+static void index_add(struct lint *l, const char *name, const char *table,
+                      const uint32_t *cols, uint32_t n)
 {
 	uint32_t at;
 	if (!strmap_get(&l->idxmap, name, &at)) {
@@ -343,12 +344,21 @@ static void index_add(struct lint *l, const char *name, const uint32_t *cols,
 	}
 	save_undo(l, true, at);
 	struct idx *x = &l->idx[at];
+	x->table = arena_strdup(&l->arena, table);
 	x->cols = arena_alloc(&l->arena, (n + 1) * sizeof(*x->cols));
 	memcpy(x->cols, cols, n * sizeof(*cols));
 	x->ncols = n;
 	x->alive = true;
 	for (uint32_t i = 0; i < n; i++)
 		col_pin(l, cols[i], +1);
+}
+
+/* The table of a live index, or NULL. */
+static const char *index_table(const struct lint *l, const char *name)
+{
+	uint32_t at;
+	return strmap_get(&l->idxmap, name, &at) && l->idx[at].alive ? l->idx[at].table
+	                                                               : NULL;
 }
 
 static void index_drop(struct lint *l, const char *name)
@@ -490,6 +500,12 @@ struct run {
 	struct ignore *ign;
 	uint32_t nign, capign;
 	bool in_do;                /* inside a DO block: always a transaction */
+	/* drop-index findings of this section and their tables: a DROP TABLE
+	 * of that table later in the section takes the same lock anyway, so
+	 * they are withdrawn (the usual downgrade: indexes, then the table). */
+	struct { uint32_t at; const char *table; } *pend;
+	uint32_t npend, cappend;
+	struct u32vec withdrawn;   /* indexes into out->v */
 };
 
 RT_PRINTF(5, 6)
@@ -968,7 +984,7 @@ static void create_index(struct run *r, const struct stmt *s, uint32_t i, bool u
 	pin_named_columns(r, s, open + 1, close, tok(s, open)->depth + 1, t.key, cols,
 	                  &ncols, RT_ARRAY_LEN(cols));
 	if (named)
-		index_add(r->l, idxname.key, cols, ncols);
+		index_add(r->l, idxname.key, t.key, cols, ncols);
 	else
 		for (uint32_t k = 0; k < ncols; k++)
 			col_pin(r->l, cols[k], +1);
@@ -998,6 +1014,9 @@ static void drop_tables(struct run *r, const struct stmt *s, uint32_t i)
 	bool all_own = true;
 	uint32_t listed = 0;
 	for (uint32_t k = 0; k < n; k++) {
+		for (uint32_t p = 0; p < r->npend; p++)
+			if (strcmp(r->pend[p].table, t[k].key) == 0)
+				u32vec_push(&r->withdrawn, r->pend[p].at);
 		table_kill(r->l, t[k].key);
 		if (created_here(r, t[k].key))
 			continue;   /* a work table of this section */
@@ -1019,9 +1038,19 @@ static void drop_index(struct run *r, const struct stmt *s, uint32_t i)
 	struct name x[32];
 	uint32_t n = name_list(r, s, skip_if_exists(s, i), x, RT_ARRAY_LEN(x));
 	concurrently_check(r, s, conc, "DROP INDEX");
+	uint32_t before = r->out->n;
 	if (!conc && n > 0)
 		FIND(r, LINT_DROP_INDEX, s->line,
 		     "DROP INDEX %s takes an ACCESS EXCLUSIVE lock on its table", x[0].show);
+	const char *table = n == 1 ? index_table(r->l, x[0].key) : NULL;
+	if (r->out->n > before && table) {
+		if (r->npend == r->cappend) {
+			r->cappend = r->cappend ? 2 * r->cappend : 8;
+			r->pend = xrealloc(r->pend, r->cappend * sizeof(*r->pend));
+		}
+		r->pend[r->npend].at = before;
+		r->pend[r->npend++].table = scratch_strndup(r, table, strlen(table));
+	}
 	for (uint32_t k = 0; k < n; k++)
 		index_drop(r->l, x[k].key);
 }
@@ -1760,6 +1789,7 @@ static uint32_t lint_section(struct run *r, enum script_section which, const cha
 	r->section = which;
 	r->created.n = 0;
 	r->not_valid_fk.n = r->not_valid_check.n = 0;
+	r->npend = 0;
 	if (sqllex_split(p, n, r->l->dialect, line, &st, &nst, &err) != RT_OK) {
 		unsigned at = line;
 		char what[128] = "";
@@ -1854,7 +1884,7 @@ void lint_text(struct lint *l, const struct lint_text *in, bool report,
 	/* Silence, then order by line (the ignore scan reported first). */
 	uint32_t kept = first;
 	for (uint32_t i = first; i < out->n; i++)
-		if (!ignored(&r, &out->v[i]))
+		if (!ignored(&r, &out->v[i]) && !u32vec_contains(&r.withdrawn, i))
 			out->v[kept++] = out->v[i];
 	out->n = kept;
 	/* Insertion sort: stable, so findings of one line keep the order of
@@ -1871,6 +1901,8 @@ void lint_text(struct lint *l, const struct lint_text *in, bool report,
 	free(r.ign);
 	free(r.created.v);
 	free(r.not_valid_fk.v);
+	free(r.pend);
+	u32vec_free(&r.withdrawn);
 	free(r.not_valid_check.v);
 	free(r.up_tables.v);
 	free(r.up_cols.v);

@@ -201,6 +201,16 @@ static void test_locks(void)
 	PG("CREATE TABLE t (a int);", "", "CREATE TABLE alone");
 	LITE("CREATE INDEX ix ON t (a);", "", "SQLite: no index lock rule");
 	PG("DROP INDEX ix;", "2:drop-index", "DROP INDEX");
+	{
+		struct lint *l = lint_new(SQL_POSTGRES);
+		STEP(l, "CREATE TABLE t (a int, b int);\nCREATE INDEX ta ON t (a);\n"
+		        "CREATE INDEX tb ON t (b);\nCREATE TABLE u (a int);\nCREATE INDEX ua ON u (a);",
+		     "SELECT 1;", false, "", "tables and indexes");
+		STEP(l, "DROP INDEX ta;\nDROP INDEX ua;\nDROP TABLE t;", "SELECT 1;", false,
+		     "3:drop-index,4:drop-table",
+		     "DROP INDEX before a DROP TABLE of its table is not reported twice");
+		lint_free(l);
+	}
 	PG_NOTXN("DROP INDEX CONCURRENTLY ix;", "", "DROP INDEX CONCURRENTLY");
 	PG("ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES u (id);",
 	   "2:add-foreign-key", "FOREIGN KEY");
