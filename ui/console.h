@@ -148,7 +148,6 @@ struct console {
 	struct cli_ctx *c;
 	struct model m;
 	bool utf8;                  /* UTF-8 glyphs (locale and no --ascii) */
-	bool running;               /* curses owns the terminal */
 	struct view graph, preview;
 	struct view *focus;
 	bool one_pane;              /* too short for both: only the focused one */

@@ -55,15 +55,23 @@ static void catch_signals(bool on)
 	}
 }
 
+static SCREEN *screen;
 static WINDOW *input_win;  /* never drawn: reading keys must not repaint */
+
+static void drop_window(WINDOW **w)
+{
+	if (*w)
+		delwin(*w);
+	*w = NULL;
+}
 
 static int start_terminal(struct console *con, bool ascii, char **err)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return rt_err(err, RT_EUSAGE, "retort tui: the console needs a terminal; "
 		              "see 'retort --help' for the commands");
-	SCREEN *s = newterm(NULL, stdout, stdin);
-	if (!s)
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen)
 		return rt_err(err, RT_EUSAGE, "retort tui: cannot use the terminal '%s'",
 		              getenv("TERM") ? getenv("TERM") : "");
 	curses_up = 1;
@@ -78,18 +86,19 @@ static int start_terminal(struct console *con, bool ascii, char **err)
 	theme_init(!con->c->no_color);
 	const char *cs = nl_langinfo(CODESET);
 	con->utf8 = !ascii && cs && strcmp(cs, "UTF-8") == 0;
-	con->running = true;
 	return RT_OK;
 }
 
 static void stop_terminal(struct console *con)
 {
-	if (input_win)
-		delwin(input_win);
-	input_win = NULL;
+	WINDOW **windows[] = {&con->title, &con->status, &con->graph.win, &con->preview.win,
+	                      &input_win};
+	for (size_t i = 0; i < RT_ARRAY_LEN(windows); i++)
+		drop_window(windows[i]);
 	restore_terminal();
 	catch_signals(false);
-	con->running = false;
+	delscreen(screen);
+	screen = NULL;
 }
 
 void console_suspend(struct console *con)
@@ -122,13 +131,6 @@ int console_getkey(struct console *con, bool *fn)
 }
 
 /* ---- layout ---- */
-
-static void drop_window(WINDOW **w)
-{
-	if (*w)
-		delwin(*w);
-	*w = NULL;
-}
 
 static void place(struct view *v, int y, int rows)
 {
