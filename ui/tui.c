@@ -177,7 +177,9 @@ static void draw_title(struct console *con)
 	pen_start(&p, con->title, 0, 0, COLS, bar);
 	pen_text(&p, A_BOLD, " retort");
 	pen_text(&p, A_NORMAL, sep);
-	if (!m->db_configured) {
+	if (!m->g) {
+		pen_text(&p, A_NORMAL, "the scripts could not be loaded");
+	} else if (!m->db_configured) {
 		pen_text(&p, A_NORMAL, "no database configured: scripts only, read-only");
 	} else {
 		pen_text(&p, A_NORMAL, c->url.display);
