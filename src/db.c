@@ -442,6 +442,51 @@ void db_online_note(struct db *db, const char *text)
 {
 }
 
+/* ---- reading any query ---- */
+
+struct rows_acc {
+	struct db_rows *r;
+	size_t cap;
+};
+
+static void add_row(void *ctx, const char *const *cols, int ncols)
+{
+	struct rows_acc *acc = ctx;
+	struct db_rows *r = acc->r;
+	r->ncols = ncols;
+	size_t need = ((size_t)r->nrows + 1) * (size_t)ncols;
+	if (need > acc->cap) {
+		acc->cap = need * 2;
+		r->cells = xrealloc(r->cells, acc->cap * sizeof *r->cells);
+	}
+	for (int i = 0; i < ncols; i++)
+		r->cells[(size_t)r->nrows * (size_t)ncols + (size_t)i] =
+			cols[i] ? xstrdup(cols[i]) : NULL;
+	r->nrows++;
+}
+
+int db_select(struct db *db, const char *sql, const char *const *args,
+              int nargs, struct db_rows *out, char **err)
+{
+	memset(out, 0, sizeof *out);
+	if (db->ops != &db_sqlite_ops && db->ops != &db_pg_ops)
+		return rt_err(err, RT_EUSAGE, "the %s backend cannot be read",
+		              db->ops->name);
+	struct rows_acc acc = {out, 0};
+	int rc = query(db)->run(db, sql, args, nargs, add_row, &acc, NULL, err);
+	if (rc != RT_OK)
+		db_rows_free(out);
+	return rc;
+}
+
+void db_rows_free(struct db_rows *r)
+{
+	for (size_t i = 0; i < (size_t)r->nrows * (size_t)r->ncols; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	memset(r, 0, sizeof *r);
+}
+
 /* ---- the lock ---- */
 
 void db_host_name(char *buf, size_t size)

@@ -116,4 +116,24 @@ void db_close(struct db *db);
 void db_strv_free(char **v, uint32_t n);
 void db_history_free(struct history_row *rows, uint32_t n);
 
+/* The rows of a query, as text: cell (r, c) is cells[r * ncols + c], NULL
+ * for SQL NULL. Owned: free with db_rows_free. */
+struct db_rows {
+	char **cells;
+	uint32_t nrows;
+	int ncols;                 /* 0 when there is no row */
+};
+/* Runs one statement with text parameters (placeholders ?N for SQLite, $N
+ * for PostgreSQL; NULL binds SQL NULL) on a connected backend and returns
+ * every row (for reading a catalog: schema.c). RT_EUSAGE on the offline
+ * writer, which has nothing to read. */
+int db_select(struct db *db, const char *sql, const char *const *args,
+              int nargs, struct db_rows *out, char **err);
+void db_rows_free(struct db_rows *r);
+static inline const char *db_cell(const struct db_rows *r, uint32_t row,
+                                  int col)
+{
+	return r->cells[(size_t)row * (size_t)r->ncols + (size_t)col];
+}
+
 #endif
