@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "run.h"
 #include "util.h"
 
 const struct cmd_opt cli_global_opts[] = {
@@ -15,6 +16,7 @@ const struct cmd_opt cli_global_opts[] = {
 	{"scripts", 's', "DIR", "the scripts location (its versions/ holds the revisions)"},
 	{"version-table", 0, "NAME", "the version table (default retort_version)"},
 	{"lock-timeout", 0, "SECONDS", "how long to wait for the migration lock (default 60)"},
+	{"statement-timeout", 0, "SECONDS", "cancel a statement that runs longer (default: no limit)"},
 	{"json", 0, NULL, "machine-readable output for read commands"},
 	{"no-color", 0, NULL, "no colours (also when NO_COLOR is set)"},
 	{"quiet", 'q', NULL, "print only errors"},
@@ -90,6 +92,7 @@ void cli_ctx_init_from(struct cli_ctx *c, const struct cli_ctx *from)
 	c->quiet = from->quiet;
 	c->verbose = from->verbose;
 	c->lock_timeout = from->lock_timeout;
+	c->statement_timeout = from->statement_timeout;
 	c->interactive = from->interactive;
 }
 
@@ -176,7 +179,15 @@ int cli_db(struct cli_ctx *c, char **err)
 	int rc = cli_url(c, err);
 	if (rc != RT_OK)
 		return rc;
-	return db_open(&c->url, cli_version_table(c), &c->db, err);
+	rc = db_open(&c->url, cli_version_table(c), &c->db, err);
+	if (rc == RT_OK && c->statement_timeout > 0 && c->db->ops->set_statement_timeout) {
+		rc = c->db->ops->set_statement_timeout(c->db, c->statement_timeout, err);
+		if (rc != RT_OK) {
+			db_close(c->db);
+			c->db = NULL;
+		}
+	}
+	return rc;
 }
 
 int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err)
@@ -266,7 +277,8 @@ void cli_command_help(FILE *f, const struct cmd_entry *e)
 		print_opts(f, e->opts);
 	}
 	fputs("\nglobal options (before or after the command): -c FILE, -d URL, -s DIR,\n"
-	      "  --version-table NAME, --lock-timeout SECONDS, --json, --no-color, -q, -v\n", f);
+	      "  --version-table NAME, --lock-timeout SECONDS, --statement-timeout SECONDS,\n"
+	      "  --json, --no-color, -q, -v\n", f);
 }
 
 static const struct cmd_opt *find_global(const char *arg, bool *takes_value,
@@ -313,6 +325,15 @@ static int apply_global(struct cli_ctx *c, const struct cmd_opt *o, const char *
 			return RT_EUSAGE;
 		}
 		c->lock_timeout = (int)t;
+	}
+	else if (!strcmp(n, "statement-timeout")) {
+		char *end;
+		double t = strtod(v, &end);
+		if (end == v || *end || !(t >= 0 && t <= 86400)) {
+			fprintf(c->errf, "retort: --statement-timeout takes a number of seconds, not '%s'\n", v);
+			return RT_EUSAGE;
+		}
+		c->statement_timeout = t;
 	}
 	else if (!strcmp(n, "json")) c->json = true;
 	else if (!strcmp(n, "no-color")) c->no_color = true;
@@ -488,5 +509,8 @@ int cli_run(struct cli_ctx *c, int argc, char **argv)
 	free(err);
 	free(rest);
 	fflush(c->out);
+	/* a run stopped by a signal exits as shells report one: 128 + N */
+	if (rc == RT_EINTR && run_interrupt_signal())
+		return 128 + run_interrupt_signal();
 	return rt_status_exit(rc);
 }

@@ -22,6 +22,7 @@ struct cli_ctx {
 	const char *version_table;
 	bool json, no_color, quiet, verbose;
 	int lock_timeout;          /* -1: from the configuration */
+	double statement_timeout;  /* seconds; 0: no limit */
 
 	FILE *out;                 /* borrowed: stdout, or a console buffer */
 	FILE *errf;                /* borrowed: stderr, or a console buffer */

@@ -13,6 +13,7 @@
 #include "out.h"
 #include "plan.h"
 #include "run.h"
+#include "schema.h"
 #include "spec.h"
 
 static const struct cmd_opt no_opts[] = {{NULL, 0, NULL, NULL}};
@@ -478,6 +479,10 @@ static int run_check(struct cli_ctx *c, int argc, char **argv)
 		}
 		u32vec_free(&changed);
 		db_strv_free(heads, n);
+		int ndrift = 0;
+		if (rc == RT_OK)
+			rc = schema_drift(c, &problems, &ndrift, &err);
+		nproblems += ndrift;
 		if (rc != RT_OK) {
 			sb_free(&problems);
 			free(uerr);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "out.h"
+#include "schema.h"
 #include "spec.h"
 
 static const char default_ini[] =
@@ -185,6 +186,8 @@ static const struct cmd_opt revision_opts[] = {
 	{"branch-label", 0, "LABEL", "give the new revision a branch label"},
 	{"depends-on", 0, "SPEC", "a revision this one depends on (repeatable)"},
 	{"rev-id", 0, "ID", "use this revision id instead of a random one"},
+	{"autogenerate", 0, NULL, "write the SQL that brings the database (at --head) to the "
+	 "configured schema, and back"},
 	{NULL, 0, NULL, NULL},
 };
 
@@ -247,6 +250,13 @@ static int run_revision(struct cli_ctx *c, int argc, char **argv)
 			deps[i] = g->nodes[d.v[0]].s.rev;
 		revset_free(&d);
 	}
+	char *up = NULL, *down = NULL;
+	if (rc == RT_OK && cli_flag("autogenerate")) {
+		rc = schema_autogenerate(c, parents, base.n, &up, &down, &err);
+		if (rc == RT_OK && !*up && !c->quiet)
+			fprintf(c->errf, "No schema changes detected: the database matches %s\n",
+			        c->cfg.schema);
+	}
 	if (rc == RT_OK) {
 		struct script_new n = {0};
 		n.rev = rev;
@@ -257,8 +267,12 @@ static int run_revision(struct cli_ctx *c, int argc, char **argv)
 		n.nlabels = label ? 1 : 0;
 		n.depends = deps;
 		n.ndepends = (uint32_t)ndeps;
+		n.upgrade_sql = up;
+		n.downgrade_sql = down;
 		rc = write_script(c, &n, &err);
 	}
+	free(up);
+	free(down);
 	free(deps);
 	free(parents);
 	revset_free(&base);

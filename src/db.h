@@ -96,6 +96,26 @@ struct db_ops {
 	int (*backup)(struct db *db, const char *dest,
 	              void (*progress)(void *ctx, double fraction), void *ctx,
 	              char **err);
+
+	/* Optional (NULL: nothing to stop, as in the SQL writer). Asks the
+	 * statement running now to stop, so that it fails and its transaction
+	 * can be rolled back. Async-signal-safe: the runner calls it from its
+	 * SIGINT/SIGTERM handler. PostgreSQL: PQcancel on a PGcancel made at
+	 * connection time (libpq documents PQcancel as safe in a handler; it
+	 * opens a connection of its own, so it may wait on an unreachable
+	 * server). SQLite: sqlite3_interrupt, documented for use from another
+	 * thread; all it does is set a flag that the running statement polls.
+	 * Between statements it has no effect: the runner checks its own flag
+	 * before each statement. */
+	void (*interrupt)(struct db *db);
+	/* Optional (NULL: no limit can be set). From now on a statement that
+	 * runs longer than seconds fails with a message that says so; 0 lifts
+	 * the limit. PostgreSQL: SET statement_timeout, and the client stops
+	 * waiting a few seconds after it (no answer by then means the server
+	 * or the network is gone; the handle is then closed and every later
+	 * call fails at once). SQLite: a progress handler that checks a
+	 * deadline set when each statement starts. */
+	int (*set_statement_timeout)(struct db *db, double seconds, char **err);
 };
 
 extern const struct db_ops db_sqlite_ops;

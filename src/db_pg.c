@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -19,6 +20,10 @@ extern char **environ;
  * applications) do not block each other. Both keys stay positive so that
  * pg_locks.classid/objid (oids) compare with them as plain numbers. */
 #define PG_LOCK_CLASS 0x72657472
+/* With a statement timeout the server answers at the latest when it
+ * cancels the statement; the client waits this much longer for the answer
+ * to travel before it takes the server or the network for gone. */
+#define PG_ANSWER_GRACE 5.0
 
 static const struct db_query pg_query;
 
@@ -26,8 +31,14 @@ struct pg_db {
 	struct db_online on;
 	PGconn *conn;
 	char *conninfo; /* the caller's, for pg_dump */
+	char *display;  /* the URL as shown, password masked */
 	char lock_key[2][16];
 	bool locked;
+	PGcancel *cancel; /* made at open, so that a signal handler can use it */
+	double timeout;   /* --statement-timeout in seconds, 0 for none */
+	/* Set when the client gave up waiting: conn is then closed and NULL,
+	 * and every call fails at once with this message. */
+	char *lost;
 };
 
 static struct pg_db *pg(struct db *db)
@@ -57,6 +68,10 @@ static int pg_fail(struct pg_db *p, PGresult *res, char **err)
 		sb_adds(&sb, primary);
 		const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
 		const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (p->timeout > 0 && state && strcmp(state, "57014") == 0 &&
+		    strstr(primary, "statement timeout"))
+			sb_addf(&sb, " (--statement-timeout %g s)", p->timeout);
 		if (detail)
 			sb_addf(&sb, "\nDETAIL:  %s", detail);
 		if (hint)
@@ -65,6 +80,11 @@ static int pg_fail(struct pg_db *p, PGresult *res, char **err)
 	} else {
 		const char *text = res ? PQresultErrorMessage(res) : "";
 		msg = trimmed(*text ? text : PQerrorMessage(p->conn));
+		/* libpq adds this when asked for the result of a connection it
+		 * has just dropped: the line before it says what happened */
+		char *tail = strstr(msg, "\ninvalid socket");
+		if (tail && !tail[strlen("\ninvalid socket")])
+			*tail = '\0';
 	}
 	PQclear(res);
 	int rc = rt_err(err, RT_EDB, "%s", msg);
@@ -72,15 +92,108 @@ static int pg_fail(struct pg_db *p, PGresult *res, char **err)
 	return rc;
 }
 
-/* Runs sql with text parameters (NULL = SQL NULL). On success *out, if
- * given, receives the result (caller clears). */
-static int pg_run(struct pg_db *p, const char *sql, const char *const *args,
-                  int nargs, PGresult **out, char **err)
+/* Closes a connection that no longer answers; later calls fail with why. */
+static void pg_give_up(struct pg_db *p, char *why)
 {
-	PGresult *res = PQexecParams(p->conn, sql, nargs, NULL, args, NULL,
-	                             NULL, 0);
+	PQfinish(p->conn);
+	p->conn = NULL;
+	p->lost = why;
+}
+
+/* Waits until libpq holds the next result. A signal ends poll() early and
+ * the wait goes on: the handler has sent the cancel, the answer follows.
+ * Returns false when the client gave up (see PG_ANSWER_GRACE). */
+static bool pg_await(struct pg_db *p)
+{
+	double deadline = p->timeout > 0 ? now_monotonic() + p->timeout + PG_ANSWER_GRACE : 0;
+	while (PQisBusy(p->conn) && PQsocket(p->conn) >= 0) {
+		int ms = -1;
+		if (deadline > 0) {
+			double left = deadline - now_monotonic();
+			if (left <= 0) {
+				pg_give_up(p, xasprintf(
+				    "no answer from the PostgreSQL server %g s after the statement "
+				    "timeout (--statement-timeout %g): the server or the network is "
+				    "gone; the connection was closed, and the server rolls back the "
+				    "open transaction when it notices", PG_ANSWER_GRACE, p->timeout));
+				return false;
+			}
+			ms = (int)(left * 1000.0) + 1;
+		}
+		struct pollfd pfd = {PQsocket(p->conn), POLLIN, 0};
+		int r = poll(&pfd, 1, ms);
+		if (r < 0 && errno != EINTR)
+			return true; /* PQgetResult reports the broken connection */
+		if (r > 0 && !PQconsumeInput(p->conn))
+			return true;
+	}
+	return true;
+}
+
+/* A script's COPY … FROM STDIN has no data to read, and COPY … TO STDOUT
+ * nobody to read it: end the copy; its outcome is the next result. */
+static void pg_end_copy(PGconn *c, ExecStatusType st)
+{
+	if (st == PGRES_COPY_IN) {
+		PQputCopyEnd(c, "COPY FROM STDIN is not supported in a migration script");
+	} else if (st == PGRES_COPY_OUT) {
+		char *buf;
+		while (PQgetCopyData(c, &buf, 0) > 0)
+			PQfreemem(buf);
+	}
+}
+
+/* Sends sql (with text parameters when args, NULL binding SQL NULL; as a
+ * simple query otherwise, which may hold several statements) and returns
+ * the answer: the first error, else the last result. *res is NULL when
+ * the client gave up (p->lost says why) or libpq could not send. */
+static void pg_roundtrip(struct pg_db *p, const char *sql, const char *const *args,
+                         int nargs, PGresult **res)
+{
+	*res = NULL;
+	int sent = args ? PQsendQueryParams(p->conn, sql, nargs, NULL, args, NULL, NULL, 0)
+	                : PQsendQuery(p->conn, sql);
+	if (!sent)
+		return;
+	PGresult *last = NULL, *r;
+	for (;;) {
+		if (!pg_await(p)) {
+			PQclear(last);
+			return;
+		}
+		if (!(r = PQgetResult(p->conn)))
+			break;
+		ExecStatusType st = PQresultStatus(r);
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT) {
+			PQclear(r);
+			pg_end_copy(p->conn, st);
+			continue;
+		}
+		if (last && PQresultStatus(last) == PGRES_FATAL_ERROR) {
+			PQclear(r);
+			continue;
+		}
+		PQclear(last);
+		last = r;
+	}
+	*res = last;
+}
+
+/* Runs sql and checks the answer against the statuses that mean success
+ * (empty_ok: an empty query string is one). On success *out, if given,
+ * receives the result (caller clears). */
+static int pg_query_one(struct pg_db *p, const char *sql, const char *const *args,
+                        int nargs, bool empty_ok, PGresult **out, char **err)
+{
+	if (!p->conn)
+		return rt_err(err, RT_EDB, "%s", p->lost);
+	PGresult *res;
+	pg_roundtrip(p, sql, args, nargs, &res);
+	if (!p->conn)
+		return rt_err(err, RT_EDB, "%s", p->lost);
 	ExecStatusType st = PQresultStatus(res);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+	    !(empty_ok && st == PGRES_EMPTY_QUERY))
 		return pg_fail(p, res, err);
 	if (out)
 		*out = res;
@@ -89,10 +202,61 @@ static int pg_run(struct pg_db *p, const char *sql, const char *const *args,
 	return RT_OK;
 }
 
+/* Runs sql with text parameters (NULL = SQL NULL). On success *out, if
+ * given, receives the result (caller clears). */
+static int pg_run(struct pg_db *p, const char *sql, const char *const *args,
+                  int nargs, PGresult **out, char **err)
+{
+	static const char *const none[] = {NULL};
+	return pg_query_one(p, sql, args ? args : none, nargs, false, out, err);
+}
+
 static void pg_quiet(void *arg, const PGresult *res)
 {
 	/* library code prints nothing; client_min_messages keeps the chatter
 	 * (NOTICE: relation already exists) from being sent at all */
+}
+
+/* libpq quotes the offending part of a malformed URL in its message, and
+ * that part may be the password: a quoted token of the conninfo that the
+ * masked URL (display) no longer contains was secret, and is shown as
+ * ****. Caller frees. */
+static char *mask_quoted_secrets(const char *conninfo, const char *display,
+                                 const char *msg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *q;
+	while ((q = strchr(msg, '"')) && strchr(q + 1, '"')) {
+		const char *end = strchr(q + 1, '"');
+		char *tok = xstrndup(q + 1, (size_t)(end - q - 1));
+		bool secret = *tok && strstr(conninfo, tok) && !strstr(display, tok);
+		sb_addn(&sb, msg, (size_t)(q - msg) + 1);
+		sb_adds(&sb, secret ? "****" : tok);
+		sb_addc(&sb, '"');
+		free(tok);
+		msg = end + 1;
+	}
+	sb_adds(&sb, msg);
+	return sb_detach(&sb);
+}
+
+/* A conninfo libpq cannot parse is bad input (exit 2), found before any
+ * connection attempt; its message never shows the password. */
+static int check_conninfo(const char *conninfo, const char *display, char **err)
+{
+	char *perr = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
+	if (opts) {
+		PQconninfoFree(opts);
+		return RT_OK;
+	}
+	char *msg = trimmed(perr);
+	PQfreemem(perr);
+	char *safe = mask_quoted_secrets(conninfo, display, msg);
+	int rc = rt_err(err, RT_EINPUT, "malformed PostgreSQL URL '%s': %s", display, safe);
+	free(safe);
+	free(msg);
+	return rc;
 }
 
 static uint32_t fnv1a(const char *s, uint32_t h)
@@ -100,6 +264,37 @@ static uint32_t fnv1a(const char *s, uint32_t h)
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 16777619u;
 	return h;
+}
+
+/* The settings of a new session (at open, and after a reconnection). */
+static int pg_session_setup(struct pg_db *p, char **err)
+{
+	PQsetNoticeReceiver(p->conn, pg_quiet, NULL);
+	PGcancel *old = p->cancel;
+	p->cancel = PQgetCancel(p->conn); /* swapped before the free: see pg_interrupt */
+	if (old)
+		PQfreeCancel(old);
+	int rc = pg_run(p, "SET client_min_messages = warning", NULL, 0, NULL, err);
+	if (rc != RT_OK)
+		return rc;
+	/* A killed retort must not leave its session running a long statement,
+	 * lock held, until the statement ends: the server checks for a vanished
+	 * client (PostgreSQL 14+; a platform without the check refuses the
+	 * setting, and then only the statement's end releases the lock). */
+	if (PQserverVersion(p->conn) >= 140000) {
+		char *ignored = NULL;
+		pg_run(p, "SET client_connection_check_interval = 1000", NULL, 0, NULL,
+		       &ignored);
+		free(ignored);
+	}
+	if (p->timeout > 0) {
+		char ms[32];
+		snprintf(ms, sizeof ms, "%.0f", p->timeout * 1000.0);
+		const char *const args[] = {ms};
+		rc = pg_run(p, "SELECT set_config('statement_timeout', $1, false)", args, 1,
+		            NULL, err);
+	}
+	return rc;
 }
 
 static int pg_open(const struct db_url *url, const char *version_table,
@@ -114,6 +309,10 @@ static int pg_open(const struct db_url *url, const char *version_table,
 		return rc;
 	}
 	p->conninfo = xstrdup(url->conninfo ? url->conninfo : "");
+	p->display = xstrdup(url->display ? url->display : "");
+	rc = check_conninfo(p->conninfo, p->display, err);
+	if (rc != RT_OK)
+		goto fail;
 
 	char host[256], app[300];
 	db_host_name(host, sizeof host);
@@ -130,24 +329,15 @@ static int pg_open(const struct db_url *url, const char *version_table,
 	}
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		char *msg = trimmed(PQerrorMessage(p->conn));
-		rc = rt_err(err, RT_EDB, "%s", msg);
+		char *safe = mask_quoted_secrets(p->conninfo, p->display, msg);
+		rc = rt_err(err, RT_EDB, "%s", safe);
+		free(safe);
 		free(msg);
 		goto fail;
 	}
-	PQsetNoticeReceiver(p->conn, pg_quiet, NULL);
-	rc = pg_run(p, "SET client_min_messages = warning", NULL, 0, NULL, err);
+	rc = pg_session_setup(p, err);
 	if (rc != RT_OK)
 		goto fail;
-	/* A killed retort must not leave its session running a long statement,
-	 * lock held, until the statement ends: the server checks for a vanished
-	 * client (PostgreSQL 14+; a platform without the check refuses the
-	 * setting, and then only the statement's end releases the lock). */
-	if (PQserverVersion(p->conn) >= 140000) {
-		char *ignored = NULL;
-		pg_run(p, "SET client_connection_check_interval = 1000", NULL, 0, NULL,
-		       &ignored);
-		free(ignored);
-	}
 
 	snprintf(p->lock_key[0], sizeof p->lock_key[0], "%d", PG_LOCK_CLASS);
 	snprintf(p->lock_key[1], sizeof p->lock_key[1], "%u",
@@ -155,8 +345,11 @@ static int pg_open(const struct db_url *url, const char *version_table,
 	*out = &p->on.base;
 	return RT_OK;
 fail:
+	if (p->cancel)
+		PQfreeCancel(p->cancel);
 	PQfinish(p->conn);
 	free(p->conninfo);
+	free(p->display);
 	free(p);
 	return rc;
 }
@@ -178,8 +371,12 @@ static void pg_close(struct db *db)
 {
 	struct pg_db *p = pg(db);
 	pg_unlock(db);
+	if (p->cancel)
+		PQfreeCancel(p->cancel);
 	PQfinish(p->conn);
 	free(p->conninfo);
+	free(p->display);
+	free(p->lost);
 	free(p);
 }
 
@@ -246,57 +443,44 @@ static int pg_lock(struct db *db, double timeout, char **err)
 	return RT_OK;
 }
 
-/* A script's COPY … FROM STDIN has no data to read, and COPY … TO STDOUT
- * nobody to read it: end the copy and return the command's last result. */
-static PGresult *pg_end_copy(PGconn *c, ExecStatusType st)
-{
-	if (st == PGRES_COPY_IN) {
-		PQputCopyEnd(c, "COPY FROM STDIN is not supported in a migration script");
-	} else if (st == PGRES_COPY_OUT) {
-		char *buf;
-		while (PQgetCopyData(c, &buf, 0) > 0)
-			PQfreemem(buf);
-	}
-	PGresult *last = NULL, *r;
-	while ((r = PQgetResult(c))) {
-		if (last && PQresultStatus(last) == PGRES_FATAL_ERROR) {
-			PQclear(r);
-			continue;
-		}
-		PQclear(last);
-		last = r;
-	}
-	return last;
-}
-
 static int pg_exec(struct db *db, const char *sql, char **err)
 {
-	struct pg_db *p = pg(db);
-	PGresult *res = PQexec(p->conn, sql);
-	ExecStatusType st = PQresultStatus(res);
-	if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT) {
-		PQclear(res);
-		res = pg_end_copy(p->conn, st);
-		st = PQresultStatus(res);
-	}
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
-	    st != PGRES_EMPTY_QUERY)
-		return pg_fail(p, res, err);
-	PQclear(res);
-	return RT_OK;
+	return pg_query_one(pg(db), sql, NULL, 0, true, NULL, err);
 }
 
+/* A transaction needs a session: when the server ended this one (a
+ * terminated backend, a restart), one new connection is tried, so that the
+ * ledger can still record why the step failed. The advisory lock ended
+ * with the old session; the runner starts no step after a failure. */
 static int pg_begin(struct db *db, char **err)
 {
+	struct pg_db *p = pg(db);
+	if (p->conn && PQstatus(p->conn) == CONNECTION_BAD) {
+		PQreset(p->conn);
+		if (PQstatus(p->conn) != CONNECTION_OK) {
+			char *msg = trimmed(PQerrorMessage(p->conn));
+			char *safe = mask_quoted_secrets(p->conninfo, p->display, msg);
+			int rc = rt_err(err, RT_EDB, "the connection was lost and could not be made "
+			                "again: %s", safe);
+			free(safe);
+			free(msg);
+			return rc;
+		}
+		p->locked = false;
+		int rc = pg_session_setup(p, err);
+		if (rc != RT_OK)
+			return rc;
+	}
 	return pg_exec(db, "BEGIN", err);
 }
 
 static int pg_commit(struct db *db, char **err)
 {
 	struct pg_db *p = pg(db);
-	PGresult *res = PQexec(p->conn, "COMMIT");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		return pg_fail(p, res, err);
+	PGresult *res = NULL;
+	int rc = pg_query_one(p, "COMMIT", NULL, 0, false, &res, err);
+	if (rc != RT_OK)
+		return rc;
 	/* COMMIT of a failed transaction "succeeds" by rolling back */
 	bool rolled_back = strcmp(PQcmdStatus(res), "ROLLBACK") == 0;
 	PQclear(res);
@@ -520,6 +704,29 @@ out:
 	return rc;
 }
 
+static void pg_interrupt(struct db *db)
+{
+	struct pg_db *p = pg(db);
+	char why[256];
+	if (p->cancel && !PQcancel(p->cancel, why, sizeof why)) {
+		/* no way to report from a handler; the statement then runs on,
+		 * and the runner stops after it */
+	}
+}
+
+static int pg_set_statement_timeout(struct db *db, double seconds, char **err)
+{
+	struct pg_db *p = pg(db);
+	char ms[32];
+	snprintf(ms, sizeof ms, "%.0f", seconds > 0 ? seconds * 1000.0 : 0.0);
+	const char *const args[] = {ms};
+	int rc = pg_run(p, "SELECT set_config('statement_timeout', $1, false)", args, 1,
+	                NULL, err);
+	if (rc == RT_OK)
+		p->timeout = seconds > 0 ? seconds : 0;
+	return rc;
+}
+
 static const struct db_query pg_query = {
 	.run = pg_query_run,
 	.table_exists = pg_table_exists,
@@ -538,4 +745,6 @@ const struct db_ops db_pg_ops = {
 	.exec = pg_exec,
 	DB_ONLINE_OPS,
 	.backup = pg_backup,
+	.interrupt = pg_interrupt,
+	.set_statement_timeout = pg_set_statement_timeout,
 };

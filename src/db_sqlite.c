@@ -16,6 +16,9 @@
 #define SQ_BUSY_TIMEOUT_MS 5000
 #define SQ_POLL_SECONDS 0.05
 #define SQ_BACKUP_PAGES 100
+/* Virtual machine steps between two looks at the statement deadline: a
+ * clock read every few microseconds of work costs nothing measurable. */
+#define SQ_PROGRESS_STEPS 1000
 
 static const struct db_query sq_query;
 
@@ -27,6 +30,9 @@ struct sq_db {
 	/* A file that does not exist yet: reading it must not create it, so
 	 * the handle is an empty in-memory database until the first write. */
 	char *create_path;
+	double timeout;  /* --statement-timeout in seconds, 0 for none */
+	double deadline; /* when the running statement must stop */
+	bool timed_out;  /* the progress handler stopped it */
 };
 
 static struct sq_db *sq(struct db *db)
@@ -44,6 +50,42 @@ static bool is_memory(const char *path)
 	return !*path || strcmp(path, ":memory:") == 0;
 }
 
+static int sq_progress(void *ctx)
+{
+	struct sq_db *s = ctx;
+	if (now_monotonic() < s->deadline)
+		return 0;
+	s->timed_out = true;
+	return 1;
+}
+
+/* Starts the clock of the statement about to run. */
+static void sq_arm(struct sq_db *s)
+{
+	s->timed_out = false;
+	s->deadline = now_monotonic() + s->timeout;
+}
+
+/* The message of a failed statement: a timeout says what stopped it. */
+static int sq_stmt_fail(struct sq_db *s, const char *msg, char **err)
+{
+	if (s->timed_out)
+		return rt_err(err, RT_EDB,
+		              "statement timeout: the statement ran longer than %g s and was "
+		              "cancelled (--statement-timeout)", s->timeout);
+	/* "disk I/O error" alone does not say what failed; the system's
+	 * errno is kept only on some paths (not for a failing COMMIT) */
+	const char *text = msg ? msg : sqlite3_errmsg(s->h);
+	int code = sqlite3_extended_errcode(s->h), e = sqlite3_system_errno(s->h);
+	if ((code & 0xff) == SQLITE_IOERR && e)
+		return rt_err(err, RT_EDB, "%s (%s)", text, strerror(e));
+	if (code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_TRUNCATE)
+		return rt_err(err, RT_EDB, "%s: writing the database failed (a full disk, a "
+		              "file size limit or a failing device)",
+		              text);
+	return rt_err(err, RT_EDB, "%s", text);
+}
+
 /* Opens path on s->h with the connection settings retort relies on. */
 static int sq_connect(struct sq_db *s, const char *path, int flags, char **err)
 {
@@ -56,6 +98,8 @@ static int sq_connect(struct sq_db *s, const char *path, int flags, char **err)
 	}
 	sqlite3_extended_result_codes(s->h, 1);
 	sqlite3_busy_timeout(s->h, SQ_BUSY_TIMEOUT_MS);
+	if (s->timeout > 0)
+		sqlite3_progress_handler(s->h, SQ_PROGRESS_STEPS, sq_progress, s);
 	if (sqlite3_exec(s->h, "PRAGMA foreign_keys = ON", NULL, NULL,
 	                 NULL) != SQLITE_OK) {
 		int rc = rt_err(err, RT_EDB, "%s: %s", path, sqlite3_errmsg(s->h));
@@ -235,8 +279,9 @@ static int sq_exec(struct db *db, const char *sql, char **err)
 	int rc0 = sq_materialize(s, err);
 	if (rc0 != RT_OK)
 		return rc0;
+	sq_arm(s);
 	if (sqlite3_exec(s->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int rc = rt_err(err, RT_EDB, "%s", msg ? msg : sqlite3_errmsg(s->h));
+		int rc = sq_stmt_fail(s, msg, err);
 		sqlite3_free(msg);
 		return rc;
 	}
@@ -294,6 +339,7 @@ static int sq_run(struct db *db, const char *sql, const char *const *args,
 		return rc;
 	int ncols = sqlite3_column_count(st), step;
 	const char **cols = xcalloc((size_t)ncols + 1, sizeof *cols);
+	sq_arm(s);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		for (int i = 0; i < ncols; i++)
 			cols[i] = (const char *)sqlite3_column_text(st, i);
@@ -301,7 +347,7 @@ static int sq_run(struct db *db, const char *sql, const char *const *args,
 			row(ctx, cols, ncols);
 	}
 	if (step != SQLITE_DONE)
-		rc = sq_fail(s, err);
+		rc = sq_stmt_fail(s, NULL, err);
 	else if (changes)
 		*changes = sqlite3_changes(s->h);
 	free(cols);
@@ -369,6 +415,24 @@ out:
 	return rc;
 }
 
+static void sq_interrupt(struct db *db)
+{
+	/* s->h is replaced only by sq_materialize, which the lock runs before
+	 * the runner installs the handler that calls this */
+	sqlite3_interrupt(sq(db)->h);
+}
+
+static int sq_set_statement_timeout(struct db *db, double seconds, char **err)
+{
+	struct sq_db *s = sq(db);
+	s->timeout = seconds > 0 ? seconds : 0;
+	if (s->timeout > 0)
+		sqlite3_progress_handler(s->h, SQ_PROGRESS_STEPS, sq_progress, s);
+	else
+		sqlite3_progress_handler(s->h, 0, NULL, NULL);
+	return RT_OK;
+}
+
 static const struct db_query sq_query = {
 	.run = sq_run,
 	.table_exists = sq_table_exists,
@@ -387,4 +451,6 @@ const struct db_ops db_sqlite_ops = {
 	.exec = sq_exec,
 	DB_ONLINE_OPS,
 	.backup = sq_backup,
+	.interrupt = sq_interrupt,
+	.set_statement_timeout = sq_set_statement_timeout,
 };

@@ -1,6 +1,7 @@
 /* main.c: the retort command: the engine's command table plus the
  * terminal faces (console and shell). */
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -12,6 +13,10 @@ static const struct cmd_entry *const face_commands[] = {&cmd_tui, &cmd_shell, NU
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* Past a file size limit (ulimit -f), write() then fails with EFBIG
+	 * and SQLite reports the error, instead of the process dying with
+	 * its transaction half-written to the journal. */
+	signal(SIGXFSZ, SIG_IGN);
 	cli_add_commands(face_commands);
 	struct cli_ctx c;
 	cli_ctx_init(&c, stdout, stderr);

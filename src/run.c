@@ -1,7 +1,9 @@
 /* run.c: see run.h. */
 #include "run.h"
 
+#include <errno.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -9,6 +11,86 @@
 #include <unistd.h>
 
 #include "sqllex.h"
+
+/* ---- signals during a run ---- */
+
+/* The signal that interrupted the run (0: none), and the handle whose
+ * statement the handler stops. */
+static volatile sig_atomic_t run_signal;
+static struct db *volatile run_db;
+
+static const int run_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define RUN_NSIGNALS RT_ARRAY_LEN(run_signals)
+
+struct caught {
+	struct sigaction old[RUN_NSIGNALS];
+	bool installed[RUN_NSIGNALS];
+};
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	/* the first signal stops the statement; later ones must not cancel
+	 * the rollback or the ledger row that record the interruption */
+	if (!run_signal) {
+		run_signal = sig;
+		struct db *db = run_db;
+		if (db && db->ops->interrupt)
+			db->ops->interrupt(db);
+	}
+	errno = saved;
+}
+
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP"
+	                                                                          : "a signal";
+}
+
+int run_interrupt_signal(void)
+{
+	return run_signal;
+}
+
+/* No SA_RESTART: a wait in progress returns, and the runner looks at the
+ * flag. A signal the process ignores (nohup, a shell's background job)
+ * stays ignored. */
+static void catch_signals(struct db *db, struct caught *c)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < RUN_NSIGNALS; i++)
+		sigaddset(&sa.sa_mask, run_signals[i]);
+	run_signal = 0;
+	run_db = db;
+	for (size_t i = 0; i < RUN_NSIGNALS; i++) {
+		c->installed[i] = false;
+		if (sigaction(run_signals[i], NULL, &c->old[i]) != 0 ||
+		    c->old[i].sa_handler == SIG_IGN)
+			continue;
+		c->installed[i] = sigaction(run_signals[i], &sa, NULL) == 0;
+	}
+}
+
+/* Puts the caller's handlers back. When the run was interrupted and the
+ * caller had a handler of its own for that signal (the console restores
+ * the terminal), the signal is raised again for it. */
+static void release_signals(struct caught *c)
+{
+	for (size_t i = 0; i < RUN_NSIGNALS; i++)
+		if (c->installed[i])
+			sigaction(run_signals[i], &c->old[i], NULL);
+	run_db = NULL;
+	for (size_t i = 0; i < RUN_NSIGNALS; i++) {
+		const struct sigaction *o = &c->old[i];
+		bool theirs = (o->sa_flags & SA_SIGINFO) ||
+		              (o->sa_handler != SIG_DFL && o->sa_handler != SIG_IGN);
+		if (c->installed[i] && theirs && run_signal == run_signals[i])
+			raise(run_signals[i]);
+	}
+}
 
 void run_step_title(const struct graph *g, const struct plan_step *s,
                     struct strbuf *out)
@@ -98,14 +180,57 @@ static int load_step_sql(struct db *db, const struct gnode *x, enum plan_kind di
 	if (off + out->len > flen)
 		return rt_err(err, RT_EINPUT, "%s: changed while retort was running", x->s.path);
 	out->text = out->file + off;
-	return sqllex_split(out->text, out->len, db->dialect, out->line, &out->stmts,
-	                    &out->n, err);
+	char *e = NULL;
+	rc = sqllex_split(out->text, out->len, db->dialect, out->line, &out->stmts, &out->n, &e);
+	if (rc != RT_OK) {
+		unsigned line;
+		int at = 0;
+		/* "line 8: …" becomes "FILE:8: …", as every other error says */
+		if (e && sscanf(e, "line %u: %n", &line, &at) == 1 && at)
+			rt_err(err, rc, "%s:%u: %s", x->s.path, line, e + at);
+		else
+			rt_err(err, rc, "%s: %s", x->s.path, e ? e : "cannot split into statements");
+	}
+	free(e);
+	return rc;
 }
 
 static void step_sql_free(struct step_sql *s)
 {
 	free(s->file);
 	free(s->stmts);
+}
+
+static void plan_sql_free(struct step_sql *qs, uint32_t n)
+{
+	for (uint32_t i = 0; qs && i < n; i++)
+		step_sql_free(&qs[i]);
+	free(qs);
+}
+
+/* Reads and splits every script of the plan before anything runs, so
+ * that a script that cannot be split (an unterminated comment in this
+ * dialect, a file changed since it was loaded) stops the run before its
+ * first write. *out: one entry per step (stamps left empty). */
+static int load_plan_sql(struct db *db, const struct graph *g, const struct plan *p,
+                         struct step_sql **out, char **err)
+{
+	struct step_sql *qs = xcalloc(p->n + 1, sizeof(*qs));
+	int rc = RT_OK;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const struct plan_step *s = &p->steps[i];
+		if (s->dir == PLAN_STAMP)
+			continue;
+		int r = load_step_sql(db, &g->nodes[s->rev], s->dir, &qs[i], err);
+		if (r != RT_OK)
+			rc = r;
+	}
+	if (rc != RT_OK) {
+		plan_sql_free(qs, p->n);
+		return rt_err(err, rc, "nothing was run");
+	}
+	*out = qs;
+	return RT_OK;
 }
 
 static int exec_stmt(struct db *db, const struct step_sql *q, uint32_t i, char **err)
@@ -146,21 +271,27 @@ static void ledger_finish(struct ledger *l, const char *outcome)
 }
 
 /* After a failure: the ledger keeps the attempt in its own transaction.
- * The heads stay as they were (the step did not happen). */
-static void ledger_failure(struct db *db, struct ledger *l, const char *msg)
+ * The heads stay as they were (the step did not happen). Returns NULL when
+ * the row was written, else why not (caller frees): the server may be gone. */
+static char *ledger_failure(struct db *db, struct ledger *l, const char *msg)
 {
 	ledger_finish(l, "failed");
 	l->row.heads_after = l->row.heads_before;
 	l->row.error = (char *)msg;
+	char *why = NULL;
+	int rc = db->ops->begin(db, &why);
+	if (rc == RT_OK)
+		rc = db->ops->ensure_tables(db, &why);
+	if (rc == RT_OK)
+		rc = db->ops->history_insert(db, &l->row, &why);
+	if (rc == RT_OK)
+		rc = db->ops->commit(db, &why);
+	if (rc == RT_OK)
+		return NULL;
 	char *ignored = NULL;
-	if (db->ops->begin(db, &ignored) == RT_OK) {
-		if (db->ops->ensure_tables(db, &ignored) == RT_OK &&
-		    db->ops->history_insert(db, &l->row, &ignored) == RT_OK)
-			db->ops->commit(db, &ignored);
-		else
-			db->ops->rollback(db, &ignored);
-	}
+	db->ops->rollback(db, &ignored);
 	free(ignored);
+	return why ? why : xstrdup("unknown error");
 }
 
 int run_record_repair(struct db *db, const char *rev, const char *checksum,
@@ -203,12 +334,12 @@ static void note_step(struct db *db, const struct graph *g, const struct plan_st
  * the step neither begins nor commits, and a failure rolls back that
  * transaction, the whole run, before the ledger records the failure. */
 static int run_step(struct db *db, const struct graph *g, const struct plan *p,
-                    uint32_t i, bool in_txn, bool rehearse, const struct who *w,
-                    char **err)
+                    uint32_t i, struct step_sql *qs, bool in_txn, bool rehearse,
+                    const struct who *w, char **err)
 {
 	const struct plan_step *s = &p->steps[i];
 	struct ledger l;
-	struct step_sql q = {0};
+	struct step_sql q = qs[i];
 	char *dberr = NULL;
 	int rc = RT_OK;
 	ledger_start(&l, s, w);
@@ -217,15 +348,6 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 	bool autocommit = false;
 	const struct gnode *x = s->rev == PLAN_NO_REV ? NULL : &g->nodes[s->rev];
 	if (s->dir != PLAN_STAMP) {
-		rc = load_step_sql(db, x, s->dir, &q, err);
-		if (rc != RT_OK) {
-			char *ignored = NULL;
-			if (in_txn)
-				db->ops->rollback(db, &ignored);
-			free(ignored);
-			step_sql_free(&q);
-			return rc;
-		}
 		l.row.checksum = q.hex;
 		autocommit = x->s.txn == SCRIPT_TXN_NONE;
 	} else if (x) {
@@ -241,7 +363,8 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 
 	uint32_t failed_line = 0;
 	for (uint32_t k = 0; k < q.n && rc == RT_OK; k++) {
-		rc = exec_stmt(db, &q, k, &dberr);
+		/* a signal between two statements: the next one does not start */
+		rc = run_signal ? RT_EINTR : exec_stmt(db, &q, k, &dberr);
 		if (rc != RT_OK)
 			failed_line = q.stmts[k].line;
 		else if (autocommit)
@@ -255,10 +378,26 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 		ledger_finish(&l, "ok");
 		rc = db->ops->history_insert(db, &l.row, &dberr);
 	}
-	if (rc == RT_OK && !in_txn)
+	bool at_commit = false;
+	if (rc == RT_OK && !in_txn) {
 		rc = db->ops->commit(db, &dberr);
+		at_commit = rc != RT_OK;
+	}
 
 	if (rc != RT_OK) {
+		if (run_signal) {
+			/* the database's own words ("canceling statement due to user
+			 * request", "interrupted") follow the cause */
+			if (dberr && strcmp(dberr, "interrupted") == 0) {
+				free(dberr); /* SQLite's word for it says nothing more */
+				dberr = NULL;
+			}
+			char *why = dberr ? xasprintf("interrupted by %s (%s)",
+			                              signal_name(run_signal), dberr)
+			                  : xasprintf("interrupted by %s", signal_name(run_signal));
+			free(dberr);
+			dberr = why;
+		}
 		const char *path = x ? x->s.path : "(stamp)";
 		/* In single mode this rolls back the whole run, so the database
 		 * is where the run started. */
@@ -281,12 +420,20 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 		else if (autocommit && failed_line)
 			rt_err(err, RT_EFAIL, "%s: Transaction: none — no statement of it was applied",
 			       path);
-		if (!rehearse)
-			ledger_failure(db, &l, dberr ? dberr : "failed");
-		rc = RT_EFAIL;
+		if (at_commit && db->dialect == SQL_POSTGRES)
+			rt_err(err, RT_EFAIL, "%s: the COMMIT itself failed: if the connection was lost "
+			       "on the way, check with 'retort current' whether the step was applied",
+			       path);
+		if (!rehearse) {
+			char *why = ledger_failure(db, &l, dberr ? dberr : "failed");
+			if (why)
+				rt_err(err, RT_EFAIL, "%s: the ledger could not record this failure: %s",
+				       path, why);
+			free(why);
+		}
+		rc = run_signal ? RT_EINTR : RT_EFAIL;
 	}
 	free(dberr);
-	step_sql_free(&q);
 	return rc;
 }
 
@@ -294,7 +441,8 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
  * transactional on SQLite and PostgreSQL), so the database ends exactly
  * where it started. */
 static int rehearse_plan(struct db *db, const struct graph *g, const struct plan *p,
-                         const struct run_opts *o, const struct who *w, char **err)
+                         struct step_sql *qs, const struct run_opts *o,
+                         const struct who *w, char **err)
 {
 	char *dberr = NULL;
 	int rc = db->ops->begin(db, &dberr);
@@ -310,6 +458,8 @@ static int rehearse_plan(struct db *db, const struct graph *g, const struct plan
 	}
 	for (uint32_t i = 0; i < p->n && rc == RT_OK; i++) {
 		const struct plan_step *s = &p->steps[i];
+		if (run_signal)
+			break;
 		if (o->on_progress)
 			o->on_progress(o->ctx, i, p->n);
 		if (s->dir != PLAN_STAMP && g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE) {
@@ -321,10 +471,13 @@ static int rehearse_plan(struct db *db, const struct graph *g, const struct plan
 			break;
 		}
 		double t0 = now_monotonic();
-		rc = run_step(db, g, p, i, true, true, w, err);
+		rc = run_step(db, g, p, i, qs, true, true, w, err);
 		if (o->on_step)
 			o->on_step(o->ctx, p, i, rc, (now_monotonic() - t0) * 1000.0);
 	}
+	if (run_signal)
+		rc = rt_err(err, RT_EINTR, "rehearsal interrupted by %s; everything was rolled back",
+		            signal_name(run_signal));
 	if (rc == RT_OK && o->on_progress)
 		o->on_progress(o->ctx, p->n, p->n);
 	char *ignored = NULL;
@@ -334,40 +487,66 @@ static int rehearse_plan(struct db *db, const struct graph *g, const struct plan
 	return rc;
 }
 
-int run_plan(struct db *db, const struct graph *g, const struct plan *p,
-             const struct run_opts *o, char **err)
+/* What an interrupted run leaves behind. i: the step that was running
+ * (running) or would have run next; no_txn: that step runs outside a
+ * transaction, so it is not rolled back (run_step said what stays). */
+static int interrupted(const struct plan *p, uint32_t i, bool single, bool running,
+                       bool no_txn, char **err)
 {
-	struct who w;
-	who_am_i(&w);
+	const char *sig = signal_name(run_signal);
+	uint32_t left = p->n - i - (running ? 1 : 0);
+	if (single)
+		return rt_err(err, RT_EINTR, "interrupted by %s: transaction_mode = single, so every "
+		              "step of this run was rolled back", sig);
+	struct strbuf sb = STRBUF_INIT;
+	if (running)
+		sb_addf(&sb, "interrupted by %s: %s %s", sig, p->steps[i].rev_id,
+		        no_txn ? "is not recorded as applied" : "was rolled back");
+	else
+		sb_addf(&sb, "interrupted by %s between two steps", sig);
+	if (i)
+		sb_addf(&sb, "; the %u step%s before it stay%s applied", i, i == 1 ? "" : "s",
+		        i == 1 ? "s" : "");
+	if (left)
+		sb_addf(&sb, "; %u more step%s not run", left, left == 1 ? " was" : "s were");
+	rt_err(err, RT_EINTR, "%s", sb_str(&sb));
+	sb_free(&sb);
+	return RT_EINTR;
+}
+
+static int execute_plan(struct db *db, const struct graph *g, const struct plan *p,
+                        struct step_sql *qs, const struct run_opts *o,
+                        const struct who *who, char **err)
+{
 	char *dberr = NULL;
 	int rc = RT_OK;
-	bool single = o->mode == TXN_SINGLE || o->rehearse;
-
-	if (o->mode == TXN_SINGLE && !o->rehearse) {
-		for (uint32_t i = 0; i < p->n; i++) {
-			const struct plan_step *s = &p->steps[i];
-			if (s->dir != PLAN_STAMP && g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE)
-				return rt_err(err, RT_EFAIL,
-				    "%s: 'Transaction: none' cannot run inside the one transaction of "
-				    "transaction_mode = single; nothing was run", g->nodes[s->rev].s.path);
-		}
-	}
-	if (p->n == 0)
-		return RT_OK;
-	if (o->rehearse)
-		return rehearse_plan(db, g, p, o, &w, err);
+	bool single = o->mode == TXN_SINGLE;
 	rc = db->ops->ensure_tables(db, &dberr);
 	if (rc != RT_OK)
 		goto fail;
 	if (single && (rc = db->ops->begin(db, &dberr)) != RT_OK)
 		goto fail;
 	for (uint32_t i = 0; i < p->n; i++) {
+		if (run_signal) {
+			/* between two steps: nothing is running, nothing to record */
+			if (single) {
+				char *ignored = NULL;
+				db->ops->rollback(db, &ignored);
+				free(ignored);
+			}
+			return interrupted(p, i, single, false, false, err);
+		}
 		if (o->on_progress)
 			o->on_progress(o->ctx, i, p->n);
 		double t0 = now_monotonic();
-		rc = run_step(db, g, p, i, single, false, &w, err);
+		rc = run_step(db, g, p, i, qs, single, false, who, err);
 		if (o->on_step)
 			o->on_step(o->ctx, p, i, rc, (now_monotonic() - t0) * 1000.0);
+		if (rc == RT_EINTR)
+			return interrupted(p, i, single, true,
+			                   p->steps[i].dir != PLAN_STAMP &&
+			                       g->nodes[p->steps[i].rev].s.txn == SCRIPT_TXN_NONE,
+			                   err);
 		if (rc != RT_OK) {
 			if (single)
 				rt_err(err, RT_EFAIL, "transaction_mode = single: every step of this run "
@@ -383,7 +562,35 @@ int run_plan(struct db *db, const struct graph *g, const struct plan *p,
 fail:
 	rt_err(err, rc == RT_OK ? RT_EDB : rc, "%s", dberr ? dberr : "database error");
 	free(dberr);
-	return RT_EDB;
+	return run_signal ? RT_EINTR : RT_EDB;
+}
+
+int run_plan(struct db *db, const struct graph *g, const struct plan *p,
+             const struct run_opts *o, char **err)
+{
+	if (o->mode == TXN_SINGLE && !o->rehearse) {
+		for (uint32_t i = 0; i < p->n; i++) {
+			const struct plan_step *s = &p->steps[i];
+			if (s->dir != PLAN_STAMP && g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE)
+				return rt_err(err, RT_EFAIL,
+				    "%s: 'Transaction: none' cannot run inside the one transaction of "
+				    "transaction_mode = single; nothing was run", g->nodes[s->rev].s.path);
+		}
+	}
+	if (p->n == 0)
+		return RT_OK;
+	struct step_sql *qs = NULL;
+	int rc = load_plan_sql(db, g, p, &qs, err);
+	if (rc != RT_OK)
+		return rc;
+	struct who w;
+	who_am_i(&w);
+	if (o->rehearse)
+		rc = rehearse_plan(db, g, p, qs, o, &w, err);
+	else
+		rc = execute_plan(db, g, p, qs, o, &w, err);
+	plan_sql_free(qs, p->n);
+	return rc;
 }
 
 int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx,
@@ -400,10 +607,15 @@ int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx
 	if (rc == RT_OK)
 		rc = fn(fnctx, (const char *const *)heads, n, &p, err);
 	if (rc == RT_OK) {
+		struct caught c;
+		catch_signals(db, &c);
 		rc = run_plan(db, g, p, o, err);
 		*done = p;
+		db->ops->unlock(db);
+		release_signals(&c);
+	} else {
+		db->ops->unlock(db);
 	}
-	db->ops->unlock(db);
 	db_strv_free(heads, n);
 	return rc;
 }

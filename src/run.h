@@ -37,6 +37,17 @@ typedef int (*run_plan_fn)(void *ctx, const char *const *heads, uint32_t nheads,
 int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx,
                const struct run_opts *o, struct plan **done, char **err);
 
+/* SIGINT, SIGTERM and SIGHUP while run_locked executes the plan (not while
+ * it waits for the lock): the running statement is cancelled through
+ * db_ops.interrupt, the migration rolls back, the ledger records a failed
+ * row "interrupted by SIGINT (…)", no further step starts, the lock is
+ * released, and run_locked returns RT_EINTR. A signal the process ignores
+ * stays ignored. The caller's handlers are put back afterwards, and a
+ * caller that had a handler of its own for the signal gets it raised
+ * again. run_interrupt_signal: the signal that interrupted the last
+ * run_locked, 0 for none (the command line exits 128 + that number). */
+int run_interrupt_signal(void);
+
 /* Executes a plan (no lock; for the offline writer and for callers that
  * hold the lock). On failure *err is "FILE:LINE: MESSAGE". */
 int run_plan(struct db *db, const struct graph *g, const struct plan *p,

@@ -1,0 +1,280 @@
+/* schema.h: a database's schema as one model, the differences between two
+ * models, and the SQL that turns one into the other (SPEC §5: `revision
+ * --autogenerate` and the drift that `check` reports).
+ *
+ * A model holds tables (columns with type, nullability, default, collation,
+ * generated and identity columns), their primary key, unique, check,
+ * exclusion and foreign-key constraints, indexes (partial and expression
+ * indexes included), views and triggers. It is read from a connected database by
+ * schema_read, so that the server itself has parsed the SQL: a declarative
+ * schema.sql, or the history of migrations, is first applied to a scratch
+ * database of the same backend (schema_load_sql, schema_load_migrations).
+ * retort's version and history tables are never part of a model.
+ *
+ * What a model does not hold is neither compared nor generated:
+ * sequences other than those of serial columns, functions, types, domains,
+ * extensions, materialized views, partitioned tables, grants, comments,
+ * SQLite virtual tables (see retort(1), "Autogenerate and drift").
+ *
+ * Ownership: a struct schema owns everything reachable from it (strings in
+ * its arena, arrays malloc'd); schema_free releases it all. Pointers to
+ * tables, columns and constraints stay valid until the next schema_add_*
+ * call on the same array. */
+#ifndef RT_SCHEMA_H
+#define RT_SCHEMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "sqllex.h"
+#include "util.h"
+
+struct cli_ctx;
+
+struct schema_column {
+	const char *name;
+	/* PostgreSQL: format_type(); SQLite: the declared type, normalized
+	 * (schema_norm_sql), "" when none. */
+	const char *type;
+	bool notnull;
+	const char *dflt;          /* DEFAULT expression, or NULL */
+	const char *collation;     /* NULL: the type's default */
+	const char *generated;     /* GENERATED ALWAYS AS (this), or NULL */
+	bool stored;               /* a generated column: STORED, else VIRTUAL */
+	char identity;             /* PostgreSQL: 'a' ALWAYS, 'd' BY DEFAULT, 0 */
+	/* PostgreSQL serial: type is integer, bigint or smallint, dflt is NULL
+	 * and sequence names the owned sequence (not compared). */
+	bool serial;
+	const char *sequence;
+	/* SQLite: the column's definition as written in CREATE TABLE (for
+	 * ADD COLUMN); NULL for PostgreSQL. Not compared. */
+	const char *sql;
+};
+
+#define SCHEMA_CON_KINDS(X)                 \
+	X(SCHEMA_PRIMARY, "primary key")         \
+	X(SCHEMA_UNIQUE, "unique constraint")    \
+	X(SCHEMA_EXCLUDE, "exclusion constraint") \
+	X(SCHEMA_CHECK, "check constraint")      \
+	X(SCHEMA_FOREIGN, "foreign key")
+
+enum schema_con_kind {
+#define SCHEMA_X(name, text) name,
+	SCHEMA_CON_KINDS(SCHEMA_X)
+#undef SCHEMA_X
+};
+
+struct schema_constraint {
+	enum schema_con_kind kind;
+	const char *name;          /* NULL: unnamed (SQLite) */
+	/* The compared definition: pg_get_constraintdef() on PostgreSQL, the
+	 * same shape built from the catalog on SQLite ("UNIQUE (email)",
+	 * "FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE"). */
+	const char *def;
+	const char **cols;         /* the columns it uses, in key order */
+	uint32_t ncols;
+	const char *ref_table;     /* FOREIGN: the referenced table */
+	/* FOREIGN: "NO ACTION", "RESTRICT", "CASCADE", "SET NULL" or
+	 * "SET DEFAULT". */
+	const char *on_delete;
+};
+
+struct schema_table {
+	const char *name;
+	struct schema_column *cols;
+	uint32_t ncols;
+	struct schema_constraint *cons;
+	uint32_t ncons;
+	const char *options;       /* SQLite: "strict", "without rowid"; NULL */
+	const char *sql;           /* SQLite: CREATE TABLE as stored; else NULL */
+	uint32_t cols_cap, cons_cap;
+};
+
+struct schema_index {
+	const char *name;
+	const char *table;
+	bool unique;
+	/* The compared definition: from USING on (pg_get_indexdef) on
+	 * PostgreSQL, the normalized statement from ON on for SQLite. */
+	const char *def;
+	const char *sql;           /* the statement that creates it */
+	const char **cols;         /* columns it uses (in expressions and the
+	                              predicate too, as far as known) */
+	uint32_t ncols;
+};
+
+struct schema_view {
+	const char *name;
+	const char *def;           /* compared: pg_get_viewdef() or normalized */
+	const char *sql;           /* CREATE VIEW */
+	const char **deps;         /* the tables and views it reads */
+	uint32_t ndeps;
+};
+
+struct schema_trigger {
+	const char *name;
+	const char *table;         /* the table or view it is on */
+	const char *def;           /* compared: pg_get_triggerdef() or normalized */
+	const char *sql;           /* CREATE TRIGGER */
+	const char **deps;         /* SQLite: the tables and views its body names */
+	uint32_t ndeps;
+};
+
+struct schema {
+	enum sql_dialect dialect;
+	struct schema_table *tables;
+	uint32_t ntables, tables_cap;
+	struct schema_index *indexes;
+	uint32_t nindexes, indexes_cap;
+	struct schema_view *views;
+	uint32_t nviews, views_cap;
+	struct schema_trigger *triggers;
+	uint32_t ntriggers, triggers_cap;
+	struct arena arena;
+};
+
+/* ---- building a model (schema_read uses these; so can tests) ---- */
+
+/* Caller frees with schema_free. */
+struct schema *schema_new(enum sql_dialect dialect);
+void schema_free(struct schema *s);
+/* The add functions copy every string into the model. Lists (cols, deps)
+ * are given as a count and an array. */
+struct schema_table *schema_add_table(struct schema *s, const char *name);
+struct schema_column *schema_add_column(struct schema *s, struct schema_table *t,
+                                        const char *name, const char *type,
+                                        bool notnull, const char *dflt);
+struct schema_constraint *schema_add_constraint(struct schema *s,
+                                                struct schema_table *t,
+                                                enum schema_con_kind kind,
+                                                const char *name, const char *def,
+                                                const char *const *cols,
+                                                uint32_t ncols);
+struct schema_index *schema_add_index(struct schema *s, const char *table,
+                                      const char *name, bool unique,
+                                      const char *def, const char *sql,
+                                      const char *const *cols, uint32_t ncols);
+struct schema_view *schema_add_view(struct schema *s, const char *name,
+                                    const char *def, const char *sql,
+                                    const char *const *deps, uint32_t ndeps);
+struct schema_trigger *schema_add_trigger(struct schema *s, const char *table,
+                                          const char *name, const char *def,
+                                          const char *sql,
+                                          const char *const *deps, uint32_t ndeps);
+/* A string copied into the model's arena (NULL stays NULL). */
+const char *schema_str(struct schema *s, const char *str);
+/* Sorts tables, indexes, views and triggers by name, so that every listing and
+ * every generated script is deterministic. */
+void schema_sort(struct schema *s);
+
+struct schema_table *schema_find_table(const struct schema *s, const char *name);
+struct schema_view *schema_find_view(const struct schema *s, const char *name);
+/* Names compare as the dialect does: exactly on PostgreSQL, ignoring
+ * ASCII case on SQLite. */
+bool schema_name_eq(enum sql_dialect d, const char *a, const char *b);
+
+/* SQL text in a form that compares equal whenever two spellings mean the
+ * same on SQLite: comments dropped, keywords and bare identifiers in lower
+ * case, quotes dropped from plain identifiers, one space between words and
+ * none inside parentheses or before a comma. Caller frees. */
+char *schema_norm_sql(const char *sql, size_t len, enum sql_dialect d);
+
+/* Appends name as an identifier, double-quoted only when it must be. */
+void schema_quote(struct strbuf *sb, const char *name);
+
+/* ---- reading a database ---- */
+
+/* Reads the schema of a connected database (SQLite or PostgreSQL; on
+ * PostgreSQL the first schema of the search path, current_schema()).
+ * version_table and retort_history are left out. *out: schema_free.
+ * RT_EDB on a database error; RT_EFAIL for a definition retort cannot
+ * read exactly (then nothing is returned). */
+int schema_read(struct db *db, const char *version_table, struct schema **out,
+                char **err);
+
+/* ---- comparing ---- */
+
+enum schema_delta_kind {
+	SCHEMA_ADDED,              /* in b only */
+	SCHEMA_REMOVED,            /* in a only */
+	SCHEMA_CHANGED,            /* in both, differing in `what` */
+};
+
+enum schema_obj { SCHEMA_TABLE, SCHEMA_COLUMN, SCHEMA_CONSTRAINT, SCHEMA_INDEX,
+                  SCHEMA_VIEW, SCHEMA_TRIGGER };
+
+struct schema_delta {
+	enum schema_delta_kind kind;
+	enum schema_obj obj;
+	enum schema_con_kind con_kind;  /* SCHEMA_CONSTRAINT */
+	const char *table;         /* the table of a column, constraint, index */
+	const char *name;          /* NULL for an unnamed constraint */
+	const char *what;          /* CHANGED: "type", "nullability", "default",
+	                              "collation", "generated", "identity",
+	                              "definition", "name", "options" */
+	const char *in_a, *in_b;   /* what each side has, for a reader */
+};
+
+struct schema_deltas {
+	struct schema_delta *v;
+	uint32_t n, cap;
+	struct arena arena;        /* owns the strings */
+};
+void schema_deltas_free(struct schema_deltas *d);
+
+/* Every difference between a and b (same dialect): tables in name order
+ * (each with its columns, constraints and indexes), then views, then
+ * triggers. d is initialized by the call. */
+void schema_diff(const struct schema *a, const struct schema *b,
+                 struct schema_deltas *d);
+
+/* One line per difference (no trailing newline):
+ * "drift: column users.email: type text in the database, varchar(200)
+ * from the migrations", with a_label = "in the database" and
+ * b_label = "from the migrations". */
+void schema_delta_line(const struct schema_delta *x, const char *a_label,
+                       const char *b_label, struct strbuf *out);
+
+/* ---- generating SQL ---- */
+
+/* The statements that turn a database whose schema is `from` into `to`
+ * (same dialect), each ending in ";\n", in dependency order; what a human
+ * must look at is marked by "-- review:" comments before the statement.
+ * SQLite changes that ALTER TABLE cannot make rebuild the table (create,
+ * copy, drop, rename, recreate indexes) inside the migration's
+ * transaction. Renames are never guessed: a drop and an add, with a
+ * review comment. Empty when the schemas are the same. Caller frees. */
+char *schema_sql(const struct schema *from, const struct schema *to);
+
+/* ---- scratch databases and the commands ---- */
+
+/* Applies sql (statements split by sqllex_split) to a scratch database of
+ * the backend of `like` (SQLite: in memory; PostgreSQL: a temporary
+ * database, dropped again whatever happens) and reads its schema.
+ * origin names the text in errors ("migrations/schema.sql:12: …"). */
+int schema_load_sql(struct cli_ctx *c, const char *sql, const char *origin,
+                    struct schema **out, char **err);
+
+/* Applies the migrations up to heads (revision ids; n = 0 for none) to a
+ * scratch database through the engine and reads its schema. */
+int schema_load_migrations(struct cli_ctx *c, const char *const *heads,
+                           uint32_t n, struct schema **out, char **err);
+
+/* Drift (SPEC §5 check): compares the live database with the schema the
+ * applied migrations produce and, when `schema` is configured, with it.
+ * Appends one "drift: …" line per difference to report and sets *count.
+ * Needs c's graph and database (cli_graph, cli_db); skips the migrations
+ * when the database is at a revision no script defines. Prints nothing. */
+int schema_drift(struct cli_ctx *c, struct strbuf *report, int *count,
+                 char **err);
+
+/* revision --autogenerate: checks that the database is at exactly the
+ * revisions `base` (the new revision's parents), then returns the SQL
+ * that brings it to the configured schema and back (caller frees both).
+ * RT_EUSAGE without a configured schema; RT_EFAIL when the database is
+ * elsewhere. */
+int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nbase,
+                        char **upgrade, char **downgrade, char **err);
+
+#endif

@@ -1,0 +1,384 @@
+/* schema_scratch.c: schemas that exist only as SQL (schema.sql, a history
+ * of migrations) are applied to a scratch database of the live database's
+ * backend and read back, so that the server itself parses them; and the
+ * two uses of that: drift (check) and autogenerate (revision).
+ *
+ * A SQLite scratch database lives in memory. A PostgreSQL one is a new
+ * database on the same server, created from template0 with the live
+ * database's encoding and locale and the live session's search path, and
+ * dropped again on every path out, errors included. */
+#include "schema_impl.h"
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "plan.h"
+#include "run.h"
+#include "script.h"
+
+struct scratch {
+	struct db *db;             /* the scratch database */
+	struct db *live;           /* borrowed: creates and drops it (PostgreSQL) */
+	char *dbname;              /* PostgreSQL: the database to drop, or NULL */
+	int server_version;
+};
+
+/* Appends key='value' to a libpq conninfo. */
+static void conninfo_add(struct strbuf *sb, const char *key, const char *val)
+{
+	if (sb->len)
+		sb_addc(sb, ' ');
+	sb_addf(sb, "%s='", key);
+	for (const char *p = val; *p; p++) {
+		if (*p == '\'' || *p == '\\')
+			sb_addc(sb, '\\');
+		sb_addc(sb, *p);
+	}
+	sb_addc(sb, '\'');
+}
+
+/* The live URL's connection parameters with another database name. */
+static int conninfo_with_db(const char *conninfo, const char *dbname, char **out, char **err)
+{
+	char *perr = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo ? conninfo : "", &perr);
+	if (!opts) {
+		int rc = rt_err(err, RT_EINPUT, "%s", perr ? perr : "invalid connection string");
+		PQfreemem(perr);
+		return rc;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (o->val && *o->val && strcmp(o->keyword, "dbname") != 0)
+			conninfo_add(&sb, o->keyword, o->val);
+	conninfo_add(&sb, "dbname", dbname);
+	PQconninfoFree(opts);
+	*out = sb_detach(&sb);
+	return RT_OK;
+}
+
+/* 'text' as a SQL string literal. */
+static void add_literal(struct strbuf *sb, const char *s)
+{
+	sb_addc(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_addc(sb, '\'');
+		sb_addc(sb, *s);
+	}
+	sb_addc(sb, '\'');
+}
+
+static void scratch_close(struct scratch *sc)
+{
+	db_close(sc->db);
+	sc->db = NULL;
+	if (!sc->dbname)
+		return;
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "DROP DATABASE IF EXISTS ");
+	schema_quote(&sb, sc->dbname);
+	/* nothing else should be connected; make sure of it where possible */
+	if (sc->server_version >= 130000)
+		sb_adds(&sb, " WITH (FORCE)");
+	char *ignored = NULL;
+	sc->live->ops->exec(sc->live, sb_str(&sb), &ignored);
+	free(ignored);
+	sb_free(&sb);
+	free(sc->dbname);
+	sc->dbname = NULL;
+}
+
+static int scratch_open_pg(struct cli_ctx *c, struct scratch *sc, char **err)
+{
+	struct db *live = c->db;
+	struct db_rows rows;
+	int rc = db_select(live,
+		"SELECT current_schema(), current_setting('search_path'),"
+		" pg_encoding_to_char(d.encoding), d.datcollate, d.datctype,"
+		" current_setting('server_version_num')"
+		" FROM pg_database d WHERE d.datname = current_database()", NULL, 0, &rows, err);
+	if (rc != RT_OK)
+		return rc;
+	if (rows.nrows != 1 || !db_cell(&rows, 0, 0)) {
+		db_rows_free(&rows);
+		return rt_err(err, RT_EFAIL, "no schema of the search path exists in %s",
+		              c->url.display);
+	}
+	char rnd[13];
+	rc = script_new_rev(rnd, err);
+	if (rc != RT_OK) {
+		db_rows_free(&rows);
+		return rc;
+	}
+	sc->live = live;
+	sc->server_version = atoi(db_cell(&rows, 0, 5));
+	char *name = xasprintf("retort_scratch_%ld_%s", (long)getpid(), rnd);
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "CREATE DATABASE ");
+	schema_quote(&sb, name);
+	sb_adds(&sb, " TEMPLATE template0 ENCODING ");
+	add_literal(&sb, db_cell(&rows, 0, 2));
+	sb_adds(&sb, " LC_COLLATE ");
+	add_literal(&sb, db_cell(&rows, 0, 3));
+	sb_adds(&sb, " LC_CTYPE ");
+	add_literal(&sb, db_cell(&rows, 0, 4));
+	char *dberr = NULL;
+	rc = live->ops->exec(live, sb_str(&sb), &dberr);
+	if (rc != RT_OK) {
+		rt_err(err, rc, "cannot create a scratch database to compare schemas in "
+		       "(the user needs CREATEDB): %s", dberr);
+		free(dberr);
+		free(name);
+		sb_free(&sb);
+		db_rows_free(&rows);
+		return rc;
+	}
+	sc->dbname = name;
+	char *conninfo = NULL;
+	rc = conninfo_with_db(c->url.conninfo, name, &conninfo, err);
+	struct db_url url = {0};
+	url.backend = DB_POSTGRES;
+	url.conninfo = conninfo;
+	url.display = name;
+	url.dbname = name;
+	if (rc == RT_OK)
+		rc = db_open(&url, cli_version_table(c), &sc->db, err);
+	free(conninfo);
+	/* the live session's first schema, and its search path */
+	const char *nsp = db_cell(&rows, 0, 0);
+	if (rc == RT_OK && strcmp(nsp, "public") != 0) {
+		sb_reset(&sb);
+		sb_adds(&sb, "CREATE SCHEMA IF NOT EXISTS ");
+		schema_quote(&sb, nsp);
+		rc = sc->db->ops->exec(sc->db, sb_str(&sb), err);
+	}
+	if (rc == RT_OK) {
+		const char *path = db_cell(&rows, 0, 1);
+		struct db_rows ignored;
+		rc = db_select(sc->db, "SELECT set_config('search_path', $1, false)", &path, 1,
+		               &ignored, err);
+		db_rows_free(&ignored);
+	}
+	sb_free(&sb);
+	db_rows_free(&rows);
+	if (rc != RT_OK)
+		scratch_close(sc);
+	return rc;
+}
+
+static int scratch_open(struct cli_ctx *c, struct scratch *sc, char **err)
+{
+	memset(sc, 0, sizeof *sc);
+	int rc = cli_db(c, err);
+	if (rc != RT_OK)
+		return rc;
+	if (c->db->dialect == SQL_POSTGRES)
+		return scratch_open_pg(c, sc, err);
+	struct db_url url = {0};
+	url.backend = DB_SQLITE;
+	url.path = (char *)":memory:";
+	url.display = (char *)":memory:";
+	url.dbname = (char *)"scratch";
+	return db_open(&url, cli_version_table(c), &sc->db, err);
+}
+
+int schema_load_sql(struct cli_ctx *c, const char *sql, const char *origin,
+                    struct schema **out, char **err)
+{
+	struct scratch sc;
+	int rc = scratch_open(c, &sc, err);
+	if (rc != RT_OK)
+		return rc;
+	struct sql_stmt *stmts = NULL;
+	uint32_t n = 0;
+	char *lexerr = NULL;
+	rc = sqllex_split(sql, strlen(sql), sc.db->dialect, 1, &stmts, &n, &lexerr);
+	if (rc != RT_OK) {
+		rt_err(err, RT_EINPUT, "%s: %s", origin, lexerr);
+		free(lexerr);
+	}
+	for (uint32_t i = 0; rc == RT_OK && i < n; i++) {
+		char *one = xstrndup(sql + stmts[i].off, stmts[i].len);
+		char *dberr = NULL;
+		if (sc.db->ops->exec(sc.db, one, &dberr) != RT_OK) {
+			rc = rt_err(err, RT_EINPUT, "%s:%u: %s", origin, stmts[i].line, dberr);
+			free(dberr);
+		}
+		free(one);
+	}
+	free(stmts);
+	if (rc == RT_OK)
+		rc = schema_read(sc.db, cli_version_table(c), out, err);
+	scratch_close(&sc);
+	return rc;
+}
+
+int schema_load_migrations(struct cli_ctx *c, const char *const *heads, uint32_t n,
+                           struct schema **out, char **err)
+{
+	int rc = cli_graph(c, err);
+	if (rc != RT_OK)
+		return rc;
+	const struct graph *g = c->graph;
+	struct revset target = {0};
+	target.v = xcalloc(n + 1, sizeof *target.v);
+	for (uint32_t i = 0; i < n && rc == RT_OK; i++) {
+		int32_t x = graph_find(g, heads[i]);
+		if (x < 0)
+			rc = rt_err(err, RT_EINPUT, "revision '%s' is not defined by any script", heads[i]);
+		else
+			target.v[target.n++] = (uint32_t)x;
+	}
+	struct plan *p = NULL;
+	if (rc == RT_OK && target.n)
+		rc = plan_build(g, PLAN_UPGRADE, NULL, 0, &target, false, &p, err);
+	revset_free(&target);
+	if (rc != RT_OK)
+		return rc;
+	struct scratch sc;
+	rc = scratch_open(c, &sc, err);
+	if (rc == RT_OK && p) {
+		struct run_opts o = {0};
+		o.mode = TXN_PER_MIGRATION;
+		char *runerr = NULL;
+		rc = run_plan(sc.db, g, p, &o, &runerr);
+		if (rc != RT_OK) {
+			rt_err(err, rc, "applying the migrations to a scratch database failed: %s",
+			       runerr ? runerr : "");
+			free(runerr);
+		}
+	}
+	if (rc == RT_OK)
+		rc = schema_read(sc.db, cli_version_table(c), out, err);
+	if (sc.db)
+		scratch_close(&sc);
+	plan_free(p);
+	return rc;
+}
+
+static int read_target(struct cli_ctx *c, struct schema **out, char **err)
+{
+	char *text = NULL;
+	size_t len;
+	int rc = read_file(c->cfg.schema, &text, &len, err);
+	if (rc == RT_OK)
+		rc = schema_load_sql(c, text, c->cfg.schema, out, err);
+	free(text);
+	return rc;
+}
+
+static void report(const struct schema *a, const struct schema *b, const char *b_label,
+                   struct strbuf *out, int *count)
+{
+	struct schema_deltas d;
+	schema_diff(a, b, &d);
+	for (uint32_t i = 0; i < d.n; i++) {
+		schema_delta_line(&d.v[i], "in the database", b_label, out);
+		sb_addc(out, '\n');
+	}
+	*count += (int)d.n;
+	schema_deltas_free(&d);
+}
+
+int schema_drift(struct cli_ctx *c, struct strbuf *out, int *count, char **err)
+{
+	*count = 0;
+	int rc = cli_graph(c, err);
+	if (rc == RT_OK)
+		rc = cli_db(c, err);
+	if (rc != RT_OK)
+		return rc;
+	char **heads = NULL;
+	uint32_t n = 0;
+	struct schema *live = NULL, *mig = NULL, *target = NULL;
+	rc = c->db->ops->read_heads(c->db, &heads, &n, err);
+	if (rc == RT_OK)
+		rc = schema_read(c->db, cli_version_table(c), &live, err);
+	bool known = true;
+	for (uint32_t i = 0; i < n; i++)
+		known &= graph_find(c->graph, heads[i]) >= 0;
+	/* a revision no script defines: check reports that; the migrations
+	 * cannot say what the schema should be */
+	if (rc == RT_OK && known)
+		rc = schema_load_migrations(c, (const char *const *)heads, n, &mig, err);
+	if (rc == RT_OK && c->cfg.schema)
+		rc = read_target(c, &target, err);
+	if (rc == RT_OK && mig)
+		report(live, mig, "from the migrations", out, count);
+	if (rc == RT_OK && target) {
+		char *label = xasprintf("from %s", c->cfg.schema);
+		report(live, target, label, out, count);
+		free(label);
+	}
+	schema_free(live);
+	schema_free(mig);
+	schema_free(target);
+	db_strv_free(heads, n);
+	return rc;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nbase,
+                        char **upgrade, char **downgrade, char **err)
+{
+	int rc = cli_config(c, err);
+	if (rc != RT_OK)
+		return rc;
+	if (!c->cfg.schema)
+		return rt_err(err, RT_EUSAGE,
+		              "--autogenerate needs a declarative schema: set 'schema = %s/schema.sql' "
+		              "in %s (see retort.ini(5))",
+		              c->scripts ? c->scripts : c->cfg.script_location,
+		              c->cfg.path ? c->cfg.path : "retort.ini");
+	char **heads = NULL;
+	uint32_t n = 0;
+	rc = cli_current(c, &heads, &n, err);
+	if (rc != RT_OK)
+		return rc;
+	const char **want = xcalloc(nbase + 1, sizeof *want);
+	memcpy(want, base, nbase * sizeof *want);
+	if (nbase)
+		qsort(want, nbase, sizeof *want, cmp_str);
+	if (n)
+		qsort(heads, n, sizeof *heads, cmp_str);
+	bool same = n == nbase;
+	for (uint32_t i = 0; i < n && same; i++)
+		same = strcmp(heads[i], want[i]) == 0;
+	if (!same) {
+		struct strbuf at = STRBUF_INIT, to = STRBUF_INIT;
+		for (uint32_t i = 0; i < n; i++)
+			sb_addf(&at, "%s%s", i ? " " : "", heads[i]);
+		for (uint32_t i = 0; i < nbase; i++)
+			sb_addf(&to, "%s%s", i ? " " : "", want[i]);
+		rc = rt_err(err, RT_EFAIL,
+		            "the database is at %s, not at %s, which the new revision revises: "
+		            "bring it there first ('retort upgrade %s'), so that the comparison "
+		            "starts where the new revision does",
+		            n ? sb_str(&at) : "<base>", nbase ? sb_str(&to) : "<base>",
+		            nbase == 1 ? want[0] : nbase ? "heads" : "base");
+		sb_free(&at);
+		sb_free(&to);
+	}
+	free(want);
+	db_strv_free(heads, n);
+	struct schema *live = NULL, *target = NULL;
+	if (rc == RT_OK)
+		rc = schema_read(c->db, cli_version_table(c), &live, err);
+	if (rc == RT_OK)
+		rc = read_target(c, &target, err);
+	if (rc == RT_OK) {
+		*upgrade = schema_sql(live, target);
+		*downgrade = schema_sql(target, live);
+	}
+	schema_free(live);
+	schema_free(target);
+	return rc;
+}
