@@ -177,7 +177,9 @@ void console_message(struct console *con, enum theme_role role, const char *fmt,
 /* Reads the scripts and the database again, keeping the selection on the
  * same revision id (or on rev_id when given). */
 void console_reload(struct console *con, const char *rev_id);
-/* A key: a character, or a function key (KEY_*) with *fn set. */
+/* A key: a character, or a function key (KEY_*) with *fn set; -1 when the
+ * terminal is gone. KEY_RESIZE comes after the layout has followed it: the
+ * caller only redraws. */
 int console_getkey(struct console *con, bool *fn);
 /* Hands the terminal to a plain program (endwin) and takes it back. */
 void console_suspend(struct console *con);

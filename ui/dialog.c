@@ -116,10 +116,8 @@ static char *edit(struct console *con, struct lineedit *le, edit_draw_fn draw, v
 		int key = console_getkey(con, &fn);
 		if (key < 0)
 			break;
-		if (fn && key == KEY_RESIZE) {
-			console_layout(con);
+		if (fn && key == KEY_RESIZE)
 			continue;
-		}
 		uint32_t k = edit_key(key, fn);
 		enum le_result r = k ? le_key(le, k) : LE_EDITING;
 		if (r == LE_CANCEL)
@@ -179,10 +177,8 @@ bool dialog_confirm(struct console *con, const char *question)
 		doupdate();
 		bool fn;
 		int key = console_getkey(con, &fn);
-		if (fn && key == KEY_RESIZE) {
-			console_layout(con);
+		if (fn && key == KEY_RESIZE)
 			continue;
-		}
 		if (!fn && (key == 'y' || key == 'Y'))
 			return true;
 		/* Moving keys scroll the plan; any other key is a no. */
@@ -270,10 +266,8 @@ void dialog_message(struct console *con, const char *title, const char *text,
 		doupdate();
 		bool fn;
 		int key = console_getkey(con, &fn);
-		if (fn && key == KEY_RESIZE) {
-			console_layout(con);
+		if (fn && key == KEY_RESIZE)
 			continue;
-		}
 		enum request r = key < 0 ? REQ_QUIT : keys_request(key);
 		uint32_t page = rows > 1 ? (uint32_t)rows - 1 : 1;
 		if (r == REQ_MOVE_DOWN)

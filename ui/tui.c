@@ -124,6 +124,8 @@ int console_getkey(struct console *con, bool *fn)
 		if (rc == ERR)
 			continue;
 		*fn = rc == KEY_CODE_YES;
+		if (*fn && ch == KEY_RESIZE)
+			console_layout(con);
 		return (int)ch;
 	}
 	*fn = false;
@@ -434,10 +436,8 @@ static void run_loop(struct console *con)
 			break;
 		free(con->message);
 		con->message = NULL;
-		if (fn && key == KEY_RESIZE) {
-			console_layout(con);
+		if (fn && key == KEY_RESIZE)
 			continue;
-		}
 		/* Bindings are ASCII or function keys; other characters are text. */
 		if (fn || key < 0x80)
 			handle(con, keys_request(key));

@@ -5,9 +5,7 @@
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/tui/tuilib.sh"
 
-project
-rt upgrade 041584a9edb9
-ok_rc 0 "the demo is applied up to the audit log"
+demo_project
 version() { sqlq app.db "SELECT version_num FROM retort_version ORDER BY 1" | tr '\n' ' '; }
 has_table() { sqlq app.db "SELECT count(*) FROM sqlite_master WHERE name = '$1'"; }
 

@@ -4,9 +4,7 @@
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/tui/tuilib.sh"
 
-project
-rt upgrade 041584a9edb9
-ok_rc 0 "the demo is applied up to the audit log"
+demo_project
 tui_start
 keys :
 see '^retort\(app\)>' "the : line prompts like the shell"

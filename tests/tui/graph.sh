@@ -5,9 +5,7 @@
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/tui/tuilib.sh"
 
-project
-rt upgrade 041584a9edb9
-ok_rc 0 "the demo is applied up to the audit log"
+demo_project
 
 tui_start
 see 'retort │ sqlite:///app.db \(sqlite\) │ current: 041584a9edb9' "the title names the database and its current revision"

@@ -5,9 +5,7 @@
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/tui/tuilib.sh"
 
-project
-rt upgrade 041584a9edb9
-ok_rc 0 "the demo is applied up to the audit log"
+demo_project
 
 tui_start
 see '453fe4207322 \[head\] Add report subscriptions .* 2026-03-17 16:45$' "120x40: rows have their dates"

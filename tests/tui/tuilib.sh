@@ -15,6 +15,14 @@ at_exit "tmux -L '$TUI_SOCK' kill-server >/dev/null 2>&1"
 
 tmx() { tmux -L "$TUI_SOCK" -f "$TUI_CONF" "$@"; }
 
+# demo_project: a copy of the demo in a fresh project, its SQLite database
+# upgraded to the audit log: both heads and the revisions above it pending.
+demo_project() {
+	project
+	rt upgrade 041584a9edb9
+	ok_rc 0 "the demo is applied up to the audit log"
+}
+
 # tui_start [ARGS...]: `retort tui ARGS` in the current directory, 120x40,
 # UTF-8, no colour unless the caller's environment says otherwise.
 TUI_STATUS="$T_DIR/tui.status"
