@@ -18,6 +18,10 @@
  * statement the handler stops. */
 static volatile sig_atomic_t run_signal;
 static struct db *volatile run_db;
+/* run_signal once the handlers are gone, for run_interrupt_signal; the
+ * flag itself is cleared so that a later run (the shell's next command)
+ * does not see it. */
+static int last_signal;
 
 static const int run_signals[] = {SIGINT, SIGTERM, SIGHUP};
 #define RUN_NSIGNALS RT_ARRAY_LEN(run_signals)
@@ -49,7 +53,7 @@ static const char *signal_name(int sig)
 
 int run_interrupt_signal(void)
 {
-	return run_signal;
+	return last_signal;
 }
 
 /* No SA_RESTART: a wait in progress returns, and the runner looks at the
@@ -64,6 +68,7 @@ static void catch_signals(struct db *db, struct caught *c)
 	for (size_t i = 0; i < RUN_NSIGNALS; i++)
 		sigaddset(&sa.sa_mask, run_signals[i]);
 	run_signal = 0;
+	last_signal = 0;
 	run_db = db;
 	for (size_t i = 0; i < RUN_NSIGNALS; i++) {
 		c->installed[i] = false;
@@ -83,11 +88,13 @@ static void release_signals(struct caught *c)
 		if (c->installed[i])
 			sigaction(run_signals[i], &c->old[i], NULL);
 	run_db = NULL;
+	last_signal = run_signal;
+	run_signal = 0;
 	for (size_t i = 0; i < RUN_NSIGNALS; i++) {
 		const struct sigaction *o = &c->old[i];
 		bool theirs = (o->sa_flags & SA_SIGINFO) ||
 		              (o->sa_handler != SIG_DFL && o->sa_handler != SIG_IGN);
-		if (c->installed[i] && theirs && run_signal == run_signals[i])
+		if (c->installed[i] && theirs && last_signal == run_signals[i])
 			raise(run_signals[i]);
 	}
 }
