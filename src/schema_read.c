@@ -304,12 +304,18 @@ int schema_read_sqlite(struct db *db, const char *version_table, struct schema *
 {
 	struct sq_reader r = {db, s, version_table, err};
 	struct db_rows objs = {0};
-	/* virtual tables and their shadow tables are not modelled */
-	int rc = sq_rows(&r, "SELECT m.type, m.name, m.tbl_name, m.sql, "
-	                     "coalesce((SELECT l.type FROM pragma_table_list l "
-	                     "WHERE l.schema = 'main' AND l.name = m.name), m.type) "
-	                     "FROM sqlite_master m WHERE m.sql IS NOT NULL ORDER BY m.name",
-	                 NULL, &objs);
+	/* virtual tables and their shadow tables are not modelled; SQLite
+	 * before 3.37 has no table_list to tell shadow tables by */
+	char *ignored = NULL;
+	int rc = db_select(db, "SELECT m.type, m.name, m.tbl_name, m.sql, "
+	                       "coalesce((SELECT l.type FROM pragma_table_list l "
+	                       "WHERE l.schema = 'main' AND l.name = m.name), m.type) "
+	                       "FROM sqlite_master m WHERE m.sql IS NOT NULL ORDER BY m.name",
+	                   NULL, 0, &objs, &ignored);
+	free(ignored);
+	if (rc != RT_OK)
+		rc = sq_rows(&r, "SELECT type, name, tbl_name, sql, type FROM sqlite_master "
+		                 "WHERE sql IS NOT NULL ORDER BY name", NULL, &objs);
 	for (uint32_t i = 0; rc == RT_OK && i < objs.nrows; i++) {
 		const char *type = db_cell(&objs, i, 0), *name = db_cell(&objs, i, 1);
 		const char *sql = db_cell(&objs, i, 3), *kind = db_cell(&objs, i, 4);

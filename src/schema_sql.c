@@ -459,18 +459,25 @@ static void pg_create_table(struct gen *g, const struct schema_table *t)
 			pg_add_con(g, t->name, &t->cons[k]);
 }
 
+/* 'text' as a string literal. */
+static void add_literal(struct strbuf *sb, const char *text)
+{
+	sb_addc(sb, '\'');
+	for (const char *p = text; *p; p++) {
+		if (*p == '\'')
+			sb_addc(sb, '\'');
+		sb_addc(sb, *p);
+	}
+	sb_addc(sb, '\'');
+}
+
 /* 'name'::regclass for a sequence. */
 static void regclass_literal(struct strbuf *sb, const char *seq)
 {
 	struct strbuf id = STRBUF_INIT;
 	schema_quote(&id, seq);
-	sb_addc(sb, '\'');
-	for (const char *p = sb_str(&id); *p; p++) {
-		if (*p == '\'')
-			sb_addc(sb, '\'');
-		sb_addc(sb, *p);
-	}
-	sb_adds(sb, "'::regclass");
+	add_literal(sb, sb_str(&id));
+	sb_adds(sb, "::regclass");
 	sb_free(&id);
 }
 
@@ -598,10 +605,23 @@ static void pg_change_column(struct gen *g, const char *table, const struct sche
 	} else if (bits & SCHEMA_COL_NULL) {
 		pg_alter_col(g, table, ca->name, "DROP NOT NULL");
 	}
-	if (cb->identity && !ca->identity)
+	if (cb->identity && !ca->identity) {
 		pg_alter_col(g, table, ca->name, "ADD GENERATED %s AS IDENTITY",
 		             cb->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
-	else if (cb->identity && ca->identity != cb->identity)
+		/* the identity continues after the rows already there */
+		struct strbuf id = STRBUF_INIT;
+		schema_quote(&id, table);
+		sb_adds(&sb, "SELECT setval(pg_get_serial_sequence(");
+		add_literal(&sb, sb_str(&id));
+		sb_adds(&sb, ", ");
+		add_literal(&sb, cb->name);
+		sb_adds(&sb, "), coalesce(max(");
+		schema_quote(&sb, cb->name);
+		sb_adds(&sb, "), 0) + 1, false) FROM ");
+		sb_adds(&sb, sb_str(&id));
+		stmt_end(g, &sb);
+		sb_free(&id);
+	} else if (cb->identity && ca->identity != cb->identity)
 		pg_alter_col(g, table, ca->name, "SET GENERATED %s",
 		             cb->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
 	sb_free(&sb);

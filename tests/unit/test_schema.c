@@ -385,8 +385,10 @@ static void test_pg_sql(void)
 	                "ALTER TABLE users ALTER COLUMN id SET DEFAULT nextval('users_id_seq'::regclass);\n"
 	                "SELECT setval('users_id_seq'::regclass, coalesce(max(id), 0) + 1, false) FROM users;"),
 	   "pg: a column becomes serial: its sequence starts after the rows");
-	ok(contains(up, "ALTER TABLE orders ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;"),
-	   "pg: a column becomes an identity");
+	ok(contains(up, "ALTER TABLE orders ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;\n"
+	                "SELECT setval(pg_get_serial_sequence('orders', 'id'), coalesce(max(id), 0) + 1, "
+	                "false) FROM orders;"),
+	   "pg: a column becomes an identity that continues after the rows");
 	down = schema_sql(b, a);
 	ok(contains(down, "ALTER TABLE users ALTER COLUMN id DROP DEFAULT;\nDROP SEQUENCE users_id_seq;"),
 	   "pg down: serial no more");
