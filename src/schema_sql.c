@@ -11,10 +11,12 @@
  * the new table under another name, copy the rows, drop the old table,
  * rename the new one, recreate indexes, views and triggers), inside the
  * migration's transaction. Foreign-key checks are deferred to its commit.
- * Dropping the old table deletes its rows first, which would fire the
- * ON DELETE actions of the tables that reference it, so those tables
- * (and theirs, transitively) are rebuilt too, referencing the new copies;
- * the final rename makes their references point at the original name. */
+ * Dropping the old table deletes its rows first, which fires the ON DELETE
+ * actions of the tables that reference it and, with NO ACTION, leaves
+ * violations that the rename does not clear; so those tables (and theirs,
+ * transitively) are rebuilt too, referencing the new copies, and their old
+ * copies dropped first; the renames make every reference point at the
+ * original names again. */
 #include "schema_impl.h"
 
 #include <stdlib.h>
@@ -193,8 +195,8 @@ static void plan_tables(struct gen *g)
 	if (g->d == SQL_SQLITE) {
 		for (uint32_t i = 0; i < a->ntables; i++)
 			g->rebuild[i] = g->ta_b[i] >= 0 && sqlite_needs_rebuild(g, i);
-		/* dropping the old copy fires ON DELETE actions of the tables
-		 * that reference it: rebuild those too */
+		/* the rows of a table that references a rebuilt one must not
+		 * see its old copy go: rebuild it too */
 		for (bool more = true; more;) {
 			more = false;
 			for (uint32_t i = 0; i < a->ntables; i++) {
@@ -202,8 +204,7 @@ static void plan_tables(struct gen *g)
 				for (uint32_t k = 0; k < t->ncons && !g->rebuild[i] && g->ta_b[i] >= 0; k++) {
 					const struct schema_constraint *c = &t->cons[k];
 					int32_t p = c->kind == SCHEMA_FOREIGN ? a_table(g, c->ref_table) : -1;
-					if (p >= 0 && g->rebuild[p] && c->on_delete &&
-					    strcmp(c->on_delete, "NO ACTION") != 0)
+					if (p >= 0 && g->rebuild[p])
 						g->rebuild[i] = more = true;
 				}
 			}

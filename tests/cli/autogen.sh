@@ -230,25 +230,28 @@ EOF
 	like "$ERR" "^schema\\.sql:1: " "[$BK] ... naming the file and the statement's line"
 }
 
-# SQLite: a rebuilt table keeps its triggers; what SQLite cannot ALTER is
-# rebuilt and the tables whose keys cascade from it keep their rows.
+# SQLite: what SQLite cannot ALTER is rebuilt: the table keeps its rows,
+# its triggers and AUTOINCREMENT, and the tables that reference it keep
+# theirs.
 sc_sqlite_extras() {
 	ag_project
 	newdb extras
 	cat >schema.sql <<'EOF2'
 CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, qty INT);
 CREATE TABLE moves (id INTEGER PRIMARY KEY, item_id INT REFERENCES items (id) ON DELETE CASCADE, n INT);
+CREATE TABLE notes (item_id INT REFERENCES items (id), body TEXT);
 CREATE TABLE log (msg TEXT);
 CREATE TRIGGER items_log AFTER INSERT ON items BEGIN INSERT INTO log VALUES ('new ' || NEW.name); END;
 EOF2
 	rtd revision -m "items" --autogenerate
 	rtd upgrade head
 	ok_rc 0 "[$BK] a table with a trigger"
-	dbq "PRAGMA foreign_keys = ON; INSERT INTO items (name, qty) VALUES ('a', 1), ('b', 2); INSERT INTO moves (item_id, n) VALUES (1, 5), (2, 6)"
+	dbq "PRAGMA foreign_keys = ON; INSERT INTO items (name, qty) VALUES ('a', 1), ('b', 2); INSERT INTO moves (item_id, n) VALUES (1, 5), (2, 6); INSERT INTO notes VALUES (1, 'x')"
 	sed -i 's/qty INT)/qty INT NOT NULL DEFAULT 0 CHECK (qty >= 0))/' schema.sql
 	ag_step "a rebuild with a trigger" "CREATE TABLE retort_new_items" 
 	like "$(upgrade_of "$AG_FILE")" "CREATE TRIGGER items_log" "[$BK] ... the trigger is created again"
-	is "$(dbq "SELECT count(*) FROM moves")" 2 "[$BK] ... the cascading table kept its rows"
+	is "$(dbq "SELECT count(*) FROM moves")|$(dbq "SELECT count(*) FROM notes")" "2|1" \
+		"[$BK] ... the tables that reference it (ON DELETE CASCADE, NO ACTION) kept their rows"
 	dbq "INSERT INTO items (name) VALUES ('c')"
 	is "$(dbq "SELECT group_concat(msg, ',') FROM log")" "new a,new b,new c" "[$BK] ... and the trigger still fires"
 	is "$(dbq "SELECT seq FROM sqlite_sequence WHERE name = 'items'")" 3 "[$BK] ... AUTOINCREMENT goes on"

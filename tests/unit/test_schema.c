@@ -400,7 +400,7 @@ static void test_pg_sql(void)
 }
 
 /* SQLite: parent p(id), child c(p_id → p ON DELETE CASCADE), loose
- * l(p_id → p, NO ACTION), a view on p. */
+ * l(p_id → p, NO ACTION), a view on p, and o, which references nothing. */
 static struct schema *sq_base(void)
 {
 	struct schema *s = schema_new(SQL_SQLITE);
@@ -420,6 +420,9 @@ static struct schema *sq_base(void)
 	l->sql = schema_str(s, "CREATE TABLE l (p_id INT REFERENCES p(id))");
 	col(s, l, "p_id", "int", false, NULL);
 	fk(s, l, NULL, "p_id", "p", NULL);
+	struct schema_table *o = table(s, "o");
+	o->sql = schema_str(s, "CREATE TABLE o (x INT)");
+	col(s, o, "x", "int", false, NULL);
 	schema_add_index(s, "p", "p_name", false, "on p(name)", "CREATE INDEX p_name ON p(name)", NULL, 0);
 	const char *deps[] = {"p"};
 	schema_add_view(s, "pv", "as select * from p", "CREATE VIEW pv AS SELECT * FROM p", deps, 1);
@@ -459,10 +462,13 @@ static void test_sqlite_sql(void)
 	ok(contains(up, "CREATE TABLE retort_new_c (id INTEGER PRIMARY KEY, p_id INT REFERENCES retort_new_p (id) "
 	                "ON DELETE CASCADE);"),
 	   "sqlite rebuild: a table whose key cascades is rebuilt too, onto the new copy");
-	ok(!contains(up, "retort_new_l"), "sqlite rebuild: a NO ACTION reference needs no rebuild");
+	ok(contains(up, "CREATE TABLE retort_new_l (p_id INT REFERENCES retort_new_p(id));"),
+	   "sqlite rebuild: so is one with NO ACTION (its rows would hold violations)");
+	ok(!contains(up, "retort_new_o"), "sqlite rebuild: a table that references nothing rebuilt is left alone");
 	before(up, "CREATE TABLE retort_new_c", "INSERT INTO retort_new_p",
 	       "sqlite rebuild: every new copy exists before rows go in");
 	before(up, "DROP TABLE c;", "DROP TABLE p;", "sqlite rebuild: the referencing copy is dropped first");
+	before(up, "DROP TABLE l;", "DROP TABLE p;", "sqlite rebuild: ... each of them");
 	before(up, "DROP TABLE p;", "ALTER TABLE retort_new_p RENAME TO p;", "sqlite rebuild: then renamed");
 	before(up, "ALTER TABLE retort_new_p RENAME TO p;", "CREATE INDEX p_name ON p(name);",
 	       "sqlite rebuild: indexes come back after the rename");
