@@ -3,7 +3,6 @@
  * config_load reads a file, so each input is written to one temporary
  * file made at start-up. A file that loads has usable values; a file that
  * is refused names its lines ("path:N: ...") and leaves *out alone. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

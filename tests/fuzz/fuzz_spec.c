@@ -6,7 +6,6 @@
  * together with its ancestor), since a version table can be edited by
  * hand. A result must be a sorted set of revisions of the graph; a failure
  * must say why and return nothing. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

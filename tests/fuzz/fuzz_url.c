@@ -15,7 +15,6 @@
  * bytes that also occur elsewhere in the URL, or that hold a '*' (the mask
  * itself), prove nothing and are not checked. */
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
