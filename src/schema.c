@@ -255,8 +255,24 @@ static bool plain_ident(const char *s, size_t n)
 	return true;
 }
 
-/* A quoted identifier's name: the quotes dropped, doubled ones undone. */
-static char *unquote(const char *s, size_t n)
+/* s between q quotes, a quote inside doubled. */
+static void add_quoted(struct strbuf *sb, const char *s, char q)
+{
+	sb_addc(sb, q);
+	for (; *s; s++) {
+		if (*s == q)
+			sb_addc(sb, q);
+		sb_addc(sb, *s);
+	}
+	sb_addc(sb, q);
+}
+
+void schema_literal(struct strbuf *sb, const char *text)
+{
+	add_quoted(sb, text, '\'');
+}
+
+char *schema_unquote(const char *s, size_t n)
 {
 	if (n < 2)
 		return xstrndup(s, n);
@@ -298,19 +314,13 @@ char *schema_norm_sql(const char *sql, size_t len, enum sql_dialect d)
 			for (size_t i = 0; i < t.len; i++)
 				sb_addc(&sb, (char)tolower((unsigned char)p[i]));
 		} else if (t.type == SQL_TOK_QIDENT && d == SQL_SQLITE) {
-			char *name = unquote(p, t.len);
+			char *name = schema_unquote(p, t.len);
 			if (plain_ident(name, strlen(name))) {
 				for (char *q = name; *q; q++)
 					*q = (char)tolower((unsigned char)*q);
 				sb_adds(&sb, name);
 			} else {
-				sb_addc(&sb, '"');
-				for (char *q = name; *q; q++) {
-					if (*q == '"')
-						sb_addc(&sb, '"');
-					sb_addc(&sb, *q);
-				}
-				sb_addc(&sb, '"');
+				add_quoted(&sb, name, '"');
 			}
 			free(name);
 		} else {
@@ -374,17 +384,10 @@ void schema_quote(struct strbuf *sb, const char *name)
 	if (bare && bsearch(name, keywords, RT_ARRAY_LEN(keywords), sizeof *keywords,
 	                    cmp_kw))
 		bare = false;
-	if (bare) {
+	if (bare)
 		sb_adds(sb, name);
-		return;
-	}
-	sb_addc(sb, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			sb_addc(sb, '"');
-		sb_addc(sb, *p);
-	}
-	sb_addc(sb, '"');
+	else
+		add_quoted(sb, name, '"');
 }
 
 bool schema_sql_mentions(const char *sql, enum sql_dialect d, const char *name)
@@ -401,7 +404,7 @@ bool schema_sql_mentions(const char *sql, enum sql_dialect d, const char *name)
 		           (d == SQL_SQLITE && t.type == SQL_TOK_STRING)) {
 			/* SQLite reads a quoted string where a name is expected as
 			 * the name */
-			char *n = unquote(sql + t.off, t.len);
+			char *n = schema_unquote(sql + t.off, t.len);
 			hit = schema_name_eq(d, n, name);
 			free(n);
 		}

@@ -39,6 +39,12 @@ bool schema_index_same(enum sql_dialect d, const struct schema_index *a,
                        const struct schema_index *b);
 bool schema_str_eq(const char *a, const char *b);   /* NULL-aware */
 
+/* A quoted name's text: the quotes ("…", […], `…`, '…') dropped, doubled
+ * ones undone. Caller frees. */
+char *schema_unquote(const char *s, size_t n);
+/* Appends text as a SQL string literal. */
+void schema_literal(struct strbuf *sb, const char *text);
+
 /* The type as written in DDL: serial columns as serial, bigserial, … */
 const char *schema_col_type(const struct schema_column *c);
 

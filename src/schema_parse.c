@@ -88,17 +88,9 @@ static bool is_name(const struct cur *c, uint32_t i)
 static char *name_at(const struct cur *c, uint32_t i)
 {
 	const char *p = c->sql + c->t[i].off;
-	size_t n = c->t[i].len;
-	if (c->t[i].type == SQL_TOK_WORD || n < 2)
-		return xstrndup(p, n);
-	char close = p[0] == '[' ? ']' : p[0];
-	struct strbuf sb = STRBUF_INIT;
-	for (size_t k = 1; k + 1 < n; k++) {
-		sb_addc(&sb, p[k]);
-		if (p[k] == close && p[k + 1] == close && close != ']')
-			k++;
-	}
-	return sb_detach(&sb);
+	if (c->t[i].type == SQL_TOK_WORD)
+		return xstrndup(p, c->t[i].len);
+	return schema_unquote(p, c->t[i].len);
 }
 
 /* [schema.]name: the name; *off and *len span both parts. */
@@ -153,6 +145,17 @@ static void con_add_col(struct sqlite_condef *k, char *col)
 {
 	k->cols = xrealloc(k->cols, (k->ncols + 1) * sizeof *k->cols);
 	k->cols[k->ncols++] = col;
+}
+
+/* CHECK ( expr ) at c->i. */
+static int check_con(struct cur *c, struct sqlite_tabledef *t, char **pending_name)
+{
+	char *e = NULL;
+	c->i++;
+	int rc = paren_expr(c, &e);
+	if (rc == RT_OK)
+		add_con(t, SCHEMA_CHECK, pending_name)->check = e;
+	return rc;
 }
 
 /* ON CONFLICT x: read and ignored (it changes no stored data). */
@@ -284,11 +287,7 @@ static int column_def(struct cur *c, struct sqlite_tabledef *t)
 			skip_conflict(c);
 			con_add_col(add_con(t, SCHEMA_UNIQUE, &pending), xstrdup(col->name));
 		} else if (kw(c, c->i, "check")) {
-			c->i++;
-			char *e = NULL;
-			rc = paren_expr(c, &e);
-			if (rc == RT_OK)
-				add_con(t, SCHEMA_CHECK, &pending)->check = e;
+			rc = check_con(c, t, &pending);
 		} else if (kw(c, c->i, "default")) {
 			c->i++;
 			if (punct(c, c->i, '('))
@@ -359,11 +358,7 @@ static int table_constraint(struct cur *c, struct sqlite_tabledef *t)
 		rc = column_list(c, add_con(t, SCHEMA_UNIQUE, &pending));
 		skip_conflict(c);
 	} else if (kw(c, c->i, "check")) {
-		c->i++;
-		char *e = NULL;
-		rc = paren_expr(c, &e);
-		if (rc == RT_OK)
-			add_con(t, SCHEMA_CHECK, &pending)->check = e;
+		rc = check_con(c, t, &pending);
 	} else if (kw(c, c->i, "foreign") && kw(c, c->i + 1, "key")) {
 		c->i += 2;
 		struct sqlite_condef *k = add_con(t, SCHEMA_FOREIGN, &pending);

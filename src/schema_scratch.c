@@ -60,18 +60,6 @@ static int conninfo_with_db(const char *conninfo, const char *dbname, char **out
 	return RT_OK;
 }
 
-/* 'text' as a SQL string literal. */
-static void add_literal(struct strbuf *sb, const char *s)
-{
-	sb_addc(sb, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			sb_addc(sb, '\'');
-		sb_addc(sb, *s);
-	}
-	sb_addc(sb, '\'');
-}
-
 static void scratch_close(struct scratch *sc)
 {
 	db_close(sc->db);
@@ -121,11 +109,11 @@ static int scratch_open_pg(struct cli_ctx *c, struct scratch *sc, char **err)
 	sb_adds(&sb, "CREATE DATABASE ");
 	schema_quote(&sb, name);
 	sb_adds(&sb, " TEMPLATE template0 ENCODING ");
-	add_literal(&sb, db_cell(&rows, 0, 2));
+	schema_literal(&sb, db_cell(&rows, 0, 2));
 	sb_adds(&sb, " LC_COLLATE ");
-	add_literal(&sb, db_cell(&rows, 0, 3));
+	schema_literal(&sb, db_cell(&rows, 0, 3));
 	sb_adds(&sb, " LC_CTYPE ");
-	add_literal(&sb, db_cell(&rows, 0, 4));
+	schema_literal(&sb, db_cell(&rows, 0, 4));
 	char *dberr = NULL;
 	rc = live->ops->exec(live, sb_str(&sb), &dberr);
 	if (rc != RT_OK) {

@@ -460,24 +460,12 @@ static void pg_create_table(struct gen *g, const struct schema_table *t)
 			pg_add_con(g, t->name, &t->cons[k]);
 }
 
-/* 'text' as a string literal. */
-static void add_literal(struct strbuf *sb, const char *text)
-{
-	sb_addc(sb, '\'');
-	for (const char *p = text; *p; p++) {
-		if (*p == '\'')
-			sb_addc(sb, '\'');
-		sb_addc(sb, *p);
-	}
-	sb_addc(sb, '\'');
-}
-
 /* 'name'::regclass for a sequence. */
 static void regclass_literal(struct strbuf *sb, const char *seq)
 {
 	struct strbuf id = STRBUF_INIT;
 	schema_quote(&id, seq);
-	add_literal(sb, sb_str(&id));
+	schema_literal(sb, sb_str(&id));
 	sb_adds(sb, "::regclass");
 	sb_free(&id);
 }
@@ -613,9 +601,9 @@ static void pg_change_column(struct gen *g, const char *table, const struct sche
 		struct strbuf id = STRBUF_INIT;
 		schema_quote(&id, table);
 		sb_adds(&sb, "SELECT setval(pg_get_serial_sequence(");
-		add_literal(&sb, sb_str(&id));
+		schema_literal(&sb, sb_str(&id));
 		sb_adds(&sb, ", ");
-		add_literal(&sb, cb->name);
+		schema_literal(&sb, cb->name);
 		sb_adds(&sb, "), coalesce(max(");
 		schema_quote(&sb, cb->name);
 		sb_adds(&sb, "), 0) + 1, false) FROM ");
@@ -786,7 +774,7 @@ static int sqlite_new_copy_sql(struct gen *g, const struct schema_table *tb,
 			/* a qualified "main".x names x */
 			const char *dot = strrchr(ref, '.');
 			const char *bare = dot ? dot + 1 : ref;
-			char *unq = bare[0] == '"' ? xstrndup(bare + 1, strlen(bare) - 2) : xstrdup(bare);
+			char *unq = bare[0] == '"' ? schema_unquote(bare, strlen(bare)) : xstrdup(bare);
 			int32_t r = a_table(g, unq);
 			if (r >= 0 && g->rebuild[r])
 				target = g->a->tables[r].name;
