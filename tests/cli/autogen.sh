@@ -256,6 +256,8 @@ EOF2
 	is "$(dbq "SELECT group_concat(msg, ',') FROM log")" "new a,new b,new c" "[$BK] ... and the trigger still fires"
 	is "$(dbq "SELECT seq FROM sqlite_sequence WHERE name = 'items'")" 3 "[$BK] ... AUTOINCREMENT goes on"
 	is "$(dbq "PRAGMA foreign_key_check")" "" "[$BK] ... every key holds"
+	rtd lint head
+	unlike "$OUT" "drop-table" "[$BK] ... and lint does not take the rebuild for data loss"
 }
 
 # PostgreSQL: a schema other than public, serial, identity, generated and

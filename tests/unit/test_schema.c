@@ -467,6 +467,9 @@ static void test_sqlite_sql(void)
 	ok(!contains(up, "retort_new_o"), "sqlite rebuild: a table that references nothing rebuilt is left alone");
 	before(up, "CREATE TABLE retort_new_c", "INSERT INTO retort_new_p",
 	       "sqlite rebuild: every new copy exists before rows go in");
+	ok(contains(up, "-- retort:ignore drop-table  the old copy: its rows are in the new one\n"
+	                "DROP TABLE p;\n"),
+	   "sqlite rebuild: lint is told the old copy's drop loses nothing");
 	before(up, "DROP TABLE c;", "DROP TABLE p;", "sqlite rebuild: the referencing copy is dropped first");
 	before(up, "DROP TABLE l;", "DROP TABLE p;", "sqlite rebuild: ... each of them");
 	before(up, "DROP TABLE p;", "ALTER TABLE retort_new_p RENAME TO p;", "sqlite rebuild: then renamed");
