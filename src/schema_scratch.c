@@ -225,11 +225,18 @@ int schema_load_migrations(struct cli_ctx *c, const char *const *heads, uint32_t
 	if (rc == RT_OK && target.n)
 		rc = plan_build(g, PLAN_UPGRADE, NULL, 0, &target, false, &p, err);
 	revset_free(&target);
+	if (rc == RT_OK && !p)
+		rc = cli_db(c, err);
 	if (rc != RT_OK)
 		return rc;
+	if (!p) {
+		/* nothing applied: nothing to make */
+		*out = schema_new(c->db->dialect);
+		return RT_OK;
+	}
 	struct scratch sc;
 	rc = scratch_open(c, &sc, err);
-	if (rc == RT_OK && p) {
+	if (rc == RT_OK) {
 		struct run_opts o = {0};
 		o.mode = TXN_PER_MIGRATION;
 		char *runerr = NULL;
