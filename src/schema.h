@@ -5,14 +5,15 @@
  * A model holds tables (columns with type, nullability, default, collation,
  * generated and identity columns), their primary key, unique, check,
  * exclusion and foreign-key constraints, indexes (partial and expression
- * indexes included), views and triggers. It is read from a connected database by
- * schema_read, so that the server itself has parsed the SQL: a declarative
- * schema.sql, or the history of migrations, is first applied to a scratch
- * database of the same backend (schema_load_sql, schema_load_migrations).
- * retort's version and history tables are never part of a model.
+ * indexes included), views and triggers. It is read from a connected
+ * database by schema_read, so that the server itself has parsed the SQL: a
+ * declarative schema.sql, or the history of migrations, is first applied to
+ * a scratch database of the same backend (schema_load_sql,
+ * schema_load_migrations). retort's version and history tables are never
+ * part of a model.
  *
- * What a model does not hold is neither compared nor generated:
- * sequences other than those of serial columns, functions, types, domains,
+ * What a model does not hold is neither compared nor generated: sequences
+ * other than those of serial columns, functions, types, domains,
  * extensions, materialized views, partitioned tables, grants, comments,
  * SQLite virtual tables (see retort(1), "Autogenerate and drift").
  *

@@ -393,8 +393,9 @@ int schema_read_sqlite(struct db *db, const char *version_table, struct schema *
 	" 'pg_class'::regclass AND e.objid = " rel ".oid AND e.deptype = 'e')"
 
 /* A name in another schema is qualified; one in ours is not. */
-#define PG_RELNAME(rel, ns) \
-	"CASE WHEN " ns ".nspname = $1 THEN " rel ".relname ELSE " ns ".nspname || '.' || " rel ".relname END"
+#define PG_RELNAME(rel, ns)                                                   \
+	"CASE WHEN " ns ".nspname = $1 THEN " rel ".relname"                      \
+	" ELSE " ns ".nspname || '.' || " rel ".relname END"
 
 static const char pg_tables_sql[] =
 	"SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
