@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db.h"
 
@@ -102,8 +103,13 @@ int backup_run(struct cli_ctx *c, const char *dest,
 		struct tm tm;
 		localtime_r(&now, &tm);
 		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-		path = xasprintf("%s-%s.%s", c->url.dbname, stamp,
-		                 c->url.backend == DB_SQLITE ? "db" : "sql");
+		const char *ext = c->url.backend == DB_SQLITE ? "db" : "sql";
+		path = xasprintf("%s-%s.%s", c->url.dbname, stamp, ext);
+		/* Two backups within a second get distinct names. */
+		for (int k = 2; access(path, F_OK) == 0 && k < 1000; k++) {
+			free(path);
+			path = xasprintf("%s-%s-%d.%s", c->url.dbname, stamp, k, ext);
+		}
 	}
 	char **heads = NULL, **copied = NULL;
 	uint32_t n = 0, ncopied = 0;

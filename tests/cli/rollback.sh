@@ -35,14 +35,14 @@ is "$(rows)" 041584a9edb9 "... the version table is as it was"
 tm_start q2 rollback c0f44988ee9d
 tm_wait q2 'Back up the database first'
 tm_keys q2 Enter
-screen_like q2 '^Backup written to app-[0-9]{8}-[0-9]{6}\.db and verified\.$' "the backup is taken and verified"
+screen_like q2 '^Backup written to app-[0-9]{8}-[0-9]{6}(-[0-9]+)?\.db and verified\.$' "the backup is taken and verified"
 tm_wait q2 'Rehearse the rollback first'
 tm_keys q2 y Enter
 screen_like q2 '^The rehearsal passed and was rolled back\.$' "the rehearsal passes"
 tm_wait q2 'Roll back now'
 tm_keys q2 y Enter
 screen_like q2 '^Current revision: 2b604fab0cca c0f44988ee9d$' "the last screen states the new current revision"
-screen_like q2 '^Backup: app-[0-9]{8}-[0-9]{6}\.db$' "... the backup's path"
+screen_like q2 '^Backup: app-[0-9]{8}-[0-9]{6}(-[0-9]+)?\.db$' "... the backup's path"
 screen_like q2 '^Ledger rows written: [0-9]+ to [0-9]+' "... and the ledger rows written"
 is "$(tm_exit_status q2)" 0 "... exit 0"
 is "$(rows)" "2b604fab0cca c0f44988ee9d" "the database is rolled back"
