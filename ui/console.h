@@ -43,6 +43,10 @@ struct model {
 	struct history_row *by_rev;
 	uint32_t *rev_start;
 	uint8_t *checksum;          /* enum cs_state per revision, filled on demand */
+	/* With a declarative schema configured: the differences `check`
+	 * reports between the database, its migrations and that schema. */
+	int drift;
+	char *drift_first;          /* the first of them (owned), or NULL */
 };
 
 /* Loads the scripts (c->graph) and, when one is configured, the database's

@@ -5,6 +5,7 @@
 
 #include "console.h"
 #include "inspect.h"
+#include "schema.h"
 
 static int layout_lanes(struct model *m, char **err)
 {
@@ -84,6 +85,21 @@ static void load_db(struct model *m)
 	for (uint32_t r = 0; r < g->n; r++)
 		m->napplied += bitset_get(&m->applied, r);
 	index_ledger(m);
+	/* Drift needs scratch databases: only when the project declares its
+	 * schema, as a project that does means to be told. */
+	if (c->cfg.schema) {
+		struct strbuf report = STRBUF_INIT;
+		char *derr = NULL;
+		if (schema_drift(c, &report, &m->drift, &derr) == RT_OK && m->drift)
+		{
+			const char *first = sb_str(&report);
+			if (strncmp(first, "drift: ", 7) == 0)
+				first += 7;
+			m->drift_first = xstrndup(first, strcspn(first, "\n"));
+		}
+		free(derr);
+		sb_free(&report);
+	}
 }
 
 void model_load(struct model *m, struct cli_ctx *c)
@@ -120,6 +136,7 @@ void model_free(struct model *m)
 	}
 	db_strv_free(m->vrows, m->nvrows);
 	db_history_free(m->ledger, m->nledger);
+	free(m->drift_first);
 	free(m->by_rev);
 	free(m->rev_start);
 	free(m->checksum);

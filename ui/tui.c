@@ -228,6 +228,11 @@ static const char *warning(struct console *con, enum theme_role *role, char *buf
 		return buf;
 	}
 	*role = THEME_WARNING;
+	if (m->drift) {
+		snprintf(buf, n, "%d drift%s (%s); see :check", m->drift,
+		         m->drift == 1 ? "" : "s", m->drift_first);
+		return buf;
+	}
 	if (m->g && m->g->nheads > 1) {
 		snprintf(buf, n, "%u heads: merge them with m", m->g->nheads);
 		return buf;
