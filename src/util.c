@@ -413,11 +413,12 @@ bool u32vec_contains(const struct u32vec *v, uint32_t x)
 
 /* ---- files ---- */
 
-int read_file(const char *path, char **out, size_t *len, char **err)
+int read_file_at(int dfd, const char *name, const char *path, char **out,
+                 size_t *len, char **err)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
 	 * refused below); reads of a regular file ignore the flag */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return rt_err(err, RT_EINPUT, "%s: %s", path, strerror(errno));
 	struct stat st;
@@ -425,24 +426,21 @@ int read_file(const char *path, char **out, size_t *len, char **err)
 		close(fd);
 		return rt_err(err, RT_EINPUT, "%s: not a regular file", path);
 	}
-	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
-	char *buf = xmalloc(cap);
-	size_t n = 0;
-	for (;;) {
-		if (n + 1 >= cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		ssize_t r = read(fd, buf + n, cap - n - 1);
+	/* The size fstat gives bounds the read: no further read() is spent on
+	 * finding the end (loading a long history is mostly system calls). */
+	size_t size = (size_t)st.st_size, n = 0;
+	char *buf = xmalloc(size + 1);
+	while (n < size) {
+		ssize_t r = read(fd, buf + n, size - n);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
 			int e = errno;
 			close(fd);
 			free(buf);
 			return rt_err(err, RT_EINPUT, "%s: %s", path, strerror(e));
 		}
-		if (r == 0)
+		if (r == 0) /* it shrank since fstat */
 			break;
 		n += (size_t)r;
 	}
@@ -452,6 +450,11 @@ int read_file(const char *path, char **out, size_t *len, char **err)
 	if (len)
 		*len = n;
 	return RT_OK;
+}
+
+int read_file(const char *path, char **out, size_t *len, char **err)
+{
+	return read_file_at(AT_FDCWD, path, path, out, len, err);
 }
 
 int mkdir_p(const char *path, unsigned mode, char **err)

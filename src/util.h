@@ -116,6 +116,10 @@ bool u32vec_contains(const struct u32vec *v, uint32_t x);
 /* Reads a whole file. *out is malloc'd and NUL-terminated (caller frees).
  * On failure returns RT_EINPUT with "path: reason" in *err. */
 int read_file(const char *path, char **out, size_t *len, char **err);
+/* The same for name relative to the directory dfd (or AT_FDCWD); path is
+ * what messages call the file. */
+int read_file_at(int dfd, const char *name, const char *path, char **out,
+                 size_t *len, char **err);
 /* Creates path and its missing parents with mode (like mkdir -p).
  * RT_EFAIL with "dir: reason" in *err. */
 int mkdir_p(const char *path, unsigned mode, char **err);
