@@ -872,7 +872,8 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 		run_step_title(c->graph, &p->steps[i], &sb);
 		fprintf(c->out, "  %u. downgrade %s\n", i + 1, sb_str(&sb));
 		sb_free(&sb);
-		if (c->verbose)
+		/* Whoever answers the questions sees the SQL they agree to. */
+		if (c->verbose || !yes)
 			print_sql_of(c, &p->steps[i]);
 	}
 	int nfound = 0;

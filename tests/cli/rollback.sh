@@ -19,6 +19,7 @@ tm_start q1 rollback c0f44988ee9d
 screen_like q1 '^Rollback of sqlite:///app.db: 3 steps, version table afterwards: 2b604fab0cca c0f44988ee9d$' \
 	"the plan names the database and the version table afterwards"
 screen_like q1 '^  3\. downgrade 3dcd61aad93b -> c0f44988ee9d, Add refunds$' "... every step"
+screen_like q1 '^      DROP TABLE refunds;$' "... with the downgrade SQL it runs"
 screen_like q1 'drop-table: DROP TABLE refunds deletes the table' "... and what each step destroys"
 screen_like q1 'Back up the database first\? \[Y/n\]' "it offers a backup"
 tm_keys q1 n Enter
