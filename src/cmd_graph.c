@@ -258,16 +258,26 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 			graph_descendants(g, from.v[i], false, &lo);
 		for (uint32_t i = 0; i < to.n; i++)
 			graph_ancestors(g, to.v[i], false, &hi);
+		uint32_t kept = 0;
+		bool to_named = has_to && to.n > 0;
 		for (uint32_t i = 0; i < g->n; i++) {
 			bool in = (!has_from || from.n == 0 || bitset_get(&lo, i)) &&
 			          (!has_to || bitset_get(&hi, i));
 			if (!in)
 				bitset_unset(&keep, i);
+			kept += in;
 		}
 		bitset_free(&lo);
 		bitset_free(&hi);
 		revset_free(&from);
 		revset_free(&to);
+		/* A:B with B below A is a mistake, not an empty history. */
+		if (has_from && to_named && !kept) {
+			bitset_free(&keep);
+			cur_free(&cur);
+			return cli_report(c, RT_EINPUT, xasprintf(
+			    "range '%s' is empty: its start must be an ancestor of its end", range));
+		}
 	}
 
 	struct strbuf sb = STRBUF_INIT;

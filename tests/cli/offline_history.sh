@@ -190,4 +190,8 @@ is "$(json_eval "$OUT" '[r["revision"] for r in d["revisions"]]')" "['c12435d869
 rt history -r "reporting@head:"
 is "$OUT" "$L_DD11" "history -r LABEL@head:"
 
+rt history -r 4d45:c124
+ok_rc 2 "a range whose start is above its end is an error"
+is "$ERR" "range '4d45:c124' is empty: its start must be an ancestor of its end" "... saying why"
+
 done_testing
