@@ -496,9 +496,10 @@ EOF
 
 # ---- 5 and 10b. kill -9 in the middle of a long migration; the lock ----
 
-sc_kill() {
-	local d="$T_DIR/kill.$BK"
-	mkrev "$d" k1 "" <<EOF
+# The fixture: k1 (a knob table giving the slow statement's length), k2
+# (a table, then a statement that runs for a long time), k3 (a table).
+mk_slow() { # DIR
+	mkrev "$1" k1 "" <<EOF
 
 -- migrate:upgrade
 CREATE TABLE knob (n BIGINT);
@@ -507,7 +508,7 @@ INSERT INTO knob VALUES ($SLOW_N);
 -- migrate:downgrade
 DROP TABLE knob;
 EOF
-	mkrev "$d" k2 k1 <<EOF
+	mkrev "$1" k2 k1 <<EOF
 
 -- migrate:upgrade
 CREATE TABLE big (x BIGINT);
@@ -516,7 +517,7 @@ $SLOW_SQL;
 -- migrate:downgrade
 DROP TABLE big;
 EOF
-	mkrev "$d" k3 k2 <<'EOF'
+	mkrev "$1" k3 k2 <<'EOF'
 
 -- migrate:upgrade
 CREATE TABLE t_k3 (id INTEGER);
@@ -524,6 +525,11 @@ CREATE TABLE t_k3 (id INTEGER);
 -- migrate:downgrade
 DROP TABLE t_k3;
 EOF
+}
+
+sc_kill() {
+	local d="$T_DIR/kill.$BK"
+	mk_slow "$d"
 	project_of "$d"
 	newdb kill
 	"$RETORT" -d "$URL" upgrade head >"$T_DIR/kill.out" 2>&1 &

@@ -6,36 +6,6 @@
 # version rows are exactly those of a whole number of migrations, and the
 # ledger says what happened (a failed row when it could be written).
 
-# The fixture: k1 (a knob table giving the slow statement's length), k2
-# (a table, then a statement that runs for a long time), k3 (a table).
-mk_slow() { # DIR
-	mkrev "$1" k1 "" <<EOF
-
--- migrate:upgrade
-CREATE TABLE knob (n BIGINT);
-INSERT INTO knob VALUES ($SLOW_N);
-
--- migrate:downgrade
-DROP TABLE knob;
-EOF
-	mkrev "$1" k2 k1 <<EOF
-
--- migrate:upgrade
-CREATE TABLE big (x BIGINT);
-$SLOW_SQL;
-
--- migrate:downgrade
-DROP TABLE big;
-EOF
-	mkrev "$1" k3 k2 <<'EOF'
-
--- migrate:upgrade
-CREATE TABLE t_k3 (id INTEGER);
-
--- migrate:downgrade
-DROP TABLE t_k3;
-EOF
-}
 
 # start_slow ARGS...: starts retort ARGS in the background with the default
 # disposition of SIGINT (a shell's background job ignores it), and waits
