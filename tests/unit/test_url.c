@@ -2,6 +2,7 @@
 #include "url.h"
 
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -10,18 +11,26 @@
 
 #define UNSUPPORTED_TAIL "': expected sqlite:///FILE, postgresql://\u2026 or a .db file"
 
-/* Parses a URL that must be SQLite and checks the file and the name. */
-static void sqlite_ok(const char *url, const char *path, const char *dbname)
+/* Parses a URL that must parse (one test); false, with the error shown,
+ * when it does not. */
+static bool parses(const char *url, struct db_url *u)
 {
-	struct db_url u;
 	char *err = NULL;
-	int rc = url_parse(url, &u, &err);
+	int rc = url_parse(url, u, &err);
 	is_int(rc, RT_OK, "'%s' parses", url);
 	if (rc != RT_OK) {
 		printf("#   %s\n", err);
 		free(err);
-		return;
 	}
+	return rc == RT_OK;
+}
+
+/* Parses a URL that must be SQLite and checks the file and the name. */
+static void sqlite_ok(const char *url, const char *path, const char *dbname)
+{
+	struct db_url u;
+	if (!parses(url, &u))
+		return;
 	ok(u.backend == DB_SQLITE && u.conninfo == NULL, "'%s' is SQLite", url);
 	is_str(u.path, path, "'%s' path", url);
 	is_str(u.dbname, dbname, "'%s' dbname", url);
@@ -33,14 +42,8 @@ static void sqlite_ok(const char *url, const char *path, const char *dbname)
 static void pg_ok(const char *url, const char *conninfo, const char *dbname)
 {
 	struct db_url u;
-	char *err = NULL;
-	int rc = url_parse(url, &u, &err);
-	is_int(rc, RT_OK, "'%s' parses", url);
-	if (rc != RT_OK) {
-		printf("#   %s\n", err);
-		free(err);
+	if (!parses(url, &u))
 		return;
-	}
 	ok(u.backend == DB_POSTGRES && u.path == NULL, "'%s' is PostgreSQL", url);
 	is_str(u.conninfo, conninfo, "'%s' conninfo", url);
 	is_str(u.dbname, dbname, "'%s' dbname", url);
