@@ -1,6 +1,7 @@
 /* graph.c: loading and validating the revision graph (SPEC §3). */
 
 #include "graph.h"
+#include "hcache.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -279,27 +280,40 @@ int graph_load(const char *dir, struct graph **out, char **err)
 	if (status != RT_OK)
 		goto out;
 
-	/* Parse every file; keep going to report every problem. */
+	/* Parse every file; keep going to report every problem. A script
+	 * whose identity is unchanged since the last run comes from the
+	 * header cache: one stat instead of open, read, close and a parse. */
 	raws = xcalloc(nfiles ? nfiles : 1, sizeof(*raws));
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct hcache *hc = dfd >= 0 ? hcache_open(dfd, &g->arena) : NULL;
 	for (uint32_t i = 0; i < nfiles; i++) {
 		char *buf;
 		size_t len;
+		struct stat st;
+		const char *name = dfd >= 0 ? strrchr(files[i], '/') + 1 : files[i];
+		if (hc && fstatat(dfd, name, &st, 0) == 0 &&
+		    hcache_get(hc, name, &st, files[i], &g->arena, &raws[n].s)) {
+			n++;
+			g->ncached++;
+			continue;
+		}
 		/* Relative to the directory: one path walk per script fewer. */
-		if (read_file_at(dfd >= 0 ? dfd : AT_FDCWD,
-		                 dfd >= 0 ? strrchr(files[i], '/') + 1 : files[i], files[i],
-		                 &buf, &len, &e) != RT_OK) {
+		if (read_file_at(dfd >= 0 ? dfd : AT_FDCWD, name, files[i], &buf, &len,
+		                 &st, &e) != RT_OK) {
 			take_problems(&eb, &e);
 			status = RT_EINPUT;
 			continue;
 		}
-		if (script_parse(files[i], buf, len, &g->arena, &raws[n].s, &e) == RT_OK)
+		if (script_parse(files[i], buf, len, &g->arena, &raws[n].s, &e) == RT_OK) {
+			hcache_put(hc, name, &st, &raws[n].s);
 			n++;
-		else
+		} else {
 			status = RT_EINPUT;
+		}
 		take_problems(&eb, &e);
 		free(buf);
 	}
+	hcache_close(hc);
 	if (dfd >= 0)
 		close(dfd);
 

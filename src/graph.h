@@ -43,6 +43,7 @@ struct graph {
 	uint32_t *bases, nbases;          /* no parents */
 	uint32_t *branchpoints, nbranchpoints;
 	uint32_t *mergepoints, nmergepoints;
+	uint32_t ncached;      /* scripts whose header came from the cache */
 };
 
 /* Loads DIR/versions style directory `dir` (the versions directory itself).

@@ -414,7 +414,7 @@ bool u32vec_contains(const struct u32vec *v, uint32_t x)
 /* ---- files ---- */
 
 int read_file_at(int dfd, const char *name, const char *path, char **out,
-                 size_t *len, char **err)
+                 size_t *len, struct stat *stp, char **err)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
 	 * refused below); reads of a regular file ignore the flag */
@@ -428,6 +428,8 @@ int read_file_at(int dfd, const char *name, const char *path, char **out,
 	}
 	/* The size fstat gives bounds the read: no further read() is spent on
 	 * finding the end (loading a long history is mostly system calls). */
+	if (stp)
+		*stp = st;
 	size_t size = (size_t)st.st_size, n = 0;
 	char *buf = xmalloc(size + 1);
 	while (n < size) {
@@ -454,7 +456,7 @@ int read_file_at(int dfd, const char *name, const char *path, char **out,
 
 int read_file(const char *path, char **out, size_t *len, char **err)
 {
-	return read_file_at(AT_FDCWD, path, path, out, len, err);
+	return read_file_at(AT_FDCWD, path, path, out, len, NULL, err);
 }
 
 int mkdir_p(const char *path, unsigned mode, char **err)

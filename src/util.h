@@ -117,9 +117,11 @@ bool u32vec_contains(const struct u32vec *v, uint32_t x);
  * On failure returns RT_EINPUT with "path: reason" in *err. */
 int read_file(const char *path, char **out, size_t *len, char **err);
 /* The same for name relative to the directory dfd (or AT_FDCWD); path is
- * what messages call the file. */
+ * what messages call the file. *st (when not NULL) gets the file's stat
+ * as it was before the read. */
+struct stat;
 int read_file_at(int dfd, const char *name, const char *path, char **out,
-                 size_t *len, char **err);
+                 size_t *len, struct stat *st, char **err);
 /* Creates path and its missing parents with mode (like mkdir -p).
  * RT_EFAIL with "dir: reason" in *err. */
 int mkdir_p(const char *path, unsigned mode, char **err);

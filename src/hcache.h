@@ -1,0 +1,55 @@
+/* hcache.h: the cache of parsed script headers.
+ *
+ * Reading a history means opening, reading and parsing every script; on a
+ * long history that is most of the time of `heads` or `history`. The cache
+ * keeps each script's parsed header (struct script) in one file per
+ * versions directory, under $RETORT_CACHE, else $XDG_CACHE_HOME/retort,
+ * else ~/.cache/retort (RETORT_CACHE=off turns it off). An entry is used
+ * only when the script's stat(2) identity is unchanged: device, inode,
+ * size, mode, modification and status-change times to the nanosecond.
+ * The status-change time cannot be set by a user, so an edit in place
+ * (even one that restores the modification time) misses. An entry whose
+ * file changed less than a second before the cache was written is not
+ * trusted (timestamps are coarser than the clock): it is read again.
+ *
+ * The cache never decides what a command does: an unreadable, corrupt,
+ * foreign or stale cache file is ignored and rewritten, and failing to
+ * write it is silent. Checksums and SQL are always read from the scripts. */
+#ifndef RT_HCACHE_H
+#define RT_HCACHE_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "script.h"
+#include "util.h"
+
+struct hcache;
+
+/* The cache of the directory open as dfd, NULL when the cache is off or
+ * has no place to live. A cache file that exists is read into a (the
+ * graph's arena: strings of the entries handed out point into it). */
+struct hcache *hcache_open(int dfd, struct arena *a);
+
+/* When the cache holds a trusted entry for script `name` whose identity
+ * is st, fills *s from it (s->path = path; arrays allocated in a) and
+ * returns true. Names must be asked in ascending strcmp order. */
+bool hcache_get(struct hcache *c, const char *name, const struct stat *st,
+                const char *path, struct arena *a, struct script *s);
+
+/* Records the script just parsed from `name`, st being the identity the
+ * file had before it was read. */
+void hcache_put(struct hcache *c, const char *name, const struct stat *st,
+                const struct script *s);
+
+/* Writes the cache file when it changed (atomically, mode 0600) and frees
+ * c. NULL is allowed. */
+void hcache_close(struct hcache *c);
+
+/* The directory that holds cache files (malloc'd), or NULL when off. */
+char *hcache_dir(void);
+
+/* The file format, for tests and tools: 64-bit hash of a byte range. */
+uint64_t hcache_hash(const void *data, size_t len);
+
+#endif
