@@ -550,10 +550,10 @@ static void add_conninfo_value(struct strbuf *sb, const char *key,
 	sb_addc(sb, '\'');
 }
 
-/* Splits the conninfo into a password-free conninfo for pg_dump's command
- * line (visible in ps) and the password, which travels in PGPASSWORD. */
-static int split_password(const char *conninfo, char **rest, char **password,
-                          char **err)
+/* The conninfo's parameters as key='value' pairs into sb, all but the one
+ * named taken; its value, if any, goes to *taken_val (NULL: dropped). */
+static int conninfo_without(const char *conninfo, const char *taken,
+                            struct strbuf *sb, char **taken_val, char **err)
 {
 	char *perr = NULL;
 	PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
@@ -564,18 +564,47 @@ static int split_password(const char *conninfo, char **rest, char **password,
 		free(msg);
 		return rc;
 	}
-	struct strbuf sb = STRBUF_INIT;
-	*password = NULL;
 	for (PQconninfoOption *o = opts; o->keyword; o++) {
 		if (!o->val || !*o->val)
 			continue;
-		if (strcmp(o->keyword, "password") == 0)
-			*password = xstrdup(o->val);
-		else
-			add_conninfo_value(&sb, o->keyword, o->val);
+		if (strcmp(o->keyword, taken) != 0)
+			add_conninfo_value(sb, o->keyword, o->val);
+		else if (taken_val)
+			*taken_val = xstrdup(o->val);
 	}
 	PQconninfoFree(opts);
+	return RT_OK;
+}
+
+/* Splits the conninfo into a password-free conninfo for pg_dump's command
+ * line (visible in ps) and the password, which travels in PGPASSWORD. */
+static int split_password(const char *conninfo, char **rest, char **password,
+                          char **err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	*password = NULL;
+	int rc = conninfo_without(conninfo, "password", &sb, password, err);
+	if (rc != RT_OK) {
+		sb_free(&sb);
+		*rest = NULL;
+		return rc;
+	}
 	*rest = sb_detach(&sb);
+	return RT_OK;
+}
+
+int db_pg_conninfo_with_dbname(const char *conninfo, const char *dbname,
+                               char **out, char **err)
+{
+	*out = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	int rc = conninfo_without(conninfo ? conninfo : "", "dbname", &sb, NULL, err);
+	if (rc != RT_OK) {
+		sb_free(&sb);
+		return rc;
+	}
+	add_conninfo_value(&sb, "dbname", dbname);
+	*out = sb_detach(&sb);
 	return RT_OK;
 }
 
