@@ -132,6 +132,10 @@ int db_sqlwriter_open(FILE *out, enum sql_dialect dialect,
                       const char *const *start_heads, uint32_t nstart,
                       struct db **db);
 void db_close(struct db *db);
+/* A PostgreSQL conninfo (URI or key=value) as key=value with its database
+ * replaced by dbname, everything else kept. Caller frees *out. */
+int db_pg_conninfo_with_dbname(const char *conninfo, const char *dbname,
+                               char **out, char **err);
 
 void db_strv_free(char **v, uint32_t n);
 void db_history_free(struct history_row *rows, uint32_t n);

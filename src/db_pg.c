@@ -3,13 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pq.h"
 #include "util.h"
 
 extern char **environ;
@@ -61,14 +61,14 @@ static char *trimmed(const char *msg)
 static int pg_fail(struct pg_db *p, PGresult *res, char **err)
 {
 	const char *primary =
-		res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+		res ? pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	char *msg;
 	if (primary) {
 		struct strbuf sb = STRBUF_INIT;
 		sb_adds(&sb, primary);
-		const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
-		const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
-		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		const char *detail = pq.PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+		const char *hint = pq.PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+		const char *state = pq.PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		if (p->timeout > 0 && state && strcmp(state, "57014") == 0 &&
 		    strstr(primary, "statement timeout"))
 			sb_addf(&sb, " (--statement-timeout %g s)", p->timeout);
@@ -78,15 +78,15 @@ static int pg_fail(struct pg_db *p, PGresult *res, char **err)
 			sb_addf(&sb, "\nHINT:  %s", hint);
 		msg = sb_detach(&sb);
 	} else {
-		const char *text = res ? PQresultErrorMessage(res) : "";
-		msg = trimmed(*text ? text : PQerrorMessage(p->conn));
+		const char *text = res ? pq.PQresultErrorMessage(res) : "";
+		msg = trimmed(*text ? text : pq.PQerrorMessage(p->conn));
 		/* libpq adds this when asked for the result of a connection it
 		 * has just dropped: the line before it says what happened */
 		char *tail = strstr(msg, "\ninvalid socket");
 		if (tail && !tail[strlen("\ninvalid socket")])
 			*tail = '\0';
 	}
-	PQclear(res);
+	pq.PQclear(res);
 	int rc = rt_err(err, RT_EDB, "%s", msg);
 	free(msg);
 	return rc;
@@ -95,7 +95,7 @@ static int pg_fail(struct pg_db *p, PGresult *res, char **err)
 /* Closes a connection that no longer answers; later calls fail with why. */
 static void pg_give_up(struct pg_db *p, char *why)
 {
-	PQfinish(p->conn);
+	pq.PQfinish(p->conn);
 	p->conn = NULL;
 	p->lost = why;
 }
@@ -106,7 +106,7 @@ static void pg_give_up(struct pg_db *p, char *why)
 static bool pg_await(struct pg_db *p)
 {
 	double deadline = p->timeout > 0 ? now_monotonic() + p->timeout + PG_ANSWER_GRACE : 0;
-	while (PQisBusy(p->conn) && PQsocket(p->conn) >= 0) {
+	while (pq.PQisBusy(p->conn) && pq.PQsocket(p->conn) >= 0) {
 		int ms = -1;
 		if (deadline > 0) {
 			double left = deadline - now_monotonic();
@@ -120,11 +120,11 @@ static bool pg_await(struct pg_db *p)
 			}
 			ms = (int)(left * 1000.0) + 1;
 		}
-		struct pollfd pfd = {PQsocket(p->conn), POLLIN, 0};
+		struct pollfd pfd = {pq.PQsocket(p->conn), POLLIN, 0};
 		int r = poll(&pfd, 1, ms);
 		if (r < 0 && errno != EINTR)
 			return true; /* PQgetResult reports the broken connection */
-		if (r > 0 && !PQconsumeInput(p->conn))
+		if (r > 0 && !pq.PQconsumeInput(p->conn))
 			return true;
 	}
 	return true;
@@ -135,11 +135,11 @@ static bool pg_await(struct pg_db *p)
 static void pg_end_copy(PGconn *c, ExecStatusType st)
 {
 	if (st == PGRES_COPY_IN) {
-		PQputCopyEnd(c, "COPY FROM STDIN is not supported in a migration script");
+		pq.PQputCopyEnd(c, "COPY FROM STDIN is not supported in a migration script");
 	} else if (st == PGRES_COPY_OUT) {
 		char *buf;
-		while (PQgetCopyData(c, &buf, 0) > 0)
-			PQfreemem(buf);
+		while (pq.PQgetCopyData(c, &buf, 0) > 0)
+			pq.PQfreemem(buf);
 	}
 }
 
@@ -151,29 +151,29 @@ static void pg_roundtrip(struct pg_db *p, const char *sql, const char *const *ar
                          int nargs, PGresult **res)
 {
 	*res = NULL;
-	int sent = args ? PQsendQueryParams(p->conn, sql, nargs, NULL, args, NULL, NULL, 0)
-	                : PQsendQuery(p->conn, sql);
+	int sent = args ? pq.PQsendQueryParams(p->conn, sql, nargs, NULL, args, NULL, NULL, 0)
+	                : pq.PQsendQuery(p->conn, sql);
 	if (!sent)
 		return;
 	PGresult *last = NULL, *r;
 	for (;;) {
 		if (!pg_await(p)) {
-			PQclear(last);
+			pq.PQclear(last);
 			return;
 		}
-		if (!(r = PQgetResult(p->conn)))
+		if (!(r = pq.PQgetResult(p->conn)))
 			break;
-		ExecStatusType st = PQresultStatus(r);
+		ExecStatusType st = pq.PQresultStatus(r);
 		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT) {
-			PQclear(r);
+			pq.PQclear(r);
 			pg_end_copy(p->conn, st);
 			continue;
 		}
-		if (last && PQresultStatus(last) == PGRES_FATAL_ERROR) {
-			PQclear(r);
+		if (last && pq.PQresultStatus(last) == PGRES_FATAL_ERROR) {
+			pq.PQclear(r);
 			continue;
 		}
-		PQclear(last);
+		pq.PQclear(last);
 		last = r;
 	}
 	*res = last;
@@ -191,14 +191,14 @@ static int pg_query_one(struct pg_db *p, const char *sql, const char *const *arg
 	pg_roundtrip(p, sql, args, nargs, &res);
 	if (!p->conn)
 		return rt_err(err, RT_EDB, "%s", p->lost);
-	ExecStatusType st = PQresultStatus(res);
+	ExecStatusType st = pq.PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
 	    !(empty_ok && st == PGRES_EMPTY_QUERY))
 		return pg_fail(p, res, err);
 	if (out)
 		*out = res;
 	else
-		PQclear(res);
+		pq.PQclear(res);
 	return RT_OK;
 }
 
@@ -245,13 +245,13 @@ static char *mask_quoted_secrets(const char *conninfo, const char *display,
 static int check_conninfo(const char *conninfo, const char *display, char **err)
 {
 	char *perr = NULL;
-	PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
+	PQconninfoOption *opts = pq.PQconninfoParse(conninfo, &perr);
 	if (opts) {
-		PQconninfoFree(opts);
+		pq.PQconninfoFree(opts);
 		return RT_OK;
 	}
 	char *msg = trimmed(perr);
-	PQfreemem(perr);
+	pq.PQfreemem(perr);
 	char *safe = mask_quoted_secrets(conninfo, display, msg);
 	int rc = rt_err(err, RT_EINPUT, "malformed PostgreSQL URL '%s': %s", display, safe);
 	free(safe);
@@ -269,11 +269,11 @@ static uint32_t fnv1a(const char *s, uint32_t h)
 /* The settings of a new session (at open, and after a reconnection). */
 static int pg_session_setup(struct pg_db *p, char **err)
 {
-	PQsetNoticeReceiver(p->conn, pg_quiet, NULL);
+	pq.PQsetNoticeReceiver(p->conn, pg_quiet, NULL);
 	PGcancel *old = p->cancel;
-	p->cancel = PQgetCancel(p->conn); /* swapped before the free: see pg_interrupt */
+	p->cancel = pq.PQgetCancel(p->conn); /* swapped before the free: see pg_interrupt */
 	if (old)
-		PQfreeCancel(old);
+		pq.PQfreeCancel(old);
 	int rc = pg_run(p, "SET client_min_messages = warning", NULL, 0, NULL, err);
 	if (rc != RT_OK)
 		return rc;
@@ -281,7 +281,7 @@ static int pg_session_setup(struct pg_db *p, char **err)
 	 * lock held, until the statement ends: the server checks for a vanished
 	 * client (PostgreSQL 14+; a platform without the check refuses the
 	 * setting, and then only the statement's end releases the lock). */
-	if (PQserverVersion(p->conn) >= 140000) {
+	if (pq.PQserverVersion(p->conn) >= 140000) {
 		char *ignored = NULL;
 		pg_run(p, "SET client_connection_check_interval = 1000", NULL, 0, NULL,
 		       &ignored);
@@ -300,10 +300,13 @@ static int pg_session_setup(struct pg_db *p, char **err)
 static int pg_open(const struct db_url *url, const char *version_table,
                    struct db **out, char **err)
 {
+	int rc = pq_load(err);
+	if (rc != RT_OK)
+		return rc;
 	struct pg_db *p = xcalloc(1, sizeof *p);
 	p->on.query = &pg_query;
-	int rc = db_base_init(&p->on.base, &db_pg_ops, SQL_POSTGRES,
-	                      version_table, err);
+	rc = db_base_init(&p->on.base, &db_pg_ops, SQL_POSTGRES,
+	                  version_table, err);
 	if (rc != RT_OK) {
 		free(p);
 		return rc;
@@ -322,13 +325,13 @@ static int pg_open(const struct db_url *url, const char *version_table,
 	 * URI or key=value string, PG* variables and .pgpass apply as usual */
 	const char *const keys[] = {"fallback_application_name", "dbname", NULL};
 	const char *const vals[] = {app, p->conninfo, NULL};
-	p->conn = PQconnectdbParams(keys, vals, 1);
+	p->conn = pq.PQconnectdbParams(keys, vals, 1);
 	if (!p->conn) {
 		rc = rt_err(err, RT_EDB, "out of memory connecting to PostgreSQL");
 		goto fail;
 	}
-	if (PQstatus(p->conn) != CONNECTION_OK) {
-		char *msg = trimmed(PQerrorMessage(p->conn));
+	if (pq.PQstatus(p->conn) != CONNECTION_OK) {
+		char *msg = trimmed(pq.PQerrorMessage(p->conn));
 		char *safe = mask_quoted_secrets(p->conninfo, p->display, msg);
 		rc = rt_err(err, RT_EDB, "%s", safe);
 		free(safe);
@@ -346,8 +349,8 @@ static int pg_open(const struct db_url *url, const char *version_table,
 	return RT_OK;
 fail:
 	if (p->cancel)
-		PQfreeCancel(p->cancel);
-	PQfinish(p->conn);
+		pq.PQfreeCancel(p->cancel);
+	pq.PQfinish(p->conn);
 	free(p->conninfo);
 	free(p->display);
 	free(p);
@@ -372,8 +375,8 @@ static void pg_close(struct db *db)
 	struct pg_db *p = pg(db);
 	pg_unlock(db);
 	if (p->cancel)
-		PQfreeCancel(p->cancel);
-	PQfinish(p->conn);
+		pq.PQfreeCancel(p->cancel);
+	pq.PQfinish(p->conn);
 	free(p->conninfo);
 	free(p->display);
 	free(p->lost);
@@ -398,16 +401,16 @@ static int pg_lock_holder(struct db *db, char **holder, char **err)
 		"LIMIT 1", args, 2, &res, err);
 	if (rc != RT_OK)
 		return rc;
-	if (PQntuples(res) == 1) {
+	if (pq.PQntuples(res) == 1) {
 		struct strbuf sb = STRBUF_INIT;
-		sb_addf(&sb, "pid %s on %s as %s since %s", PQgetvalue(res, 0, 0),
-		        PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
-		        PQgetvalue(res, 0, 3));
-		if (*PQgetvalue(res, 0, 4))
-			sb_addf(&sb, " (%s)", PQgetvalue(res, 0, 4));
+		sb_addf(&sb, "pid %s on %s as %s since %s", pq.PQgetvalue(res, 0, 0),
+		        pq.PQgetvalue(res, 0, 1), pq.PQgetvalue(res, 0, 2),
+		        pq.PQgetvalue(res, 0, 3));
+		if (*pq.PQgetvalue(res, 0, 4))
+			sb_addf(&sb, " (%s)", pq.PQgetvalue(res, 0, 4));
 		*holder = sb_detach(&sb);
 	}
-	PQclear(res);
+	pq.PQclear(res);
 	return RT_OK;
 }
 
@@ -424,8 +427,8 @@ static int pg_lock(struct db *db, double timeout, char **err)
 		                args, 2, &res, err);
 		if (rc != RT_OK)
 			return rc;
-		bool got = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-		PQclear(res);
+		bool got = pq.PQntuples(res) == 1 && strcmp(pq.PQgetvalue(res, 0, 0), "t") == 0;
+		pq.PQclear(res);
 		if (got)
 			break;
 		if (now_monotonic() >= deadline) {
@@ -455,10 +458,10 @@ static int pg_exec(struct db *db, const char *sql, char **err)
 static int pg_begin(struct db *db, char **err)
 {
 	struct pg_db *p = pg(db);
-	if (p->conn && PQstatus(p->conn) == CONNECTION_BAD) {
-		PQreset(p->conn);
-		if (PQstatus(p->conn) != CONNECTION_OK) {
-			char *msg = trimmed(PQerrorMessage(p->conn));
+	if (p->conn && pq.PQstatus(p->conn) == CONNECTION_BAD) {
+		pq.PQreset(p->conn);
+		if (pq.PQstatus(p->conn) != CONNECTION_OK) {
+			char *msg = trimmed(pq.PQerrorMessage(p->conn));
 			char *safe = mask_quoted_secrets(p->conninfo, p->display, msg);
 			int rc = rt_err(err, RT_EDB, "the connection was lost and could not be made "
 			                "again: %s", safe);
@@ -482,8 +485,8 @@ static int pg_commit(struct db *db, char **err)
 	if (rc != RT_OK)
 		return rc;
 	/* COMMIT of a failed transaction "succeeds" by rolling back */
-	bool rolled_back = strcmp(PQcmdStatus(res), "ROLLBACK") == 0;
-	PQclear(res);
+	bool rolled_back = strcmp(pq.PQcmdStatus(res), "ROLLBACK") == 0;
+	pq.PQclear(res);
 	if (rolled_back)
 		return rt_err(err, RT_EDB,
 		              "the transaction had failed and was rolled back");
@@ -503,17 +506,17 @@ static int pg_query_run(struct db *db, const char *sql,
 	int rc = pg_run(pg(db), sql, args, nargs, &res, err);
 	if (rc != RT_OK)
 		return rc;
-	int ncols = PQnfields(res);
+	int ncols = pq.PQnfields(res);
 	const char **cols = xcalloc((size_t)ncols + 1, sizeof *cols);
-	for (int i = 0; row && i < PQntuples(res); i++) {
+	for (int i = 0; row && i < pq.PQntuples(res); i++) {
 		for (int c = 0; c < ncols; c++)
-			cols[c] = PQgetisnull(res, i, c) ? NULL : PQgetvalue(res, i, c);
+			cols[c] = pq.PQgetisnull(res, i, c) ? NULL : pq.PQgetvalue(res, i, c);
 		row(ctx, cols, ncols);
 	}
 	if (changes)
-		*changes = strtol(PQcmdTuples(res), NULL, 10);
+		*changes = strtol(pq.PQcmdTuples(res), NULL, 10);
 	free(cols);
-	PQclear(res);
+	pq.PQclear(res);
 	return RT_OK;
 }
 
@@ -529,8 +532,8 @@ static int pg_table_exists(struct db *db, const char *name, bool *exists,
 	free(quoted);
 	if (rc != RT_OK)
 		return rc;
-	*exists = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
+	*exists = pq.PQntuples(res) == 1 && strcmp(pq.PQgetvalue(res, 0, 0), "t") == 0;
+	pq.PQclear(res);
 	return RT_OK;
 }
 
@@ -550,32 +553,64 @@ static void add_conninfo_value(struct strbuf *sb, const char *key,
 	sb_addc(sb, '\'');
 }
 
+/* The conninfo's parameters as key='value' pairs into sb, all but the one
+ * named taken; its value, if any, goes to *taken_val (NULL: dropped). */
+static int conninfo_without(const char *conninfo, const char *taken,
+                            struct strbuf *sb, char **taken_val, char **err)
+{
+	char *perr = NULL;
+	PQconninfoOption *opts = pq.PQconninfoParse(conninfo, &perr);
+	if (!opts) {
+		char *msg = trimmed(perr);
+		pq.PQfreemem(perr);
+		int rc = rt_err(err, RT_EINPUT, "%s", msg);
+		free(msg);
+		return rc;
+	}
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (!o->val || !*o->val)
+			continue;
+		if (strcmp(o->keyword, taken) != 0)
+			add_conninfo_value(sb, o->keyword, o->val);
+		else if (taken_val)
+			*taken_val = xstrdup(o->val);
+	}
+	pq.PQconninfoFree(opts);
+	return RT_OK;
+}
+
 /* Splits the conninfo into a password-free conninfo for pg_dump's command
  * line (visible in ps) and the password, which travels in PGPASSWORD. */
 static int split_password(const char *conninfo, char **rest, char **password,
                           char **err)
 {
-	char *perr = NULL;
-	PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
-	if (!opts) {
-		char *msg = trimmed(perr);
-		PQfreemem(perr);
-		int rc = rt_err(err, RT_EINPUT, "%s", msg);
-		free(msg);
-		return rc;
-	}
 	struct strbuf sb = STRBUF_INIT;
 	*password = NULL;
-	for (PQconninfoOption *o = opts; o->keyword; o++) {
-		if (!o->val || !*o->val)
-			continue;
-		if (strcmp(o->keyword, "password") == 0)
-			*password = xstrdup(o->val);
-		else
-			add_conninfo_value(&sb, o->keyword, o->val);
+	int rc = conninfo_without(conninfo, "password", &sb, password, err);
+	if (rc != RT_OK) {
+		sb_free(&sb);
+		*rest = NULL;
+		return rc;
 	}
-	PQconninfoFree(opts);
 	*rest = sb_detach(&sb);
+	return RT_OK;
+}
+
+int db_pg_conninfo_with_dbname(const char *conninfo, const char *dbname,
+                               char **out, char **err)
+{
+	*out = NULL;
+	int rc = pq_load(err);
+	if (rc != RT_OK)
+		return rc;
+	struct strbuf sb = STRBUF_INIT;
+	rc = conninfo_without(conninfo ? conninfo : "", "dbname", &sb, NULL, err);
+	if (rc != RT_OK) {
+		sb_free(&sb);
+		return rc;
+	}
+	add_conninfo_value(&sb, "dbname", dbname);
+	*out = sb_detach(&sb);
 	return RT_OK;
 }
 
@@ -708,7 +743,7 @@ static void pg_interrupt(struct db *db)
 {
 	struct pg_db *p = pg(db);
 	char why[256];
-	if (p->cancel && !PQcancel(p->cancel, why, sizeof why)) {
+	if (p->cancel && !pq.PQcancel(p->cancel, why, sizeof why)) {
 		/* no way to report from a handler; the statement then runs on,
 		 * and the runner stops after it */
 	}

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sha256.h"
 #include "sqllex.h"
 
 /* ---- signals during a run ---- */

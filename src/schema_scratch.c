@@ -9,7 +9,6 @@
  * dropped again on every path out, errors included. */
 #include "schema_impl.h"
 
-#include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,40 +24,6 @@ struct scratch {
 	char *dbname;              /* PostgreSQL: the database to drop, or NULL */
 	int server_version;
 };
-
-/* Appends key='value' to a libpq conninfo. */
-static void conninfo_add(struct strbuf *sb, const char *key, const char *val)
-{
-	if (sb->len)
-		sb_addc(sb, ' ');
-	sb_addf(sb, "%s='", key);
-	for (const char *p = val; *p; p++) {
-		if (*p == '\'' || *p == '\\')
-			sb_addc(sb, '\\');
-		sb_addc(sb, *p);
-	}
-	sb_addc(sb, '\'');
-}
-
-/* The live URL's connection parameters with another database name. */
-static int conninfo_with_db(const char *conninfo, const char *dbname, char **out, char **err)
-{
-	char *perr = NULL;
-	PQconninfoOption *opts = PQconninfoParse(conninfo ? conninfo : "", &perr);
-	if (!opts) {
-		int rc = rt_err(err, RT_EINPUT, "%s", perr ? perr : "invalid connection string");
-		PQfreemem(perr);
-		return rc;
-	}
-	struct strbuf sb = STRBUF_INIT;
-	for (PQconninfoOption *o = opts; o->keyword; o++)
-		if (o->val && *o->val && strcmp(o->keyword, "dbname") != 0)
-			conninfo_add(&sb, o->keyword, o->val);
-	conninfo_add(&sb, "dbname", dbname);
-	PQconninfoFree(opts);
-	*out = sb_detach(&sb);
-	return RT_OK;
-}
 
 static void scratch_close(struct scratch *sc)
 {
@@ -127,7 +92,7 @@ static int scratch_open_pg(struct cli_ctx *c, struct scratch *sc, char **err)
 	}
 	sc->dbname = name;
 	char *conninfo = NULL;
-	rc = conninfo_with_db(c->url.conninfo, name, &conninfo, err);
+	rc = db_pg_conninfo_with_dbname(c->url.conninfo, name, &conninfo, err);
 	struct db_url url = {0};
 	url.backend = DB_POSTGRES;
 	url.conninfo = conninfo;

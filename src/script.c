@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <sys/random.h>
 
+#include "sha256.h"
+
 enum header_key {
 	KEY_REVISION_ID,
 	KEY_REVISES,

@@ -125,9 +125,6 @@ int read_file_at(int dfd, const char *name, const char *path, char **out,
 /* Creates path and its missing parents with mode (like mkdir -p).
  * RT_EFAIL with "dir: reason" in *err. */
 int mkdir_p(const char *path, unsigned mode, char **err);
-/* SHA-256 of bytes as 64 lowercase hex characters plus NUL. */
-void sha256_hex(const void *data, size_t len, char hex[65]);
-
 /* True if s is valid UTF-8; on failure *bad_line is the 1-based line. */
 bool utf8_valid(const char *s, size_t len, uint32_t *bad_line);
 /* Valid SQL identifier for a table name: [A-Za-z_][A-Za-z0-9_]{0,62}. */

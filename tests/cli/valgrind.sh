@@ -1,7 +1,8 @@
 #!/bin/bash
-# The main commands under valgrind (memcheck) on the demo with SQLite: no
-# invalid read or write, no use of uninitialised memory, no leak
-# ("definitely" or "possibly" lost). Skipped when valgrind is missing and
+# The main commands under valgrind (memcheck) on the demo with SQLite, and
+# a PostgreSQL URL with no server or no client library: no invalid read or
+# write, no use of uninitialised memory, no leak ("definitely" or
+# "possibly" lost). Skipped when valgrind is missing and
 # in a sanitizer build (AddressSanitizer and valgrind exclude each other).
 . "$TOP_SRCDIR/tests/lib.sh"
 
@@ -56,4 +57,7 @@ sed -i 's/^INSERT INTO nowhere VALUES (1);$/SELECT 1;/' bad/versions/f1.sql
 vg 1 -s bad -d "sqlite:///$T_DIR/bad.db" --statement-timeout 0.5 upgrade s1
 printf -- '-- x\n--\n-- Revision ID: x1\n-- Revises: nowhere\n' >bad/versions/x1.sql
 vg 2 -s bad -d "sqlite:///$T_DIR/bad.db" upgrade heads
+# PostgreSQL: its client library loaded, no server; and not loadable
+vg 1 -d "postgresql:///app?host=$T_DIR&port=1" current
+RETORT_LIBPQ=/nonexistent/libpq.so.5 vg 1 -d "postgresql:///app?host=$T_DIR" current
 done_testing

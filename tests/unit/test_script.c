@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "script.h"
+#include "sha256.h"
 #include "tap.h"
 
 static struct arena arena;
