@@ -32,7 +32,7 @@ static bool wanted_file(const char *name)
 	return name[0] != '.' && n > 4 && strcmp(name + n - 4, ".sql") == 0;
 }
 
-/* Lists the *.sql files of dir, sorted, as arena paths. */
+/* Lists the *.sql files of dir, sorted, as arena names. */
 static int list_scripts(struct arena *a, const char *dir, const char ***out,
                         uint32_t *n, char **err)
 {
@@ -49,12 +49,7 @@ static int list_scripts(struct arena *a, const char *dir, const char ***out,
 			cap *= 2;
 			v = xrealloc(v, cap * sizeof(*v));
 		}
-		size_t dl = strlen(dir);
-		char *p = arena_alloc(a, dl + strlen(de->d_name) + 2);
-		memcpy(p, dir, dl);
-		p[dl] = '/';
-		strcpy(p + dl + 1, de->d_name);
-		v[count++] = p;
+		v[count++] = arena_strdup(a, de->d_name);
 	}
 	closedir(d);
 	qsort(v, count, sizeof(*v), cmp_str);
@@ -271,28 +266,54 @@ int graph_load(const char *dir, struct graph **out, char **err)
 	struct raw *raws = NULL;
 	uint32_t nfiles = 0, n = 0;
 	const char **files = NULL;
+	struct stat *sts = NULL;
 	bool *done = NULL;
 	struct strmap ids = {0}, labels = {0};
 	uint32_t *label_rev = NULL;
 
-	status = list_scripts(&g->arena, dir, &files, &nfiles, &e);
-	take_problems(&eb, &e);
-	if (status != RT_OK)
-		goto out;
-
-	/* Parse every file; keep going to report every problem. A script
-	 * whose identity is unchanged since the last run comes from the
-	 * header cache: one stat instead of open, read, close and a parse. */
-	raws = xcalloc(nfiles ? nfiles : 1, sizeof(*raws));
+	/* The header cache: a directory unchanged since it was cached need
+	 * not be listed, and a script whose identity is unchanged costs one
+	 * stat instead of open, read, close and a parse. */
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct hcache *hc = dfd >= 0 ? hcache_open(dfd, &g->arena) : NULL;
+	if (hcache_image_get(hc, g->dir, dfd, g)) {
+		hcache_discard(hc);
+		close(dfd);
+		*out = g;
+		return RT_OK;
+	}
+	const char **names = NULL;
+	if (!hcache_listing(hc, &names, &nfiles, &g->arena)) {
+		status = list_scripts(&g->arena, dir, &names, &nfiles, &e);
+		take_problems(&eb, &e);
+		if (status != RT_OK) {
+			hcache_discard(hc);
+			hc = NULL;
+			goto out;
+		}
+	}
+	size_t dl = strlen(dir);
+	files = arena_alloc(&g->arena, (nfiles ? nfiles : 1) * sizeof(*files));
+	for (uint32_t i = 0; i < nfiles; i++) {
+		char *p = arena_alloc(&g->arena, dl + strlen(names[i]) + 2);
+		memcpy(p, dir, dl);
+		p[dl] = '/';
+		strcpy(p + dl + 1, names[i]);
+		files[i] = p;
+	}
+
+	/* Parse every file; keep going to report every problem. */
+	raws = xcalloc(nfiles ? nfiles : 1, sizeof(*raws));
+	if (hc)  /* each script's identity, for the graph image */
+		sts = xcalloc(nfiles ? nfiles : 1, sizeof(*sts));
 	for (uint32_t i = 0; i < nfiles; i++) {
 		char *buf;
 		size_t len;
 		struct stat st;
-		const char *name = dfd >= 0 ? strrchr(files[i], '/') + 1 : files[i];
+		const char *name = dfd >= 0 ? names[i] : files[i];
 		if (hc && fstatat(dfd, name, &st, 0) == 0 &&
 		    hcache_get(hc, name, &st, files[i], &g->arena, &raws[n].s)) {
+			sts[n] = st;
 			n++;
 			g->ncached++;
 			continue;
@@ -306,6 +327,8 @@ int graph_load(const char *dir, struct graph **out, char **err)
 		}
 		if (script_parse(files[i], buf, len, &g->arena, &raws[n].s, &e) == RT_OK) {
 			hcache_put(hc, name, &st, &raws[n].s);
+			if (sts)
+				sts[n] = st;
 			n++;
 		} else {
 			status = RT_EINPUT;
@@ -313,9 +336,6 @@ int graph_load(const char *dir, struct graph **out, char **err)
 		take_problems(&eb, &e);
 		free(buf);
 	}
-	hcache_close(hc);
-	if (dfd >= 0)
-		close(dfd);
 
 	strmap_init(&ids, n);
 	for (uint32_t i = 0; i < n; i++) {
@@ -547,7 +567,20 @@ int graph_load(const char *dir, struct graph **out, char **err)
 		free(count);
 	}
 
+	if (hc) {
+		struct stat *by_node = xcalloc(ordered ? ordered : 1, sizeof(*by_node));
+		for (uint32_t i = 0; i < n; i++)
+			if (raws[i].s.rev)
+				by_node[raws[i].order] = sts[i];
+		hcache_image_put(hc, g, by_node);
+		free(by_node);
+	}
+
 out:
+	hcache_close(hc, nfiles);
+	if (dfd >= 0)
+		close(dfd);
+	free(sts);
 	for (uint32_t i = 0; i < nfiles && raws; i++) {
 		free(raws[i].par);
 		free(raws[i].dep);

@@ -4,7 +4,9 @@
  * fails the marker check and is ignored):
  *   "RETORTHC" u32 format, u32 0x01020304, str version,
  *   u64 written_at (ns since the epoch), u64 dir device, u64 dir inode,
- *   u32 entries, u64 hash of the payload, then the payload: the entries
+ *   u64 dir status-change time (ns), u32 1 when the entries are every
+ *   script of the directory (else 0), u32 entries, u64 hash of the
+ *   payload, then the payload: the entries
  *   in ascending name order, each
  *   u32 total length, u64 dev, ino, size, mode, mtime s, ns, ctime s, ns,
  *   str name, str rev, str message, nstr create date, u32 n + n str for
@@ -15,6 +17,7 @@
  * is NULL. Every read is bounds-checked: a damaged file is just a miss. */
 
 #include "hcache.h"
+#include "graph.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +32,7 @@
 #endif
 
 #define HC_MAGIC "RETORTHC"
-#define HC_FORMAT 1u
+#define HC_FORMAT 3u
 #define HC_ENDIAN 0x01020304u
 #define HC_NULL 0xffffffffu
 #define HC_MAX_FILE (1u << 30)
@@ -53,8 +56,12 @@ struct hitem {
 struct hcache {
 	char *dir, *path;
 	uint64_t dir_dev, dir_ino;
+	int64_t dir_ctime;    /* ns, when the directory was opened */
 	int64_t now;          /* ns, taken before any script is looked at */
 	int64_t written_at;   /* of the file read */
+	bool listing;         /* the entries are the directory's scripts */
+	bool loaded;          /* the entries file has been read */
+	struct arena *arena;  /* where entries and images are read to */
 	struct hent *ents;
 	uint32_t nents, next, hits;
 	bool dirty;
@@ -186,15 +193,16 @@ static bool index_entries(struct hcache *c, struct rd *r, uint32_t n)
 	return r->p == r->end;
 }
 
-static void load(struct hcache *c, struct arena *a)
+/* A cache file read whole into a (16-byte aligned), or NULL. Only a
+ * private file of ours: another user's could lie about headers. */
+static char *read_private(const char *path, struct arena *a, size_t *len)
 {
-	int fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
-		return;
+		return NULL;
 	struct stat st;
 	char *buf = NULL;
 	size_t n = 0;
-	/* Only a private file of ours: another user's could lie about headers. */
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 022) || st.st_size < 48 || st.st_size > HC_MAX_FILE)
 		goto out;
@@ -203,33 +211,53 @@ static void load(struct hcache *c, struct arena *a)
 		ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got <= 0)
+		if (got <= 0) {
+			buf = NULL;
 			goto out;
+		}
 		n += (size_t)got;
 	}
+	*len = n;
+out:
+	close(fd);
+	return buf;
+}
+
+static void load(struct hcache *c, struct arena *a)
+{
+	size_t n = 0;
+	char *buf = read_private(c->path, a, &n);
+	if (!buf)
+		return;
 	struct rd r = {buf, buf + n, false};
 	if (n < 8 || memcmp(buf, HC_MAGIC, 8) != 0)
-		goto out;
+		return;
 	r.p += 8;
 	if (get_u32(&r) != HC_FORMAT || get_u32(&r) != HC_ENDIAN)
-		goto out;
+		return;
 	const char *version = get_str(&r);
 	if (!version || strcmp(version, PACKAGE_VERSION) != 0)
-		goto out;
+		return;
 	c->written_at = (int64_t)get_u64(&r);
 	uint64_t dev = get_u64(&r), ino = get_u64(&r);
+	int64_t dir_ctime = (int64_t)get_u64(&r);
+	uint32_t complete = get_u32(&r);
 	uint32_t count = get_u32(&r);
 	uint64_t hash = get_u64(&r);
 	if (r.bad || dev != c->dir_dev || ino != c->dir_ino ||
 	    hcache_hash(r.p, (size_t)(r.end - r.p)) != hash)
-		goto out;
+		return;
 	if (!index_entries(c, &r, count)) {
 		free(c->ents);
 		c->ents = NULL;
 		c->nents = 0;
+		return;
 	}
-out:
-	close(fd);
+	/* The directory's entries change its status-change time: unchanged
+	 * (and settled before the cache was written), it holds the same
+	 * scripts, and listing it can be skipped. */
+	c->listing = complete == 1 && dir_ctime == c->dir_ctime &&
+	             dir_ctime < c->written_at - HC_RACY_NS;
 }
 
 struct hcache *hcache_open(int dfd, struct arena *a)
@@ -247,10 +275,11 @@ struct hcache *hcache_open(int dfd, struct arena *a)
 	c->dir = dir;
 	c->dir_dev = (uint64_t)st.st_dev;
 	c->dir_ino = (uint64_t)st.st_ino;
+	c->dir_ctime = ts_ns(&st.st_ctim);
 	c->path = xasprintf("%s/%016llx-%016llx.hdr", dir, (unsigned long long)c->dir_dev,
 	                    (unsigned long long)c->dir_ino);
 	sb_init(&c->fresh);
-	load(c, a);
+	c->arena = a;
 	return c;
 }
 
@@ -430,7 +459,25 @@ static bool write_all(int fd, const char *p, size_t n)
 	return true;
 }
 
-static void save(struct hcache *c)
+/* Writes b to path through a temporary file and rename(2), which is
+ * atomic: a concurrent reader sees the old file or the new one, and
+ * concurrent writers each write whole files. Failing is silent. */
+static void write_atomically(const char *dir, const char *path, const struct strbuf *b)
+{
+	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	if (mkdir_p(dir, 0700, NULL) == RT_OK) {
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0) {
+			bool ok = write_all(fd, b->buf, b->len);
+			ok &= close(fd) == 0;
+			if (!ok || rename(tmp, path) != 0)
+				unlink(tmp);
+		}
+	}
+	free(tmp);
+}
+
+static void save(struct hcache *c, bool complete)
 {
 	struct strbuf b = STRBUF_INIT;
 	sb_addn(&b, HC_MAGIC, 8);
@@ -440,6 +487,8 @@ static void save(struct hcache *c)
 	put_u64(&b, (uint64_t)c->now);
 	put_u64(&b, c->dir_dev);
 	put_u64(&b, c->dir_ino);
+	put_u64(&b, (uint64_t)c->dir_ctime);
+	put_u32(&b, complete ? 1 : 0);
 	put_u32(&b, c->nitems);
 	size_t hash_at = b.len;
 	put_u64(&b, 0);
@@ -450,33 +499,392 @@ static void save(struct hcache *c)
 	}
 	uint64_t h = hcache_hash(b.buf + payload, b.len - payload);
 	memcpy(b.buf + hash_at, &h, 8);
-
-	char *tmp = xasprintf("%s.%ld.tmp", c->path, (long)getpid());
-	if (mkdir_p(c->dir, 0700, NULL) == RT_OK) {
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd >= 0) {
-			bool ok = write_all(fd, b.buf, b.len);
-			ok &= close(fd) == 0;
-			/* rename is atomic: a concurrent reader sees the old file or
-			 * the new one, and concurrent writers each write whole files */
-			if (!ok || rename(tmp, c->path) != 0)
-				unlink(tmp);
-		}
-	}
-	free(tmp);
+	write_atomically(c->dir, c->path, &b);
 	sb_free(&b);
 }
 
-void hcache_close(struct hcache *c)
+bool hcache_listing(struct hcache *c, const char ***names, uint32_t *n,
+                    struct arena *a)
+{
+	if (!c)
+		return false;
+	if (!c->loaded) {
+		c->loaded = true;
+		load(c, c->arena);
+	}
+	if (!c->listing)
+		return false;
+	const char **v = arena_alloc(a, (c->nents ? c->nents : 1) * sizeof(*v));
+	for (uint32_t i = 0; i < c->nents; i++)
+		v[i] = c->ents[i].name;
+	*names = v;
+	*n = c->nents;
+	return true;
+}
+
+void hcache_discard(struct hcache *c)
 {
 	if (!c)
 		return;
-	if (c->dirty || c->hits != c->nents)
-		save(c);
 	free(c->ents);
 	free(c->items);
 	sb_free(&c->fresh);
 	free(c->path);
 	free(c->dir);
 	free(c);
+}
+
+void hcache_close(struct hcache *c, uint32_t nscripts)
+{
+	if (!c)
+		return;
+	/* Complete: every script of the directory is in the file. Written
+	 * again while the listing cannot be trusted, so that it can be once
+	 * the directory has settled. */
+	bool complete = c->nitems == nscripts;
+	if (c->dirty || c->hits != c->nents || (complete && !c->listing))
+		save(c, complete);
+	hcache_discard(c);
+}
+
+/* ---- the graph image ----
+ *
+ * A directory whose scripts have all been read before is loaded whole:
+ * the graph is kept as an image (<dev>-<ino>.img beside the entries) in
+ * which every pointer is an offset from the start of its body, and loading
+ * it is one read, one stat per script to check that none changed, and
+ * turning offsets back into pointers. Layout: "RETORTGI", u32 format,
+ * u32 0x01020304, str version, u64 written_at, dir device, dir inode, dir
+ * status-change time, u64 body size, u64 body hash, then the body (offset
+ * 0 is never an object: it stands for NULL). The body starts with a u64
+ * offset of the graph record; each script's identity follows its node. */
+
+#define GI_MAGIC "RETORTGI"
+
+struct gi_graph {          /* the graph record */
+	uint64_t dir, nodes, idents, sorted_ids, sorted_idx, labels;
+	uint64_t heads, bases, branchpoints, mergepoints;
+	uint32_t n, nlabels, nheads, nbases, nbranchpoints, nmergepoints;
+};
+
+struct gi_ident {
+	uint64_t dev, ino, size, mode;
+	int64_t mtime, ctime;
+};
+
+static void ident_of(const struct stat *st, struct gi_ident *id)
+{
+	id->dev = (uint64_t)st->st_dev;
+	id->ino = (uint64_t)st->st_ino;
+	id->size = (uint64_t)st->st_size;
+	id->mode = (uint64_t)st->st_mode;
+	id->mtime = ts_ns(&st->st_mtim);
+	id->ctime = ts_ns(&st->st_ctim);
+}
+
+static char *image_path(const struct hcache *c)
+{
+	size_t n = strlen(c->path);
+	char *p = xstrdup(c->path);
+	memcpy(p + n - 3, "img", 3);
+	return p;
+}
+
+/* -- writing: a body where pointers are offsets -- */
+
+/* Appends n bytes aligned to `align` (the body is read to a 16-byte
+ * boundary, so any alignment up to 16 holds once loaded). */
+static uint64_t w_bytes(struct strbuf *b, const void *p, size_t n, size_t align)
+{
+	while (b->len % align)
+		sb_addc(b, '\0');
+	uint64_t off = b->len;
+	sb_addn(b, p, n);
+	return off;
+}
+
+static uint64_t w_str(struct strbuf *b, const char *s)
+{
+	return s ? w_bytes(b, s, strlen(s) + 1, 1) : 0;
+}
+
+static uint64_t w_u32s(struct strbuf *b, const uint32_t *v, uint32_t n)
+{
+	static const uint32_t none = 0;
+	return v ? w_bytes(b, n ? v : &none, (n ? n : 1) * sizeof(*v), sizeof(*v)) : 0;
+}
+
+static uint64_t w_strs(struct strbuf *b, const char *const *v, uint32_t n)
+{
+	if (!v)
+		return 0;
+	uint64_t *offs = xcalloc(n ? n : 1, sizeof(*offs));
+	for (uint32_t i = 0; i < n; i++)
+		offs[i] = w_str(b, v[i]);
+	uint64_t off = w_bytes(b, offs, (n ? n : 1) * sizeof(*offs), sizeof(*offs));
+	free(offs);
+	return off;
+}
+
+#define AS_PTR(off) ((void *)(uintptr_t)(off))
+
+void hcache_image_put(struct hcache *c, const struct graph *g, const struct stat *sts)
+{
+	if (!c)
+		return;
+	/* Only a graph every part of which can be trusted next time. */
+	for (uint32_t k = 0; k < g->n; k++)
+		if (ts_ns(&sts[k].st_ctim) >= c->now - HC_RACY_NS)
+			return;
+	if (c->dir_ctime >= c->now - HC_RACY_NS)
+		return;
+	struct strbuf b = STRBUF_INIT;
+	struct gi_graph gr = {0};
+	uint64_t zero = 0;
+	w_bytes(&b, &zero, 8, 8);  /* the graph record's offset, patched below */
+	gr.dir = w_str(&b, g->dir);
+	struct gnode *nodes = xcalloc(g->n ? g->n : 1, sizeof(*nodes));
+	struct gi_ident *ids = xcalloc(g->n ? g->n : 1, sizeof(*ids));
+	for (uint32_t k = 0; k < g->n; k++) {
+		const struct gnode *x = &g->nodes[k];
+		struct gnode *y = &nodes[k];
+		*y = *x;
+		y->s.path = AS_PTR(w_str(&b, x->s.path));
+		y->s.rev = AS_PTR(w_str(&b, x->s.rev));
+		y->s.message = AS_PTR(w_str(&b, x->s.message));
+		y->s.create_date = AS_PTR(w_str(&b, x->s.create_date));
+		y->s.parents = AS_PTR(w_strs(&b, x->s.parents, x->s.nparents));
+		y->s.labels = AS_PTR(w_strs(&b, x->s.labels, x->s.nlabels));
+		y->s.depends = AS_PTR(w_strs(&b, x->s.depends, x->s.ndepends));
+		y->parents = AS_PTR(w_u32s(&b, x->parents, x->nparents));
+		y->children = AS_PTR(w_u32s(&b, x->children, x->nchildren));
+		y->deps = AS_PTR(w_u32s(&b, x->deps, x->ndeps));
+		y->dependents = AS_PTR(w_u32s(&b, x->dependents, x->ndependents));
+		y->branch = AS_PTR(w_strs(&b, x->branch, x->nbranch));
+		ident_of(&sts[k], &ids[k]);
+	}
+	gr.nodes = w_bytes(&b, nodes, (g->n ? g->n : 1) * sizeof(*nodes), 16);
+	gr.idents = w_bytes(&b, ids, (g->n ? g->n : 1) * sizeof(*ids), 16);
+	free(nodes);
+	free(ids);
+	gr.sorted_ids = w_strs(&b, g->sorted_ids, g->n);
+	gr.sorted_idx = w_u32s(&b, g->sorted_idx, g->n);
+	struct graph_label *labels = xcalloc(g->nlabels ? g->nlabels : 1, sizeof(*labels));
+	for (uint32_t l = 0; l < g->nlabels; l++) {
+		labels[l].name = AS_PTR(w_str(&b, g->labels[l].name));
+		labels[l].rev = g->labels[l].rev;
+	}
+	gr.labels = w_bytes(&b, labels, (g->nlabels ? g->nlabels : 1) * sizeof(*labels), 16);
+	free(labels);
+	gr.heads = w_u32s(&b, g->heads, g->nheads);
+	gr.bases = w_u32s(&b, g->bases, g->nbases);
+	gr.branchpoints = w_u32s(&b, g->branchpoints, g->nbranchpoints);
+	gr.mergepoints = w_u32s(&b, g->mergepoints, g->nmergepoints);
+	gr.n = g->n;
+	gr.nlabels = g->nlabels;
+	gr.nheads = g->nheads;
+	gr.nbases = g->nbases;
+	gr.nbranchpoints = g->nbranchpoints;
+	gr.nmergepoints = g->nmergepoints;
+	uint64_t at = w_bytes(&b, &gr, sizeof(gr), 16);
+	memcpy(b.buf, &at, 8);
+
+	struct strbuf f = STRBUF_INIT;
+	sb_addn(&f, GI_MAGIC, 8);
+	put_u32(&f, HC_FORMAT);
+	put_u32(&f, HC_ENDIAN);
+	put_str(&f, PACKAGE_VERSION);
+	put_u64(&f, (uint64_t)c->now);
+	put_u64(&f, c->dir_dev);
+	put_u64(&f, c->dir_ino);
+	put_u64(&f, (uint64_t)c->dir_ctime);
+	put_u64(&f, b.len);
+	put_u64(&f, hcache_hash(b.buf, b.len));
+	while (f.len % 16)  /* the body is read to a 16-byte boundary */
+		sb_addc(&f, '\0');
+	sb_addn(&f, b.buf, b.len);
+	sb_free(&b);
+	char *path = image_path(c);
+	write_atomically(c->dir, path, &f);
+	free(path);
+	sb_free(&f);
+}
+
+/* -- reading: offsets back to pointers, every one checked -- */
+
+struct fix {
+	char *base;
+	uint64_t size;
+	bool bad;
+};
+
+static void *fix_arr(struct fix *f, const void *field, uint64_t elem, uint64_t n,
+                     bool nullable)
+{
+	uint64_t off = (uint64_t)(uintptr_t)field;
+	if (off == 0) {
+		f->bad |= !nullable;
+		return NULL;
+	}
+	if (n == 0)
+		n = 1;
+	/* aligned for its elements (at most 8: the body is 16-aligned) */
+	if (off % (elem < 8 ? elem : 8) || off >= f->size || n > (f->size - off) / elem) {
+		f->bad = true;
+		return NULL;
+	}
+	return f->base + off;
+}
+
+static const char *fix_str(struct fix *f, const char *field, bool nullable)
+{
+	uint64_t off = (uint64_t)(uintptr_t)field;
+	if (off == 0) {
+		f->bad |= !nullable;
+		return NULL;
+	}
+	if (off >= f->size || !memchr(f->base + off, '\0', f->size - off)) {
+		f->bad = true;
+		return NULL;
+	}
+	return f->base + off;
+}
+
+static const char **fix_strs(struct fix *f, const char **field, uint32_t n)
+{
+	if (!field)
+		return NULL;
+	const char **v = fix_arr(f, field, sizeof(*v), n, false);
+	for (uint32_t i = 0; v && i < n; i++)
+		v[i] = fix_str(f, v[i], false);
+	return v;
+}
+
+static uint32_t *fix_idx(struct fix *f, uint32_t *field, uint32_t count, uint32_t n)
+{
+	uint32_t *v = fix_arr(f, field, sizeof(*v), count, false);
+	for (uint32_t i = 0; v && i < count; i++)
+		f->bad |= v[i] >= n;
+	return v;
+}
+
+static bool fix_graph(struct fix *f, struct graph *g)
+{
+	uint64_t at;
+	memcpy(&at, f->base, 8);
+	struct gi_graph *gr = fix_arr(f, AS_PTR(at), sizeof(*gr), 1, false);
+	if (!gr)
+		return false;
+	uint32_t n = gr->n;
+	g->dir = fix_str(f, AS_PTR(gr->dir), false);
+	g->nodes = fix_arr(f, AS_PTR(gr->nodes), sizeof(*g->nodes), n, false);
+	g->n = n;
+	for (uint32_t k = 0; g->nodes && k < n && !f->bad; k++) {
+		struct gnode *x = &g->nodes[k];
+		x->s.path = fix_str(f, x->s.path, false);
+		x->s.rev = fix_str(f, x->s.rev, false);
+		x->s.message = fix_str(f, x->s.message, false);
+		x->s.create_date = fix_str(f, x->s.create_date, true);
+		x->s.parents = fix_strs(f, x->s.parents, x->s.nparents);
+		x->s.labels = fix_strs(f, x->s.labels, x->s.nlabels);
+		x->s.depends = fix_strs(f, x->s.depends, x->s.ndepends);
+		x->parents = fix_idx(f, x->parents, x->nparents, n);
+		x->children = fix_idx(f, x->children, x->nchildren, n);
+		x->deps = fix_idx(f, x->deps, x->ndeps, n);
+		x->dependents = fix_idx(f, x->dependents, x->ndependents, n);
+		x->branch = fix_strs(f, x->branch, x->nbranch);
+		f->bad |= (x->nparents && !x->s.nparents) || (x->nbranch && !x->branch) ||
+		          (x->s.nparents && !x->s.parents) || (x->s.nlabels && !x->s.labels) ||
+		          (x->s.ndepends && !x->s.depends);
+	}
+	g->sorted_ids = fix_strs(f, AS_PTR(gr->sorted_ids), n);
+	g->sorted_idx = fix_idx(f, AS_PTR(gr->sorted_idx), n, n);
+	g->labels = fix_arr(f, AS_PTR(gr->labels), sizeof(*g->labels), gr->nlabels, false);
+	g->nlabels = gr->nlabels;
+	for (uint32_t l = 0; g->labels && l < g->nlabels && !f->bad; l++) {
+		g->labels[l].name = fix_str(f, g->labels[l].name, false);
+		f->bad |= g->labels[l].rev >= n;
+	}
+	g->heads = fix_idx(f, AS_PTR(gr->heads), gr->nheads, n);
+	g->bases = fix_idx(f, AS_PTR(gr->bases), gr->nbases, n);
+	g->branchpoints = fix_idx(f, AS_PTR(gr->branchpoints), gr->nbranchpoints, n);
+	g->mergepoints = fix_idx(f, AS_PTR(gr->mergepoints), gr->nmergepoints, n);
+	g->nheads = gr->nheads;
+	g->nbases = gr->nbases;
+	g->nbranchpoints = gr->nbranchpoints;
+	g->nmergepoints = gr->nmergepoints;
+	return !f->bad && g->nodes && g->dir;
+}
+
+/* Checks that every script still has the identity it had. */
+static bool scripts_unchanged(const struct graph *g, const struct gi_ident *ids,
+                              int dfd, int64_t written_at)
+{
+	size_t dl = strlen(g->dir);
+	for (uint32_t k = 0; k < g->n; k++) {
+		const char *path = g->nodes[k].s.path;
+		struct stat st;
+		struct gi_ident now;
+		if (strncmp(path, g->dir, dl) != 0 || path[dl] != '/' ||
+		    ids[k].ctime >= written_at - HC_RACY_NS ||
+		    fstatat(dfd, path + dl + 1, &st, 0) != 0 || !S_ISREG(st.st_mode))
+			return false;
+		ident_of(&st, &now);
+		if (memcmp(&now, &ids[k], sizeof(now)) != 0)
+			return false;
+	}
+	return true;
+}
+
+bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *g)
+{
+	if (!c)
+		return false;
+	char *path = image_path(c);
+	size_t n = 0;
+	char *buf = read_private(path, c->arena, &n);
+	free(path);
+	if (!buf)
+		return false;
+	struct rd r = {buf, buf + n, false};
+	if (n < 8 || memcmp(buf, GI_MAGIC, 8) != 0)
+		return false;
+	r.p += 8;
+	if (get_u32(&r) != HC_FORMAT || get_u32(&r) != HC_ENDIAN)
+		return false;
+	const char *version = get_str(&r);
+	if (!version || strcmp(version, PACKAGE_VERSION) != 0)
+		return false;
+	int64_t written_at = (int64_t)get_u64(&r);
+	uint64_t dev = get_u64(&r), ino = get_u64(&r);
+	int64_t dir_ctime = (int64_t)get_u64(&r);
+	uint64_t size = get_u64(&r), hash = get_u64(&r);
+	while (!r.bad && (r.p - buf) % 16)
+		r.p++;
+	if (r.bad || r.p > r.end || dev != c->dir_dev || ino != c->dir_ino ||
+	    dir_ctime != c->dir_ctime || dir_ctime >= written_at - HC_RACY_NS ||
+	    size != (uint64_t)(r.end - r.p) || size < 8 || hcache_hash(r.p, size) != hash)
+		return false;
+	/* The body is 16-byte aligned (buf is), as it was written. */
+	char *body = (char *)r.p;
+	struct fix f = {body, size, false};
+	struct graph img = {0};
+	if (!fix_graph(&f, &img) || strcmp(img.dir, dir) != 0)
+		return false;
+	uint64_t at;
+	memcpy(&at, body, 8);
+	const struct gi_graph *gr = (const struct gi_graph *)(body + at);
+	const struct gi_ident *ids = fix_arr(&f, AS_PTR(gr->idents), sizeof(*ids), img.n, false);
+	if (!ids || !scripts_unchanged(&img, ids, dfd, written_at))
+		return false;
+	img.arena = g->arena;
+	*g = img;
+	strmap_init(&g->ids, g->n);
+	for (uint32_t k = 0; k < g->n; k++)
+		strmap_put(&g->ids, g->nodes[k].s.rev, k);
+	strmap_init(&g->label_map, g->nlabels);
+	for (uint32_t l = 0; l < g->nlabels; l++)
+		strmap_put(&g->label_map, g->labels[l].name, l);
+	g->ncached = g->n;
+	return true;
 }

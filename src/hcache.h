@@ -11,6 +11,8 @@
  * (even one that restores the modification time) misses. An entry whose
  * file changed less than a second before the cache was written is not
  * trusted (timestamps are coarser than the clock): it is read again.
+ * Likewise the directory: while its status-change time is the one
+ * recorded, it holds the scripts recorded, and is not listed again.
  *
  * The cache never decides what a command does: an unreadable, corrupt,
  * foreign or stale cache file is ignored and rewritten, and failing to
@@ -42,9 +44,27 @@ bool hcache_get(struct hcache *c, const char *name, const struct stat *st,
 void hcache_put(struct hcache *c, const char *name, const struct stat *st,
                 const struct script *s);
 
+/* When the directory has not changed since the cache listed every script
+ * in it, *names (allocated in a, strings borrowed from the cache) are the
+ * names of its scripts in ascending strcmp order, and the directory need
+ * not be read. False otherwise. */
+bool hcache_listing(struct hcache *c, const char ***names, uint32_t *n,
+                    struct arena *a);
+
 /* Writes the cache file when it changed (atomically, mode 0600) and frees
- * c. NULL is allowed. */
-void hcache_close(struct hcache *c);
+ * c; nscripts is how many scripts the directory holds. NULL is allowed. */
+void hcache_close(struct hcache *c, uint32_t nscripts);
+/* Frees c without writing anything (the directory could not be read). */
+void hcache_discard(struct hcache *c);
+
+/* The graph image: a whole graph, kept when every script was read and
+ * loaded whole when none has changed since (one stat per script). */
+struct graph;
+/* Fills *g (its arena set up; everything else is overwritten) from the
+ * image of dir when the directory and every script are unchanged. */
+bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *g);
+/* Keeps g; sts[k] is the identity of node k's script when it was read. */
+void hcache_image_put(struct hcache *c, const struct graph *g, const struct stat *sts);
 
 /* The directory that holds cache files (malloc'd), or NULL when off. */
 char *hcache_dir(void);

@@ -24,6 +24,8 @@ rt history
 want_history=$OUT
 rt heads
 is "$OUT" "$want_heads" "heads: the same answer from a warm cache"
+imgs=$(ls "$XDG_CACHE_HOME/retort" | grep -c '\.img$')
+is "$imgs" 1 "a settled history is also kept as a graph image"
 
 # An edit in place (same inode, same size, modification time put back):
 # the message of the newest revision changes.
@@ -85,7 +87,7 @@ for i in 1 2 3 4 5 6 7 8; do
 	[ "$(cat "$T_DIR/par.$i")" = "$want_history" ] && same=$((same + 1))
 done
 is "$same" 8 "history: eight concurrent runs on a cold cache all answer right"
-left=$(ls "$XDG_CACHE_HOME/retort" | grep -vc '\.hdr$')
+left=$(ls "$XDG_CACHE_HOME/retort" | grep -Evc '\.(hdr|img)$')
 is "$left" 0 "no temporary files are left behind"
 
 # Off: no cache is written, the same answers.

@@ -44,7 +44,20 @@ static void script(const char *name, const char *rev, const char *revises,
 	sb_free(&sb);
 }
 
-/* Everything a script's header gives, one line per revision. */
+/* Index lists as text; static buffer, one at a time per call site. */
+static const char *u32s(const uint32_t *v, uint32_t n)
+{
+	static char buf[4][256];
+	static int turn;
+	char *b = buf[turn++ % 4];
+	b[0] = '\0';
+	for (uint32_t i = 0; i < n; i++)
+		snprintf(b + strlen(b), 256 - strlen(b), "%s%u", i ? "," : "", v[i]);
+	return b;
+}
+
+/* Everything a script's header gives, one line per revision, then the
+ * graph built from them. */
 static char *dump(const struct graph *g)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -58,11 +71,33 @@ static char *dump(const struct graph *g)
 			sb_addf(&sb, "l=%s,", s->labels[j]);
 		for (uint32_t j = 0; j < s->ndepends; j++)
 			sb_addf(&sb, "d=%s,", s->depends[j]);
-		sb_addf(&sb, "|%d|%d|%u %u %u %u|%zu+%zu@%u|%zu+%zu@%u\n", (int)s->txn,
+		sb_addf(&sb, "|%d|%d|%u %u %u %u|%zu+%zu@%u|%zu+%zu@%u", (int)s->txn,
 		        (int)s->has_downgrade, s->rev_line, s->revises_line, s->labels_line,
 		        s->depends_line, s->up_off, s->up_len, s->up_line, s->down_off,
 		        s->down_len, s->down_line);
+		/* the graph around it, and the lookups */
+		const struct gnode *x = &g->nodes[i];
+		sb_addf(&sb, "|%s", u32s(x->parents, x->nparents));
+		sb_addf(&sb, "|%s", u32s(x->children, x->nchildren));
+		sb_addf(&sb, "|%s", u32s(x->deps, x->ndeps));
+		sb_addf(&sb, "|%s|", u32s(x->dependents, x->ndependents));
+		for (uint32_t j = 0; j < x->nbranch; j++)
+			sb_addf(&sb, "b=%s,", x->branch[j]);
+		uint32_t pm[4] = {0};
+		uint32_t npm = graph_prefix(g, s->rev, pm, 4);
+		sb_addf(&sb, "|find=%d prefix=%u/%u", graph_find(g, s->rev), npm, pm[0]);
+		sb_addc(&sb, '\n');
 	}
+	sb_addf(&sb, "heads %s\n", u32s(g->heads, g->nheads));
+	sb_addf(&sb, "bases %s\n", u32s(g->bases, g->nbases));
+	sb_addf(&sb, "branchpoints %s\n", u32s(g->branchpoints, g->nbranchpoints));
+	sb_addf(&sb, "mergepoints %s\n", u32s(g->mergepoints, g->nmergepoints));
+	for (uint32_t l = 0; l < g->nlabels; l++)
+		sb_addf(&sb, "label %s=%u lookup=%d\n", g->labels[l].name, g->labels[l].rev,
+		        graph_label(g, g->labels[l].name));
+	for (uint32_t i = 0; i < g->n; i++)
+		sb_addf(&sb, "sorted %s %u\n", g->sorted_ids[i], g->sorted_idx[i]);
+	sb_addf(&sb, "dir %s, %u nodes, %u labels\n", g->dir, g->n, g->nlabels);
 	return sb_detach(&sb);
 }
 
@@ -112,6 +147,31 @@ static char *cache_file(void)
 		return NULL;
 	return xasprintf("%s/%016llx-%016llx.hdr", cdir, (unsigned long long)st.st_dev,
 	                 (unsigned long long)st.st_ino);
+}
+
+/* Damages a cache file in place: 0 flips a byte, 1 truncates, 2 leaves
+ * a stub of its magic number. */
+static void damage(const char *path, int how)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (read_file(path, &text, &len, NULL) != RT_OK || len < 200) {
+		printf("# cannot read %s\n", path);
+		exit(1);
+	}
+	if (how == 0)
+		text[len - 20] ^= 0x55;
+	else if (how == 1)
+		len = 100;
+	else
+		len = 12;
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
+		printf("# cannot damage %s\n", path);
+		exit(1);
+	}
+	close(fd);
+	free(text);
 }
 
 static void wait_past_racy_window(void)
@@ -229,37 +289,85 @@ int main(void)
 	check("repaired");
 	is_int(check("repaired, warm"), 6, "all served once repaired");
 
-	/* A damaged cache file: flipped byte, truncated, garbage. */
-	char *text = NULL;
-	size_t len = 0;
-	read_file(cf, &text, &len, NULL);
-	text[len - 20] ^= 0x55;
-	int fd = open(cf, O_WRONLY | O_TRUNC);
-	ok(fd >= 0 && write(fd, text, len) == (ssize_t)len, "flip a byte of the cache");
-	close(fd);
-	is_int(check("flipped byte"), 0, "a damaged cache serves nothing");
-	is_int(check("rewritten"), 6, "and is rewritten whole");
-	if (truncate(cf, 100) != 0)
-		printf("# truncate failed\n");
-	is_int(check("truncated"), 0, "a truncated cache serves nothing");
-	fd = open(cf, O_WRONLY | O_TRUNC);
-	ok(fd >= 0 && write(fd, "RETORTHC\1\0\0\0", 12) == 12, "write a stub cache file");
-	close(fd);
-	is_int(check("stub"), 0, "a stub cache serves nothing");
-	check("rewritten again");
-	free(text);
+	/* The directory is not listed while it is unchanged: what changes it
+	 * (a file that is no script, a bad script, a removal) is seen. */
+	write_file("README", "not a script\n");
+	is_int(check("a file that is no script"), 6, "another file changes nothing");
+	wait_past_racy_window();
+	check("settled directory");
+	script("7_bad.sql", "gggg00000007", "no-such-parent", NULL, NULL, "");
+	wait_past_racy_window();
+	for (int round = 0; round < 3; round++) {
+		struct graph *g = NULL;
+		char *err = NULL;
+		int rc = graph_load(vdir, &g, &err);
+		if (!ok(rc == RT_EINPUT && err && strstr(err, "7_bad.sql:4: malformed revision id 'no-such-parent'"),
+		        "a bad script is reported on every run (run %d)", round + 1))
+			printf("# %s\n", err ? err : "(no error)");
+		free(err);
+		graph_free(g);
+	}
+	char *bad = xasprintf("%s/7_bad.sql", vdir);
+	unlink(bad);
+	free(bad);
+	is_int(check("bad script removed"), 6, "once removed, the others are served");
+	wait_past_racy_window();
+	check("settled again");
+	char *gone = xasprintf("%s/6_new.sql", vdir);
+	unlink(gone);
+	is_int(check("a script removed"), 5, "a removed script is gone from a settled directory");
+	script("6_new.sql", "ffff00000006", "eeee00000005", NULL, NULL, "");
+	free(gone);
+	wait_past_racy_window();
+	check("re-added");
+	is_int(check("re-added, warm"), 6, "all served again");
 
-	/* Somebody else's file, or one others may write: ignored. */
+	/* Damaged cache files (flipped byte, truncated, a stub): the entries
+	 * and the graph image each stand alone, and damage costs only time. */
+	char *imgf = xstrdup(cf);
+	memcpy(imgf + strlen(imgf) - 3, "img", 3);
+	ok(access(imgf, F_OK) == 0, "a settled directory has a graph image");
+	const char *const files[] = {cf, imgf};
+	const char *const kinds[] = {"flipped byte", "truncated", "stub"};
+	for (int k = 0; k < 3; k++) {
+		/* image, entries, both: while the image serves, damaged entries
+		 * stay as they are, until the image too must be rebuilt */
+		for (int step = 0; step < 3; step++) {
+			int which = step == 0 ? 1 : step == 1 ? 0 : 2;
+			for (int f = 0; f < 2; f++)
+				if (which == 2 || which == f)
+					damage(files[f], k);
+			uint32_t want = which == 2 ? 0 : 6;
+			char *what = xasprintf("%s %s", kinds[k],
+			                       which == 0 ? "entries" : which == 1 ? "image" : "entries and image");
+			is_int(check(what), want, "%s: %s", what,
+			       want ? "the other file serves every script" : "nothing is served");
+			check("rewritten");
+			is_int(check("rewritten, warm"), 6, "%s: rewritten, all served again", what);
+			free(what);
+			if (which == 0) {  /* rebuild both from the scripts */
+				unlink(imgf);
+				check("both rebuilt");
+			}
+		}
+	}
+
+	/* Somebody else's files, or ones others may write: ignored. */
 	chmod(cf, 0666);
-	is_int(check("world-writable"), 0, "a cache file others may write is ignored");
+	chmod(imgf, 0666);
+	is_int(check("world-writable"), 0, "cache files others may write are ignored");
 	check("rewritten private");
 	if (stat(cf, &st) == 0)
-		is_int((int)(st.st_mode & 0777), 0600, "and replaced by a private one");
+		is_int((int)(st.st_mode & 0777), 0600, "and replaced by private ones (entries)");
+	if (stat(imgf, &st) == 0)
+		is_int((int)(st.st_mode & 0777), 0600, "and replaced by private ones (image)");
 	if (geteuid() == 0) {
-		if (chown(cf, 1, 1) != 0)
+		if (chown(cf, 1, 1) != 0 || chown(imgf, 1, 1) != 0)
 			printf("# chown failed\n");
-		is_int(check("foreign owner"), 0, "a cache file of another user is ignored");
+		is_int(check("foreign owner"), 0, "cache files of another user are ignored");
 	}
+	unlink(imgf);
+	free(imgf);
 
 	/* Off, and nowhere to write: same graph, no file. */
 	unlink(cf);
