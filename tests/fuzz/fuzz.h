@@ -25,6 +25,7 @@ FUZZ_DECLARE(spec);
 FUZZ_DECLARE(config);
 FUZZ_DECLARE(url);
 FUZZ_DECLARE(sqllex);
+FUZZ_DECLARE(hcache);
 #else
 #define FUZZ_ONE(name) int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #define FUZZ_INIT(name) int LLVMFuzzerInitialize(int *argc, char ***argv)

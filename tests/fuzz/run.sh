@@ -11,7 +11,7 @@
 set -u
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-names=${*:-script spec config url sqllex}
+names=${*:-script spec config url sqllex hcache}
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILDDIR=${BUILDDIR:-$(pwd)}
 WORKDIR=${WORKDIR:-$(mktemp -d /tmp/retort-fuzz.XXXXXX)}

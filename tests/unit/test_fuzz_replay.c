@@ -21,6 +21,7 @@ static const struct harness {
 	{"config", fuzz_config_init, fuzz_config_one},
 	{"url", fuzz_url_init, fuzz_url_one},
 	{"sqllex", fuzz_sqllex_init, fuzz_sqllex_one},
+	{"hcache", fuzz_hcache_init, fuzz_hcache_one},
 };
 
 static const struct harness *find_harness(const char *name)
