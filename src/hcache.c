@@ -110,6 +110,13 @@ static int64_t ts_ns(const struct timespec *t)
 	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
+/* t is older than the racy window before ref (ref may come from a
+ * damaged file: no overflow). */
+static bool settled(int64_t t, int64_t ref)
+{
+	return ref > INT64_MIN + HC_RACY_NS && t < ref - HC_RACY_NS;
+}
+
 /* ---- reading ---- */
 
 struct rd {
@@ -179,10 +186,11 @@ static bool index_entries(struct hcache *c, struct rd *r, uint32_t n)
 		e->ino = get_u64(&er);
 		e->size = get_u64(&er);
 		e->mode = get_u64(&er);
-		int64_t ms = (int64_t)get_u64(&er), mns = (int64_t)get_u64(&er);
-		int64_t cs = (int64_t)get_u64(&er), cns = (int64_t)get_u64(&er);
-		e->mtime = ms * 1000000000LL + mns;
-		e->ctime = cs * 1000000000LL + cns;
+		/* unsigned: a damaged file must not overflow (only compared) */
+		uint64_t ms = get_u64(&er), mns = get_u64(&er);
+		uint64_t cs = get_u64(&er), cns = get_u64(&er);
+		e->mtime = (int64_t)(ms * 1000000000u + mns);
+		e->ctime = (int64_t)(cs * 1000000000u + cns);
 		e->name = get_str(&er);
 		if (er.bad || (i && strcmp(c->ents[i - 1].name, e->name) >= 0))
 			return false;
@@ -257,7 +265,7 @@ static void load(struct hcache *c, struct arena *a)
 	 * (and settled before the cache was written), it holds the same
 	 * scripts, and listing it can be skipped. */
 	c->listing = complete == 1 && dir_ctime == c->dir_ctime &&
-	             dir_ctime < c->written_at - HC_RACY_NS;
+	             settled(dir_ctime, c->written_at);
 }
 
 struct hcache *hcache_open(int dfd, struct arena *a)
@@ -367,7 +375,7 @@ bool hcache_get(struct hcache *c, const char *name, const struct stat *st,
 		return false;
 	const struct hent *e = &c->ents[c->next++];
 	if (!S_ISREG(st->st_mode) || !same_file(e, st) ||
-	    e->ctime >= c->written_at - HC_RACY_NS || !decode(e, path, a, s))
+	    !settled(e->ctime, c->written_at) || !decode(e, path, a, s))
 		return false;
 	add_item(c, e->raw, 0, (size_t)(e->end - e->raw));
 	c->hits++;
@@ -634,9 +642,9 @@ void hcache_image_put(struct hcache *c, const struct graph *g, const struct stat
 		return;
 	/* Only a graph every part of which can be trusted next time. */
 	for (uint32_t k = 0; k < g->n; k++)
-		if (ts_ns(&sts[k].st_ctim) >= c->now - HC_RACY_NS)
+		if (!settled(ts_ns(&sts[k].st_ctim), c->now))
 			return;
-	if (c->dir_ctime >= c->now - HC_RACY_NS)
+	if (!settled(c->dir_ctime, c->now))
 		return;
 	struct strbuf b = STRBUF_INIT;
 	struct gi_graph gr = {0};
@@ -826,7 +834,7 @@ static bool scripts_unchanged(const struct graph *g, const struct gi_ident *ids,
 		struct stat st;
 		struct gi_ident now;
 		if (strncmp(path, g->dir, dl) != 0 || path[dl] != '/' ||
-		    ids[k].ctime >= written_at - HC_RACY_NS ||
+		    !settled(ids[k].ctime, written_at) ||
 		    fstatat(dfd, path + dl + 1, &st, 0) != 0 || !S_ISREG(st.st_mode))
 			return false;
 		ident_of(&st, &now);
@@ -862,7 +870,7 @@ bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *
 	while (!r.bad && (r.p - buf) % 16)
 		r.p++;
 	if (r.bad || r.p > r.end || dev != c->dir_dev || ino != c->dir_ino ||
-	    dir_ctime != c->dir_ctime || dir_ctime >= written_at - HC_RACY_NS ||
+	    dir_ctime != c->dir_ctime || !settled(dir_ctime, written_at) ||
 	    size != (uint64_t)(r.end - r.p) || size < 8 || hcache_hash(r.p, size) != hash)
 		return false;
 	/* The body is 16-byte aligned (buf is), as it was written. */
