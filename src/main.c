@@ -1,14 +1,12 @@
-/* main.c: the retort command: the engine's command table plus the
- * terminal faces (console and shell). */
+/* main.c: the retort command and the console program: the engine's
+ * command table plus the terminal faces (console and shell), real ones in
+ * the console program, hand-over entries in retort (ui/faces.h). */
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 
 #include "cli.h"
-#include "shell.h"
-#include "tui.h"
-
-static const struct cmd_entry *const face_commands[] = {&cmd_tui, &cmd_shell, NULL};
+#include "faces.h"
 
 int main(int argc, char **argv)
 {
@@ -21,6 +19,7 @@ int main(int argc, char **argv)
 	 * and SQLite reports the error, instead of the process dying with
 	 * its transaction half-written to the journal. */
 	signal(SIGXFSZ, SIG_IGN);
+	face_argv = argv;
 	cli_add_commands(face_commands);
 	struct cli_ctx c;
 	cli_ctx_init(&c, stdout, stderr);

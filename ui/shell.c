@@ -2,6 +2,7 @@
  * table, with a history file and Tab completion; commands piped in run
  * one per line. shell_once lends the same line to the console's `:`. */
 #include "shell.h"
+#include "faces.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -479,12 +480,6 @@ int shell_once(struct cli_ctx *c, const char *prompt)
 	return status;
 }
 
-static const struct cmd_opt shell_opts[] = {
-	{"keep-going", 'k', NULL, "with commands piped in, run them all despite failures"},
-	{NULL, 0, NULL, NULL},
-};
-
 const struct cmd_entry cmd_shell = {
-	"shell", NULL, "the interactive command line (commands without 'retort')",
-	shell_opts, 0, run_shell,
+	FACE_SHELL_NAME, NULL, FACE_SHELL_HELP, face_shell_opts, 0, run_shell,
 };

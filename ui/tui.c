@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "faces.h"
 #include "tui.h"
 
 /* Too small for anything but a notice. */
@@ -498,11 +499,6 @@ static int run_tui(struct cli_ctx *c, int argc, char **argv)
 	return RT_OK;
 }
 
-static const struct cmd_opt tui_opts[] = {
-	{"ascii", 0, NULL, "ASCII lines and marks, even on a UTF-8 terminal"},
-	{NULL, 0, NULL, NULL},
-};
-
 const struct cmd_entry cmd_tui = {
-	"tui", NULL, "the full-screen console", tui_opts, 0, run_tui,
+	FACE_TUI_NAME, NULL, FACE_TUI_HELP, face_tui_opts, 0, run_tui,
 };
