@@ -266,7 +266,7 @@ int graph_load(const char *dir, struct graph **out, char **err)
 	struct raw *raws = NULL;
 	uint32_t nfiles = 0, n = 0;
 	const char **files = NULL;
-	struct stat *sts = NULL;
+	struct hcache_ident *idents = NULL;
 	bool *done = NULL;
 	struct strmap ids = {0}, labels = {0};
 	uint32_t *label_rev = NULL;
@@ -305,7 +305,7 @@ int graph_load(const char *dir, struct graph **out, char **err)
 	/* Parse every file; keep going to report every problem. */
 	raws = xcalloc(nfiles ? nfiles : 1, sizeof(*raws));
 	if (hc)  /* each script's identity, for the graph image */
-		sts = xcalloc(nfiles ? nfiles : 1, sizeof(*sts));
+		idents = xcalloc(nfiles ? nfiles : 1, sizeof(*idents));
 	for (uint32_t i = 0; i < nfiles; i++) {
 		char *buf;
 		size_t len;
@@ -313,7 +313,7 @@ int graph_load(const char *dir, struct graph **out, char **err)
 		const char *name = dfd >= 0 ? names[i] : files[i];
 		if (hc && fstatat(dfd, name, &st, 0) == 0 &&
 		    hcache_get(hc, name, &st, files[i], &g->arena, &raws[n].s)) {
-			sts[n] = st;
+			hcache_ident_of(&st, &idents[n]);
 			n++;
 			g->ncached++;
 			continue;
@@ -327,8 +327,8 @@ int graph_load(const char *dir, struct graph **out, char **err)
 		}
 		if (script_parse(files[i], buf, len, &g->arena, &raws[n].s, &e) == RT_OK) {
 			hcache_put(hc, name, &st, &raws[n].s);
-			if (sts)
-				sts[n] = st;
+			if (idents)
+				hcache_ident_of(&st, &idents[n]);
 			n++;
 		} else {
 			status = RT_EINPUT;
@@ -568,19 +568,19 @@ int graph_load(const char *dir, struct graph **out, char **err)
 	}
 
 	if (hc) {
-		struct stat *by_node = xcalloc(ordered ? ordered : 1, sizeof(*by_node));
+		uint32_t *which = xcalloc(ordered ? ordered : 1, sizeof(*which));
 		for (uint32_t i = 0; i < n; i++)
 			if (raws[i].s.rev)
-				by_node[raws[i].order] = sts[i];
-		hcache_image_put(hc, g, by_node);
-		free(by_node);
+				which[raws[i].order] = i;
+		hcache_image_put(hc, g, idents, which);
+		free(which);
 	}
 
 out:
 	hcache_close(hc, nfiles);
 	if (dfd >= 0)
 		close(dfd);
-	free(sts);
+	free(idents);
 	for (uint32_t i = 0; i < nfiles && raws; i++) {
 		free(raws[i].par);
 		free(raws[i].dep);

@@ -70,17 +70,48 @@ struct hcache {
 	struct strbuf fresh;
 };
 
-uint64_t hcache_hash(const void *data, size_t len)
+/* The hash, fed in pieces: the same value as one call on the whole. */
+struct hasher {
+	uint64_t h;
+	unsigned char carry[8];
+	size_t ncarry;
+};
+
+static void hash_init(struct hasher *x, uint64_t total)
+{
+	x->h = 0x9e3779b97f4a7c15ULL ^ total;
+	x->ncarry = 0;
+}
+
+static void hash_word(struct hasher *x, const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	x->h ^= w * 0xff51afd7ed558ccdULL;
+	x->h = ((x->h << 27) | (x->h >> 37)) * 0x9e3779b97f4a7c15ULL + 0x52dce729ULL;
+}
+
+static void hash_add(struct hasher *x, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len, w;
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w, p, 8);
-		h ^= w * 0xff51afd7ed558ccdULL;
-		h = ((h << 27) | (h >> 37)) * 0x9e3779b97f4a7c15ULL + 0x52dce729ULL;
+	while (len && x->ncarry) {
+		x->carry[x->ncarry++] = *p++;
+		len--;
+		if (x->ncarry == 8) {
+			hash_word(x, x->carry);
+			x->ncarry = 0;
+		}
 	}
-	w = 0;
-	memcpy(&w, p, len);
+	for (; len >= 8; p += 8, len -= 8)
+		hash_word(x, p);
+	memcpy(x->carry, p, len);
+	x->ncarry = len;
+}
+
+static uint64_t hash_end(struct hasher *x)
+{
+	uint64_t w = 0, h = x->h;
+	memcpy(&w, x->carry, x->ncarry);
 	h ^= w * 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
@@ -88,6 +119,14 @@ uint64_t hcache_hash(const void *data, size_t len)
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
 	return h;
+}
+
+uint64_t hcache_hash(const void *data, size_t len)
+{
+	struct hasher x;
+	hash_init(&x, len);
+	hash_add(&x, data, len);
+	return hash_end(&x);
 }
 
 char *hcache_dir(void)
@@ -467,22 +506,59 @@ static bool write_all(int fd, const char *p, size_t n)
 	return true;
 }
 
-/* Writes b to path through a temporary file and rename(2), which is
- * atomic: a concurrent reader sees the old file or the new one, and
- * concurrent writers each write whole files. Failing is silent. */
-static void write_atomically(const char *dir, const char *path, const struct strbuf *b)
+/* A file written through a temporary one and rename(2), which is atomic:
+ * a concurrent reader sees the old file or the new one, and concurrent
+ * writers each write whole files. Failing is silent. Writes go through a
+ * buffer so that no second copy of a large file is made. */
+struct out {
+	char *path, *tmp;
+	int fd;
+	bool ok;
+	char buf[65536];
+	size_t n;
+};
+
+static struct out *out_open(const char *dir, const char *path)
 {
-	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-	if (mkdir_p(dir, 0700, NULL) == RT_OK) {
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd >= 0) {
-			bool ok = write_all(fd, b->buf, b->len);
-			ok &= close(fd) == 0;
-			if (!ok || rename(tmp, path) != 0)
-				unlink(tmp);
+	if (mkdir_p(dir, 0700, NULL) != RT_OK)
+		return NULL;
+	struct out *o = xcalloc(1, sizeof(*o));
+	o->path = xstrdup(path);
+	o->tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	o->ok = o->fd >= 0;
+	return o;
+}
+
+static void out_add(struct out *o, const void *p, size_t n)
+{
+	if (!o || !o->ok)
+		return;
+	if (o->n + n > sizeof(o->buf)) {
+		o->ok = write_all(o->fd, o->buf, o->n);
+		o->n = 0;
+		if (n >= sizeof(o->buf)) {
+			o->ok = o->ok && write_all(o->fd, p, n);
+			return;
 		}
 	}
-	free(tmp);
+	memcpy(o->buf + o->n, p, n);
+	o->n += n;
+}
+
+static void out_close(struct out *o)
+{
+	if (!o)
+		return;
+	if (o->ok && o->n)
+		o->ok = write_all(o->fd, o->buf, o->n);
+	if (o->fd >= 0)
+		o->ok &= close(o->fd) == 0;
+	if (o->fd >= 0 && (!o->ok || rename(o->tmp, o->path) != 0))
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	free(o);
 }
 
 static void save(struct hcache *c, bool complete)
@@ -498,16 +574,24 @@ static void save(struct hcache *c, bool complete)
 	put_u64(&b, (uint64_t)c->dir_ctime);
 	put_u32(&b, complete ? 1 : 0);
 	put_u32(&b, c->nitems);
-	size_t hash_at = b.len;
-	put_u64(&b, 0);
-	size_t payload = b.len;
+	/* the payload is the items, from the old file or from fresh */
+	size_t total = 0;
+	for (uint32_t i = 0; i < c->nitems; i++)
+		total += c->items[i].len;
+	struct hasher x;
+	hash_init(&x, total);
 	for (uint32_t i = 0; i < c->nitems; i++) {
 		const struct hitem *it = &c->items[i];
-		sb_addn(&b, it->raw ? it->raw : c->fresh.buf + it->off, it->len);
+		hash_add(&x, it->raw ? it->raw : c->fresh.buf + it->off, it->len);
 	}
-	uint64_t h = hcache_hash(b.buf + payload, b.len - payload);
-	memcpy(b.buf + hash_at, &h, 8);
-	write_atomically(c->dir, c->path, &b);
+	put_u64(&b, hash_end(&x));
+	struct out *o = out_open(c->dir, c->path);
+	out_add(o, b.buf, b.len);
+	for (uint32_t i = 0; i < c->nitems; i++) {
+		const struct hitem *it = &c->items[i];
+		out_add(o, it->raw ? it->raw : c->fresh.buf + it->off, it->len);
+	}
+	out_close(o);
 	sb_free(&b);
 }
 
@@ -575,12 +659,7 @@ struct gi_graph {          /* the graph record */
 	uint32_t n, nlabels, nheads, nbases, nbranchpoints, nmergepoints;
 };
 
-struct gi_ident {
-	uint64_t dev, ino, size, mode;
-	int64_t mtime, ctime;
-};
-
-static void ident_of(const struct stat *st, struct gi_ident *id)
+void hcache_ident_of(const struct stat *st, struct hcache_ident *id)
 {
 	id->dev = (uint64_t)st->st_dev;
 	id->ino = (uint64_t)st->st_ino;
@@ -634,15 +713,28 @@ static uint64_t w_strs(struct strbuf *b, const char *const *v, uint32_t n)
 	return off;
 }
 
+/* Appends n zero bytes aligned to `align`; the offset of the first. */
+static uint64_t w_reserve(struct strbuf *b, size_t n, size_t align)
+{
+	while (b->len % align)
+		sb_addc(b, '\0');
+	uint64_t off = b->len;
+	sb_grow(b, n + 1);
+	memset(b->buf + b->len, 0, n + 1);
+	b->len += n;
+	return off;
+}
+
 #define AS_PTR(off) ((void *)(uintptr_t)(off))
 
-void hcache_image_put(struct hcache *c, const struct graph *g, const struct stat *sts)
+void hcache_image_put(struct hcache *c, const struct graph *g,
+                      const struct hcache_ident *ids, const uint32_t *which)
 {
 	if (!c)
 		return;
 	/* Only a graph every part of which can be trusted next time. */
 	for (uint32_t k = 0; k < g->n; k++)
-		if (!settled(ts_ns(&sts[k].st_ctim), c->now))
+		if (!settled(ids[which[k]].ctime, c->now))
 			return;
 	if (!settled(c->dir_ctime, c->now))
 		return;
@@ -651,12 +743,13 @@ void hcache_image_put(struct hcache *c, const struct graph *g, const struct stat
 	uint64_t zero = 0;
 	w_bytes(&b, &zero, 8, 8);  /* the graph record's offset, patched below */
 	gr.dir = w_str(&b, g->dir);
-	struct gnode *nodes = xcalloc(g->n ? g->n : 1, sizeof(*nodes));
-	struct gi_ident *ids = xcalloc(g->n ? g->n : 1, sizeof(*ids));
+	/* The nodes and identities in place, each node filled in once the
+	 * objects it points to are written (no copy of the whole array). */
+	gr.nodes = w_reserve(&b, (g->n ? g->n : 1) * sizeof(struct gnode), 16);
+	gr.idents = w_reserve(&b, (g->n ? g->n : 1) * sizeof(struct hcache_ident), 16);
 	for (uint32_t k = 0; k < g->n; k++) {
 		const struct gnode *x = &g->nodes[k];
-		struct gnode *y = &nodes[k];
-		*y = *x;
+		struct gnode node = *x, *y = &node;
 		y->s.path = AS_PTR(w_str(&b, x->s.path));
 		y->s.rev = AS_PTR(w_str(&b, x->s.rev));
 		y->s.message = AS_PTR(w_str(&b, x->s.message));
@@ -669,12 +762,9 @@ void hcache_image_put(struct hcache *c, const struct graph *g, const struct stat
 		y->deps = AS_PTR(w_u32s(&b, x->deps, x->ndeps));
 		y->dependents = AS_PTR(w_u32s(&b, x->dependents, x->ndependents));
 		y->branch = AS_PTR(w_strs(&b, x->branch, x->nbranch));
-		ident_of(&sts[k], &ids[k]);
+		memcpy(b.buf + gr.nodes + k * sizeof(node), &node, sizeof(node));
+		memcpy(b.buf + gr.idents + k * sizeof(ids[0]), &ids[which[k]], sizeof(ids[0]));
 	}
-	gr.nodes = w_bytes(&b, nodes, (g->n ? g->n : 1) * sizeof(*nodes), 16);
-	gr.idents = w_bytes(&b, ids, (g->n ? g->n : 1) * sizeof(*ids), 16);
-	free(nodes);
-	free(ids);
 	gr.sorted_ids = w_strs(&b, g->sorted_ids, g->n);
 	gr.sorted_idx = w_u32s(&b, g->sorted_idx, g->n);
 	struct graph_label *labels = xcalloc(g->nlabels ? g->nlabels : 1, sizeof(*labels));
@@ -710,12 +800,14 @@ void hcache_image_put(struct hcache *c, const struct graph *g, const struct stat
 	put_u64(&f, hcache_hash(b.buf, b.len));
 	while (f.len % 16)  /* the body is read to a 16-byte boundary */
 		sb_addc(&f, '\0');
-	sb_addn(&f, b.buf, b.len);
-	sb_free(&b);
 	char *path = image_path(c);
-	write_atomically(c->dir, path, &f);
+	struct out *o = out_open(c->dir, path);
+	out_add(o, f.buf, f.len);
+	out_add(o, b.buf, b.len);
+	out_close(o);
 	free(path);
 	sb_free(&f);
+	sb_free(&b);
 }
 
 /* -- reading: offsets back to pointers, every one checked -- */
@@ -825,19 +917,19 @@ static bool fix_graph(struct fix *f, struct graph *g)
 }
 
 /* Checks that every script still has the identity it had. */
-static bool scripts_unchanged(const struct graph *g, const struct gi_ident *ids,
+static bool scripts_unchanged(const struct graph *g, const struct hcache_ident *ids,
                               int dfd, int64_t written_at)
 {
 	size_t dl = strlen(g->dir);
 	for (uint32_t k = 0; k < g->n; k++) {
 		const char *path = g->nodes[k].s.path;
 		struct stat st;
-		struct gi_ident now;
+		struct hcache_ident now;
 		if (strncmp(path, g->dir, dl) != 0 || path[dl] != '/' ||
 		    !settled(ids[k].ctime, written_at) ||
 		    fstatat(dfd, path + dl + 1, &st, 0) != 0 || !S_ISREG(st.st_mode))
 			return false;
-		ident_of(&st, &now);
+		hcache_ident_of(&st, &now);
 		if (memcmp(&now, &ids[k], sizeof(now)) != 0)
 			return false;
 	}
@@ -882,7 +974,7 @@ bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *
 	uint64_t at;
 	memcpy(&at, body, 8);
 	const struct gi_graph *gr = (const struct gi_graph *)(body + at);
-	const struct gi_ident *ids = fix_arr(&f, AS_PTR(gr->idents), sizeof(*ids), img.n, false);
+	const struct hcache_ident *ids = fix_arr(&f, AS_PTR(gr->idents), sizeof(*ids), img.n, false);
 	if (!ids || !scripts_unchanged(&img, ids, dfd, written_at))
 		return false;
 	img.arena = g->arena;

@@ -63,8 +63,15 @@ struct graph;
 /* Fills *g (its arena set up; everything else is overwritten) from the
  * image of dir when the directory and every script are unchanged. */
 bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *g);
-/* Keeps g; sts[k] is the identity of node k's script when it was read. */
-void hcache_image_put(struct hcache *c, const struct graph *g, const struct stat *sts);
+/* A script's identity: what stat(2) says that any change would alter. */
+struct hcache_ident {
+	uint64_t dev, ino, size, mode;
+	int64_t mtime, ctime;   /* ns */
+};
+void hcache_ident_of(const struct stat *st, struct hcache_ident *id);
+/* Keeps g; ids[which[k]] is the identity node k's script had when read. */
+void hcache_image_put(struct hcache *c, const struct graph *g,
+                      const struct hcache_ident *ids, const uint32_t *which);
 
 /* The directory that holds cache files (malloc'd), or NULL when off. */
 char *hcache_dir(void);
