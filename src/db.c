@@ -398,6 +398,81 @@ int db_online_history_insert(struct db *db, const struct history_row *row,
 	return rc;
 }
 
+/* The counts of deleted rows that step_record's statement returns. */
+struct deleted {
+	int n;
+	long counts[8];
+};
+
+static void take_deleted(void *ctx, const char *const *cols, int ncols)
+{
+	struct deleted *d = ctx;
+	for (int i = 0; i < ncols && i < (int)RT_ARRAY_LEN(d->counts); i++)
+		d->counts[i] = cols[i] ? strtol(cols[i], NULL, 10) : 0;
+	d->n = ncols;
+}
+
+/* step_record's fallback: the statements one by one. */
+static int step_one_by_one(struct db *db, const char *const *del, uint32_t ndel,
+                           const char *const *ins, uint32_t nins,
+                           const struct history_row *row, char **err)
+{
+	int rc = RT_OK;
+	for (uint32_t i = 0; i < ndel && rc == RT_OK; i++)
+		rc = db_online_version_delete(db, del[i], err);
+	for (uint32_t i = 0; i < nins && rc == RT_OK; i++)
+		rc = db_online_version_insert(db, ins[i], err);
+	return rc == RT_OK ? db_online_history_insert(db, row, err) : rc;
+}
+
+int db_online_step_record(struct db *db, const char *const *del, uint32_t ndel,
+                          const char *const *ins, uint32_t nins,
+                          const struct history_row *row, char **err)
+{
+	if ((ndel == 0 && nins == 0) || ndel > RT_ARRAY_LEN(((struct deleted *)0)->counts))
+		return step_one_by_one(db, del, ndel, ins, nins, row, err);
+	/* WITH d0 AS (DELETE … RETURNING 1), i0 AS (INSERT …) INSERT INTO
+	 * the ledger … RETURNING (SELECT count(*) FROM d0), …: every part
+	 * sees the same snapshot, and the rows deleted are counted. */
+	struct history_params p;
+	int nh = history_params(row, &p);
+	const char **args = xcalloc((size_t)nh + ndel + nins, sizeof(*args));
+	memcpy(args, p.v, (size_t)nh * sizeof(*args));
+	int k = nh;
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "WITH ");
+	for (uint32_t i = 0; i < ndel; i++) {
+		args[k++] = del[i];
+		sb_addf(&sb, "d%u AS (DELETE FROM \"%s\" WHERE version_num = ", i, db->version_table);
+		add_placeholder(&sb, db->dialect, k);
+		sb_adds(&sb, " RETURNING 1), ");
+	}
+	for (uint32_t i = 0; i < nins; i++) {
+		args[k++] = ins[i];
+		sb_addf(&sb, "i%u AS (INSERT INTO \"%s\" (version_num) VALUES (", i, db->version_table);
+		add_placeholder(&sb, db->dialect, k);
+		sb_adds(&sb, ")), ");
+	}
+	sb.len -= 2;  /* the last ", " */
+	char *hist = history_insert_sql(db->dialect);
+	sb_addf(&sb, " %s RETURNING ", hist);
+	free(hist);
+	for (uint32_t i = 0; i < ndel; i++)
+		sb_addf(&sb, "%s(SELECT count(*) FROM d%u)", i ? ", " : "", i);
+	if (!ndel)
+		sb_adds(&sb, "1");
+	struct deleted d = {0};
+	int rc = query(db)->run(db, sb_str(&sb), args, k, take_deleted, &d, NULL, err);
+	for (uint32_t i = 0; i < ndel && rc == RT_OK; i++)
+		if (d.n != (int)ndel || d.counts[i] != 1)
+			rc = rt_err(err, RT_EDB,
+			            "expected to delete one row for '%s' from %s; %ld found",
+			            del[i], db->version_table, d.n == (int)ndel ? d.counts[i] : 0L);
+	sb_free(&sb);
+	free(args);
+	return rc;
+}
+
 struct rowv {
 	struct history_row *v;
 	uint32_t n;

@@ -86,6 +86,13 @@ struct db_ops {
 
 	int (*history_insert)(struct db *db, const struct history_row *row,
 	                      char **err);
+	/* Optional (NULL: version_delete, version_insert and history_insert
+	 * one by one). A step's version rows and its ledger row in one
+	 * statement, so one round trip instead of 1 + ndel + nins; fails as
+	 * version_delete does when a row to delete is not there. */
+	int (*step_record)(struct db *db, const char *const *del, uint32_t ndel,
+	                   const char *const *ins, uint32_t nins,
+	                   const struct history_row *row, char **err);
 	/* Oldest first; revision NULL for all. Empty when the table is
 	 * missing. *rows: free with db_history_free. */
 	int (*history_read)(struct db *db, const char *revision,

@@ -55,6 +55,10 @@ int db_online_version_delete(struct db *db, const char *rev, char **err);
 int db_online_version_purge(struct db *db, char **err);
 int db_online_history_insert(struct db *db, const struct history_row *row,
                              char **err);
+/* step_record with data-modifying WITH queries (PostgreSQL). */
+int db_online_step_record(struct db *db, const char *const *del, uint32_t ndel,
+                          const char *const *ins, uint32_t nins,
+                          const struct history_row *row, char **err);
 int db_online_history_read(struct db *db, const char *revision,
                            struct history_row **rows, uint32_t *n,
                            char **err);

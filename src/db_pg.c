@@ -779,6 +779,7 @@ const struct db_ops db_pg_ops = {
 	.rollback = pg_rollback,
 	.exec = pg_exec,
 	DB_ONLINE_OPS,
+	.step_record = db_online_step_record,
 	.backup = pg_backup,
 	.interrupt = pg_interrupt,
 	.set_statement_timeout = pg_set_statement_timeout,

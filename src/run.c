@@ -380,11 +380,19 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 	}
 	if (rc == RT_OK && autocommit && !in_txn)
 		rc = db->ops->begin(db, &dberr);
-	if (rc == RT_OK)
-		rc = apply_version_change(db, s, s->dir == PLAN_STAMP && p->purge, &dberr);
-	if (rc == RT_OK) {
+	bool purge = s->dir == PLAN_STAMP && p->purge;
+	if (rc == RT_OK && db->ops->step_record) {
+		/* the version rows and the ledger row in one round trip */
 		ledger_finish(&l, "ok");
-		rc = db->ops->history_insert(db, &l.row, &dberr);
+		rc = db->ops->step_record(db, (const char *const *)s->del, purge ? 0 : s->ndel,
+		                          (const char *const *)s->ins, s->nins, &l.row, &dberr);
+	} else {
+		if (rc == RT_OK)
+			rc = apply_version_change(db, s, purge, &dberr);
+		if (rc == RT_OK) {
+			ledger_finish(&l, "ok");
+			rc = db->ops->history_insert(db, &l.row, &dberr);
+		}
 	}
 	bool at_commit = false;
 	if (rc == RT_OK && !in_txn) {

@@ -208,6 +208,47 @@ static void test_history(struct db *db)
 	       "line 0 is stored as NULL");
 }
 
+/* A step's version rows and ledger row in one statement (a version table
+ * of its own, so that the rows of the other tests stay). */
+static void test_step_record(void)
+{
+	char *err = NULL;
+	struct db *db = must_open(conninfo, "step_version");
+	is_int(db->ops->ensure_tables(db, &err), RT_OK, "ensure_tables: %s", show(err));
+	struct history_row row = {0};
+	row.revision = (char *)"s2";
+	row.direction = (char *)"upgrade";
+	row.outcome = (char *)"ok";
+	row.heads_before = row.heads_after = (char *)"";
+	row.started_at = row.finished_at = (char *)"2026-11-22 10:00:00.000";
+	row.os_user = row.host = row.retort_version = (char *)"test";
+	ok(db->ops->step_record != NULL, "PostgreSQL records a step in one statement");
+	const char *none[] = {NULL};
+	const char *s1[] = {"s1"}, *s2[] = {"s2"}, *s3[] = {"s3a", "s3b"}, *ghost[] = {"ghost"};
+	is_int(db->ops->step_record(db, none, 0, s1, 1, &row, &err), RT_OK,
+	       "from base: one insert and the ledger row: %s", show(err));
+	is_heads(db, "s1", "s1 is the head");
+	is_int(db->ops->step_record(db, s1, 1, s2, 1, &row, &err), RT_OK,
+	       "s1 -> s2: %s", show(err));
+	is_heads(db, "s2", "s2 replaced s1");
+	is_int(db->ops->step_record(db, s2, 1, s3, 2, &row, &err), RT_OK, "a branch: one out, two in");
+	is_heads(db, "s3a s3b", "two heads");
+	is_int(db->ops->step_record(db, s3, 2, s1, 1, &row, &err), RT_OK, "a merge: two out, one in");
+	is_heads(db, "s1", "one head again");
+	is_int(query_int("SELECT count(*) FROM retort_history WHERE revision = 's2'"), 4,
+	       "a ledger row for each step");
+	is_int(db->ops->begin(db, &err), RT_OK, "begin");
+	is_int(db->ops->step_record(db, ghost, 1, s2, 1, &row, &err), RT_EDB,
+	       "a row to delete that is not there fails the step");
+	ok(has(err, "'ghost'") && has(err, "0 found"), "saying so: %s", show(err));
+	clear(&err);
+	is_int(db->ops->rollback(db, &err), RT_OK, "rollback");
+	is_heads(db, "s1", "and nothing of it stays");
+	is_int(query_int("SELECT count(*) FROM retort_history WHERE revision = 's2'"), 4,
+	       "not even its ledger row");
+	db_close(db);
+}
+
 static void test_lock(void)
 {
 	struct db *a = must_open(conninfo, "app_version");
@@ -336,6 +377,7 @@ int main(void)
 	test_transactions(db);
 	test_history(db);
 	db_close(db);
+	test_step_record();
 	test_lock();
 	test_backup();
 
