@@ -3,12 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "lite.h"
 #include "util.h"
 
 /* How long a statement waits for another connection's write lock (another
@@ -42,7 +42,7 @@ static struct sq_db *sq(struct db *db)
 
 static int sq_fail(struct sq_db *s, char **err)
 {
-	return rt_err(err, RT_EDB, "%s", sqlite3_errmsg(s->h));
+	return rt_err(err, RT_EDB, "%s", lite.sqlite3_errmsg(s->h));
 }
 
 static bool is_memory(const char *path)
@@ -75,8 +75,8 @@ static int sq_stmt_fail(struct sq_db *s, const char *msg, char **err)
 		              "cancelled (--statement-timeout)", s->timeout);
 	/* "disk I/O error" alone does not say what failed; the system's
 	 * errno is kept only on some paths (not for a failing COMMIT) */
-	const char *text = msg ? msg : sqlite3_errmsg(s->h);
-	int code = sqlite3_extended_errcode(s->h), e = sqlite3_system_errno(s->h);
+	const char *text = msg ? msg : lite.sqlite3_errmsg(s->h);
+	int code = lite.sqlite3_extended_errcode(s->h), e = lite.sqlite3_system_errno(s->h);
 	if ((code & 0xff) == SQLITE_IOERR && e)
 		return rt_err(err, RT_EDB, "%s (%s)", text, strerror(e));
 	if (code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_TRUNCATE)
@@ -89,21 +89,21 @@ static int sq_stmt_fail(struct sq_db *s, const char *msg, char **err)
 /* Opens path on s->h with the connection settings retort relies on. */
 static int sq_connect(struct sq_db *s, const char *path, int flags, char **err)
 {
-	if (sqlite3_open_v2(path, &s->h, flags, NULL) != SQLITE_OK) {
+	if (lite.sqlite3_open_v2(path, &s->h, flags, NULL) != SQLITE_OK) {
 		int rc = rt_err(err, RT_EDB, "%s: %s", path,
-		                s->h ? sqlite3_errmsg(s->h) : "out of memory");
-		sqlite3_close(s->h);
+		                s->h ? lite.sqlite3_errmsg(s->h) : "out of memory");
+		lite.sqlite3_close(s->h);
 		s->h = NULL;
 		return rc;
 	}
-	sqlite3_extended_result_codes(s->h, 1);
-	sqlite3_busy_timeout(s->h, SQ_BUSY_TIMEOUT_MS);
+	lite.sqlite3_extended_result_codes(s->h, 1);
+	lite.sqlite3_busy_timeout(s->h, SQ_BUSY_TIMEOUT_MS);
 	if (s->timeout > 0)
-		sqlite3_progress_handler(s->h, SQ_PROGRESS_STEPS, sq_progress, s);
-	if (sqlite3_exec(s->h, "PRAGMA foreign_keys = ON", NULL, NULL,
-	                 NULL) != SQLITE_OK) {
-		int rc = rt_err(err, RT_EDB, "%s: %s", path, sqlite3_errmsg(s->h));
-		sqlite3_close(s->h);
+		lite.sqlite3_progress_handler(s->h, SQ_PROGRESS_STEPS, sq_progress, s);
+	if (lite.sqlite3_exec(s->h, "PRAGMA foreign_keys = ON", NULL, NULL,
+	                      NULL) != SQLITE_OK) {
+		int rc = rt_err(err, RT_EDB, "%s: %s", path, lite.sqlite3_errmsg(s->h));
+		lite.sqlite3_close(s->h);
 		s->h = NULL;
 		return rc;
 	}
@@ -122,7 +122,7 @@ static int sq_materialize(struct sq_db *s, char **err)
 		s->h = empty;
 		return rc;
 	}
-	sqlite3_close(empty);
+	lite.sqlite3_close(empty);
 	free(s->create_path);
 	s->create_path = NULL;
 	return RT_OK;
@@ -133,11 +133,14 @@ static int sq_open(const struct db_url *url, const char *version_table,
 {
 	if (!url->path)
 		return rt_err(err, RT_EUSAGE, "SQLite URL without a path");
+	int rc = lite_load(err);
+	if (rc != RT_OK)
+		return rc;
 	struct sq_db *s = xcalloc(1, sizeof *s);
 	s->lock_fd = -1;
 	s->on.query = &sq_query;
-	int rc = db_base_init(&s->on.base, &db_sqlite_ops, SQL_SQLITE,
-	                      version_table, err);
+	rc = db_base_init(&s->on.base, &db_sqlite_ops, SQL_SQLITE, version_table,
+	                  err);
 	if (rc != RT_OK) {
 		free(s);
 		return rc;
@@ -177,7 +180,7 @@ static void sq_close(struct db *db)
 {
 	struct sq_db *s = sq(db);
 	sq_unlock(db);
-	sqlite3_close_v2(s->h);
+	lite.sqlite3_close_v2(s->h);
 	free(s->lock_path);
 	free(s->create_path);
 	free(s);
@@ -280,9 +283,9 @@ static int sq_exec(struct db *db, const char *sql, char **err)
 	if (rc0 != RT_OK)
 		return rc0;
 	sq_arm(s);
-	if (sqlite3_exec(s->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (lite.sqlite3_exec(s->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		int rc = sq_stmt_fail(s, msg, err);
-		sqlite3_free(msg);
+		lite.sqlite3_free(msg);
 		return rc;
 	}
 	return RT_OK;
@@ -304,7 +307,7 @@ static int sq_commit(struct db *db, char **err)
 static int sq_rollback(struct db *db, char **err)
 {
 	/* SQLite may already have rolled back on its own (e.g. SQLITE_FULL) */
-	if (sqlite3_get_autocommit(sq(db)->h))
+	if (lite.sqlite3_get_autocommit(sq(db)->h))
 		return RT_OK;
 	return sq_exec(db, "ROLLBACK", err);
 }
@@ -313,15 +316,15 @@ static int sq_rollback(struct db *db, char **err)
 static int sq_prepare(struct sq_db *s, const char *sql, const char *const *args,
                       int nargs, sqlite3_stmt **st, char **err)
 {
-	if (sqlite3_prepare_v2(s->h, sql, -1, st, NULL) != SQLITE_OK)
+	if (lite.sqlite3_prepare_v2(s->h, sql, -1, st, NULL) != SQLITE_OK)
 		return sq_fail(s, err);
 	for (int i = 0; i < nargs; i++) {
-		int rc = args[i] ? sqlite3_bind_text(*st, i + 1, args[i], -1,
-		                                     SQLITE_TRANSIENT)
-		                 : sqlite3_bind_null(*st, i + 1);
+		int rc = args[i] ? lite.sqlite3_bind_text(*st, i + 1, args[i], -1,
+		                                          SQLITE_TRANSIENT)
+		                 : lite.sqlite3_bind_null(*st, i + 1);
 		if (rc != SQLITE_OK) {
 			sq_fail(s, err);
-			sqlite3_finalize(*st);
+			lite.sqlite3_finalize(*st);
 			return RT_EDB;
 		}
 	}
@@ -337,21 +340,21 @@ static int sq_run(struct db *db, const char *sql, const char *const *args,
 	int rc = sq_prepare(s, sql, args, nargs, &st, err);
 	if (rc != RT_OK)
 		return rc;
-	int ncols = sqlite3_column_count(st), step;
+	int ncols = lite.sqlite3_column_count(st), step;
 	const char **cols = xcalloc((size_t)ncols + 1, sizeof *cols);
 	sq_arm(s);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = lite.sqlite3_step(st)) == SQLITE_ROW) {
 		for (int i = 0; i < ncols; i++)
-			cols[i] = (const char *)sqlite3_column_text(st, i);
+			cols[i] = (const char *)lite.sqlite3_column_text(st, i);
 		if (row)
 			row(ctx, cols, ncols);
 	}
 	if (step != SQLITE_DONE)
 		rc = sq_stmt_fail(s, NULL, err);
 	else if (changes)
-		*changes = sqlite3_changes(s->h);
+		*changes = lite.sqlite3_changes(s->h);
 	free(cols);
-	sqlite3_finalize(st);
+	lite.sqlite3_finalize(st);
 	return rc;
 }
 
@@ -385,31 +388,31 @@ static int sq_backup(struct db *db, const char *dest,
 
 	sqlite3 *to = NULL;
 	sqlite3_backup *b = NULL;
-	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (lite.sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		rc = rt_err(err, RT_EFAIL, "%s: %s", dest,
-		            to ? sqlite3_errmsg(to) : "out of memory");
+		            to ? lite.sqlite3_errmsg(to) : "out of memory");
 		goto out;
 	}
-	b = sqlite3_backup_init(to, "main", s->h, "main");
+	b = lite.sqlite3_backup_init(to, "main", s->h, "main");
 	if (!b) {
-		rc = rt_err(err, RT_EFAIL, "%s: %s", dest, sqlite3_errmsg(to));
+		rc = rt_err(err, RT_EFAIL, "%s: %s", dest, lite.sqlite3_errmsg(to));
 		goto out;
 	}
 	int step;
 	do {
-		step = sqlite3_backup_step(b, SQ_BACKUP_PAGES);
-		int total = sqlite3_backup_pagecount(b);
+		step = lite.sqlite3_backup_step(b, SQ_BACKUP_PAGES);
+		int total = lite.sqlite3_backup_pagecount(b);
 		if (progress && total > 0)
-			progress(ctx, (double)(total - sqlite3_backup_remaining(b)) / total);
+			progress(ctx, (double)(total - lite.sqlite3_backup_remaining(b)) / total);
 		if (step == SQLITE_BUSY || step == SQLITE_LOCKED)
 			db_sleep(SQ_POLL_SECONDS);
 	} while (step == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED);
-	if (sqlite3_backup_finish(b) != SQLITE_OK || step != SQLITE_DONE)
-		rc = rt_err(err, RT_EFAIL, "%s: %s", dest, sqlite3_errmsg(to));
+	if (lite.sqlite3_backup_finish(b) != SQLITE_OK || step != SQLITE_DONE)
+		rc = rt_err(err, RT_EFAIL, "%s: %s", dest, lite.sqlite3_errmsg(to));
 	else if (progress)
 		progress(ctx, 1.0);
 out:
-	sqlite3_close_v2(to);
+	lite.sqlite3_close_v2(to);
 	if (rc != RT_OK)
 		unlink(dest);
 	return rc;
@@ -419,7 +422,7 @@ static void sq_interrupt(struct db *db)
 {
 	/* s->h is replaced only by sq_materialize, which the lock runs before
 	 * the runner installs the handler that calls this */
-	sqlite3_interrupt(sq(db)->h);
+	lite.sqlite3_interrupt(sq(db)->h);
 }
 
 static int sq_set_statement_timeout(struct db *db, double seconds, char **err)
@@ -427,9 +430,9 @@ static int sq_set_statement_timeout(struct db *db, double seconds, char **err)
 	struct sq_db *s = sq(db);
 	s->timeout = seconds > 0 ? seconds : 0;
 	if (s->timeout > 0)
-		sqlite3_progress_handler(s->h, SQ_PROGRESS_STEPS, sq_progress, s);
+		lite.sqlite3_progress_handler(s->h, SQ_PROGRESS_STEPS, sq_progress, s);
 	else
-		sqlite3_progress_handler(s->h, 0, NULL, NULL);
+		lite.sqlite3_progress_handler(s->h, 0, NULL, NULL);
 	return RT_OK;
 }
 

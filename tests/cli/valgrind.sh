@@ -1,9 +1,10 @@
 #!/bin/bash
-# The main commands under valgrind (memcheck) on the demo with SQLite, and
-# a PostgreSQL URL with no server or no client library: no invalid read or
-# write, no use of uninitialised memory, no leak ("definitely" or
-# "possibly" lost). Skipped when valgrind is missing and
-# in a sanitizer build (AddressSanitizer and valgrind exclude each other).
+# The main commands under valgrind (memcheck) on the demo with SQLite, a
+# PostgreSQL URL with no server or no client library, and SQLite with no
+# usable library: no invalid read or write, no use of uninitialised
+# memory, no leak ("definitely" or "possibly" lost). Skipped when valgrind
+# is missing and in a sanitizer build (AddressSanitizer and valgrind
+# exclude each other).
 . "$TOP_SRCDIR/tests/lib.sh"
 
 if ! command -v valgrind >/dev/null 2>&1; then
@@ -60,4 +61,7 @@ vg 2 -s bad -d "sqlite:///$T_DIR/bad.db" upgrade heads
 # PostgreSQL: its client library loaded, no server; and not loadable
 vg 1 -d "postgresql:///app?host=$T_DIR&port=1" current
 RETORT_LIBPQ=/nonexistent/libpq.so.5 vg 1 -d "postgresql:///app?host=$T_DIR" current
+# SQLite: its library not loadable, or not SQLite
+RETORT_LIBSQLITE3=/nonexistent/libsqlite3.so.0 vg 1 current
+RETORT_LIBSQLITE3=libm.so.6 vg 1 backup "$T_DIR/copy.db"
 done_testing
