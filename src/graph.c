@@ -2,6 +2,7 @@
 
 #include "graph.h"
 #include "hcache.h"
+#include "par.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -255,6 +256,62 @@ static void take_problems(struct strbuf *eb, char **e)
 	*e = NULL;
 }
 
+/* The reading of the scripts (graph_load), one range of them per worker
+ * (par.h). */
+struct load_state {
+	enum { LOAD_FAILED, LOAD_PARSED, LOAD_CACHED } what;
+	char *err;               /* problems, for take_problems */
+};
+struct load_job {
+	int dfd;                 /* the directory, or -1 (then files are opened) */
+	const char **names;      /* relative to dfd */
+	const char **files;      /* the paths scripts are known by */
+	struct hcache *hc;       /* only asked (hcache_has) by the workers */
+	struct raw *raws;        /* by file index: .s */
+	struct hcache_ident *idents;  /* by file index, when hc */
+	struct load_state *state;     /* by file index */
+	struct arena *arenas;    /* one per worker */
+};
+
+/* Scripts read per claim of a worker: enough that claiming costs
+ * nothing, few enough that the cores finish together. */
+#define LOAD_CHUNK 64
+
+/* Script i: nothing when the cache has it (when use_cache), else read and
+ * parsed into a. */
+static void load_one(struct load_job *j, uint32_t i, struct arena *a, bool use_cache)
+{
+	struct load_state *ls = &j->state[i];
+	const char *name = j->dfd >= 0 ? j->names[i] : j->files[i];
+	struct stat st;
+	char *buf;
+	size_t len;
+	if (use_cache && j->hc && fstatat(j->dfd, name, &st, 0) == 0) {
+		hcache_ident_of(&st, &j->idents[i]);
+		if (hcache_has(j->hc, j->names[i], &j->idents[i])) {
+			ls->what = LOAD_CACHED;
+			return;
+		}
+	}
+	/* Relative to the directory: one path walk per script fewer. */
+	ls->what = LOAD_FAILED;
+	if (read_file_at(j->dfd >= 0 ? j->dfd : AT_FDCWD, name, j->files[i], &buf, &len, &st,
+	                 &ls->err) != RT_OK)
+		return;
+	if (j->idents)
+		hcache_ident_of(&st, &j->idents[i]);
+	if (script_parse(j->files[i], buf, len, a, &j->raws[i].s, &ls->err) == RT_OK)
+		ls->what = LOAD_PARSED;
+	free(buf);
+}
+
+static void load_range(void *ctx, unsigned worker, uint32_t begin, uint32_t end)
+{
+	struct load_job *j = ctx;
+	for (uint32_t i = begin; i < end; i++)
+		load_one(j, i, &j->arenas[worker], true);
+}
+
 int graph_load(const char *dir, struct graph **out, char **err)
 {
 	struct graph *g = xcalloc(1, sizeof(*g));
@@ -302,40 +359,48 @@ int graph_load(const char *dir, struct graph **out, char **err)
 		files[i] = p;
 	}
 
-	/* Parse every file; keep going to report every problem. */
+	/* Read and parse every file, on every core; keep going to report
+	 * every problem. raws and idents are by file index until compacted
+	 * below, in file order. */
 	raws = xcalloc(nfiles ? nfiles : 1, sizeof(*raws));
-	if (hc)  /* each script's identity, for the graph image */
+	if (hc)  /* each script's identity, for the cache and the graph image */
 		idents = xcalloc(nfiles ? nfiles : 1, sizeof(*idents));
+	unsigned nworkers = par_workers();
+	struct load_job job = {
+		.dfd = dfd, .names = names, .files = files, .hc = hc,
+		.raws = raws, .idents = idents,
+		.state = xcalloc(nfiles ? nfiles : 1, sizeof(*job.state)),
+		.arenas = xcalloc(nworkers, sizeof(*job.arenas)),
+	};
+	par_for(nfiles, LOAD_CHUNK, load_range, &job);
+	for (unsigned w = 0; w < nworkers; w++)
+		arena_adopt(&g->arena, &job.arenas[w]);
+	free(job.arenas);
 	for (uint32_t i = 0; i < nfiles; i++) {
-		char *buf;
-		size_t len;
-		struct stat st;
-		const char *name = dfd >= 0 ? names[i] : files[i];
-		if (hc && fstatat(dfd, name, &st, 0) == 0 &&
-		    hcache_get(hc, name, &st, files[i], &g->arena, &raws[n].s)) {
-			hcache_ident_of(&st, &idents[n]);
-			n++;
-			g->ncached++;
-			continue;
+		struct load_state *ls = &job.state[i];
+		if (ls->what == LOAD_CACHED) {
+			if (hcache_get(hc, names[i], &idents[i], files[i], &g->arena, &raws[n].s)) {
+				idents[n] = idents[i];
+				n++;
+				g->ncached++;
+				continue;
+			}
+			/* the entry does not decode after all */
+			load_one(&job, i, &g->arena, false);
 		}
-		/* Relative to the directory: one path walk per script fewer. */
-		if (read_file_at(dfd >= 0 ? dfd : AT_FDCWD, name, files[i], &buf, &len,
-		                 &st, &e) != RT_OK) {
-			take_problems(&eb, &e);
-			status = RT_EINPUT;
-			continue;
-		}
-		if (script_parse(files[i], buf, len, &g->arena, &raws[n].s, &e) == RT_OK) {
-			hcache_put(hc, name, &st, &raws[n].s);
-			if (idents)
-				hcache_ident_of(&st, &idents[n]);
+		if (ls->what == LOAD_PARSED) {
+			raws[n].s = raws[i].s;
+			if (hc) {
+				idents[n] = idents[i];
+				hcache_put(hc, names[i], &idents[n], &raws[n].s);
+			}
 			n++;
 		} else {
 			status = RT_EINPUT;
 		}
-		take_problems(&eb, &e);
-		free(buf);
+		take_problems(&eb, &ls->err);
 	}
+	free(job.state);
 
 	strmap_init(&ids, n);
 	for (uint32_t i = 0; i < n; i++) {

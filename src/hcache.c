@@ -18,9 +18,11 @@
 
 #include "hcache.h"
 #include "graph.h"
+#include "par.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,9 @@
 /* File times are coarser than the clock: an entry for a file changed this
  * close to the moment the cache was written is read again. */
 #define HC_RACY_NS 1000000000LL
+/* Scripts stat-ed per claim of a worker (par.h): a claim costs an atomic
+ * add, a stat a few microseconds. */
+#define PAR_STAT_CHUNK 256
 
 struct hent {
 	const char *name;
@@ -339,11 +344,30 @@ static void add_item(struct hcache *c, const char *raw, size_t off, size_t len)
 	c->items[c->nitems++] = (struct hitem){raw, off, len};
 }
 
-static bool same_file(const struct hent *e, const struct stat *st)
+static bool same_file(const struct hent *e, const struct hcache_ident *id)
 {
-	return e->dev == (uint64_t)st->st_dev && e->ino == (uint64_t)st->st_ino &&
-	       e->size == (uint64_t)st->st_size && e->mode == (uint64_t)st->st_mode &&
-	       e->mtime == ts_ns(&st->st_mtim) && e->ctime == ts_ns(&st->st_ctim);
+	return e->dev == id->dev && e->ino == id->ino && e->size == id->size &&
+	       e->mode == id->mode && e->mtime == id->mtime && e->ctime == id->ctime;
+}
+
+/* The entry of a regular file `name` whose identity is id, when it is
+ * trusted; NULL otherwise. */
+static const struct hent *trusted(const struct hcache *c, const struct hent *e,
+                                  const struct hcache_ident *id)
+{
+	return e && S_ISREG((mode_t)id->mode) && same_file(e, id) &&
+	       settled(e->ctime, c->written_at) ? e : NULL;
+}
+
+static int cmp_ent_name(const void *key, const void *ent)
+{
+	return strcmp(key, ((const struct hent *)ent)->name);
+}
+
+bool hcache_has(const struct hcache *c, const char *name, const struct hcache_ident *id)
+{
+	return c && c->nents &&
+	       trusted(c, bsearch(name, c->ents, c->nents, sizeof(*c->ents), cmp_ent_name), id);
 }
 
 static const char **get_list(struct rd *r, struct arena *a, uint32_t *n)
@@ -403,7 +427,7 @@ static bool decode(const struct hent *e, const char *path, struct arena *a,
 	return true;
 }
 
-bool hcache_get(struct hcache *c, const char *name, const struct stat *st,
+bool hcache_get(struct hcache *c, const char *name, const struct hcache_ident *id,
                 const char *path, struct arena *a, struct script *s)
 {
 	if (!c)
@@ -412,9 +436,8 @@ bool hcache_get(struct hcache *c, const char *name, const struct stat *st,
 		c->next++;
 	if (c->next == c->nents || strcmp(c->ents[c->next].name, name) != 0)
 		return false;
-	const struct hent *e = &c->ents[c->next++];
-	if (!S_ISREG(st->st_mode) || !same_file(e, st) ||
-	    !settled(e->ctime, c->written_at) || !decode(e, path, a, s))
+	const struct hent *e = trusted(c, &c->ents[c->next++], id);
+	if (!e || !decode(e, path, a, s))
 		return false;
 	add_item(c, e->raw, 0, (size_t)(e->end - e->raw));
 	c->hits++;
@@ -451,7 +474,19 @@ static void put_list(struct strbuf *b, const char *const *v, uint32_t n)
 		put_str(b, v[i]);
 }
 
-void hcache_put(struct hcache *c, const char *name, const struct stat *st,
+/* A time in ns as the file keeps it: seconds, then 0 <= ns < 10^9. */
+static void put_time(struct strbuf *b, int64_t ns)
+{
+	int64_t sec = ns / 1000000000LL, rest = ns % 1000000000LL;
+	if (rest < 0) {
+		sec--;
+		rest += 1000000000LL;
+	}
+	put_u64(b, (uint64_t)sec);
+	put_u64(b, (uint64_t)rest);
+}
+
+void hcache_put(struct hcache *c, const char *name, const struct hcache_ident *id,
                 const struct script *s)
 {
 	if (!c)
@@ -459,14 +494,12 @@ void hcache_put(struct hcache *c, const char *name, const struct stat *st,
 	struct strbuf *b = &c->fresh;
 	size_t start = b->len;
 	put_u32(b, 0);  /* the length, patched below */
-	put_u64(b, (uint64_t)st->st_dev);
-	put_u64(b, (uint64_t)st->st_ino);
-	put_u64(b, (uint64_t)st->st_size);
-	put_u64(b, (uint64_t)st->st_mode);
-	put_u64(b, (uint64_t)st->st_mtim.tv_sec);
-	put_u64(b, (uint64_t)st->st_mtim.tv_nsec);
-	put_u64(b, (uint64_t)st->st_ctim.tv_sec);
-	put_u64(b, (uint64_t)st->st_ctim.tv_nsec);
+	put_u64(b, id->dev);
+	put_u64(b, id->ino);
+	put_u64(b, id->size);
+	put_u64(b, id->mode);
+	put_time(b, id->mtime);
+	put_time(b, id->ctime);
 	put_str(b, name);
 	put_str(b, s->rev);
 	put_str(b, s->message);
@@ -916,24 +949,45 @@ static bool fix_graph(struct fix *f, struct graph *g)
 	return !f->bad && g->nodes && g->dir;
 }
 
-/* Checks that every script still has the identity it had. */
+/* Checks that every script still has the identity it had: one stat per
+ * script, spread over the cores (par.h). */
+struct unchanged {
+	const struct graph *g;
+	const struct hcache_ident *ids;
+	int dfd;
+	int64_t written_at;
+	size_t dl;
+	atomic_bool changed;
+};
+
+static void check_range(void *ctx, unsigned worker, uint32_t begin, uint32_t end)
+{
+	(void)worker;
+	struct unchanged *u = ctx;
+	for (uint32_t k = begin; k < end && !atomic_load_explicit(&u->changed, memory_order_relaxed); k++) {
+		const char *path = u->g->nodes[k].s.path;
+		struct stat st;
+		struct hcache_ident now;
+		if (strncmp(path, u->g->dir, u->dl) != 0 || path[u->dl] != '/' ||
+		    !settled(u->ids[k].ctime, u->written_at) ||
+		    fstatat(u->dfd, path + u->dl + 1, &st, 0) != 0 || !S_ISREG(st.st_mode)) {
+			atomic_store(&u->changed, true);
+			return;
+		}
+		hcache_ident_of(&st, &now);
+		if (memcmp(&now, &u->ids[k], sizeof(now)) != 0) {
+			atomic_store(&u->changed, true);
+			return;
+		}
+	}
+}
+
 static bool scripts_unchanged(const struct graph *g, const struct hcache_ident *ids,
                               int dfd, int64_t written_at)
 {
-	size_t dl = strlen(g->dir);
-	for (uint32_t k = 0; k < g->n; k++) {
-		const char *path = g->nodes[k].s.path;
-		struct stat st;
-		struct hcache_ident now;
-		if (strncmp(path, g->dir, dl) != 0 || path[dl] != '/' ||
-		    !settled(ids[k].ctime, written_at) ||
-		    fstatat(dfd, path + dl + 1, &st, 0) != 0 || !S_ISREG(st.st_mode))
-			return false;
-		hcache_ident_of(&st, &now);
-		if (memcmp(&now, &ids[k], sizeof(now)) != 0)
-			return false;
-	}
-	return true;
+	struct unchanged u = {g, ids, dfd, written_at, strlen(g->dir), false};
+	par_for(g->n, PAR_STAT_CHUNK, check_range, &u);
+	return !atomic_load(&u.changed);
 }
 
 bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *g)

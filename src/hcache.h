@@ -33,15 +33,27 @@ struct hcache;
  * graph's arena: strings of the entries handed out point into it). */
 struct hcache *hcache_open(int dfd, struct arena *a);
 
+/* A script's identity: what stat(2) says that any change would alter. */
+struct hcache_ident {
+	uint64_t dev, ino, size, mode;
+	int64_t mtime, ctime;   /* ns */
+};
+void hcache_ident_of(const struct stat *st, struct hcache_ident *id);
+
 /* When the cache holds a trusted entry for script `name` whose identity
- * is st, fills *s from it (s->path = path; arrays allocated in a) and
+ * is id, fills *s from it (s->path = path; arrays allocated in a) and
  * returns true. Names must be asked in ascending strcmp order. */
-bool hcache_get(struct hcache *c, const char *name, const struct stat *st,
+bool hcache_get(struct hcache *c, const char *name, const struct hcache_ident *id,
                 const char *path, struct arena *a, struct script *s);
 
-/* Records the script just parsed from `name`, st being the identity the
+/* Whether hcache_get would find a trusted entry for `name` with identity
+ * id (unless the entry fails to decode). It only reads c: several threads
+ * may ask at once, while nothing else uses c. */
+bool hcache_has(const struct hcache *c, const char *name, const struct hcache_ident *id);
+
+/* Records the script just parsed from `name`, id being the identity the
  * file had before it was read. */
-void hcache_put(struct hcache *c, const char *name, const struct stat *st,
+void hcache_put(struct hcache *c, const char *name, const struct hcache_ident *id,
                 const struct script *s);
 
 /* When the directory has not changed since the cache listed every script
@@ -63,12 +75,6 @@ struct graph;
 /* Fills *g (its arena set up; everything else is overwritten) from the
  * image of dir when the directory and every script are unchanged. */
 bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *g);
-/* A script's identity: what stat(2) says that any change would alter. */
-struct hcache_ident {
-	uint64_t dev, ino, size, mode;
-	int64_t mtime, ctime;   /* ns */
-};
-void hcache_ident_of(const struct stat *st, struct hcache_ident *id);
 /* Keeps g; ids[which[k]] is the identity node k's script had when read. */
 void hcache_image_put(struct hcache *c, const struct graph *g,
                       const struct hcache_ident *ids, const uint32_t *which);

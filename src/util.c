@@ -280,6 +280,24 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+void arena_adopt(struct arena *a, struct arena *from)
+{
+	struct arena_block *first = from->head;
+	if (!first)
+		return;
+	struct arena_block *last = first;
+	while (last->next)
+		last = last->next;
+	/* behind a's current block, which stays the one allocated from */
+	if (a->head) {
+		last->next = a->head->next;
+		a->head->next = first;
+	} else {
+		a->head = first;
+	}
+	from->head = NULL;
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = arena_alloc(a, n + 1);

@@ -67,6 +67,9 @@ void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);   /* zeroed, 16-byte aligned */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Moves every allocation of from into a (freed with it); from is left
+ * empty. */
+void arena_adopt(struct arena *a, struct arena *from);
 
 /* ---- strmap: open-addressing map from string to uint32 ---- */
 struct strmap {
