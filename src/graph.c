@@ -283,16 +283,13 @@ static void load_one(struct load_job *j, uint32_t i, struct arena *a, bool use_c
 {
 	struct load_state *ls = &j->state[i];
 	const char *name = j->dfd >= 0 ? j->names[i] : j->files[i];
+	if (use_cache && j->hc && hcache_has(j->hc, j->dfd, name, &j->idents[i])) {
+		ls->what = LOAD_CACHED;
+		return;
+	}
 	struct stat st;
 	char *buf;
 	size_t len;
-	if (use_cache && j->hc && fstatat(j->dfd, name, &st, 0) == 0) {
-		hcache_ident_of(&st, &j->idents[i]);
-		if (hcache_has(j->hc, j->names[i], &j->idents[i])) {
-			ls->what = LOAD_CACHED;
-			return;
-		}
-	}
 	/* Relative to the directory: one path walk per script fewer. */
 	ls->what = LOAD_FAILED;
 	if (read_file_at(j->dfd >= 0 ? j->dfd : AT_FDCWD, name, j->files[i], &buf, &len, &st,

@@ -364,10 +364,16 @@ static int cmp_ent_name(const void *key, const void *ent)
 	return strcmp(key, ((const struct hent *)ent)->name);
 }
 
-bool hcache_has(const struct hcache *c, const char *name, const struct hcache_ident *id)
+bool hcache_has(const struct hcache *c, int dfd, const char *name, struct hcache_ident *id)
 {
-	return c && c->nents &&
-	       trusted(c, bsearch(name, c->ents, c->nents, sizeof(*c->ents), cmp_ent_name), id);
+	if (!c || !c->nents)
+		return false;
+	const struct hent *e = bsearch(name, c->ents, c->nents, sizeof(*c->ents), cmp_ent_name);
+	struct stat st;
+	if (!e || fstatat(dfd, name, &st, 0) != 0)
+		return false;
+	hcache_ident_of(&st, id);
+	return trusted(c, e, id);
 }
 
 static const char **get_list(struct rd *r, struct arena *a, uint32_t *n)

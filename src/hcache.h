@@ -46,10 +46,13 @@ void hcache_ident_of(const struct stat *st, struct hcache_ident *id);
 bool hcache_get(struct hcache *c, const char *name, const struct hcache_ident *id,
                 const char *path, struct arena *a, struct script *s);
 
-/* Whether hcache_get would find a trusted entry for `name` with identity
- * id (unless the entry fails to decode). It only reads c: several threads
- * may ask at once, while nothing else uses c. */
-bool hcache_has(const struct hcache *c, const char *name, const struct hcache_ident *id);
+/* Whether hcache_get would find a trusted entry for script `name` of the
+ * directory dfd (unless the entry fails to decode), *id then being the
+ * script's identity. The script is stat-ed only when the cache has an
+ * entry of that name: a script the cache has never seen costs nothing
+ * more. Only reads c: several threads may ask at once, while nothing
+ * else uses c. */
+bool hcache_has(const struct hcache *c, int dfd, const char *name, struct hcache_ident *id);
 
 /* Records the script just parsed from `name`, id being the identity the
  * file had before it was read. */
