@@ -659,6 +659,19 @@ l2|downgrade|ok|l2|l1|$(sha "$f2")|$me|$host|$ver|$dbuser" \
 	rtd --json upgrade l2
 	is "$OUT" '{"kind":"upgrade","steps":[{"direction":"upgrade","revision":"l2","heads_before":"l1","heads_after":"l2"}],"final_heads":["l2"]}' \
 		"[$BK] --json upgrade prints the JSON alone"
+	is "$(ledger1 "id || ':' || revision || ':' || direction")" \
+		"1:l1:upgrade 2:l2:upgrade 3:l2:downgrade 4:l2:upgrade" \
+		"[$BK] ledger ids count up from 1 in the order of the steps"
+	[ "$BK" = sqlite ] || return 0
+	is "$(dbq "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'")" 0 \
+		"[$BK] ... the rowid: no sqlite_sequence row to write on every step"
+	# a ledger an earlier retort created with AUTOINCREMENT goes on as it is
+	newdb ledger_autoincrement
+	dbq "CREATE TABLE retort_history (id INTEGER PRIMARY KEY AUTOINCREMENT, revision VARCHAR(32) NOT NULL, direction VARCHAR(16) NOT NULL, outcome VARCHAR(16) NOT NULL, heads_before TEXT NOT NULL, heads_after TEXT NOT NULL, checksum VARCHAR(64), started_at TEXT, finished_at TEXT, duration_ms REAL, db_user TEXT, os_user TEXT, host TEXT, retort_version TEXT, error_line INTEGER, last_ok_line INTEGER, error TEXT)"
+	rtd upgrade l2
+	ok_rc 0 "[$BK] upgrade on a ledger created with AUTOINCREMENT"
+	is "$(ledger1 "id || ':' || revision")|$(dbq "SELECT seq FROM sqlite_sequence WHERE name = 'retort_history'")" \
+		"1:l1 2:l2|2" "[$BK] ... its rows appended, its AUTOINCREMENT kept"
 }
 
 # ---- 11. where the database URL comes from ----
