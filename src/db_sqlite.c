@@ -30,6 +30,7 @@ struct sq_db {
 	/* A file that does not exist yet: reading it must not create it, so
 	 * the handle is an empty in-memory database until the first write. */
 	char *create_path;
+	bool persisted;  /* journal_mode PERSIST while locked (sq_lock) */
 	double timeout;  /* --statement-timeout in seconds, 0 for none */
 	double deadline; /* when the running statement must stop */
 	bool timed_out;  /* the progress handler stopped it */
@@ -162,11 +163,38 @@ static int sq_open(const struct db_url *url, const char *version_table,
 	return RT_OK;
 }
 
+/* While it migrates, a database in the default rollback journal mode,
+ * DELETE, is written in PERSIST mode: at each commit the journal's header
+ * is zeroed instead of the file being deleted and created again, which on
+ * Linux file systems costs a metadata commit per migration (a fifth of a
+ * small migration's time). Atomicity and durability are the same (either
+ * way a commit is final once the journal stops being valid, and a hot
+ * journal is rolled back by the next connection); other connections may
+ * use any rollback mode meanwhile. Going back to DELETE removes the
+ * journal file, so none stays beside the database. A database in WAL or
+ * another mode its owner chose is left as it is. */
+static void sq_persist_journal(struct sq_db *s)
+{
+	sqlite3_stmt *st = NULL;
+	const char *mode = NULL;
+	if (lite.sqlite3_prepare_v2(s->h, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+	    lite.sqlite3_step(st) == SQLITE_ROW)
+		mode = (const char *)lite.sqlite3_column_text(st, 0);
+	bool is_delete = mode && strcmp(mode, "delete") == 0;
+	lite.sqlite3_finalize(st);
+	s->persisted = is_delete && lite.sqlite3_exec(s->h, "PRAGMA journal_mode = PERSIST",
+	                                              NULL, NULL, NULL) == SQLITE_OK;
+}
+
 static void sq_unlock(struct db *db)
 {
 	struct sq_db *s = sq(db);
 	if (s->lock_fd < 0)
 		return;
+	/* before the lock goes: the next run cannot take it meanwhile */
+	if (s->persisted && lite.sqlite3_exec(s->h, "PRAGMA journal_mode = DELETE", NULL, NULL,
+	                                      NULL) == SQLITE_OK)
+		s->persisted = false;
 	/* empty the holder line first: a reader that still sees the flock
 	 * must not be told about a process that has moved on */
 	if (ftruncate(s->lock_fd, 0) != 0) {
@@ -272,6 +300,7 @@ static int sq_lock(struct db *db, double timeout, char **err)
 		return rt_err(err, RT_ELOCK, "%s: %s", s->lock_path, strerror(e));
 	}
 	s->lock_fd = fd;
+	sq_persist_journal(s);
 	return RT_OK;
 }
 
