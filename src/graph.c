@@ -202,11 +202,30 @@ static bool is_base(const struct gnode *x) { return x->nparents == 0; }
 static bool is_branchpoint(const struct gnode *x) { return x->nchildren >= 2; }
 static bool is_mergepoint(const struct gnode *x) { return x->nparents >= 2; }
 
-static int cmp_sorted_id(const void *a, const void *b, void *ctx)
+/* An id to sort, with its first bytes as a number that orders as strcmp
+ * does (ids have no bytes below '0', so zero padding sorts first): most
+ * comparisons end there, without following the pointer. */
+struct sort_id {
+	uint64_t head;
+	const char *rev;
+	uint32_t k;
+};
+
+static uint64_t id_head(const char *s)
 {
-	const struct graph *g = ctx;
-	return strcmp(g->nodes[*(const uint32_t *)a].s.rev,
-	              g->nodes[*(const uint32_t *)b].s.rev);
+	uint64_t h = 0;
+	int i = 0;
+	for (; i < 8 && s[i]; i++)
+		h = h << 8 | (unsigned char)s[i];
+	return h << (8 * (8 - i));
+}
+
+static int cmp_sort_id(const void *a, const void *b)
+{
+	const struct sort_id *x = a, *y = b;
+	if (x->head != y->head)
+		return x->head < y->head ? -1 : 1;
+	return strcmp(x->rev, y->rev);
 }
 
 /* Resolves a Depends On entry: an exact id, a label, or a unique prefix. */
@@ -263,9 +282,11 @@ struct load_state {
 	char *err;               /* problems, for take_problems */
 };
 struct load_job {
-	int dfd;                 /* the directory, or -1 (then files are opened) */
-	const char **names;      /* relative to dfd */
-	const char **files;      /* the paths scripts are known by */
+	const char *dir;
+	size_t dirlen;
+	int dfd;                 /* dir, or -1 (then files are opened) */
+	const char **names;      /* relative to dir */
+	const char **files;      /* the paths scripts are known by (load_one) */
 	struct hcache *hc;       /* only asked (hcache_has) by the workers */
 	struct raw *raws;        /* by file index: .s */
 	struct hcache_ident *idents;  /* by file index, when hc */
@@ -277,11 +298,18 @@ struct load_job {
  * nothing, few enough that the cores finish together. */
 #define LOAD_CHUNK 64
 
-/* Script i: nothing when the cache has it (when use_cache), else read and
- * parsed into a. */
+/* Script i: its path made (in a), then nothing more when the cache has it
+ * (when use_cache), else read and parsed into a. */
 static void load_one(struct load_job *j, uint32_t i, struct arena *a, bool use_cache)
 {
 	struct load_state *ls = &j->state[i];
+	if (!j->files[i]) {
+		char *p = arena_alloc(a, j->dirlen + strlen(j->names[i]) + 2);
+		memcpy(p, j->dir, j->dirlen);
+		p[j->dirlen] = '/';
+		strcpy(p + j->dirlen + 1, j->names[i]);
+		j->files[i] = p;
+	}
 	const char *name = j->dfd >= 0 ? j->names[i] : j->files[i];
 	if (use_cache && j->hc && hcache_has(j->hc, j->dfd, name, &j->idents[i])) {
 		ls->what = LOAD_CACHED;
@@ -346,15 +374,7 @@ int graph_load(const char *dir, struct graph **out, char **err)
 			goto out;
 		}
 	}
-	size_t dl = strlen(dir);
 	files = arena_alloc(&g->arena, (nfiles ? nfiles : 1) * sizeof(*files));
-	for (uint32_t i = 0; i < nfiles; i++) {
-		char *p = arena_alloc(&g->arena, dl + strlen(names[i]) + 2);
-		memcpy(p, dir, dl);
-		p[dl] = '/';
-		strcpy(p + dl + 1, names[i]);
-		files[i] = p;
-	}
 
 	/* Read and parse every file, on every core; keep going to report
 	 * every problem. raws and idents are by file index until compacted
@@ -364,7 +384,7 @@ int graph_load(const char *dir, struct graph **out, char **err)
 		idents = xcalloc(nfiles ? nfiles : 1, sizeof(*idents));
 	unsigned nworkers = par_workers();
 	struct load_job job = {
-		.dfd = dfd, .names = names, .files = files, .hc = hc,
+		.dir = dir, .dirlen = strlen(dir), .dfd = dfd, .names = names, .files = files, .hc = hc,
 		.raws = raws, .idents = idents,
 		.state = xcalloc(nfiles ? nfiles : 1, sizeof(*job.state)),
 		.arenas = xcalloc(nworkers, sizeof(*job.arenas)),
@@ -575,16 +595,24 @@ int graph_load(const char *dir, struct graph **out, char **err)
 	free(ndependent);
 	free(order);
 
-	strmap_init(&g->ids, ordered);
-	for (uint32_t k = 0; k < ordered; k++)
-		strmap_put(&g->ids, g->nodes[k].s.rev, k);
+	/* The id map built above, its values turned from raw indices into the
+	 * nodes' (every raw is a node by now: there was no problem). */
+	for (uint32_t i = 0; i < ids.cap; i++)
+		if (ids.keys[i])
+			ids.vals[i] = raws[ids.vals[i]].order;
+	g->ids = ids;
+	ids = (struct strmap){0};
 	g->sorted_idx = arena_alloc(&g->arena, (ordered + 1) * sizeof(uint32_t));
 	g->sorted_ids = arena_alloc(&g->arena, (ordered + 1) * sizeof(char *));
+	struct sort_id *by_id = xmalloc((ordered + 1) * sizeof(*by_id));
 	for (uint32_t k = 0; k < ordered; k++)
-		g->sorted_idx[k] = k;
-	qsort_r(g->sorted_idx, ordered, sizeof(uint32_t), cmp_sorted_id, g);
-	for (uint32_t k = 0; k < ordered; k++)
-		g->sorted_ids[k] = g->nodes[g->sorted_idx[k]].s.rev;
+		by_id[k] = (struct sort_id){id_head(g->nodes[k].s.rev), g->nodes[k].s.rev, k};
+	qsort(by_id, ordered, sizeof(*by_id), cmp_sort_id);
+	for (uint32_t k = 0; k < ordered; k++) {
+		g->sorted_idx[k] = by_id[k].k;
+		g->sorted_ids[k] = by_id[k].rev;
+	}
+	free(by_id);
 
 	/* Labels in the order of the revisions that carry them, so that no
 	 * listing depends on file names. */
