@@ -531,20 +531,6 @@ void hcache_put(struct hcache *c, const char *name, const struct hcache_ident *i
 	c->dirty = true;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* A file written through a temporary one and rename(2), which is atomic:
  * a concurrent reader sees the old file or the new one, and concurrent
  * writers each write whole files. Failing is silent. Writes go through a

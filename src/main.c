@@ -4,9 +4,11 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "faces.h"
+#include "termout.h"
 
 int main(int argc, char **argv)
 {
@@ -21,10 +23,17 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	face_argv = argv;
 	cli_add_commands(face_commands);
+	/* On a terminal, text from databases and scripts cannot drive it */
+	FILE *out = termout_open(STDOUT_FILENO, stdout);
+	FILE *errf = termout_open(STDERR_FILENO, stderr);
 	struct cli_ctx c;
-	cli_ctx_init(&c, stdout, stderr);
+	cli_ctx_init(&c, out, errf);
 	int status = cli_run(&c, argc - 1, argv + 1);
 	cli_ctx_free(&c);
+	if ((fflush(out) != 0 || (out != stdout && fclose(out) != 0)) && status == 0)
+		status = 1;
+	if (errf != stderr)
+		fclose(errf);
 	if (fflush(stdout) != 0 && status == 0)
 		status = 1;
 	return status;

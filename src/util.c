@@ -476,6 +476,21 @@ int read_file(const char *path, char **out, size_t *len, char **err)
 	return read_file_at(AT_FDCWD, path, path, out, len, NULL, err);
 }
 
+bool write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
 int mkdir_p(const char *path, unsigned mode, char **err)
 {
 	char *p = xstrdup(path);

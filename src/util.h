@@ -125,6 +125,9 @@ int read_file(const char *path, char **out, size_t *len, char **err);
 struct stat;
 int read_file_at(int dfd, const char *name, const char *path, char **out,
                  size_t *len, struct stat *st, char **err);
+/* Writes all n bytes to fd (again after EINTR and short writes); false
+ * on an error, errno then saying which. */
+bool write_all(int fd, const void *data, size_t n);
 /* Creates path and its missing parents with mode (like mkdir -p).
  * RT_EFAIL with "dir: reason" in *err. */
 int mkdir_p(const char *path, unsigned mode, char **err);
