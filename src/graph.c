@@ -202,9 +202,10 @@ static bool is_base(const struct gnode *x) { return x->nparents == 0; }
 static bool is_branchpoint(const struct gnode *x) { return x->nchildren >= 2; }
 static bool is_mergepoint(const struct gnode *x) { return x->nparents >= 2; }
 
-/* An id to sort, with its first bytes as a number that orders as strcmp
- * does (ids have no bytes below '0', so zero padding sorts first): most
- * comparisons end there, without following the pointer. */
+/* An id to sort, with its first eight bytes as a number that orders as
+ * strcmp does (a shorter id padded with zeros, as strcmp's terminator
+ * sorts first): most comparisons end there, without following the
+ * pointer. */
 struct sort_id {
 	uint64_t head;
 	const char *rev;

@@ -350,8 +350,8 @@ static bool same_file(const struct hent *e, const struct hcache_ident *id)
 	       e->mode == id->mode && e->mtime == id->mtime && e->ctime == id->ctime;
 }
 
-/* The entry of a regular file `name` whose identity is id, when it is
- * trusted; NULL otherwise. */
+/* e (which may be NULL), when it can be trusted for a regular file whose
+ * identity is id; NULL otherwise. */
 static const struct hent *trusted(const struct hcache *c, const struct hent *e,
                                   const struct hcache_ident *id)
 {
