@@ -198,6 +198,26 @@ int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err)
 	return c->db->ops->read_heads(c->db, heads, n, err);
 }
 
+int cli_current_revs(struct cli_ctx *c, uint32_t **revs, uint32_t *n, char **err)
+{
+	char **heads;
+	uint32_t nheads;
+	int rc = cli_current(c, &heads, &nheads, err);
+	if (rc != RT_OK)
+		return rc;
+	/* Rows no script defines are left out here; `check` reports them. */
+	uint32_t *v = xmalloc((nheads + 1) * sizeof(*v)), known = 0;
+	for (uint32_t i = 0; i < nheads; i++) {
+		int32_t x = graph_find(c->graph, heads[i]);
+		if (x >= 0)
+			v[known++] = (uint32_t)x;
+	}
+	db_strv_free(heads, nheads);
+	*revs = v;
+	*n = known;
+	return RT_OK;
+}
+
 /* ---- the table ---- */
 
 extern const struct cmd_entry cmd_current, cmd_upgrade, cmd_downgrade, cmd_stamp,

@@ -101,6 +101,9 @@ int cli_db(struct cli_ctx *c, char **err);
 const char *cli_version_table(struct cli_ctx *c);
 /* The version table's rows (SPEC `current`); *heads: db_strv_free. */
 int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err);
+/* The same as revisions of c->graph (loaded), rows that no script defines
+ * left out; *revs: caller frees. */
+int cli_current_revs(struct cli_ctx *c, uint32_t **revs, uint32_t *n, char **err);
 
 /* `history --applied`: the ledger, for one revision or all (NULL). */
 int cmd_history_applied(struct cli_ctx *c, const char *revision);

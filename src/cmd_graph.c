@@ -13,7 +13,6 @@
 /* The spec context for commands that may or may not have a database:
  * the current heads are read only when a specifier needs them. */
 struct cur {
-	char **heads;
 	uint32_t n;
 	uint32_t *idx;
 	bool have;
@@ -23,34 +22,14 @@ static int load_current(struct cli_ctx *c, struct cur *cur, char **err)
 {
 	if (cur->have)
 		return RT_OK;
-	int rc = cli_current(c, &cur->heads, &cur->n, err);
-	if (rc != RT_OK)
-		return rc;
-	/* Rows no script defines are left out here; `check` reports them. */
-	cur->idx = xmalloc((cur->n + 1) * sizeof(*cur->idx));
-	uint32_t known = 0;
-	for (uint32_t i = 0; i < cur->n; i++) {
-		int32_t x = graph_find(c->graph, cur->heads[i]);
-		if (x >= 0)
-			cur->idx[known++] = (uint32_t)x;
-	}
-	db_strv_free(cur->heads, cur->n);
-	cur->heads = NULL;
-	cur->n = known;
-	cur->have = true;
-	return RT_OK;
+	int rc = cli_current_revs(c, &cur->idx, &cur->n, err);
+	cur->have = rc == RT_OK;
+	return rc;
 }
 
 static void cur_free(struct cur *cur)
 {
 	free(cur->idx);
-}
-
-static bool mentions_current(const char *spec)
-{
-	return spec && (strstr(spec, "current") || spec[0] == '+' || spec[0] == '-' ||
-	                strstr(spec, ":+") || strstr(spec, ":-") || strstr(spec, "@+") ||
-	                strstr(spec, "@-"));
 }
 
 static void ctx_of(struct cli_ctx *c, const struct cur *cur, struct spec_ctx *sc)
@@ -230,7 +209,7 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 	}
 	if (cli_flag("applied"))
 		return cmd_history_applied(c, range);
-	if (cli_flag("indicate-current") || mentions_current(range)) {
+	if (cli_flag("indicate-current") || spec_mentions_current(range)) {
 		rc = load_current(c, &cur, &err);
 		if (rc != RT_OK)
 			return cli_report(c, rc, err);
@@ -238,46 +217,18 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 
 	struct bitset keep;
 	bitset_init(&keep, g->n);
-	for (uint32_t i = 0; i < g->n; i++)
-		bitset_set(&keep, i);
 	if (range) {
 		struct spec_ctx sc;
 		ctx_of(c, &cur, &sc);
-		struct revset from, to;
-		bool has_from, has_to;
-		rc = spec_range(&sc, range, &from, &has_from, &to, &has_to, &err);
+		rc = spec_range_set(&sc, range, &keep, &err);
 		if (rc != RT_OK) {
 			bitset_free(&keep);
 			cur_free(&cur);
 			return cli_report(c, rc, err);
 		}
-		struct bitset lo, hi;
-		bitset_init(&lo, g->n);
-		bitset_init(&hi, g->n);
-		for (uint32_t i = 0; i < from.n; i++)
-			graph_descendants(g, from.v[i], false, &lo);
-		for (uint32_t i = 0; i < to.n; i++)
-			graph_ancestors(g, to.v[i], false, &hi);
-		uint32_t kept = 0;
-		bool to_named = has_to && to.n > 0;
-		for (uint32_t i = 0; i < g->n; i++) {
-			bool in = (!has_from || from.n == 0 || bitset_get(&lo, i)) &&
-			          (!has_to || bitset_get(&hi, i));
-			if (!in)
-				bitset_unset(&keep, i);
-			kept += in;
-		}
-		bitset_free(&lo);
-		bitset_free(&hi);
-		revset_free(&from);
-		revset_free(&to);
-		/* A:B with B below A is a mistake, not an empty history. */
-		if (has_from && to_named && !kept) {
-			bitset_free(&keep);
-			cur_free(&cur);
-			return cli_report(c, RT_EINPUT, xasprintf(
-			    "range '%s' is empty: its start must be an ancestor of its end", range));
-		}
+	} else {
+		for (uint32_t i = 0; i < g->n; i++)
+			bitset_set(&keep, i);
 	}
 
 	struct strbuf sb = STRBUF_INIT;
@@ -434,7 +385,7 @@ static int run_show(struct cli_ctx *c, int argc, char **argv)
 	char *err = NULL;
 	struct cur cur = {0};
 	int rc = RT_OK;
-	if (mentions_current(argv[1])) {
+	if (spec_mentions_current(argv[1])) {
 		rc = load_current(c, &cur, &err);
 		if (rc != RT_OK)
 			return cli_report(c, rc, err);

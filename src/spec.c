@@ -491,3 +491,46 @@ int spec_range(const struct spec_ctx *c, const char *range,
 	}
 	return RT_OK;
 }
+
+int spec_range_set(const struct spec_ctx *c, const char *range, struct bitset *out,
+                   char **err)
+{
+	const struct graph *g = c->g;
+	struct revset from, to;
+	bool has_from, has_to;
+	int rc = spec_range(c, range, &from, &has_from, &to, &has_to, err);
+	if (rc != RT_OK)
+		return rc;
+	struct bitset lo, hi;
+	bitset_init(&lo, g->n);
+	bitset_init(&hi, g->n);
+	for (uint32_t i = 0; i < from.n; i++)
+		graph_descendants(g, from.v[i], false, &lo);
+	for (uint32_t i = 0; i < to.n; i++)
+		graph_ancestors(g, to.v[i], false, &hi);
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < g->n; i++) {
+		bool in = (!has_from || from.n == 0 || bitset_get(&lo, i)) &&
+		          (!has_to || bitset_get(&hi, i));
+		if (in)
+			bitset_set(out, i);
+		kept += in;
+	}
+	bool to_named = has_to && to.n > 0;
+	bitset_free(&lo);
+	bitset_free(&hi);
+	revset_free(&from);
+	revset_free(&to);
+	/* A:B with B below A is a mistake, not an empty selection. */
+	if (has_from && to_named && !kept)
+		return rt_err(err, RT_EINPUT,
+		              "range '%s' is empty: its start must be an ancestor of its end", range);
+	return RT_OK;
+}
+
+bool spec_mentions_current(const char *spec)
+{
+	return spec && (strstr(spec, "current") || spec[0] == '+' || spec[0] == '-' ||
+	                strstr(spec, ":+") || strstr(spec, ":-") || strstr(spec, "@+") ||
+	                strstr(spec, "@-"));
+}

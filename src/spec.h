@@ -43,4 +43,17 @@ int spec_range(const struct spec_ctx *c, const char *range,
                struct revset *from, bool *has_from,
                struct revset *to, bool *has_to, char **err);
 
+/* Sets in out (initialised over the graph's revisions) every revision of
+ * the range A:B: A's descendants that are B's ancestors, both included;
+ * A: every descendant of A, :B every ancestor of B; a single spec, that
+ * revision. A range whose start is not below its end is an RT_EINPUT
+ * error, not an empty set. */
+struct bitset;
+int spec_range_set(const struct spec_ctx *c, const char *range, struct bitset *out,
+                   char **err);
+
+/* Whether spec (or a range) may need the database's current revision:
+ * `current`, or a step relative to it (+N, -N, LABEL@+N, LABEL@-N). */
+bool spec_mentions_current(const char *spec);
+
 #endif
