@@ -81,8 +81,8 @@ static int pick_dialect(struct cli_ctx *c, enum sql_dialect *d, char **err)
 	return rc;
 }
 
-/* The revisions to report (SPECs, or all) and, to learn the schema from,
- * their ancestors and dependencies. */
+/* The revisions to report (SPECs and A:B ranges, or all) and, to learn
+ * the schema from, their ancestors and dependencies. */
 static int select_revisions(struct cli_ctx *c, int argc, char **argv,
                             struct bitset *report, struct bitset *learn, char **err)
 {
@@ -90,18 +90,40 @@ static int select_revisions(struct cli_ctx *c, int argc, char **argv,
 	struct spec_ctx sc = {.g = g};
 	bitset_init(report, g->n);
 	bitset_init(learn, g->n);
+	/* lint connects only to read the current revision a SPEC names */
+	uint32_t *cur = NULL;
+	for (int a = 1; a < argc && !sc.have_db; a++) {
+		if (!spec_mentions_current(argv[a]))
+			continue;
+		int rc = cli_current_revs(c, &cur, &sc.ncurrent, err);
+		if (rc != RT_OK)
+			return rc;
+		sc.current = cur;
+		sc.have_db = true;
+	}
 	if (argc < 2)
 		for (uint32_t i = 0; i < g->n; i++)
 			bitset_set(report, i);
 	for (int a = 1; a < argc; a++) {
+		if (strchr(argv[a], ':')) {  /* a range, as history -r takes */
+			int rc = spec_range_set(&sc, argv[a], report, err);
+			if (rc != RT_OK) {
+				free(cur);
+				return rc;
+			}
+			continue;
+		}
 		struct revset rs;
 		int rc = spec_resolve(&sc, argv[a], &rs, err);
-		if (rc != RT_OK)
+		if (rc != RT_OK) {
+			free(cur);
 			return rc;
+		}
 		for (uint32_t i = 0; i < rs.n; i++)
 			bitset_set(report, rs.v[i]);
 		revset_free(&rs);
 	}
+	free(cur);
 	for (uint32_t i = 0; i < g->n; i++)
 		if (bitset_get(report, i))
 			graph_ancestors(g, i, true, learn);

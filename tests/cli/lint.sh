@@ -98,6 +98,31 @@ like "$ERR" 'no findings in 2 revisions' "SPEC: the summary counts the selected 
 rt -s . lint --dialect postgresql nosuchrev
 ok_rc 2 "an unknown revision: exit 2"
 like "$ERR" 'nosuchrev' "an unknown revision: named"
+rt -s . lint --dialect postgresql pg10:pg11
+is "$(short "$OUT" | cut -d: -f1 | sort -u | paste -sd' ' -)" "10_create_products.sql 11_alter_types.sql" \
+	"A:B: the revisions of the range, both ends included"
+like "$ERR" 'in 2 revisions' "A:B: the summary counts them"
+rt -s . lint --dialect postgresql pg10:
+is "$(short "$OUT" | cut -d: -f1 | sort -u | paste -sd' ' -)" "10_create_products.sql 11_alter_types.sql" \
+	"A: a revision and everything after it"
+rt -s . lint --dialect postgresql :pg10
+is "$(short "$OUT" | cut -d: -f1 | sort -u)" "10_create_products.sql" ":B: a revision and everything before it"
+rt -s . lint --dialect postgresql pg11:pg10
+is "$RC:$ERR" "2:range 'pg11:pg10' is empty: its start must be an ancestor of its end" \
+	"a range whose start is not below its end: exit 2, said"
+rt -s . lint --dialect postgresql current:
+is "$RC:$ERR" "2:no database configured: use --database URL, RETORT_DATABASE_URL, DATABASE_URL, or 'database = …' in retort.ini" \
+	"current without a database: exit 2, said"
+rt -s . -d "sqlite:///$T_DIR/lint-current.db" lint --dialect postgresql current:
+ok_rc 1 "current: on an empty database: every revision, findings exit 1"
+is "$([ -e "$T_DIR/lint-current.db" ] && echo created || echo absent)" absent \
+	"current: the database is read, not created"
+rt -s . -d "sqlite:///$T_DIR/lint-current.db" stamp pg10
+rt -s . -d "sqlite:///$T_DIR/lint-current.db" lint --dialect postgresql current:
+is "$(short "$OUT" | cut -d: -f1 | sort -u | paste -sd' ' -)" "10_create_products.sql 11_alter_types.sql" \
+	"current: the database's current revision and what comes after it"
+rt -s . -d "sqlite:///$T_DIR/lint-current.db" lint --dialect postgresql +1
+is "$(short "$OUT" | cut -d: -f1 | sort -u)" "11_alter_types.sql" "+1: the next revision after the current one"
 
 # ---- the SQLite corpus ----
 project "$CORPUS/sqlite"
