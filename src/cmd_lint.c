@@ -227,7 +227,7 @@ static int run_lint(struct cli_ctx *c, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_lint = {
-	"lint", "[SPEC…]",
+	"lint", "[SPEC|A:B…]",
 	"flag dangerous operations in scripts: data loss, long locks, failures",
 	lint_opts, 0, run_lint,
 };
