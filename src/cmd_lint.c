@@ -90,14 +90,15 @@ static int select_revisions(struct cli_ctx *c, int argc, char **argv,
 	struct spec_ctx sc = {.g = g};
 	bitset_init(report, g->n);
 	bitset_init(learn, g->n);
+	int rc = RT_OK;
 	/* lint connects only to read the current revision a SPEC names */
 	uint32_t *cur = NULL;
 	for (int a = 1; a < argc && !sc.have_db; a++) {
 		if (!spec_mentions_current(argv[a]))
 			continue;
-		int rc = cli_current_revs(c, &cur, &sc.ncurrent, err);
+		rc = cli_current_revs(c, &cur, &sc.ncurrent, err);
 		if (rc != RT_OK)
-			return rc;
+			goto out;
 		sc.current = cur;
 		sc.have_db = true;
 	}
@@ -106,28 +107,25 @@ static int select_revisions(struct cli_ctx *c, int argc, char **argv,
 			bitset_set(report, i);
 	for (int a = 1; a < argc; a++) {
 		if (strchr(argv[a], ':')) {  /* a range, as history -r takes */
-			int rc = spec_range_set(&sc, argv[a], report, err);
-			if (rc != RT_OK) {
-				free(cur);
-				return rc;
-			}
+			rc = spec_range_set(&sc, argv[a], report, err);
+			if (rc != RT_OK)
+				goto out;
 			continue;
 		}
 		struct revset rs;
-		int rc = spec_resolve(&sc, argv[a], &rs, err);
-		if (rc != RT_OK) {
-			free(cur);
-			return rc;
-		}
+		rc = spec_resolve(&sc, argv[a], &rs, err);
+		if (rc != RT_OK)
+			goto out;
 		for (uint32_t i = 0; i < rs.n; i++)
 			bitset_set(report, rs.v[i]);
 		revset_free(&rs);
 	}
-	free(cur);
 	for (uint32_t i = 0; i < g->n; i++)
 		if (bitset_get(report, i))
 			graph_ancestors(g, i, true, learn);
-	return RT_OK;
+out:
+	free(cur);
+	return rc;
 }
 
 static void print_findings(struct cli_ctx *c, const struct lint_findings *f)

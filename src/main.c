@@ -3,6 +3,7 @@
  * the console program, hand-over entries in retort (ui/faces.h). */
 #include <locale.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -30,11 +31,13 @@ int main(int argc, char **argv)
 	cli_ctx_init(&c, out, errf);
 	int status = cli_run(&c, argc - 1, argv + 1);
 	cli_ctx_free(&c);
-	if ((fflush(out) != 0 || (out != stdout && fclose(out) != 0)) && status == 0)
-		status = 1;
+	bool lost = fflush(out) != 0;
+	if (out != stdout)
+		lost |= fclose(out) != 0;
 	if (errf != stderr)
 		fclose(errf);
-	if (fflush(stdout) != 0 && status == 0)
+	lost |= fflush(stdout) != 0;  /* what was printed to it directly */
+	if (lost && status == 0)
 		status = 1;
 	return status;
 }
