@@ -31,13 +31,17 @@ int main(int argc, char **argv)
 	cli_ctx_init(&c, out, errf);
 	int status = cli_run(&c, argc - 1, argv + 1);
 	cli_ctx_free(&c);
-	bool lost = fflush(out) != 0;
+	/* A write that failed earlier (commands flush as they go) leaves the
+	 * stream's error flag, not a failing flush. */
+	bool lost = fflush(out) != 0 || ferror(out);
 	if (out != stdout)
 		lost |= fclose(out) != 0;
+	lost |= fflush(stdout) != 0 || ferror(stdout);  /* printed to directly */
+	if (lost && status == 0) {
+		fputs("retort: writing the output failed (a full disk?)\n", errf);
+		status = 1;
+	}
 	if (errf != stderr)
 		fclose(errf);
-	lost |= fflush(stdout) != 0;  /* what was printed to it directly */
-	if (lost && status == 0)
-		status = 1;
 	return status;
 }

@@ -138,4 +138,12 @@ cp retort.ini other/broken.ini
 rt -c other/broken.ini heads
 like "$ERR" '^other/broken\.ini:4: ' "-c FILE errors name that file"
 
+# Output that cannot be written is a failure, not a silent success.
+project
+"$RETORT" history >/dev/full 2>"$T_DIR/full.err"
+is "$?:$(cat "$T_DIR/full.err")" "1:retort: writing the output failed (a full disk?)" \
+	"history into a full device (/dev/full): exit 1, said"
+"$RETORT" --json history >/dev/full 2>/dev/null
+is "$?" 1 "--json history into a full device: exit 1"
+
 done_testing
