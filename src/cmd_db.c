@@ -224,7 +224,7 @@ static int offline_sql(struct cli_ctx *c, struct target *t, const char *arg)
 		}
 	}
 	if (rc == RT_OK) {
-		struct run_opts o = {c->cfg.transaction_mode, 0, NULL, NULL, NULL, false};
+		struct run_opts o = {.mode = c->cfg.transaction_mode};
 		rc = run_plan(w, g, p, &o, &err);
 	}
 	plan_free(p);
@@ -257,9 +257,9 @@ static int execute(struct cli_ctx *c, struct target *t)
 	bool rehearse = cli_flag("rehearse");
 	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json, rehearse};
 	struct run_opts o = {
-		c->cfg.transaction_mode,
-		c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
-		on_step, on_progress, &pr, rehearse,
+		.mode = c->cfg.transaction_mode,
+		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = rehearse,
 	};
 	struct plan *done = NULL;
 	rc = run_locked(c->db, c->graph, build_plan, t, &o, &done, &err);
@@ -861,6 +861,10 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 		fprintf(c->out, "Nothing to roll back: the database is already at %s.\n", spec);
 		return RT_OK;
 	}
+	/* What is shown below is what the rehearsal and the run may execute:
+	 * the same steps, each script with the checksum it has now. */
+	struct run_expect *expect = NULL;
+	rc = run_expect_make(c->graph, p, &expect, &err);
 
 	fprintf(c->out, "Rollback of %s: %u step%s, version table afterwards:", c->url.display,
 	        p->n, p->n == 1 ? "" : "s");
@@ -882,13 +886,17 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 	if (!nfound)
 		fprintf(c->out, "  nothing lint knows of\n");
 	plan_free(p);
+	if (rc != RT_OK)
+		return cli_report(c, rc, err);
 
 	bool do_backup = cli_flag("backup") || (!yes && ask(c, "Back up the database first?", true));
 	char *backup_path = NULL;
 	if (do_backup) {
 		rc = backup_run(c, NULL, backup_progress, c, &backup_path, &err);
-		if (rc != RT_OK)
+		if (rc != RT_OK) {
+			run_expect_free(expect);
 			return cli_report(c, rc, err);
+		}
 		fprintf(c->out, "Backup written to %s and verified.\n", backup_path);
 	}
 	bool do_rehearse = cli_flag("rehearse") ||
@@ -896,9 +904,10 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 	                                true));
 	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet, true};
 	struct run_opts o = {
-		c->cfg.transaction_mode,
-		c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
-		on_step, on_progress, &pr, true,
+		.mode = c->cfg.transaction_mode,
+		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = true,
+		.expect = expect,
 	};
 	struct plan *done = NULL;
 	if (do_rehearse) {
@@ -908,6 +917,7 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 		if (rc != RT_OK) {
 			fprintf(c->out, "The rehearsal failed and was rolled back: nothing changed.\n");
 			free(backup_path);
+			run_expect_free(expect);
 			return cli_report(c, rc, err);
 		}
 		fprintf(c->out, "The rehearsal passed and was rolled back.\n");
@@ -928,6 +938,7 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 		if (!go) {
 			fprintf(c->out, "Not rolled back: nothing changed.\n");
 			free(backup_path);
+			run_expect_free(expect);
 			return RT_EFAIL;
 		}
 	}
@@ -959,6 +970,7 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 	}
 	plan_free(done);
 	free(backup_path);
+	run_expect_free(expect);
 	return cli_report(c, rc, err);
 }
 

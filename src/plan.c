@@ -164,6 +164,26 @@ static int plan_downgrade(const struct graph *g, struct builder *b,
 	bitset_init(&keep, g->n);
 	applied_from(g, cur, ncur, &applied);
 
+	/* A downgrade goes back to an applied revision: to an unapplied one
+	 * it would revert nothing (or something else), so it is refused before
+	 * anything is written rather than reported as "nothing to do". */
+	for (uint32_t i = 0; i < target->n && !target->below && !target->nroots; i++) {
+		if (bitset_get(&applied, target->v[i]))
+			continue;
+		const char *id = g->nodes[target->v[i]].s.rev;
+		struct strbuf at = STRBUF_INIT;
+		for (uint32_t k = 0; k < ncur; k++)
+			sb_addf(&at, "%s%s", k ? ", " : "", g->nodes[cur[k]].s.rev);
+		rt_err(err, RT_EINPUT, "%s is not applied (the database is at %s); downgrade goes "
+		       "back to an applied revision — did you mean 'upgrade %s'?",
+		       id, ncur ? sb_str(&at) : "<base>", id);
+		sb_free(&at);
+		bitset_free(&applied);
+		bitset_free(&revert);
+		bitset_free(&keep);
+		return RT_EINPUT;
+	}
+
 	/* Seeds: the target's applied children (or the target itself for
 	 * LABEL@base; everything for base). The closure follows children and
 	 * dependents within the applied set. */

@@ -164,30 +164,49 @@ static int apply_version_change(struct db *db, const struct plan_step *s, bool p
 
 /* The SQL of one step, its checksum and its statements. */
 struct step_sql {
-	char *file;          /* the whole file */
-	char hex[65];
-	const char *text;    /* the section, inside file */
+	struct script_now now;   /* the file as read when the run began */
+	const char *text;        /* the section, inside now.buf */
 	size_t len;
 	uint32_t line;
 	struct sql_stmt *stmts;
 	uint32_t n;
 };
 
+/* A statement that ends or starts a transaction would commit part of a
+ * migration behind the runner's back (and the version table would then
+ * record a migration that was not all applied). */
+static int refuse_txn_control(const struct gnode *x, const struct step_sql *q,
+                              enum sql_dialect dialect, char **err)
+{
+	int rc = RT_OK;
+	for (uint32_t k = 0; k < q->n; k++) {
+		const char *what = sqllex_txn_control(q->text + q->stmts[k].off, q->stmts[k].len,
+		                                      dialect);
+		if (what)
+			rc = rt_err(err, RT_EINPUT,
+			    "%s:%u: %s controls the transaction, but retort runs this migration in a "
+			    "transaction of its own (its version-table row and ledger row commit with "
+			    "it); remove it, or declare '-- Transaction: none' in the header and let "
+			    "the script manage its transactions", x->s.path, q->stmts[k].line, what);
+	}
+	return rc;
+}
+
 static int load_step_sql(struct db *db, const struct gnode *x, enum plan_kind dir,
-                         struct step_sql *out, char **err)
+                         const char *expect_hex, struct step_sql *out, char **err)
 {
 	memset(out, 0, sizeof(*out));
-	size_t flen;
-	int rc = read_file(x->s.path, &out->file, &flen, err);
+	int rc = script_reread(&x->s, &out->now, err);
 	if (rc != RT_OK)
 		return rc;
-	sha256_hex(out->file, flen, out->hex);
-	size_t off = dir == PLAN_UPGRADE ? x->s.up_off : x->s.down_off;
-	out->len = dir == PLAN_UPGRADE ? x->s.up_len : x->s.down_len;
-	out->line = dir == PLAN_UPGRADE ? x->s.up_line : x->s.down_line;
-	if (off + out->len > flen)
-		return rt_err(err, RT_EINPUT, "%s: changed while retort was running", x->s.path);
-	out->text = out->file + off;
+	if (expect_hex && strcmp(expect_hex, out->now.hex) != 0)
+		return rt_err(err, RT_EFAIL,
+		    "%s changed after the plan was shown and confirmed (SHA-256 %.12s… then, "
+		    "%.12s… now); what was confirmed is not what would run", x->s.path, expect_hex,
+		    out->now.hex);
+	out->text = script_now_section(&out->now, dir == PLAN_UPGRADE ? SCRIPT_UPGRADE
+	                                                                : SCRIPT_DOWNGRADE,
+	                               &out->len, &out->line);
 	char *e = NULL;
 	rc = sqllex_split(out->text, out->len, db->dialect, out->line, &out->stmts, &out->n, &e);
 	if (rc != RT_OK) {
@@ -198,6 +217,8 @@ static int load_step_sql(struct db *db, const struct gnode *x, enum plan_kind di
 			rt_err(err, rc, "%s:%u: %s", x->s.path, line, e + at);
 		else
 			rt_err(err, rc, "%s: %s", x->s.path, e ? e : "cannot split into statements");
+	} else if (x->s.txn != SCRIPT_TXN_NONE) {
+		rc = refuse_txn_control(x, out, db->dialect, err);
 	}
 	free(e);
 	return rc;
@@ -205,7 +226,7 @@ static int load_step_sql(struct db *db, const struct gnode *x, enum plan_kind di
 
 static void step_sql_free(struct step_sql *s)
 {
-	free(s->file);
+	script_now_free(&s->now);
 	free(s->stmts);
 }
 
@@ -218,10 +239,11 @@ static void plan_sql_free(struct step_sql *qs, uint32_t n)
 
 /* Reads and splits every script of the plan before anything runs, so
  * that a script that cannot be split (an unterminated comment in this
- * dialect, a file changed since it was loaded) stops the run before its
- * first write. *out: one entry per step (stamps left empty). */
+ * dialect), that controls its own transaction, or that changed since it
+ * was loaded or confirmed stops the run before its first write. *out: one
+ * entry per step (stamps left empty). */
 static int load_plan_sql(struct db *db, const struct graph *g, const struct plan *p,
-                         struct step_sql **out, char **err)
+                         const struct run_expect *expect, struct step_sql **out, char **err)
 {
 	struct step_sql *qs = xcalloc(p->n + 1, sizeof(*qs));
 	int rc = RT_OK;
@@ -229,8 +251,9 @@ static int load_plan_sql(struct db *db, const struct graph *g, const struct plan
 		const struct plan_step *s = &p->steps[i];
 		if (s->dir == PLAN_STAMP)
 			continue;
-		int r = load_step_sql(db, &g->nodes[s->rev], s->dir, &qs[i], err);
-		if (r != RT_OK)
+		const char *hex = expect && i < expect->n ? expect->steps[i].hex : NULL;
+		int r = load_step_sql(db, &g->nodes[s->rev], s->dir, hex, &qs[i], err);
+		if (r != RT_OK && (rc == RT_OK || r == RT_EINPUT))
 			rc = r;
 	}
 	if (rc != RT_OK) {
@@ -348,6 +371,7 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 	const struct plan_step *s = &p->steps[i];
 	struct ledger l;
 	struct step_sql q = qs[i];
+	char hex[65];
 	char *dberr = NULL;
 	int rc = RT_OK;
 	ledger_start(&l, s, w);
@@ -356,12 +380,12 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 	bool autocommit = false;
 	const struct gnode *x = s->rev == PLAN_NO_REV ? NULL : &g->nodes[s->rev];
 	if (s->dir != PLAN_STAMP) {
-		l.row.checksum = q.hex;
+		l.row.checksum = q.now.hex;
 		autocommit = x->s.txn == SCRIPT_TXN_NONE;
 	} else if (x) {
 		/* A stamp records the file it vouches for. */
-		if (script_checksum(&x->s, q.hex, NULL) == RT_OK)
-			l.row.checksum = q.hex;
+		if (script_checksum(&x->s, hex, NULL) == RT_OK)
+			l.row.checksum = hex;
 	}
 
 	if (!in_txn && !autocommit)
@@ -596,7 +620,7 @@ int run_plan(struct db *db, const struct graph *g, const struct plan *p,
 	if (p->n == 0)
 		return RT_OK;
 	struct step_sql *qs = NULL;
-	int rc = load_plan_sql(db, g, p, &qs, err);
+	int rc = load_plan_sql(db, g, p, o->expect, &qs, err);
 	if (rc != RT_OK)
 		return rc;
 	struct who w;
@@ -607,6 +631,91 @@ int run_plan(struct db *db, const struct graph *g, const struct plan *p,
 		rc = execute_plan(db, g, p, qs, o, &w, err);
 	plan_sql_free(qs, p->n);
 	return rc;
+}
+
+int run_expect_make(const struct graph *g, const struct plan *p, struct run_expect **out,
+                    char **err)
+{
+	struct run_expect *e = xcalloc(1, sizeof(*e));
+	e->steps = xcalloc(p->n + 1, sizeof(*e->steps));
+	int rc = RT_OK;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const struct plan_step *s = &p->steps[i];
+		struct run_expect_step *x = &e->steps[i];
+		x->dir = s->dir;
+		x->rev_id = xstrdup(s->rev_id);
+		x->heads_before = xstrdup(s->heads_before);
+		x->heads_after = xstrdup(s->heads_after);
+		e->n = i + 1;
+		if (s->dir == PLAN_STAMP)
+			continue;
+		struct script_now now;
+		int r = script_reread(&g->nodes[s->rev].s, &now, err);
+		if (r != RT_OK) {
+			rc = r;
+			continue;
+		}
+		memcpy(x->hex, now.hex, sizeof(x->hex));
+		script_now_free(&now);
+	}
+	if (rc != RT_OK) {
+		run_expect_free(e);
+		return rc;
+	}
+	*out = e;
+	return RT_OK;
+}
+
+void run_expect_free(struct run_expect *e)
+{
+	if (!e)
+		return;
+	for (uint32_t i = 0; i < e->n; i++) {
+		free(e->steps[i].rev_id);
+		free(e->steps[i].heads_before);
+		free(e->steps[i].heads_after);
+	}
+	free(e->steps);
+	free(e);
+}
+
+static void expect_line(struct strbuf *sb, const char *tag, enum plan_kind dir,
+                        const char *rev, const char *before, const char *after)
+{
+	sb_addf(sb, "\n  %s %s %s (version table %s -> %s)", tag, dir_name(dir), rev,
+	        *before ? before : "<base>", *after ? after : "<base>");
+}
+
+/* RT_OK when p is the plan that was confirmed, else RT_EFAIL with both. */
+static int expect_same_plan(const struct run_expect *e, const struct plan *p, char **err)
+{
+	bool same = e->n == p->n;
+	for (uint32_t i = 0; i < p->n && same; i++) {
+		const struct run_expect_step *x = &e->steps[i];
+		const struct plan_step *s = &p->steps[i];
+		same = x->dir == s->dir && strcmp(x->rev_id, s->rev_id) == 0 &&
+		       strcmp(x->heads_before, s->heads_before) == 0 &&
+		       strcmp(x->heads_after, s->heads_after) == 0;
+	}
+	if (same)
+		return RT_OK;
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "the plan changed after it was shown and confirmed (another process changed "
+	        "the version table meanwhile?); nothing was run. Confirmed:");
+	for (uint32_t i = 0; i < e->n; i++)
+		expect_line(&sb, "-", e->steps[i].dir, e->steps[i].rev_id, e->steps[i].heads_before,
+		            e->steps[i].heads_after);
+	if (!e->n)
+		sb_adds(&sb, "\n  (nothing)");
+	sb_adds(&sb, "\nNow:");
+	for (uint32_t i = 0; i < p->n; i++)
+		expect_line(&sb, "+", p->steps[i].dir, p->steps[i].rev_id, p->steps[i].heads_before,
+		            p->steps[i].heads_after);
+	if (!p->n)
+		sb_adds(&sb, "\n  (nothing)");
+	rt_err(err, RT_EFAIL, "%s", sb_str(&sb));
+	sb_free(&sb);
+	return RT_EFAIL;
 }
 
 int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx,
@@ -622,6 +731,10 @@ int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx
 	rc = db->ops->read_heads(db, &heads, &n, err);
 	if (rc == RT_OK)
 		rc = fn(fnctx, (const char *const *)heads, n, &p, err);
+	if (rc == RT_OK && o->expect && (rc = expect_same_plan(o->expect, p, err)) != RT_OK) {
+		plan_free(p);
+		p = NULL;
+	}
 	if (rc == RT_OK) {
 		struct caught c;
 		catch_signals(db, &c);

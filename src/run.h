@@ -12,6 +12,30 @@
 #include "graph.h"
 #include "plan.h"
 
+/* What a face showed and the operator confirmed: the steps of the plan
+ * (direction, revision, version table before and after) and the SHA-256
+ * of each script as it was shown. A run given one executes only if the
+ * plan rebuilt under the lock is the same and every script still has the
+ * checksum shown; otherwise nothing runs and the error shows the
+ * difference. */
+struct run_expect_step {
+	enum plan_kind dir;
+	char *rev_id, *heads_before, *heads_after;
+	char hex[65];              /* "" for a stamp */
+};
+struct run_expect {
+	struct run_expect_step *steps;
+	uint32_t n;
+};
+
+/* The fingerprint of p, reading each script now (the face shows the SQL
+ * it read with script_read_sql right after, or before, this call).
+ * RT_EINPUT when a script cannot be read or its header changed. *out:
+ * caller frees with run_expect_free. */
+int run_expect_make(const struct graph *g, const struct plan *p, struct run_expect **out,
+                    char **err);
+void run_expect_free(struct run_expect *e);
+
 struct run_opts {
 	enum txn_mode mode;
 	double lock_timeout;       /* seconds */
@@ -25,6 +49,9 @@ struct run_opts {
 	 * whatever happens; no ledger row. A `Transaction: none` script cannot
 	 * be rehearsed: the rehearsal stops before it and says so. */
 	bool rehearse;
+	/* The confirmed plan (borrowed), or NULL when nothing was confirmed:
+	 * then the plan made under the lock runs, each script as it is then. */
+	const struct run_expect *expect;
 };
 
 /* Builds the plan once the lock is held, from the heads read then. */

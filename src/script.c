@@ -406,22 +406,95 @@ int script_parse(const char *path, const char *buf, size_t len,
 	return status;
 }
 
+static bool same_list(const char *const *a, uint32_t na, const char *const *b, uint32_t nb)
+{
+	if (na != nb)
+		return false;
+	for (uint32_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+/* The header field that differs, or NULL when the header means the same. */
+static const char *header_change(const struct script *a, const struct script *b)
+{
+	if (strcmp(a->rev, b->rev) != 0)
+		return "Revision ID";
+	if (!same_list(a->parents, a->nparents, b->parents, b->nparents))
+		return "Revises";
+	if (!same_list(a->depends, a->ndepends, b->depends, b->ndepends))
+		return "Depends On";
+	if (!same_list(a->labels, a->nlabels, b->labels, b->nlabels))
+		return "Branch Labels";
+	if (a->txn != b->txn)
+		return "Transaction";
+	if (a->has_downgrade != b->has_downgrade)
+		return "the downgrade section";
+	return NULL;
+}
+
+int script_reread(const struct script *loaded, struct script_now *out, char **err)
+{
+	struct script_now n;
+	memset(&n, 0, sizeof(n));
+	int rc = read_file(loaded->path, &n.buf, &n.len, err);
+	if (rc != RT_OK)
+		return rc;
+	sha256_hex(n.buf, n.len, n.hex);
+	arena_init(&n.arena);
+	char *errs = NULL;
+	rc = script_parse(loaded->path, n.buf, n.len, &n.arena, &n.s, &errs);
+	if (rc != RT_OK) {
+		if (errs)
+			rt_err(err, RT_EINPUT, "%s", errs);
+		rt_err(err, RT_EINPUT, "%s: the file changed since the history was loaded and no "
+		       "longer parses", loaded->path);
+		free(errs);
+		rc = RT_EINPUT;
+	} else {
+		const char *what = header_change(loaded, &n.s);
+		if (what)
+			rc = rt_err(err, RT_EINPUT, "%s: its header (%s) changed since the history was "
+			            "loaded; run the command again to plan from the new header",
+			            loaded->path, what);
+	}
+	if (rc != RT_OK) {
+		script_now_free(&n);
+		return rc;
+	}
+	*out = n;
+	return RT_OK;
+}
+
+void script_now_free(struct script_now *n)
+{
+	free(n->buf);
+	arena_free(&n->arena);
+	memset(n, 0, sizeof(*n));
+}
+
+const char *script_now_section(const struct script_now *n, enum script_section which,
+                               size_t *len, uint32_t *line)
+{
+	bool up = which == SCRIPT_UPGRADE;
+	*len = up ? n->s.up_len : n->s.down_len;
+	*line = up ? n->s.up_line : n->s.down_line;
+	return n->buf + (up ? n->s.up_off : n->s.down_off);
+}
+
 int script_read_sql(const struct script *s, enum script_section which,
                     char **sql, char **err)
 {
-	size_t off = which == SCRIPT_UPGRADE ? s->up_off : s->down_off;
-	size_t n = which == SCRIPT_UPGRADE ? s->up_len : s->down_len;
-	char *buf;
-	size_t len;
-	int rc = read_file(s->path, &buf, &len, err);
+	struct script_now n;
+	int rc = script_reread(s, &n, err);
 	if (rc != RT_OK)
 		return rc;
-	if (off + n > len) {
-		free(buf);
-		return rt_err(err, RT_EINPUT, "%s: changed while retort was running", s->path);
-	}
-	*sql = xstrndup(buf + off, n);
-	free(buf);
+	size_t len;
+	uint32_t line;
+	const char *text = script_now_section(&n, which, &len, &line);
+	*sql = xstrndup(text, len);
+	script_now_free(&n);
 	return RT_OK;
 }
 

@@ -41,8 +41,33 @@ struct script {
 int script_parse(const char *path, const char *buf, size_t len,
                  struct arena *a, struct script *out, char **errs);
 
-/* Reads one section's SQL from the file. *sql is malloc'd (caller frees).
- * RT_EINPUT if the file cannot be read. */
+/* The file as it is now: its bytes, their SHA-256, and its header parsed
+ * afresh, so that a section is never cut out of an edited file with the
+ * offsets of the version the graph was loaded from. */
+struct script_now {
+	char *buf;                 /* the whole file (owned) */
+	size_t len;
+	char hex[65];              /* SHA-256 of buf */
+	struct script s;           /* offsets into buf; strings in arena */
+	struct arena arena;
+};
+
+/* Reads and parses loaded->path again. RT_EINPUT ("FILE: …") when the file
+ * cannot be read or parsed, or when its header no longer says what the
+ * graph was built from (revision, Revises, Depends On, Branch Labels,
+ * Transaction, whether it has a downgrade section): a plan made from the
+ * old header would not be the plan for the new one. *out is filled only on
+ * success; free it with script_now_free. */
+int script_reread(const struct script *loaded, struct script_now *out, char **err);
+void script_now_free(struct script_now *n);
+/* One section of a reread file: text inside n->buf, its length and the
+ * line of its first byte. */
+const char *script_now_section(const struct script_now *n, enum script_section which,
+                               size_t *len, uint32_t *line);
+
+/* Reads one section's SQL from the file as it is now (script_reread).
+ * *sql is malloc'd (caller frees). RT_EINPUT if the file cannot be read
+ * or its header changed. */
 int script_read_sql(const struct script *s, enum script_section which,
                     char **sql, char **err);
 

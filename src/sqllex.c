@@ -431,3 +431,45 @@ int sqllex_split(const char *text, size_t len, enum sql_dialect dialect,
 	*n = nv;
 	return RT_OK;
 }
+
+/* The next word of a statement, comments skipped; false at anything else. */
+static bool next_word(struct sqllex *lx, struct sql_token *t)
+{
+	do
+		sqllex_next(lx, t);
+	while (t->type == SQL_TOK_COMMENT);
+	return t->type == SQL_TOK_WORD;
+}
+
+const char *sqllex_txn_control(const char *text, size_t len, enum sql_dialect dialect)
+{
+	struct sqllex lx;
+	struct sql_token t;
+	sqllex_init(&lx, text, len, dialect, 1);
+	if (!next_word(&lx, &t))
+		return NULL;
+	if (sqllex_is(&lx, &t, "begin"))
+		return "BEGIN";
+	if (sqllex_is(&lx, &t, "commit"))
+		return "COMMIT";
+	if (sqllex_is(&lx, &t, "end"))
+		return "END";
+	if (sqllex_is(&lx, &t, "abort"))
+		return "ABORT";
+	if (sqllex_is(&lx, &t, "start"))
+		return next_word(&lx, &t) && sqllex_is(&lx, &t, "transaction") ? "START TRANSACTION"
+		                                                                : NULL;
+	if (sqllex_is(&lx, &t, "prepare"))
+		return next_word(&lx, &t) && sqllex_is(&lx, &t, "transaction") ? "PREPARE TRANSACTION"
+		                                                                : NULL;
+	if (!sqllex_is(&lx, &t, "rollback"))
+		return NULL;
+	/* ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] name stays inside */
+	if (!next_word(&lx, &t))
+		return "ROLLBACK";
+	if (sqllex_is(&lx, &t, "work") || sqllex_is(&lx, &t, "transaction")) {
+		if (!next_word(&lx, &t))
+			return "ROLLBACK";
+	}
+	return sqllex_is(&lx, &t, "to") ? NULL : "ROLLBACK";
+}

@@ -56,6 +56,13 @@ struct sql_stmt {
 	uint32_t line;      /* line of the first token (first_line based) */
 };
 
+/* When the statement text[0, len) begins or ends a transaction (BEGIN,
+ * START TRANSACTION, COMMIT, END, ROLLBACK but not ROLLBACK TO a savepoint,
+ * ABORT, PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED), the words that
+ * say so ("COMMIT", "START TRANSACTION", …, static); else NULL. SAVEPOINT
+ * and RELEASE work inside a transaction and are not reported. */
+const char *sqllex_txn_control(const char *text, size_t len, enum sql_dialect dialect);
+
 /* Splits text into statements. Empty statements (only comments and
  * blanks) are dropped. *out is malloc'd (caller frees), *n its length.
  * Returns RT_OK, or RT_EINPUT with "line N: unterminated …" in *err. */

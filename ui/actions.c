@@ -59,6 +59,7 @@ struct migrate {
 	enum plan_kind kind;
 	uint32_t rev;               /* the target */
 	const struct plan *shown;   /* the plan the user confirmed */
+	const struct run_expect *expect;  /* its fingerprint, checked under the lock */
 	uint32_t failed;            /* the failing step, or UINT32_MAX */
 	double ms;
 	char *title;
@@ -71,29 +72,11 @@ static int build(const struct graph *g, enum plan_kind kind, uint32_t rev,
 	return plan_build(g, kind, heads, n, &target, false, out, err);
 }
 
-static bool same_plan(const struct plan *a, const struct plan *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (uint32_t i = 0; i < a->n; i++)
-		if (a->steps[i].dir != b->steps[i].dir || a->steps[i].rev != b->steps[i].rev ||
-		    strcmp(a->steps[i].heads_after, b->steps[i].heads_after) != 0)
-			return false;
-	return true;
-}
-
 static int plan_under_lock(void *ctx, const char *const *heads, uint32_t n,
                            struct plan **out, char **err)
 {
 	struct migrate *mg = ctx;
-	int rc = build(mg->con->m.g, mg->kind, mg->rev, heads, n, out, err);
-	if (rc == RT_OK && !same_plan(*out, mg->shown)) {
-		plan_free(*out);
-		*out = NULL;
-		rc = rt_err(err, RT_EFAIL, "the database changed since the plan was shown (another "
-		            "retort run?): nothing was done; review the new state and try again");
-	}
-	return rc;
+	return build(mg->con->m.g, mg->kind, mg->rev, heads, n, out, err);
 }
 
 static void on_progress(void *ctx, uint32_t done, uint32_t total)
@@ -149,9 +132,9 @@ static void execute(struct console *con, struct migrate *mg)
 {
 	struct cli_ctx *c = con->c;
 	struct run_opts o = {
-		c->cfg.transaction_mode,
-		c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
-		on_step, on_progress, mg, false,
+		.mode = c->cfg.transaction_mode,
+		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+		.on_step = on_step, .on_progress = on_progress, .ctx = mg, .expect = mg->expect,
 	};
 	dialog_progress(con, mg->title, "Taking the migration lock...", 0, mg->shown->n);
 	struct plan *done = NULL;
@@ -191,6 +174,16 @@ static void migrate(struct console *con, enum plan_kind kind)
 		plan_free(p);
 		return;
 	}
+	struct run_expect *expect = NULL;
+	rc = run_expect_make(m->g, p, &expect, &err);
+	if (rc != RT_OK) {
+		char *title = xasprintf("Cannot %s to %s", verbs[kind], id);
+		dialog_message(con, title, err ? err : rt_status_text(rc), THEME_ERROR);
+		free(title);
+		free(err);
+		plan_free(p);
+		return;
+	}
 	char *summary = xasprintf("%s %s (%s) to %s: %u step%s", titles[kind], c->url.dbname,
 	                          c->url.display, id, p->n, p->n == 1 ? "" : "s");
 	char *tab = xasprintf("Plan: %s to %.12s", verbs[kind], id);
@@ -209,7 +202,7 @@ static void migrate(struct console *con, enum plan_kind kind)
 	}
 	if (yes) {
 		char *title = xasprintf("%s %s to %s", titles[kind], c->url.dbname, id);
-		struct migrate mg = {con, kind, rev, p, UINT32_MAX, 0, title};
+		struct migrate mg = {con, kind, rev, p, expect, UINT32_MAX, 0, title};
 		execute(con, &mg);
 		free(title);
 	}
@@ -219,6 +212,7 @@ static void migrate(struct console *con, enum plan_kind kind)
 	free(question);
 	free(tab);
 	free(summary);
+	run_expect_free(expect);
 	plan_free(p);
 }
 

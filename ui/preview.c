@@ -25,18 +25,25 @@ static void add_section(struct console *con, uint32_t rev, enum script_section w
 		        "section, so a downgrade through it fails before anything runs.\n");
 		return;
 	}
-	char *sql = NULL, *err = NULL;
-	if (script_read_sql(s, which, &sql, &err) != RT_OK) {
+	struct script_now now;
+	char *err = NULL;
+	if (script_reread(s, &now, &err) != RT_OK) {
 		doc_addf(d, THEME_ERROR, "%s\n", err ? err : "cannot read the script");
 		free(err);
 		return;
 	}
-	if (strspn(sql, " \t\r\n") == strlen(sql))
+	size_t len;
+	uint32_t line;
+	const char *sql = script_now_section(&now, which, &len, &line);
+	size_t blank = 0;
+	while (blank < len && (sql[blank] == ' ' || sql[blank] == '\t' || sql[blank] == '\r' ||
+	                       sql[blank] == '\n'))
+		blank++;
+	if (blank == len)
 		doc_add(d, THEME_COMMENT, "-- (empty: no SQL runs)\n");
 	else
-		doc_add_sql(d, sql, strlen(sql), dialect(con),
-		            which == SCRIPT_UPGRADE ? s->up_line : s->down_line);
-	free(sql);
+		doc_add_sql(d, sql, len, dialect(con), line);
+	script_now_free(&now);
 }
 
 static void add_field(struct doc *d, const char *name)

@@ -72,6 +72,49 @@ tm_keys q4 app Enter
 screen_like q4 '^Rolled back\.$' "the right name rolls back"
 is "$(rows)" "2b604fab0cca c0f44988ee9d" "... the database is rolled back"
 
+# What was confirmed is what runs: another process upgrades the database
+# while the questions are asked; the rollback then refuses and shows both
+# plans.
+sed -i '/^production = true$/d' retort.ini
+rt upgrade 041584a9edb9 -q
+tm_start q5 rollback c0f44988ee9d
+tm_wait q5 'Back up the database first'
+rt upgrade 2b604fab0cca -q
+rt upgrade reporting@head -q
+ok_rc 0 "another process upgrades the database meanwhile"
+tm_keys q5 n Enter
+tm_wait q5 'Rehearse the rollback first'
+tm_keys q5 n Enter
+tm_wait q5 'Roll back now'
+tm_keys q5 y Enter
+screen_like q5 'the plan changed after it was shown and confirmed' "the rollback refuses: the plan changed"
+screen_like q5 '^  - downgrade 041584a9edb9 \(version table 041584a9edb9 -> d58e11da093b\)$' \
+	"... showing the confirmed plan"
+screen_like q5 '^  \+ downgrade dd1123f32f48 \(version table dd1123f32f48 -> 041584a9edb9\)$' \
+	"... and the plan of now"
+is "$(tm_exit_status q5)" 1 "... exit 1"
+is "$(rows)" dd1123f32f48 "... nothing was rolled back"
+
+# A script edited after it was shown: the run stops before it, naming it.
+rt downgrade 041584a9edb9 -q
+tm_start q6 rollback c0f44988ee9d
+tm_wait q6 'Back up the database first'
+f=$(ls versions/*_add_refunds.sql)
+sed -i 's/^DROP TABLE refunds;$/DROP TABLE refunds; DROP TABLE payments;/' "$f"
+tm_keys q6 n Enter
+tm_wait q6 'Rehearse the rollback first'
+tm_keys q6 n Enter
+tm_wait q6 'Roll back now'
+tm_keys q6 y Enter
+screen_like q6 "add_refunds\\.sql changed after the plan was shown and confirmed" \
+	"a script edited after it was shown stops the rollback, naming it"
+is "$(tm_exit_status q6)" 1 "... exit 1"
+is "$(rows)" 041584a9edb9 "... nothing was rolled back"
+is "$(sqlq app.db "SELECT count(*) FROM sqlite_master WHERE name IN ('refunds', 'payments')")" 2 \
+	"... both tables are still there"
+git_restore_refunds() { sed -i 's/^DROP TABLE refunds; DROP TABLE payments;$/DROP TABLE refunds;/' "$f"; }
+git_restore_refunds
+
 # --yes: no questions.
 rt upgrade 041584a9edb9 -q
 rt rollback -y --backup --rehearse c0f44988ee9d </dev/null

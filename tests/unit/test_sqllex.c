@@ -288,8 +288,48 @@ static void test_large(void)
 	free(big);
 }
 
+static void txn(const char *sql, enum sql_dialect d, const char *want)
+{
+	const char *got = sqllex_txn_control(sql, strlen(sql), d);
+	if (!ok(got == want || (got && want && strcmp(got, want) == 0), "%s -> %s", sql,
+	        want ? want : "(none)"))
+		printf("# got %s\n", got ? got : "(none)");
+}
+
+static void test_txn_control(void)
+{
+	txn("COMMIT", SQL_SQLITE, "COMMIT");
+	txn("commit work", SQL_POSTGRES, "COMMIT");
+	txn("COMMIT PREPARED 'x'", SQL_POSTGRES, "COMMIT");
+	txn("  -- a comment\n  begin", SQL_POSTGRES, "BEGIN");
+	txn("BEGIN IMMEDIATE TRANSACTION", SQL_SQLITE, "BEGIN");
+	txn("/* c */ START TRANSACTION ISOLATION LEVEL SERIALIZABLE", SQL_POSTGRES,
+	    "START TRANSACTION");
+	txn("END", SQL_SQLITE, "END");
+	txn("end transaction", SQL_SQLITE, "END");
+	txn("ABORT", SQL_POSTGRES, "ABORT");
+	txn("ROLLBACK", SQL_SQLITE, "ROLLBACK");
+	txn("ROLLBACK TRANSACTION", SQL_SQLITE, "ROLLBACK");
+	txn("ROLLBACK PREPARED 'x'", SQL_POSTGRES, "ROLLBACK");
+	txn("PREPARE TRANSACTION 'x'", SQL_POSTGRES, "PREPARE TRANSACTION");
+	/* inside a transaction, not of it */
+	txn("ROLLBACK TO sp", SQL_SQLITE, NULL);
+	txn("ROLLBACK TO SAVEPOINT sp", SQL_POSTGRES, NULL);
+	txn("rollback work to savepoint sp", SQL_POSTGRES, NULL);
+	txn("ROLLBACK TRANSACTION TO sp", SQL_SQLITE, NULL);
+	txn("SAVEPOINT sp", SQL_POSTGRES, NULL);
+	txn("RELEASE SAVEPOINT sp", SQL_POSTGRES, NULL);
+	txn("PREPARE q AS SELECT 1", SQL_POSTGRES, NULL);
+	txn("START", SQL_POSTGRES, NULL);
+	txn("CREATE TRIGGER t AFTER INSERT ON a BEGIN DELETE FROM b; END", SQL_SQLITE, NULL);
+	txn("DO $$BEGIN COMMIT; END$$", SQL_POSTGRES, NULL);
+	txn("UPDATE t SET commit = 1", SQL_POSTGRES, NULL);
+	txn("", SQL_POSTGRES, NULL);
+}
+
 int main(void)
 {
+	test_txn_control();
 	test_tokens();
 	test_split_basics();
 	test_split_quoting();
