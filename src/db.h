@@ -123,6 +123,19 @@ struct db_ops {
 	 * call fails at once). SQLite: a progress handler that checks a
 	 * deadline set when each statement starts. */
 	int (*set_statement_timeout)(struct db *db, double seconds, char **err);
+
+	/* Optional (NULL: the database has no such setting, as in PostgreSQL
+	 * and the SQL writer). SQLite's PRAGMA foreign_keys, a setting of the
+	 * connection that SQLite ignores inside a transaction: the runner runs
+	 * a section's leading PRAGMA foreign_keys before BEGIN, checks the
+	 * data before COMMIT when it left them off, and puts the setting back
+	 * after the step. foreign_keys reads the setting; set_foreign_keys
+	 * sets it, outside a transaction (RT_EDB inside one, which SQLite
+	 * would ignore); foreign_key_check fails (RT_EDB) when a row
+	 * references a row that does not exist, naming the tables. */
+	int (*foreign_keys)(struct db *db, bool *on, char **err);
+	int (*set_foreign_keys)(struct db *db, bool on, char **err);
+	int (*foreign_key_check)(struct db *db, char **err);
 };
 
 extern const struct db_ops db_sqlite_ops;

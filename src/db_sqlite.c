@@ -465,6 +465,88 @@ static int sq_set_statement_timeout(struct db *db, double seconds, char **err)
 	return RT_OK;
 }
 
+static void first_is_1(void *ctx, const char *const *cols, int ncols)
+{
+	*(bool *)ctx = ncols > 0 && cols[0] && strcmp(cols[0], "1") == 0;
+}
+
+static int sq_foreign_keys(struct db *db, bool *on, char **err)
+{
+	*on = false;
+	return sq_run(db, "PRAGMA foreign_keys", NULL, 0, first_is_1, on, NULL, err);
+}
+
+static int sq_set_foreign_keys(struct db *db, bool on, char **err)
+{
+	bool now;
+	int rc = sq_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", err);
+	if (rc == RT_OK)
+		rc = sq_foreign_keys(db, &now, err);
+	if (rc == RT_OK && now != on)
+		rc = rt_err(err, RT_EDB, "PRAGMA foreign_keys = %s had no effect (a transaction "
+		            "is open)", on ? "ON" : "OFF");
+	return rc;
+}
+
+/* The rows of PRAGMA foreign_key_check (table, rowid, parent, fkid), told
+ * as runs of the same table and parent: at most FK_SHOWN of them. */
+#define FK_SHOWN 5
+struct fk_report {
+	struct strbuf text;
+	long rows, runs;
+	char *table, *parent; /* the run being counted */
+	long run_rows;
+	char *first_rowid;
+};
+
+static void fk_report_run(struct fk_report *r)
+{
+	if (!r->table)
+		return;
+	if (r->runs++ < FK_SHOWN) {
+		bool one = r->run_rows == 1;
+		sb_addf(&r->text, "%s%ld row%s of %s reference%s %s of %s", r->runs > 1 ? "; " : "",
+		        r->run_rows, one ? "" : "s", r->table, one ? "s" : "",
+		        one ? "a missing row" : "missing rows", r->parent);
+		if (r->first_rowid)
+			sb_addf(&r->text, " (%s %s)", one ? "rowid" : "first rowid", r->first_rowid);
+	}
+	free(r->table);
+	free(r->parent);
+	free(r->first_rowid);
+	r->table = r->parent = r->first_rowid = NULL;
+}
+
+static void fk_row(void *ctx, const char *const *cols, int ncols)
+{
+	struct fk_report *r = ctx;
+	const char *table = ncols > 0 && cols[0] ? cols[0] : "?";
+	const char *parent = ncols > 2 && cols[2] ? cols[2] : "?";
+	r->rows++;
+	if (r->table && strcmp(r->table, table) == 0 && strcmp(r->parent, parent) == 0) {
+		r->run_rows++;
+		return;
+	}
+	fk_report_run(r);
+	r->table = xstrdup(table);
+	r->parent = xstrdup(parent);
+	r->first_rowid = ncols > 1 && cols[1] ? xstrdup(cols[1]) : NULL;
+	r->run_rows = 1;
+}
+
+static int sq_foreign_key_check(struct db *db, char **err)
+{
+	struct fk_report r = {0};
+	sb_init(&r.text);
+	int rc = sq_run(db, "PRAGMA foreign_key_check", NULL, 0, fk_row, &r, NULL, err);
+	fk_report_run(&r);
+	if (rc == RT_OK && r.rows)
+		rc = rt_err(err, RT_EDB, "PRAGMA foreign_key_check: %s%s", sb_str(&r.text),
+		            r.runs > FK_SHOWN ? "; and more" : "");
+	sb_free(&r.text);
+	return rc;
+}
+
 static const struct db_query sq_query = {
 	.run = sq_run,
 	.table_exists = sq_table_exists,
@@ -485,4 +567,7 @@ const struct db_ops db_sqlite_ops = {
 	.backup = sq_backup,
 	.interrupt = sq_interrupt,
 	.set_statement_timeout = sq_set_statement_timeout,
+	.foreign_keys = sq_foreign_keys,
+	.set_foreign_keys = sq_set_foreign_keys,
+	.foreign_key_check = sq_foreign_key_check,
 };

@@ -286,6 +286,51 @@ static void test_lock(const char *path)
 	free(lock);
 }
 
+/* PRAGMA foreign_keys: read, set outside a transaction only, and the
+ * check that names what a rebuild with them off left dangling. */
+static void test_foreign_keys(void)
+{
+	char *path = path_in("fk.db");
+	struct db *db = open_db(path, "app_version");
+	char *err = NULL;
+	bool on = false;
+	is_int(db->ops->foreign_keys(db, &on, &err), RT_OK, "foreign_keys");
+	ok(on, "retort's connection has foreign keys on");
+	is_int(db->ops->exec(db, "CREATE TABLE parent (id INTEGER PRIMARY KEY); "
+	                         "CREATE TABLE child (id INTEGER PRIMARY KEY, "
+	                         "parent_id INTEGER REFERENCES parent (id)); "
+	                         "CREATE TABLE toy (id INTEGER PRIMARY KEY, "
+	                         "child_id INTEGER REFERENCES child (id))", &err),
+	       RT_OK, "tables with foreign keys");
+	is_int(db->ops->foreign_key_check(db, &err), RT_OK, "no violation: the check passes");
+
+	is_int(db->ops->begin(db, &err), RT_OK, "begin");
+	is_int(db->ops->set_foreign_keys(db, false, &err), RT_EDB,
+	       "inside a transaction the setting cannot change");
+	ok(err && strstr(err, "had no effect"), "saying so: %s", err ? err : "(null)");
+	free(err);
+	err = NULL;
+	is_int(db->ops->rollback(db, &err), RT_OK, "rollback");
+
+	is_int(db->ops->set_foreign_keys(db, false, &err), RT_OK, "foreign keys off");
+	is_int(db->ops->foreign_keys(db, &on, &err), RT_OK, "foreign_keys");
+	ok(!on, "reads off");
+	is_int(db->ops->exec(db, "INSERT INTO child VALUES (1, 7), (2, 7), (3, 8); "
+	                         "INSERT INTO toy VALUES (1, 9)", &err),
+	       RT_OK, "rows that reference nothing go in while they are off");
+	is_int(db->ops->foreign_key_check(db, &err), RT_EDB, "the check fails");
+	ok(err && strstr(err, "3 rows of child reference missing rows of parent (first rowid 1)") &&
+	   strstr(err, "1 row of toy references a missing row of child (rowid 1)"),
+	   "naming the tables: %s", err ? err : "(null)");
+	free(err);
+	err = NULL;
+	is_int(db->ops->set_foreign_keys(db, true, &err), RT_OK, "foreign keys on again");
+	is_int(db->ops->foreign_keys(db, &on, &err), RT_OK, "foreign_keys");
+	ok(on, "reads on");
+	db_close(db);
+	free(path);
+}
+
 static double last_fraction = -1;
 static int progress_calls;
 
@@ -368,6 +413,7 @@ int main(void)
 	test_backup(db);
 	db_close(db);
 	test_memory();
+	test_foreign_keys();
 
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
