@@ -56,10 +56,13 @@ struct db_ops {
 	            struct db **out, char **err);
 	void (*close)(struct db *db);
 
-	/* The migration lock (SPEC §4): SQLite flock on "<file>.lock" beside
-	 * the database with holder details written into it; PostgreSQL a
-	 * session-level advisory lock taken outside any transaction. Waits up
-	 * to timeout seconds; RT_ELOCK with the holder in *err on timeout. */
+	/* The migration lock (SPEC §4): SQLite a flock on the database file
+	 * itself (the same through every name of the file) and on
+	 * "<real path>.lock", into which the holder's details are written;
+	 * PostgreSQL a session-level advisory lock taken outside any
+	 * transaction. Waits up to timeout seconds; RT_ELOCK with the holder
+	 * in *err on timeout, or with the reason when the lock file is not a
+	 * regular file of one name (a symlink is never followed). */
 	int (*lock)(struct db *db, double timeout, char **err);
 	void (*unlock)(struct db *db);
 	/* *holder: NULL when nobody holds the lock, else a malloc'd line

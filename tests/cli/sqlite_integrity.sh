@@ -2,7 +2,9 @@
 # SQLite: what a migration means is what runs. PRAGMA foreign_keys at the
 # start of a section is honoured (SQLite's table-rebuild procedure keeps
 # the rows of the tables that reference the rebuilt one), checked and put
-# back.
+# back. The migration lock belongs to the database file, whatever name
+# reaches it (a symlink, a hard link, a relative path), and its lock file
+# is never followed through a symlink nor written through a link.
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/cli/dbenv.sh"
 db_backend sqlite
@@ -219,7 +221,146 @@ EOF
 	is "$(children)" "10:1 11:2" "[sqlite] ... nothing changed"
 }
 
+# ---- the lock of a file with several names ----
+
+# Waits (at most 10 s) until FILE has a line matching REGEX.
+wait_for() { # FILE REGEX
+	local n=0
+	while ! grep -Eq -- "$2" "$1" 2>/dev/null && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+sc_lock_names() {
+	local d="$T_DIR/names"
+	mkrev "$d" h1 "" <<'EOF'
+
+-- migrate:upgrade
+CREATE TABLE knob (n BIGINT);
+INSERT INTO knob VALUES (10000000000);
+
+-- migrate:downgrade
+DROP TABLE knob;
+EOF
+	# a migration outside a transaction: run twice, it leaves two rows;
+	# then it computes for as long as the knob says (without writing, so
+	# that others can still read the database)
+	mkrev "$d" h2 h1 "Transaction: none" <<'EOF'
+
+-- migrate:upgrade
+CREATE TABLE IF NOT EXISTS runs (n INTEGER);
+INSERT INTO runs VALUES (1);
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < (SELECT n FROM knob))
+SELECT count(*) FROM c;
+
+-- migrate:downgrade
+DROP TABLE runs;
+EOF
+	project_of "$d"
+	mkdir -p data links sub
+	DBF="$d/data/app.db"
+	sqlq "$DBF" "CREATE TABLE keep (x INTEGER); DROP TABLE keep"
+	ln -s ../data/app.db links/sym.db
+	ln data/app.db links/hard.db
+
+	"$RETORT" -d "sqlite:///$DBF" upgrade head >"$T_DIR/names.out" 2>&1 &
+	local pid=$! name
+	wait_for "$T_DIR/names.out" "h1, Revision h1 \\.\\.\\. done"
+	sleep 0.3
+	for name in links/sym.db links/hard.db data/app.db ./sub/../data/app.db "$d/links/sym.db"; do
+		rt -d "sqlite:///$name" --lock-timeout 1 upgrade head
+		ok_rc 1 "[sqlite] while a run holds the lock through data/app.db, one through $name waits and gives up"
+		like "$ERR" "lock is held by pid $pid .*\\(waited 1 s\\)" "[sqlite] ... naming the holder"
+		unlike "$OUT" "Running upgrade" "[sqlite] ... and runs nothing"
+	done
+	rt -d "sqlite:///links/sym.db" lock
+	like "$OUT" "^locked: pid $pid on .* as .* since " "[sqlite] retort lock through the symlink names the holder"
+	rt -d "sqlite:///links/hard.db" lock
+	like "$OUT" "^locked: pid $pid \\(.*hard\\.db\\.lock names no holder: that process took the lock through another name" \
+		"[sqlite] retort lock through the hard link says locked, and by whom"
+	is "$(ls links | paste -sd' ' -)" "hard.db hard.db.lock sym.db" \
+		"[sqlite] the lock file of a symlink's target is beside the target, not the symlink"
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	is "$(dbq "SELECT count(*) FROM runs")" 1 "[sqlite] h2's statements ran once"
+	is_rows "h1" "after the holder was killed (h2 runs outside a transaction: not recorded)"
+
+	# h2 takes a moment now: long enough for the others to pile up
+	dbq "UPDATE knob SET n = 1000000; DELETE FROM runs"
+	local pids="" rcs="" i=0
+	for name in "$DBF" links/sym.db links/hard.db ./data/app.db sub/../data/app.db "$d/links/../data/app.db"; do
+		i=$((i + 1))
+		"$RETORT" -d "sqlite:///$name" upgrade head >"$T_DIR/race.$i.out" 2>"$T_DIR/race.$i.err" &
+		pids="$pids $!"
+	done
+	for i in $pids; do
+		wait "$i"
+		rcs="$rcs $?"
+	done
+	is "$rcs" " 0 0 0 0 0 0" "[sqlite] six concurrent upgrades through six names all exit 0"
+	[ "$rcs" = " 0 0 0 0 0 0" ] || diag "$(cat "$T_DIR"/race.*.err)"
+	is "$(dbq "SELECT count(*) FROM runs")" 1 "[sqlite] ... the Transaction: none migration ran once"
+	is "$(ledger "revision, count(*)" "outcome = 'ok' GROUP BY revision" | paste -sd' ' -)" "h1|1 h2|1" \
+		"[sqlite] ... and is in the ledger once"
+	is "$(cat "$T_DIR"/race.*.out | grep -c '^Running upgrade')" 1 "[sqlite] ... one process ran it"
+	is_rows "h2" "concurrent upgrades through several names"
+	rt -d "sqlite:///links/hard.db" lock
+	like "$OUT" "^unlocked: " "[sqlite] ... and no lock is left"
+}
+
+# ---- a lock file that is a link ----
+
+sc_lock_link() {
+	local d="$T_DIR/locklink"
+	mkdir -p "$d"
+	cp -R "$TOP_SRCDIR/tests/data/linear/versions" "$d/"
+	project_of "$d"
+	DBF="$d/app.db"
+	URL="sqlite:///$DBF"
+	printf 'precious\n' >victim.txt
+
+	ln -s victim.txt app.db.lock
+	rtd upgrade head
+	ok_rc 1 "[sqlite] a lock file that is a symlink: exit 1"
+	is "$ERR" "$DBF.lock: the lock file is a symbolic link, which retort never follows; remove it" \
+		"[sqlite] ... naming it"
+	is "$(cat victim.txt)" "precious" "[sqlite] ... the file it points to is untouched"
+	is "$(tables)" "" "[sqlite] ... and nothing ran"
+	rtd lock
+	ok_rc 1 "[sqlite] retort lock refuses it too"
+	unlike "$OUT$ERR" "precious" "[sqlite] ... and prints nothing of the file it points to"
+
+	rm app.db.lock
+	ln -s nowhere.txt app.db.lock
+	rtd upgrade head
+	ok_rc 1 "[sqlite] a dangling symlink as the lock file: exit 1"
+	is "$(ls | paste -sd' ' -)" "app.db app.db.lock retort.ini versions victim.txt" \
+		"[sqlite] ... nothing is created where it points"
+
+	rm app.db.lock
+	ln victim.txt app.db.lock
+	rtd upgrade head
+	ok_rc 1 "[sqlite] a lock file with another name (a hard link): exit 1"
+	like "$ERR" "app\.db\.lock: the lock file has other names \(hard links\)" "[sqlite] ... saying so"
+	is "$(cat victim.txt)" "precious" "[sqlite] ... the other file is untouched"
+
+	rm app.db.lock
+	mkfifo app.db.lock
+	rtd upgrade head
+	ok_rc 1 "[sqlite] a FIFO as the lock file: exit 1, without hanging"
+	like "$ERR" "not a regular file" "[sqlite] ... saying so"
+
+	rm app.db.lock
+	rtd upgrade head
+	ok_rc 0 "[sqlite] with the link gone, the upgrade runs"
+	is "$(stat -c '%F %a %h' app.db.lock)" "regular empty file 600 1" \
+		"[sqlite] ... the lock file is retort's own: private, one name, empty once released"
+}
+
 sc_fk_rebuild
 sc_fk_dangling
 sc_fk_refused
+sc_lock_names
+sc_lock_link
 done_testing

@@ -331,6 +331,48 @@ static void test_foreign_keys(void)
 	free(path);
 }
 
+/* The lock belongs to the file: handles on a symlink and on a hard link
+ * of a locked database cannot take it (flock conflicts between two
+ * descriptors of one process as between two processes). */
+static void test_lock_names(const char *path)
+{
+	char *sym = path_in("sym.db"), *hard = path_in("hard.db");
+	char *err = NULL, *holder = NULL;
+	ok(symlink(path, sym) == 0 && link(path, hard) == 0, "a symlink and a hard link");
+	struct db *a = open_db(path, "app_version"), *b = open_db(sym, "app_version"),
+	          *c = open_db(hard, "app_version");
+	is_int(a->ops->lock(a, 1, &err), RT_OK, "the lock, through the path");
+	is_int(b->ops->lock(b, 0.1, &err), RT_ELOCK, "not through the symlink meanwhile");
+	free(err);
+	err = NULL;
+	is_int(c->ops->lock(c, 0.1, &err), RT_ELOCK, "nor through the hard link");
+	free(err);
+	err = NULL;
+	char *mine = xasprintf("pid %ld on ", (long)getpid());
+	is_int(b->ops->lock_holder(b, &holder, &err), RT_OK, "lock_holder through the symlink");
+	ok(holder && strncmp(holder, mine, strlen(mine)) == 0, "names the holder: %s",
+	   holder ? holder : "(null)");
+	free(holder);
+	holder = NULL;
+	is_int(c->ops->lock_holder(c, &holder, &err), RT_OK, "lock_holder through the hard link");
+	ok(holder != NULL, "says it is held: %s", holder ? holder : "(null)");
+	free(holder);
+	char *stray = xasprintf("%s.lock", sym);
+	ok(access(stray, F_OK) != 0, "no lock file beside the symlink");
+	a->ops->unlock(a);
+	is_int(c->ops->lock(c, 1, &err), RT_OK, "once released, through the hard link");
+	c->ops->unlock(c);
+	db_close(a);
+	db_close(b);
+	db_close(c);
+	unlink(sym);
+	unlink(hard);
+	free(stray);
+	free(mine);
+	free(sym);
+	free(hard);
+}
+
 static double last_fraction = -1;
 static int progress_calls;
 
@@ -410,6 +452,7 @@ int main(void)
 	is_int(db->ops->version_insert(db, "aaaa", &err), RT_OK, "insert aaaa");
 	test_history(db, path);
 	test_lock(path);
+	test_lock_names(path);
 	test_backup(db);
 	db_close(db);
 	test_memory();
