@@ -56,10 +56,13 @@ struct db_ops {
 	            struct db **out, char **err);
 	void (*close)(struct db *db);
 
-	/* The migration lock (SPEC §4): SQLite flock on "<file>.lock" beside
-	 * the database with holder details written into it; PostgreSQL a
-	 * session-level advisory lock taken outside any transaction. Waits up
-	 * to timeout seconds; RT_ELOCK with the holder in *err on timeout. */
+	/* The migration lock (SPEC §4): SQLite a flock on the database file
+	 * itself (the same through every name of the file) and on
+	 * "<real path>.lock", into which the holder's details are written;
+	 * PostgreSQL a session-level advisory lock taken outside any
+	 * transaction. Waits up to timeout seconds; RT_ELOCK with the holder
+	 * in *err on timeout, or with the reason when the lock file is not a
+	 * regular file of one name (a symlink is never followed). */
 	int (*lock)(struct db *db, double timeout, char **err);
 	void (*unlock)(struct db *db);
 	/* *holder: NULL when nobody holds the lock, else a malloc'd line
@@ -123,6 +126,19 @@ struct db_ops {
 	 * call fails at once). SQLite: a progress handler that checks a
 	 * deadline set when each statement starts. */
 	int (*set_statement_timeout)(struct db *db, double seconds, char **err);
+
+	/* Optional (NULL: the database has no such setting, as in PostgreSQL
+	 * and the SQL writer). SQLite's PRAGMA foreign_keys, a setting of the
+	 * connection that SQLite ignores inside a transaction: the runner runs
+	 * a section's leading PRAGMA foreign_keys before BEGIN, checks the
+	 * data before COMMIT when it left them off, and puts the setting back
+	 * after the step. foreign_keys reads the setting; set_foreign_keys
+	 * sets it, outside a transaction (RT_EDB inside one, which SQLite
+	 * would ignore); foreign_key_check fails (RT_EDB) when a row
+	 * references a row that does not exist, naming the tables. */
+	int (*foreign_keys)(struct db *db, bool *on, char **err);
+	int (*set_foreign_keys)(struct db *db, bool on, char **err);
+	int (*foreign_key_check)(struct db *db, char **err);
 };
 
 extern const struct db_ops db_sqlite_ops;

@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/sysmacros.h> /* major, minor */
+#endif
 
 #include "lite.h"
 #include "util.h"
@@ -25,8 +29,13 @@ static const struct db_query sq_query;
 struct sq_db {
 	struct db_online on;
 	sqlite3 *h;
-	char *lock_path; /* NULL for an in-memory database: nothing to share */
-	int lock_fd;     /* -1 unless we hold the lock */
+	char *path;      /* the database as named; NULL for an in-memory one */
+	/* The migration lock (see sq_lock): the database file, open from the
+	 * first time the lock is taken or asked about until sq_close (-1
+	 * before), and the lock file beside its real path. */
+	int file_fd;
+	char *lock_path;
+	int lock_fd;     /* the lock file; -1 unless we hold the lock */
 	/* A file that does not exist yet: reading it must not create it, so
 	 * the handle is an empty in-memory database until the first write. */
 	char *create_path;
@@ -138,7 +147,7 @@ static int sq_open(const struct db_url *url, const char *version_table,
 	if (rc != RT_OK)
 		return rc;
 	struct sq_db *s = xcalloc(1, sizeof *s);
-	s->lock_fd = -1;
+	s->file_fd = s->lock_fd = -1;
 	s->on.query = &sq_query;
 	rc = db_base_init(&s->on.base, &db_sqlite_ops, SQL_SQLITE, version_table,
 	                  err);
@@ -158,7 +167,7 @@ static int sq_open(const struct db_url *url, const char *version_table,
 		return rc;
 	}
 	if (!is_memory(url->path))
-		s->lock_path = xasprintf("%s.lock", url->path);
+		s->path = xstrdup(url->path);
 	*out = &s->on.base;
 	return RT_OK;
 }
@@ -186,6 +195,151 @@ static void sq_persist_journal(struct sq_db *s)
 	                                              NULL, NULL, NULL) == SQLITE_OK;
 }
 
+/* ---- the migration lock ----
+ *
+ * The lock belongs to the database file, not to the name it is reached
+ * by: it is a flock on the file itself, which a symlink, a hard link, a
+ * relative and an absolute path all reach alike, released by the kernel
+ * when the process dies. On Linux a flock and the POSIX locks that SQLite
+ * takes on the same file are independent of each other. But closing any
+ * descriptor of a file drops every POSIX lock the process holds on it,
+ * SQLite's included, so the descriptor is opened once and closed only
+ * after the connection (sq_close).
+ *
+ * Who holds the lock (pid, host, user, since) is written into "FILE.lock"
+ * beside the file's real path, which is flocked as well, so that a
+ * flock(1) on it keeps migrations out too. That file is opened
+ * without following a symlink and used only when it is a regular file
+ * with no other name, so that emptying it and writing the holder line
+ * never reach another file. */
+
+/* The database file's descriptor (s->file_fd) and the lock file's path.
+ * RT_OK with s->file_fd still -1 when the file does not exist: then
+ * nobody holds its lock. */
+static int sq_identify(struct sq_db *s, char **err)
+{
+	if (s->file_fd >= 0)
+		return RT_OK;
+	char *real = realpath(s->path, NULL);
+	if (!real)
+		return errno == ENOENT ? RT_OK : rt_err(err, RT_ELOCK, "%s: %s", s->path, strerror(errno));
+	struct stat st;
+	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	const char *bad = fd < 0 || fstat(fd, &st) != 0 ? strerror(errno)
+	                  : !S_ISREG(st.st_mode)        ? "not a regular file"
+	                                                : NULL;
+	if (bad) {
+		int rc = rt_err(err, RT_ELOCK, "%s: %s", real, bad);
+		if (fd >= 0)
+			close(fd);
+		free(real);
+		return rc;
+	}
+	s->file_fd = fd;
+	s->lock_path = xasprintf("%s.lock", real);
+	free(real);
+	return RT_OK;
+}
+
+/* Opens the lock file (flags: O_RDONLY, or O_RDWR | O_CREAT); *fd = -1
+ * when it does not exist and is not to be created. */
+static int lock_file_open(const char *path, int flags, int *fd, char **err)
+{
+	struct stat st;
+	*fd = -1;
+	int f = open(path, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	if (f < 0) {
+		int e = errno;
+		if (e == ENOENT && !(flags & O_CREAT))
+			return RT_OK;
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			return rt_err(err, RT_ELOCK, "%s: the lock file is a symbolic link, which "
+			              "retort never follows; remove it", path);
+		return rt_err(err, RT_ELOCK, "%s: %s", path, strerror(e));
+	}
+	const char *bad = NULL;
+	if (fstat(f, &st) != 0)
+		bad = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		bad = "the lock file is not a regular file; remove it";
+	else if (st.st_nlink != 1)
+		bad = "the lock file has other names (hard links), and retort writes only "
+		      "a file of its own; remove it";
+	if (bad) {
+		close(f);
+		return rt_err(err, RT_ELOCK, "%s: %s", path, bad);
+	}
+	*fd = f;
+	return RT_OK;
+}
+
+/* The process holding a flock on the file open as fd, as Linux lists it
+ * in /proc/locks; 0 when unknown. */
+static long flock_pid(int fd)
+{
+	long pid = 0;
+#ifdef __linux__
+	struct stat st;
+	FILE *f;
+	if (fd < 0 || fstat(fd, &st) != 0 || !(f = fopen("/proc/locks", "re")))
+		return 0;
+	char line[256], kind[16], mode[16];
+	while (!pid && fgets(line, sizeof line, f)) {
+		long p;
+		unsigned maj, min;
+		unsigned long long ino;
+		/* "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"; a waiter's
+		 * line has "->" before FLOCK */
+		if (sscanf(line, "%*d: %15s %*s %15s %ld %x:%x:%llu", kind, mode, &p, &maj, &min,
+		           &ino) == 6 &&
+		    strcmp(kind, "FLOCK") == 0 && strcmp(mode, "WRITE") == 0 &&
+		    maj == major(st.st_dev) && min == minor(st.st_dev) && ino == st.st_ino)
+			pid = p;
+	}
+	fclose(f);
+#endif
+	return pid;
+}
+
+/* Who holds the lock: the holder line of the lock file (lock_fd, -1 for
+ * none), else the process the kernel names, whose line is in the lock
+ * file beside another name of the database file (a hard link). */
+static char *read_holder(struct sq_db *s, int lock_fd)
+{
+	char buf[512];
+	ssize_t n = lock_fd >= 0 ? pread(lock_fd, buf, sizeof buf - 1, 0) : 0;
+	if (n < 0)
+		n = 0;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	if (n)
+		return xstrdup(buf);
+	long pid = flock_pid(s->file_fd);
+	if (pid > 0)
+		return xasprintf("pid %ld (%s names no holder: that process took the lock through "
+		                 "another name of the database file, or is not retort)",
+		                 pid, s->lock_path);
+	return xasprintf("an unknown process (lock file %s)", s->lock_path);
+}
+
+/* Whether another descriptor holds a flock on fd's file: a shared lock
+ * is taken and given back at once when nobody does. */
+static int flock_held(int fd, const char *path, bool *held, char **err)
+{
+	*held = false;
+	if (fd < 0)
+		return RT_OK;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		flock(fd, LOCK_UN);
+		return RT_OK;
+	}
+	if (errno != EWOULDBLOCK)
+		return rt_err(err, RT_EFAIL, "%s: %s", path, strerror(errno));
+	*held = true;
+	return RT_OK;
+}
+
 static void sq_unlock(struct db *db)
 {
 	struct sq_db *s = sq(db);
@@ -202,6 +356,7 @@ static void sq_unlock(struct db *db)
 	}
 	close(s->lock_fd);
 	s->lock_fd = -1;
+	flock(s->file_fd, LOCK_UN);
 }
 
 static void sq_close(struct db *db)
@@ -209,95 +364,94 @@ static void sq_close(struct db *db)
 	struct sq_db *s = sq(db);
 	sq_unlock(db);
 	lite.sqlite3_close_v2(s->h);
+	if (s->file_fd >= 0)
+		close(s->file_fd);
+	free(s->path);
 	free(s->lock_path);
 	free(s->create_path);
 	free(s);
-}
-
-/* The holder line from a lock file, or a placeholder when the holder has
- * not written it yet. */
-static char *read_holder(int fd, const char *path)
-{
-	char buf[512];
-	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-	if (n < 0)
-		n = 0;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	buf[n] = '\0';
-	if (!n)
-		return xasprintf("an unknown process (lock file %s)", path);
-	return xstrdup(buf);
 }
 
 static int sq_lock_holder(struct db *db, char **holder, char **err)
 {
 	struct sq_db *s = sq(db);
 	*holder = NULL;
-	if (!s->lock_path)
+	if (!s->path)
 		return RT_OK;
 	if (s->lock_fd >= 0) {
-		*holder = read_holder(s->lock_fd, s->lock_path);
+		*holder = read_holder(s, s->lock_fd);
 		return RT_OK;
 	}
+	int rc = sq_identify(s, err);
+	if (rc != RT_OK || s->file_fd < 0)
+		return rc;
 	/* read-only: asking must never create the lock file */
-	int fd = open(s->lock_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return RT_OK;
-		return rt_err(err, RT_EFAIL, "%s: %s", s->lock_path, strerror(errno));
-	}
-	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+	int fd;
+	bool held = false;
+	rc = lock_file_open(s->lock_path, O_RDONLY, &fd, err);
+	if (rc == RT_OK)
+		rc = flock_held(s->file_fd, s->path, &held, err);
+	if (rc == RT_OK && !held)
+		rc = flock_held(fd, s->lock_path, &held, err);
+	if (rc == RT_OK && held)
+		*holder = read_holder(s, fd);
+	if (fd >= 0)
 		close(fd);
-		return RT_OK;
-	}
-	if (errno != EWOULDBLOCK) {
-		int e = errno;
-		close(fd);
-		return rt_err(err, RT_EFAIL, "%s: %s", s->lock_path, strerror(e));
-	}
-	*holder = read_holder(fd, s->lock_path);
-	close(fd);
-	return RT_OK;
+	return rc;
 }
 
 static int sq_lock(struct db *db, double timeout, char **err)
 {
 	struct sq_db *s = sq(db);
-	if (!s->lock_path || s->lock_fd >= 0)
+	if (!s->path || s->lock_fd >= 0)
 		return RT_OK;
-	int rc0 = sq_materialize(s, err);
-	if (rc0 != RT_OK)
-		return rc0;
-	int fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return rt_err(err, RT_ELOCK, "%s: %s", s->lock_path, strerror(errno));
+	int rc = sq_materialize(s, err);
+	if (rc == RT_OK)
+		rc = sq_identify(s, err);
+	if (rc == RT_OK && s->file_fd < 0)
+		rc = rt_err(err, RT_ELOCK, "%s: no such database file", s->path);
+	int fd = -1;
+	if (rc == RT_OK)
+		rc = lock_file_open(s->lock_path, O_RDWR | O_CREAT, &fd, err);
+	if (rc != RT_OK)
+		return rc;
+	/* the database file, then the lock file */
 	double deadline = now_monotonic() + timeout;
-	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+	bool on_file = false;
+	for (;;) {
+		int r = on_file ? 0 : flock(s->file_fd, LOCK_EX | LOCK_NB);
+		if (r == 0) {
+			on_file = true;
+			r = flock(fd, LOCK_EX | LOCK_NB);
+		}
+		if (r == 0)
+			break;
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			int e = errno;
-			close(fd);
-			return rt_err(err, RT_ELOCK, "%s: %s", s->lock_path, strerror(e));
+			rc = rt_err(err, RT_ELOCK, "%s: %s", on_file ? s->lock_path : s->path,
+			            strerror(errno));
+			break;
 		}
 		if (now_monotonic() >= deadline) {
-			char *holder = read_holder(fd, s->lock_path);
-			close(fd);
-			int rc = db_lock_timeout_err(err, holder, timeout);
+			char *holder = read_holder(s, fd);
+			rc = db_lock_timeout_err(err, holder, timeout);
 			free(holder);
-			return rc;
+			break;
 		}
 		db_sleep(SQ_POLL_SECONDS);
 	}
-	char *line = db_holder_line();
-	size_t len = strlen(line);
-	line[len] = '\n';
-	bool written = ftruncate(fd, 0) == 0 &&
-	               pwrite(fd, line, len + 1, 0) == (ssize_t)(len + 1);
-	free(line);
-	if (!written) {
-		int e = errno;
+	if (rc == RT_OK) {
+		char *line = db_holder_line();
+		size_t len = strlen(line);
+		line[len] = '\n';
+		if (ftruncate(fd, 0) != 0 || pwrite(fd, line, len + 1, 0) != (ssize_t)(len + 1))
+			rc = rt_err(err, RT_ELOCK, "%s: %s", s->lock_path, strerror(errno));
+		free(line);
+	}
+	if (rc != RT_OK) {
 		close(fd);
-		return rt_err(err, RT_ELOCK, "%s: %s", s->lock_path, strerror(e));
+		if (on_file)
+			flock(s->file_fd, LOCK_UN);
+		return rc;
 	}
 	s->lock_fd = fd;
 	sq_persist_journal(s);
@@ -465,6 +619,88 @@ static int sq_set_statement_timeout(struct db *db, double seconds, char **err)
 	return RT_OK;
 }
 
+static void first_is_1(void *ctx, const char *const *cols, int ncols)
+{
+	*(bool *)ctx = ncols > 0 && cols[0] && strcmp(cols[0], "1") == 0;
+}
+
+static int sq_foreign_keys(struct db *db, bool *on, char **err)
+{
+	*on = false;
+	return sq_run(db, "PRAGMA foreign_keys", NULL, 0, first_is_1, on, NULL, err);
+}
+
+static int sq_set_foreign_keys(struct db *db, bool on, char **err)
+{
+	bool now;
+	int rc = sq_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", err);
+	if (rc == RT_OK)
+		rc = sq_foreign_keys(db, &now, err);
+	if (rc == RT_OK && now != on)
+		rc = rt_err(err, RT_EDB, "PRAGMA foreign_keys = %s had no effect (a transaction "
+		            "is open)", on ? "ON" : "OFF");
+	return rc;
+}
+
+/* The rows of PRAGMA foreign_key_check (table, rowid, parent, fkid), told
+ * as runs of the same table and parent: at most FK_SHOWN of them. */
+#define FK_SHOWN 5
+struct fk_report {
+	struct strbuf text;
+	long rows, runs;
+	char *table, *parent; /* the run being counted */
+	long run_rows;
+	char *first_rowid;
+};
+
+static void fk_report_run(struct fk_report *r)
+{
+	if (!r->table)
+		return;
+	if (r->runs++ < FK_SHOWN) {
+		bool one = r->run_rows == 1;
+		sb_addf(&r->text, "%s%ld row%s of %s reference%s %s of %s", r->runs > 1 ? "; " : "",
+		        r->run_rows, one ? "" : "s", r->table, one ? "s" : "",
+		        one ? "a missing row" : "missing rows", r->parent);
+		if (r->first_rowid)
+			sb_addf(&r->text, " (%s %s)", one ? "rowid" : "first rowid", r->first_rowid);
+	}
+	free(r->table);
+	free(r->parent);
+	free(r->first_rowid);
+	r->table = r->parent = r->first_rowid = NULL;
+}
+
+static void fk_row(void *ctx, const char *const *cols, int ncols)
+{
+	struct fk_report *r = ctx;
+	const char *table = ncols > 0 && cols[0] ? cols[0] : "?";
+	const char *parent = ncols > 2 && cols[2] ? cols[2] : "?";
+	r->rows++;
+	if (r->table && strcmp(r->table, table) == 0 && strcmp(r->parent, parent) == 0) {
+		r->run_rows++;
+		return;
+	}
+	fk_report_run(r);
+	r->table = xstrdup(table);
+	r->parent = xstrdup(parent);
+	r->first_rowid = ncols > 1 && cols[1] ? xstrdup(cols[1]) : NULL;
+	r->run_rows = 1;
+}
+
+static int sq_foreign_key_check(struct db *db, char **err)
+{
+	struct fk_report r = {0};
+	sb_init(&r.text);
+	int rc = sq_run(db, "PRAGMA foreign_key_check", NULL, 0, fk_row, &r, NULL, err);
+	fk_report_run(&r);
+	if (rc == RT_OK && r.rows)
+		rc = rt_err(err, RT_EDB, "PRAGMA foreign_key_check: %s%s", sb_str(&r.text),
+		            r.runs > FK_SHOWN ? "; and more" : "");
+	sb_free(&r.text);
+	return rc;
+}
+
 static const struct db_query sq_query = {
 	.run = sq_run,
 	.table_exists = sq_table_exists,
@@ -485,4 +721,7 @@ const struct db_ops db_sqlite_ops = {
 	.backup = sq_backup,
 	.interrupt = sq_interrupt,
 	.set_statement_timeout = sq_set_statement_timeout,
+	.foreign_keys = sq_foreign_keys,
+	.set_foreign_keys = sq_set_foreign_keys,
+	.foreign_key_check = sq_foreign_key_check,
 };

@@ -272,6 +272,143 @@ static int exec_stmt(struct db *db, const struct step_sql *q, uint32_t i, char *
 	return rc;
 }
 
+/* ---- SQLite's PRAGMA foreign_keys ----
+ *
+ * SQLite ignores PRAGMA foreign_keys inside a transaction, yet its
+ * table-rebuild procedure needs foreign keys off: with them on, dropping
+ * the old table fires the ON DELETE actions of the tables that reference
+ * it, and ON DELETE CASCADE empties them. So in a transactional section
+ * the statements that set it before any other run before BEGIN, and those
+ * after every other (where the procedure turns them back on) run after
+ * COMMIT; one anywhere else would be ignored and is refused before
+ * anything runs (fk_refuse). With foreign keys left off, the data is
+ * checked before COMMIT; after the step the setting is put back. */
+
+static bool sets_fk(const struct step_sql *q, uint32_t i)
+{
+	return sqllex_sets_pragma(q->text + q->stmts[i].off, q->stmts[i].len, "foreign_keys");
+}
+
+/* How many of the section's first (lead) and last (trail) statements set
+ * PRAGMA foreign_keys; 0 and 0 outside SQLite. */
+static void fk_span(const struct db *db, const struct step_sql *q, uint32_t *lead,
+                    uint32_t *trail)
+{
+	*lead = *trail = 0;
+	if (db->dialect != SQL_SQLITE)
+		return;
+	while (*lead < q->n && sets_fk(q, *lead))
+		(*lead)++;
+	while (*lead + *trail < q->n && sets_fk(q, q->n - 1 - *trail))
+		(*trail)++;
+}
+
+static bool fk_leads(const struct db *db, const struct step_sql *q)
+{
+	return db->dialect == SQL_SQLITE && q->n && sets_fk(q, 0);
+}
+
+/* Before anything runs: a PRAGMA foreign_keys that SQLite would ignore. */
+static int fk_refuse(const struct db *db, const struct graph *g, const struct plan *p,
+                     const struct step_sql *qs, const struct run_opts *o, char **err)
+{
+	int rc = RT_OK;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const struct plan_step *s = &p->steps[i];
+		if (s->dir == PLAN_STAMP || g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE)
+			continue;
+		const struct step_sql *q = &qs[i];
+		const char *path = g->nodes[s->rev].s.path;
+		uint32_t lead, trail;
+		fk_span(db, q, &lead, &trail);
+		for (uint32_t k = lead; k + trail < q->n; k++)
+			if (sets_fk(q, k))
+				rc = rt_err(err, RT_EINPUT,
+				            "%s:%u: PRAGMA foreign_keys must lead the section: SQLite ignores "
+				            "it inside the migration's transaction (or make the script "
+				            "'Transaction: none')", path, q->stmts[k].line);
+		if (lead && o->mode == TXN_SINGLE && !o->rehearse) {
+			rt_err(err, RT_EFAIL,
+			       "%s:%u: PRAGMA foreign_keys cannot be honoured inside the one transaction "
+			       "of transaction_mode = single (SQLite ignores it there)", path,
+			       q->stmts[0].line);
+			if (rc == RT_OK)
+				rc = RT_EFAIL;
+		}
+	}
+	if (rc != RT_OK)
+		rt_err(err, rc, "nothing was run");
+	return rc;
+}
+
+/* What fk_enter did, for the rest of the step. */
+struct fk_step {
+	uint32_t lead, trail; /* statements run before BEGIN, after COMMIT */
+	bool restore;         /* put `was` back after the step */
+	bool was;
+	bool check;           /* foreign keys are off: check before COMMIT */
+};
+
+/* Before a step's transaction, when its section sets PRAGMA foreign_keys:
+ * reads the setting to put back, runs the leading statements that set it,
+ * and narrows q to the statements in between (the trailing ones stay
+ * after its end for fk_leave). A Transaction: none section runs as
+ * written; only the setting is put back after it. */
+static int fk_enter(struct db *db, struct step_sql *q, bool autocommit, struct fk_step *fk,
+                    uint32_t *failed_line, char **dberr)
+{
+	memset(fk, 0, sizeof(*fk));
+	bool any = false;
+	for (uint32_t k = 0; db->dialect == SQL_SQLITE && k < q->n && !any; k++)
+		any = sets_fk(q, k);
+	if (!any)
+		return RT_OK;
+	int rc = RT_OK;
+	if (db->ops->foreign_keys) {
+		rc = db->ops->foreign_keys(db, &fk->was, dberr);
+		fk->restore = rc == RT_OK;
+	}
+	if (rc != RT_OK || autocommit)
+		return rc;
+	fk_span(db, q, &fk->lead, &fk->trail);
+	for (uint32_t k = 0; k < fk->lead && rc == RT_OK; k++) {
+		rc = exec_stmt(db, q, k, dberr);
+		if (rc != RT_OK)
+			*failed_line = q->stmts[k].line;
+	}
+	if (rc == RT_OK && fk->lead && db->ops->foreign_keys) {
+		bool on = true;
+		rc = db->ops->foreign_keys(db, &on, dberr);
+		fk->check = !on;
+	}
+	q->stmts += fk->lead;
+	q->n -= fk->lead + fk->trail;
+	return rc;
+}
+
+/* After the step, committed or not: a committed section's trailing
+ * statements run, then the setting the connection had before the step is
+ * put back, so that no migration changes what the next one runs with. */
+static int fk_leave(struct db *db, const struct step_sql *q, const struct fk_step *fk,
+                    bool committed, const char *path, char **err)
+{
+	int rc = RT_OK;
+	char *why = NULL;
+	for (uint32_t k = 0; committed && k < fk->trail && rc == RT_OK; k++) {
+		rc = exec_stmt(db, q, q->n + k, &why);
+		if (rc != RT_OK)
+			rt_err(err, RT_EFAIL, "%s:%u: %s (after the migration was applied)", path,
+			       q->stmts[q->n + k].line, why ? why : "failed");
+	}
+	free(why);
+	why = NULL;
+	if (fk->restore && db->ops->set_foreign_keys(db, fk->was, &why) != RT_OK)
+		rc = rt_err(err, RT_EFAIL, "%s: SQLite's foreign_keys setting could not be put back "
+		            "after the migration: %s", path, why ? why : "failed");
+	free(why);
+	return rc == RT_OK ? RT_OK : RT_EFAIL;
+}
+
 struct ledger {
 	struct history_row row;
 	char started[32], finished[32];
@@ -388,12 +525,15 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 			l.row.checksum = hex;
 	}
 
-	if (!in_txn && !autocommit)
+	uint32_t failed_line = 0;
+	struct fk_step fk = {0};
+	if (!in_txn && s->dir != PLAN_STAMP)
+		rc = fk_enter(db, &q, autocommit, &fk, &failed_line, &dberr);
+	if (rc == RT_OK && !in_txn && !autocommit)
 		rc = db->ops->begin(db, &dberr);
 	if (rc == RT_OK && s->dir == PLAN_STAMP && p->purge)
 		rc = db->ops->version_purge(db, &dberr);
 
-	uint32_t failed_line = 0;
 	for (uint32_t k = 0; k < q.n && rc == RT_OK; k++) {
 		/* a signal between two statements: the next one does not start */
 		rc = run_signal ? RT_EINTR : exec_stmt(db, &q, k, &dberr);
@@ -402,6 +542,8 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 		else if (autocommit)
 			l.row.last_ok_line = q.stmts[k].line;
 	}
+	if (rc == RT_OK && fk.check)
+		rc = db->ops->foreign_key_check(db, &dberr);
 	if (rc == RT_OK && autocommit && !in_txn)
 		rc = db->ops->begin(db, &dberr);
 	bool purge = s->dir == PLAN_STAMP && p->purge;
@@ -474,6 +616,11 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 		rc = run_signal ? RT_EINTR : RT_EFAIL;
 	}
 	free(dberr);
+	if (fk.restore || fk.trail) {
+		int r = fk_leave(db, &q, &fk, rc == RT_OK, x->s.path, err);
+		if (rc == RT_OK)
+			rc = r;
+	}
 	return rc;
 }
 
@@ -502,10 +649,15 @@ static int rehearse_plan(struct db *db, const struct graph *g, const struct plan
 			break;
 		if (o->on_progress)
 			o->on_progress(o->ctx, i, p->n);
-		if (s->dir != PLAN_STAMP && g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE) {
-			rc = rt_err(err, RT_EFAIL,
-			    "%s: Transaction: none — not rehearsable (it cannot run inside a "
-			    "transaction); the rehearsal stopped before it", g->nodes[s->rev].s.path);
+		const char *why = NULL;
+		if (s->dir != PLAN_STAMP && g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE)
+			why = "Transaction: none — not rehearsable (it cannot run inside a transaction)";
+		else if (s->dir != PLAN_STAMP && fk_leads(db, &qs[i]))
+			why = "PRAGMA foreign_keys — not rehearsable (SQLite ignores it inside the "
+			      "rehearsal's transaction)";
+		if (why) {
+			rc = rt_err(err, RT_EFAIL, "%s: %s; the rehearsal stopped before it",
+			            g->nodes[s->rev].s.path, why);
 			if (o->on_step)
 				o->on_step(o->ctx, p, i, rc, 0);
 			break;
@@ -623,6 +775,11 @@ int run_plan(struct db *db, const struct graph *g, const struct plan *p,
 	int rc = load_plan_sql(db, g, p, o->expect, &qs, err);
 	if (rc != RT_OK)
 		return rc;
+	rc = fk_refuse(db, g, p, qs, o, err);
+	if (rc != RT_OK) {
+		plan_sql_free(qs, p->n);
+		return rc;
+	}
 	struct who w;
 	who_am_i(&w);
 	if (o->rehearse)

@@ -287,6 +287,50 @@ int sqllex_is(const struct sqllex *lx, const struct sql_token *tok, const char *
 	return kw[n] == '\0';
 }
 
+/* The next token that is not a comment. */
+static void next_code(struct sqllex *lx, struct sql_token *tok)
+{
+	do
+		sqllex_next(lx, tok);
+	while (tok->type == SQL_TOK_COMMENT);
+}
+
+/* A name as SQLite reads it: a bare word, or "quoted", [quoted], `quoted`
+ * or 'quoted' (SQLite takes a string where a name is expected). */
+static bool is_name(const struct sqllex *lx, const struct sql_token *tok, const char *name)
+{
+	if (tok->type == SQL_TOK_WORD)
+		return sqllex_is(lx, tok, name);
+	size_t n = strlen(name);
+	if ((tok->type != SQL_TOK_QIDENT && tok->type != SQL_TOK_STRING) || tok->len != n + 2)
+		return false;
+	struct sql_token inner = {SQL_TOK_WORD, tok->off + 1, n, tok->line};
+	return sqllex_is(lx, &inner, name);
+}
+
+int sqllex_sets_pragma(const char *text, size_t len, const char *name)
+{
+	struct sqllex lx;
+	struct sql_token tok;
+	sqllex_init(&lx, text, len, SQL_SQLITE, 1);
+	next_code(&lx, &tok);
+	if (!sqllex_is(&lx, &tok, "pragma"))
+		return 0;
+	struct sql_token first;
+	next_code(&lx, &first);
+	next_code(&lx, &tok);
+	struct sql_token pname = first;
+	if (tok.type == SQL_TOK_PUNCT && tok.len == 1 && text[tok.off] == '.') {
+		next_code(&lx, &pname);
+		next_code(&lx, &tok);
+	}
+	if (!is_name(&lx, &pname, name) || tok.type != SQL_TOK_PUNCT)
+		return 0;
+	/* SQLite reads == as = */
+	return text[tok.off] == '(' ||
+	       (text[tok.off] == '=' && (tok.len == 1 || (tok.len == 2 && text[tok.off + 1] == '=')));
+}
+
 /* What an error token failed to close, told by how it opens. */
 static const char *unterminated_what(const struct sqllex *lx,
                                      const struct sql_token *tok)

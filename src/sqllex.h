@@ -70,4 +70,10 @@ int sqllex_split(const char *text, size_t len, enum sql_dialect dialect,
                  uint32_t first_line, struct sql_stmt **out, uint32_t *n,
                  char **err);
 
+/* Whether the statement text[0..len) sets the SQLite pragma `name`:
+ * PRAGMA [schema.]name = value, or PRAGMA [schema.]name(value), in any
+ * case, the name bare or quoted. A PRAGMA that only reads the setting (no
+ * value) does not set it. Returns 1 or 0. */
+int sqllex_sets_pragma(const char *text, size_t len, const char *name);
+
 #endif

@@ -455,6 +455,23 @@ sc_single() {
 
 # ---- 4. concurrent upgrades ----
 
+# race NAME URL...: one 'upgrade head' per URL, all at once; RCS: their
+# exit statuses (" 0 0 ..."); their output in $T_DIR/NAME.N.out and .err.
+race() {
+	local name=$1 url pid pids="" i=0
+	shift
+	RCS=""
+	for url in "$@"; do
+		i=$((i + 1))
+		"$RETORT" -d "$url" upgrade head >"$T_DIR/$name.$i.out" 2>"$T_DIR/$name.$i.err" &
+		pids="$pids $!"
+	done
+	for pid in $pids; do
+		wait "$pid"
+		RCS="$RCS $?"
+	done
+}
+
 sc_concurrent() {
 	local d="$T_DIR/conc.$BK"
 	mkdir -p "$d"
@@ -471,17 +488,9 @@ DROP TABLE t_l6;
 EOF
 	project_of "$d"
 	newdb conc
-	local i pids="" rcs=""
-	for i in 1 2 3 4 5 6 7 8; do
-		"$RETORT" -d "$URL" upgrade head >"$T_DIR/conc.$i.out" 2>"$T_DIR/conc.$i.err" &
-		pids="$pids $!"
-	done
-	for i in $pids; do
-		wait "$i"
-		rcs="$rcs $?"
-	done
-	is "$rcs" " 0 0 0 0 0 0 0 0" "[$BK] 8 concurrent 'upgrade head': every process exits 0"
-	[ "$rcs" = " 0 0 0 0 0 0 0 0" ] || diag "$(cat "$T_DIR"/conc.*.err)"
+	race conc "$URL" "$URL" "$URL" "$URL" "$URL" "$URL" "$URL" "$URL"
+	is "$RCS" " 0 0 0 0 0 0 0 0" "[$BK] 8 concurrent 'upgrade head': every process exits 0"
+	[ "$RCS" = " 0 0 0 0 0 0 0 0" ] || diag "$(cat "$T_DIR"/conc.*.err)"
 	is "$(ledger "revision, count(*)" "direction = 'upgrade' AND outcome = 'ok' GROUP BY revision" | paste -sd' ' -)" \
 		"l1|1 l2|1 l3|1 l4|1 l5|1 l6|1" "[$BK] ... each migration applied exactly once"
 	is "$(ledger "count(*)")" 6 "[$BK] ... and nothing else in the ledger"

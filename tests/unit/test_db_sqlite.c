@@ -286,6 +286,93 @@ static void test_lock(const char *path)
 	free(lock);
 }
 
+/* PRAGMA foreign_keys: read, set outside a transaction only, and the
+ * check that names what a rebuild with them off left dangling. */
+static void test_foreign_keys(void)
+{
+	char *path = path_in("fk.db");
+	struct db *db = open_db(path, "app_version");
+	char *err = NULL;
+	bool on = false;
+	is_int(db->ops->foreign_keys(db, &on, &err), RT_OK, "foreign_keys");
+	ok(on, "retort's connection has foreign keys on");
+	is_int(db->ops->exec(db, "CREATE TABLE parent (id INTEGER PRIMARY KEY); "
+	                         "CREATE TABLE child (id INTEGER PRIMARY KEY, "
+	                         "parent_id INTEGER REFERENCES parent (id)); "
+	                         "CREATE TABLE toy (id INTEGER PRIMARY KEY, "
+	                         "child_id INTEGER REFERENCES child (id))", &err),
+	       RT_OK, "tables with foreign keys");
+	is_int(db->ops->foreign_key_check(db, &err), RT_OK, "no violation: the check passes");
+
+	is_int(db->ops->begin(db, &err), RT_OK, "begin");
+	is_int(db->ops->set_foreign_keys(db, false, &err), RT_EDB,
+	       "inside a transaction the setting cannot change");
+	ok(err && strstr(err, "had no effect"), "saying so: %s", err ? err : "(null)");
+	free(err);
+	err = NULL;
+	is_int(db->ops->rollback(db, &err), RT_OK, "rollback");
+
+	is_int(db->ops->set_foreign_keys(db, false, &err), RT_OK, "foreign keys off");
+	is_int(db->ops->foreign_keys(db, &on, &err), RT_OK, "foreign_keys");
+	ok(!on, "reads off");
+	is_int(db->ops->exec(db, "INSERT INTO child VALUES (1, 7), (2, 7), (3, 8); "
+	                         "INSERT INTO toy VALUES (1, 9)", &err),
+	       RT_OK, "rows that reference nothing go in while they are off");
+	is_int(db->ops->foreign_key_check(db, &err), RT_EDB, "the check fails");
+	ok(err && strstr(err, "3 rows of child reference missing rows of parent (first rowid 1)") &&
+	   strstr(err, "1 row of toy references a missing row of child (rowid 1)"),
+	   "naming the tables: %s", err ? err : "(null)");
+	free(err);
+	err = NULL;
+	is_int(db->ops->set_foreign_keys(db, true, &err), RT_OK, "foreign keys on again");
+	is_int(db->ops->foreign_keys(db, &on, &err), RT_OK, "foreign_keys");
+	ok(on, "reads on");
+	db_close(db);
+	free(path);
+}
+
+/* The lock belongs to the file: handles on a symlink and on a hard link
+ * of a locked database cannot take it (flock conflicts between two
+ * descriptors of one process as between two processes). */
+static void test_lock_names(const char *path)
+{
+	char *sym = path_in("sym.db"), *hard = path_in("hard.db");
+	char *err = NULL, *holder = NULL;
+	ok(symlink(path, sym) == 0 && link(path, hard) == 0, "a symlink and a hard link");
+	struct db *a = open_db(path, "app_version"), *b = open_db(sym, "app_version"),
+	          *c = open_db(hard, "app_version");
+	is_int(a->ops->lock(a, 1, &err), RT_OK, "the lock, through the path");
+	is_int(b->ops->lock(b, 0.1, &err), RT_ELOCK, "not through the symlink meanwhile");
+	free(err);
+	err = NULL;
+	is_int(c->ops->lock(c, 0.1, &err), RT_ELOCK, "nor through the hard link");
+	free(err);
+	err = NULL;
+	char *mine = xasprintf("pid %ld on ", (long)getpid());
+	is_int(b->ops->lock_holder(b, &holder, &err), RT_OK, "lock_holder through the symlink");
+	ok(holder && strncmp(holder, mine, strlen(mine)) == 0, "names the holder: %s",
+	   holder ? holder : "(null)");
+	free(holder);
+	holder = NULL;
+	is_int(c->ops->lock_holder(c, &holder, &err), RT_OK, "lock_holder through the hard link");
+	ok(holder != NULL, "says it is held: %s", holder ? holder : "(null)");
+	free(holder);
+	char *stray = xasprintf("%s.lock", sym);
+	ok(access(stray, F_OK) != 0, "no lock file beside the symlink");
+	a->ops->unlock(a);
+	is_int(c->ops->lock(c, 1, &err), RT_OK, "once released, through the hard link");
+	c->ops->unlock(c);
+	db_close(a);
+	db_close(b);
+	db_close(c);
+	unlink(sym);
+	unlink(hard);
+	free(stray);
+	free(mine);
+	free(sym);
+	free(hard);
+}
+
 static double last_fraction = -1;
 static int progress_calls;
 
@@ -365,9 +452,11 @@ int main(void)
 	is_int(db->ops->version_insert(db, "aaaa", &err), RT_OK, "insert aaaa");
 	test_history(db, path);
 	test_lock(path);
+	test_lock_names(path);
 	test_backup(db);
 	db_close(db);
 	test_memory();
+	test_foreign_keys();
 
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -327,6 +327,37 @@ static void test_txn_control(void)
 	txn("", SQL_POSTGRES, NULL);
 }
 
+static void test_sets_pragma(void)
+{
+	static const struct {
+		const char *sql;
+		int want;
+	} cases[] = {
+		{"PRAGMA foreign_keys = OFF", 1},
+		{"pragma Foreign_Keys=false", 1},
+		{"PRAGMA foreign_keys == 0", 1},
+		{"PRAGMA main.foreign_keys = no", 1},
+		{"PRAGMA \"main\" . \"FOREIGN_KEYS\" = off", 1},
+		{"PRAGMA [foreign_keys] = on", 1},
+		{"PRAGMA 'foreign_keys' = on", 1},
+		{"PRAGMA foreign_keys(0)", 1},
+		{"/* x */ PRAGMA /* y */ foreign_keys -- z\n = OFF", 1},
+		{"PRAGMA foreign_keys", 0},
+		{"PRAGMA foreign_key_check", 0},
+		{"PRAGMA foreign_key_check(t)", 0},
+		{"PRAGMA defer_foreign_keys = ON", 0},
+		{"PRAGMA foreign_keys_x = ON", 0},
+		{"PRAGMA \"foreign_keys \" = ON", 0},
+		{"SELECT 'PRAGMA foreign_keys = OFF'", 0},
+		{"PRAGMA foreign_keys => off", 0},
+		{"PRAGMA", 0},
+		{"", 0},
+	};
+	for (size_t i = 0; i < RT_ARRAY_LEN(cases); i++)
+		is_int(sqllex_sets_pragma(cases[i].sql, strlen(cases[i].sql), "foreign_keys"),
+		       cases[i].want, "sets foreign_keys, case %zu: %.24s", i, cases[i].sql);
+}
+
 int main(void)
 {
 	test_txn_control();
@@ -337,5 +368,6 @@ int main(void)
 	test_split_blocks();
 	test_split_errors();
 	test_large();
+	test_sets_pragma();
 	return done_testing();
 }
