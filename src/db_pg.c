@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -658,6 +659,7 @@ static int run_captured(char *const argv[], char *const env[], char **output)
 			dup2(null, 0);
 		dup2(fds[1], 1);
 		dup2(fds[1], 2);
+		signal(SIGPIPE, SIG_DFL); /* retort ignores it; exec would keep that */
 		execvpe(argv[0], argv, env);
 		const char *why = strerror(errno);
 		if (write(2, argv[0], strlen(argv[0])) < 0 || write(2, ": ", 2) < 0 ||

@@ -146,4 +146,30 @@ is "$?:$(cat "$T_DIR/full.err")" "1:retort: writing the output failed (a full di
 "$RETORT" --json history >/dev/full 2>/dev/null
 is "$?" 1 "--json history into a full device: exit 1"
 
+# A reader that stops reading (head) ends retort quietly with exit 1: no
+# death by SIGPIPE (141), no message. A pipe whose reader is gone before
+# anything is written makes it certain: a FIFO opened for writing while
+# a reader existed, that reader then closed.
+mkfifo "$T_DIR/gone"
+exec 7<>"$T_DIR/gone" 8>"$T_DIR/gone" 7<&-
+"$RETORT" history >&8 2>"$T_DIR/gone.err"
+is "$?:$(cat "$T_DIR/gone.err")" "1:" "history into a pipe nobody reads: exit 1, nothing said"
+"$RETORT" --json history >&8 2>"$T_DIR/gone.err"
+is "$?:$(cat "$T_DIR/gone.err")" "1:" "--json history into a pipe nobody reads: exit 1, nothing said"
+exec 8>&-
+# history | head -1 on a history longer than a pipe holds (3,000 lines)
+big="$T_DIR/big"
+mkdir -p "$big/versions"
+prev=""
+for i in $(seq 1 3000); do
+	printf -- '-- Step %s of a long history\n--\n-- Revision ID: r%s\n-- Revises: %s\n\n-- migrate:upgrade\n' \
+		"$i" "$i" "$prev" >"$big/versions/r$i.sql"
+	prev=r$i
+done
+"$RETORT" -s "$big" history 2>"$T_DIR/head.err" | head -n 1 >"$T_DIR/head.out"
+st=${PIPESTATUS[0]}
+is "$st:$(cat "$T_DIR/head.out"):$(cat "$T_DIR/head.err")" \
+	"1:r2999 -> r3000 (head), Step 3000 of a long history:" \
+	"history | head -1 on 3,000 revisions: head's line, retort exits 1 quietly (not 141)"
+
 done_testing
