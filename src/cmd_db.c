@@ -204,11 +204,21 @@ static int offline_sql(struct cli_ctx *c, struct target *t, const char *arg)
 	t->specs = &to;
 	t->nspecs = 1;
 
+	/* The configured database's dialect; SQLite when none is configured.
+	 * A URL that is given but cannot be read is an error, not SQLite. */
 	enum sql_dialect dialect = SQL_SQLITE;
-	char *uerr = NULL;
-	if (cli_url(c, &uerr) == RT_OK && c->url.backend == DB_POSTGRES)
+	rc = cli_url(c, &err);
+	if (rc == RT_EUSAGE) {
+		free(err);
+		err = NULL;
+		rc = RT_OK;
+	} else if (rc == RT_OK && c->url.backend == DB_POSTGRES) {
 		dialect = SQL_POSTGRES;
-	free(uerr);
+	}
+	if (rc != RT_OK) {
+		db_strv_free(start, nstart);
+		return cli_report(c, rc, err);
+	}
 
 	struct db *w = NULL;
 	struct plan *p = NULL;
