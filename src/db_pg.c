@@ -756,6 +756,8 @@ static char **child_env(const struct dump_conn *dc)
 	return env;
 }
 
+#define RUN_OUTPUT_KEEP (64 * 1024)
+
 /* Runs argv with env, its standard error captured into *output; keep_fd
  * (or -1) stays open in the child. Returns the wait status, or -1 with
  * errno set. */
@@ -801,7 +803,9 @@ static int run_captured(char *const argv[], char *const env[], int keep_fd,
 				continue;
 			break;
 		}
-		sb_addn(&sb, buf, (size_t)r);
+		/* what pg_dump says is kept up to a bound, and read to its end */
+		size_t room = RUN_OUTPUT_KEEP - sb.len;
+		sb_addn(&sb, buf, (size_t)r < room ? (size_t)r : room);
 	}
 	close(fds[0]);
 	int status;
