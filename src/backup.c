@@ -1,6 +1,8 @@
 /* backup.c: see backup.h. */
 #include "backup.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,46 +29,120 @@ static bool same_rows(char **a, uint32_t na, char **b, uint32_t nb)
 	return true;
 }
 
+/* Reading a plain pg_dump file line by line, in pieces of DUMP_CHUNK bytes,
+ * so that a dump of any size is verified in a small, fixed amount of
+ * memory. A line is kept up to DUMP_LINE_KEEP bytes: every line the check
+ * needs (a COPY header, "\.", a version row, the closing comment) is far
+ * shorter, and the data rows that are longer are only skipped. */
+#define DUMP_CHUNK (64 * 1024)
+#define DUMP_LINE_KEEP (1024 * 1024)
+
+struct dump_scan {
+	const char *want, *quoted;  /* the version table's COPY header endings */
+	bool in_copy, in_version, version_seen, complete;
+	char **rows;
+	uint32_t n, cap;
+};
+
+static bool ends_with(const char *s, size_t len, const char *end)
+{
+	size_t k = strlen(end);
+	return len >= k && memcmp(s + len - k, end, k) == 0;
+}
+
+/* One line (without its newline); long: it had more than was kept. */
+static void dump_line(struct dump_scan *ds, const char *line, size_t len, bool long_line)
+{
+	if (ds->in_copy) {
+		/* COPY data: one row a line (newlines in values are escaped),
+		 * ended by "\." */
+		if (!long_line && len == 2 && line[0] == '\\' && line[1] == '.') {
+			ds->in_copy = ds->in_version = false;
+		} else if (ds->in_version) {
+			if (ds->n == ds->cap) {
+				ds->cap = ds->cap ? ds->cap * 2 : 4;
+				ds->rows = xrealloc(ds->rows, ds->cap * sizeof(*ds->rows));
+			}
+			ds->rows[ds->n++] = xstrndup(line, len);
+		}
+		return;
+	}
+	if (long_line)
+		return;
+	if (len > 5 && memcmp(line, "COPY ", 5) == 0 && ends_with(line, len, " FROM stdin;")) {
+		ds->in_copy = true;
+		/* the first version table found, as the search path would */
+		if (!ds->version_seen &&
+		    (ends_with(line, len, ds->want) || ends_with(line, len, ds->quoted)))
+			ds->in_version = ds->version_seen = true;
+		return;
+	}
+	static const char done[] = "-- PostgreSQL database dump complete";
+	if (len == sizeof done - 1 && memcmp(line, done, len) == 0)
+		ds->complete = true;
+}
+
 /* The version table's rows as pg_dump wrote them: the lines of the
- * "COPY schema.table (version_num) FROM stdin;" block. */
+ * "COPY schema.table (version_num) FROM stdin;" block; and whether the
+ * dump ends as a complete one does (its closing comment, outside any
+ * COPY data). */
 static int dump_rows(const char *path, const char *table, char ***rows,
                      uint32_t *n, char **err)
 {
-	char *text;
-	size_t len;
-	int rc = read_file(path, &text, &len, err);
-	if (rc != RT_OK)
-		return rc;
 	*rows = NULL;
 	*n = 0;
-	if (!strstr(text, "PostgreSQL database dump complete")) {
-		free(text);
-		return rt_err(err, RT_EFAIL, "%s: the dump is incomplete", path);
-	}
-	char *want = xasprintf(".%s (version_num) FROM stdin;\n", table);
-	char *quoted = xasprintf(".\"%s\" (version_num) FROM stdin;\n", table);
-	char *p = strstr(text, want);
-	size_t skip = strlen(want);
-	if (!p) {
-		p = strstr(text, quoted);
-		skip = strlen(quoted);
-	}
-	uint32_t cap = 0;
-	for (char *line = p ? p + skip : NULL; line && *line;) {
-		char *nl = strchr(line, '\n');
-		size_t l = nl ? (size_t)(nl - line) : strlen(line);
-		if (l == 2 && line[0] == '\\' && line[1] == '.')
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rt_err(err, RT_EFAIL, "%s: %s", path, strerror(errno));
+	struct dump_scan ds = {0};
+	char *want = xasprintf(".%s (version_num) FROM stdin;", table);
+	char *quoted = xasprintf(".\"%s\" (version_num) FROM stdin;", table);
+	ds.want = want;
+	ds.quoted = quoted;
+	char *chunk = xmalloc(DUMP_CHUNK);
+	struct strbuf line = STRBUF_INIT;
+	bool long_line = false;
+	int rc = RT_OK;
+	for (;;) {
+		ssize_t r = read(fd, chunk, DUMP_CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = rt_err(err, RT_EFAIL, "%s: %s", path, strerror(errno));
 			break;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			*rows = xrealloc(*rows, cap * sizeof(**rows));
 		}
-		(*rows)[(*n)++] = xstrndup(line, l);
-		line = nl ? nl + 1 : NULL;
+		if (r == 0)
+			break;
+		const char *p = chunk, *end = chunk + r;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t k = (size_t)((nl ? nl : end) - p);
+			size_t room = DUMP_LINE_KEEP - line.len;
+			sb_addn(&line, p, k < room ? k : room);
+			long_line |= k > room;
+			if (!nl)
+				break;
+			dump_line(&ds, line.buf ? line.buf : "", line.len, long_line);
+			sb_reset(&line);
+			long_line = false;
+			p = nl + 1;
+		}
 	}
+	if (rc == RT_OK && line.len)
+		dump_line(&ds, line.buf, line.len, long_line);
+	close(fd);
+	sb_free(&line);
+	free(chunk);
 	free(want);
 	free(quoted);
-	free(text);
+	if (rc == RT_OK && !ds.complete)
+		rc = rt_err(err, RT_EFAIL, "%s: the dump is incomplete", path);
+	if (rc != RT_OK) {
+		db_strv_free(ds.rows, ds.n);
+		return rc;
+	}
+	*rows = ds.rows;
+	*n = ds.n;
 	return RT_OK;
 }
 

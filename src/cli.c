@@ -155,20 +155,26 @@ int cli_url(struct cli_ctx *c, char **err)
 	int rc = cli_config(c, err);
 	if (rc != RT_OK)
 		return rc;
-	const char *s = c->database;
+	const char *s = c->database, *from = "--database";
 	if (!s || !*s)
-		s = getenv("RETORT_DATABASE_URL");
+		s = getenv(from = "RETORT_DATABASE_URL");
 	if (!s || !*s)
-		s = getenv("DATABASE_URL");
-	if (!s || !*s)
+		s = getenv(from = "DATABASE_URL");
+	if (!s || !*s) {
 		s = c->cfg.database;
+		from = c->cfg.path ? c->cfg.path : "the configuration";
+	}
 	if (!s || !*s)
 		return rt_err(err, RT_EUSAGE,
 		              "no database configured: use --database URL, RETORT_DATABASE_URL, "
 		              "DATABASE_URL, or 'database = …' in retort.ini");
-	rc = url_parse(s, &c->url, err);
+	char *perr = NULL;
+	rc = url_parse(s, &c->url, &perr);
 	if (rc == RT_OK)
 		c->url_loaded = true;
+	else
+		rt_err(err, rc, "%s: %s", from, perr);
+	free(perr);
 	return rc;
 }
 

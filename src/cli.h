@@ -95,7 +95,10 @@ void cli_command_help(FILE *f, const struct cmd_entry *e);
 /* Lazy loaders; each prints nothing, returns a status and fills *err. */
 int cli_config(struct cli_ctx *c, char **err);
 int cli_graph(struct cli_ctx *c, char **err);
-/* The database URL by precedence (SPEC §4); RT_EUSAGE when none. */
+/* The database URL by precedence (SPEC §4); RT_EUSAGE when none, and
+ * RT_EINPUT for one that cannot be parsed, the message starting with
+ * where it came from (--database, RETORT_DATABASE_URL, DATABASE_URL or
+ * the configuration file's path). */
 int cli_url(struct cli_ctx *c, char **err);
 int cli_db(struct cli_ctx *c, char **err);
 const char *cli_version_table(struct cli_ctx *c);

@@ -204,11 +204,21 @@ static int offline_sql(struct cli_ctx *c, struct target *t, const char *arg)
 	t->specs = &to;
 	t->nspecs = 1;
 
+	/* The configured database's dialect; SQLite when none is configured.
+	 * A URL that is given but cannot be read is an error, not SQLite. */
 	enum sql_dialect dialect = SQL_SQLITE;
-	char *uerr = NULL;
-	if (cli_url(c, &uerr) == RT_OK && c->url.backend == DB_POSTGRES)
+	rc = cli_url(c, &err);
+	if (rc == RT_EUSAGE) {
+		free(err);
+		err = NULL;
+		rc = RT_OK;
+	} else if (rc == RT_OK && c->url.backend == DB_POSTGRES) {
 		dialect = SQL_POSTGRES;
-	free(uerr);
+	}
+	if (rc != RT_OK) {
+		db_strv_free(start, nstart);
+		return cli_report(c, rc, err);
+	}
 
 	struct db *w = NULL;
 	struct plan *p = NULL;
@@ -420,10 +430,26 @@ const struct cmd_entry cmd_current = {
 
 /* ---- check ---- */
 
+/* The lines of text as a JSON array of strings. */
+static void json_lines(struct strbuf *sb, const char *text)
+{
+	sb_addc(sb, '[');
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		char *line = xstrndup(p, e ? (size_t)(e - p) : strlen(p));
+		if (p != text)
+			sb_addc(sb, ',');
+		sb_add_json_str(sb, line);
+		free(line);
+		p = e ? e + 1 : p + strlen(p);
+	}
+	sb_addc(sb, ']');
+}
+
 static int run_check(struct cli_ctx *c, int argc, char **argv)
 {
 	char *err = NULL;
-	struct strbuf problems = STRBUF_INIT;
+	struct strbuf problems = STRBUF_INIT, skipped = STRBUF_INIT;
 	int nproblems = 0;
 	if (argc > 1) {
 		fprintf(c->errf, "retort check: unexpected argument '%s'\n", argv[1]);
@@ -481,9 +507,13 @@ static int run_check(struct cli_ctx *c, int argc, char **argv)
 		db_strv_free(heads, n);
 		int ndrift = 0;
 		if (rc == RT_OK)
-			rc = schema_drift(c, &problems, &ndrift, &err);
+			rc = schema_drift(c, &problems, &ndrift, &skipped, &err);
 		nproblems += ndrift;
 		if (rc != RT_OK) {
+			/* what the replay left out may be why it failed */
+			if (!c->json && !c->quiet)
+				fputs(sb_str(&skipped), c->out);
+			sb_free(&skipped);
 			sb_free(&problems);
 			free(uerr);
 			return cli_report(c, rc, err);
@@ -492,23 +522,24 @@ static int run_check(struct cli_ctx *c, int argc, char **argv)
 	free(uerr);
 	if (c->json) {
 		struct strbuf sb = STRBUF_INIT;
-		sb_adds(&sb, "{\"problems\":[");
-		const char *p = sb_str(&problems);
-		bool first = true;
-		while (*p) {
-			const char *e = strchr(p, '\n');
-			char *line = xstrndup(p, e ? (size_t)(e - p) : strlen(p));
-			if (!first)
-				sb_addc(&sb, ',');
-			sb_add_json_str(&sb, line);
-			free(line);
-			first = false;
-			p = e ? e + 1 : p + strlen(p);
-		}
-		sb_addf(&sb, "],\"database_checked\":%s}\n", have_db ? "true" : "false");
+		sb_adds(&sb, "{\"problems\":");
+		json_lines(&sb, sb_str(&problems));
+		sb_adds(&sb, ",\"skipped\":");
+		json_lines(&sb, sb_str(&skipped));
+		sb_addf(&sb, ",\"database_checked\":%s}\n", have_db ? "true" : "false");
 		fputs(sb_str(&sb), c->out);
 		sb_free(&sb);
-	} else if (nproblems) {
+		sb_free(&skipped);
+		sb_free(&problems);
+		return nproblems ? RT_EFOUND : RT_OK;
+	}
+	/* statements the drift check's replay did not run (never counted as
+	 * problems): before the problems, which the comparison found without
+	 * them */
+	if (!c->quiet)
+		fputs(sb_str(&skipped), c->out);
+	sb_free(&skipped);
+	if (nproblems) {
 		fputs(sb_str(&problems), c->out);
 		fprintf(c->out, "%d problem%s found\n", nproblems, nproblems == 1 ? "" : "s");
 	} else if (!c->quiet) {

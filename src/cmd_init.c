@@ -252,7 +252,11 @@ static int run_revision(struct cli_ctx *c, int argc, char **argv)
 	}
 	char *up = NULL, *down = NULL;
 	if (rc == RT_OK && cli_flag("autogenerate")) {
-		rc = schema_autogenerate(c, parents, base.n, &up, &down, &err);
+		struct strbuf skipped = STRBUF_INIT;
+		rc = schema_autogenerate(c, parents, base.n, &skipped, &up, &down, &err);
+		if (!c->quiet)
+			fputs(sb_str(&skipped), c->errf);
+		sb_free(&skipped);
 		if (rc == RT_OK && !*up && !c->quiet)
 			fprintf(c->errf, "No schema changes detected: the database matches %s\n",
 			        c->cfg.schema);

@@ -1,11 +1,15 @@
 /* db_pg.c: the PostgreSQL backend (libpq). */
 #include "db_impl.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -553,46 +557,160 @@ static void add_conninfo_value(struct strbuf *sb, const char *key,
 	sb_addc(sb, '\'');
 }
 
-/* The conninfo's parameters as key='value' pairs into sb, all but the one
- * named taken; its value, if any, goes to *taken_val (NULL: dropped). */
-static int conninfo_without(const char *conninfo, const char *taken,
-                            struct strbuf *sb, char **taken_val, char **err)
+/* The conninfo's parameters (caller frees with PQconninfoFree). */
+static int conninfo_parse(const char *conninfo, PQconninfoOption **opts, char **err)
 {
 	char *perr = NULL;
-	PQconninfoOption *opts = pq.PQconninfoParse(conninfo, &perr);
-	if (!opts) {
-		char *msg = trimmed(perr);
-		pq.PQfreemem(perr);
-		int rc = rt_err(err, RT_EINPUT, "%s", msg);
-		free(msg);
+	*opts = pq.PQconninfoParse(conninfo, &perr);
+	if (*opts)
+		return RT_OK;
+	char *msg = trimmed(perr);
+	pq.PQfreemem(perr);
+	int rc = rt_err(err, RT_EINPUT, "%s", msg);
+	free(msg);
+	return rc;
+}
+
+/* The conninfo's parameters as key='value' pairs into sb, all but the one
+ * named taken. */
+static int conninfo_without(const char *conninfo, const char *taken,
+                            struct strbuf *sb, char **err)
+{
+	PQconninfoOption *opts;
+	int rc = conninfo_parse(conninfo, &opts, err);
+	if (rc != RT_OK)
 		return rc;
-	}
-	for (PQconninfoOption *o = opts; o->keyword; o++) {
-		if (!o->val || !*o->val)
-			continue;
-		if (strcmp(o->keyword, taken) != 0)
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (o->val && *o->val && strcmp(o->keyword, taken) != 0)
 			add_conninfo_value(sb, o->keyword, o->val);
-		else if (taken_val)
-			*taken_val = xstrdup(o->val);
-	}
 	pq.PQconninfoFree(opts);
 	return RT_OK;
 }
 
-/* Splits the conninfo into a password-free conninfo for pg_dump's command
- * line (visible in ps) and the password, which travels in PGPASSWORD. */
-static int split_password(const char *conninfo, char **rest, char **password,
-                          char **err)
+/* How pg_dump is given the connection. Its command line is visible to
+ * every user (ps), so it gets the conninfo without any secret; a secret
+ * that libpq reads from a variable (password: PGPASSWORD) goes in its
+ * environment, and any other (sslpassword, …) in a service file that
+ * exists only in memory (memfd_create, 0600), named by PGSERVICEFILE and
+ * PGSERVICE. Both are private to the user: /proc/PID/environ and
+ * /proc/PID/fd are readable by the user and root only. */
+struct dump_conn {
+	char *conninfo;   /* for --dbname */
+	char **vars;      /* "NAME=value" for the child's environment */
+	uint32_t nvars;
+	int service_fd;   /* the service file, or -1 */
+};
+
+#define DUMP_SERVICE "retort_pg_dump"
+
+static void wipe(char *s)
 {
-	struct strbuf sb = STRBUF_INIT;
-	*password = NULL;
-	int rc = conninfo_without(conninfo, "password", &sb, password, err);
+	if (s) {
+		/* volatile: the stores must happen although s is freed next */
+		volatile char *v = s;
+		while (*v)
+			*v++ = '\0';
+	}
+}
+
+static void dump_conn_free(struct dump_conn *dc)
+{
+	free(dc->conninfo);
+	for (uint32_t i = 0; i < dc->nvars; i++) {
+		wipe(dc->vars[i]);
+		free(dc->vars[i]);
+	}
+	free(dc->vars);
+	if (dc->service_fd >= 0)
+		close(dc->service_fd);
+	memset(dc, 0, sizeof *dc);
+	dc->service_fd = -1;
+}
+
+static bool dump_secret(const PQconninfoOption *o)
+{
+	return (o->dispchar && o->dispchar[0] == '*') || url_secret_key(o->keyword);
+}
+
+/* The service file in memory; its text is wiped by the caller. */
+static int dump_service_file(struct dump_conn *dc, const char *text, char **err)
+{
+	int fd = memfd_create(DUMP_SERVICE, MFD_CLOEXEC);
+	if (fd < 0)
+		return rt_err(err, RT_EFAIL, "cannot make pg_dump's service file in memory: %s",
+		              strerror(errno));
+	if (fchmod(fd, 0600) != 0 || !write_all(fd, text, strlen(text))) {
+		int e = errno;
+		close(fd);
+		return rt_err(err, RT_EFAIL, "cannot write pg_dump's service file: %s", strerror(e));
+	}
+	dc->service_fd = fd;
+	dc->vars[dc->nvars++] = xasprintf("PGSERVICEFILE=/proc/self/fd/%d", fd);
+	dc->vars[dc->nvars++] = xstrdup("PGSERVICE=" DUMP_SERVICE);
+	return RT_OK;
+}
+
+static int dump_conn_make(const char *conninfo, struct dump_conn *dc, char **err)
+{
+	memset(dc, 0, sizeof *dc);
+	dc->service_fd = -1;
+	PQconninfoOption *opts;
+	int rc = conninfo_parse(conninfo, &opts, err);
+	if (rc != RT_OK)
+		return rc;
+	size_t nopts = 0;
+	while (opts[nopts].keyword)
+		nopts++;
+	dc->vars = xcalloc(nopts + 3, sizeof *dc->vars);
+	struct strbuf line = STRBUF_INIT, service = STRBUF_INIT;
+	const char *named_service = NULL, *first_unnamed = NULL;
+	for (PQconninfoOption *o = opts; o->keyword && rc == RT_OK; o++) {
+		if (!o->val || !*o->val)
+			continue;
+		if (!dump_secret(o)) {
+			if (strcmp(o->keyword, "service") == 0)
+				named_service = o->val;
+			add_conninfo_value(&line, o->keyword, o->val);
+		} else if (o->envvar) {
+			dc->vars[dc->nvars++] = xasprintf("%s=%s", o->envvar, o->val);
+		} else {
+			/* a service file line ends at a line break, and libpq
+			 * trims the spaces that end it */
+			size_t n = strlen(o->val);
+			if (strpbrk(o->val, "\r\n") || isspace((unsigned char)o->val[n - 1]))
+				rc = rt_err(err, RT_EINPUT,
+				            "the URL's %s cannot be handed to pg_dump: it holds a line "
+				            "break or ends in a space", o->keyword);
+			if (!service.len)
+				sb_adds(&service, "[" DUMP_SERVICE "]\n");
+			sb_addf(&service, "%s=%s\n", o->keyword, o->val);
+			if (!first_unnamed)
+				first_unnamed = o->keyword;
+		}
+	}
+	if (rc == RT_OK && service.len) {
+		/* a service file cannot name another service, and replacing the
+		 * one in use would lose its settings */
+		const char *svc = named_service ? named_service : getenv("PGSERVICE");
+		if (svc && *svc)
+			rc = rt_err(err, RT_EFAIL,
+			            "pg_dump cannot be given the URL's %s while the connection uses "
+			            "the service '%s' without showing it on its command line: put %s "
+			            "in that service's definition instead",
+			            first_unnamed, svc, first_unnamed);
+		else
+			rc = dump_service_file(dc, sb_str(&service), err);
+	}
+	if (service.len)
+		wipe(service.buf);
+	sb_free(&service);
+	pq.PQconninfoFree(opts);
 	if (rc != RT_OK) {
-		sb_free(&sb);
-		*rest = NULL;
+		sb_free(&line);
+		dump_conn_free(dc);
 		return rc;
 	}
-	*rest = sb_detach(&sb);
+	dc->conninfo = sb_detach(&line);
 	return RT_OK;
 }
 
@@ -604,7 +722,7 @@ int db_pg_conninfo_with_dbname(const char *conninfo, const char *dbname,
 	if (rc != RT_OK)
 		return rc;
 	struct strbuf sb = STRBUF_INIT;
-	rc = conninfo_without(conninfo ? conninfo : "", "dbname", &sb, NULL, err);
+	rc = conninfo_without(conninfo ? conninfo : "", "dbname", &sb, err);
 	if (rc != RT_OK) {
 		sb_free(&sb);
 		return rc;
@@ -614,30 +732,37 @@ int db_pg_conninfo_with_dbname(const char *conninfo, const char *dbname,
 	return RT_OK;
 }
 
-/* The environment for pg_dump: ours, with PGPASSWORD replaced when the
- * URL carried a password. Strings are borrowed except the new entry. */
-static char **child_env(const char *password, char **pw_entry)
+/* The environment for pg_dump: ours, with the variables of dc replacing
+ * any of the same names. The strings are borrowed. */
+static char **child_env(const struct dump_conn *dc)
 {
 	size_t n = 0;
 	while (environ[n])
 		n++;
-	char **env = xcalloc(n + 2, sizeof *env);
+	char **env = xcalloc(n + dc->nvars + 1, sizeof *env);
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!password || strncmp(environ[i], "PGPASSWORD=", 11) != 0)
+	for (size_t i = 0; i < n; i++) {
+		bool replaced = false;
+		for (uint32_t j = 0; j < dc->nvars && !replaced; j++) {
+			size_t len = strcspn(dc->vars[j], "=") + 1;
+			replaced = strncmp(environ[i], dc->vars[j], len) == 0;
+		}
+		if (!replaced)
 			env[k++] = environ[i];
-	*pw_entry = NULL;
-	if (password) {
-		*pw_entry = xasprintf("PGPASSWORD=%s", password);
-		env[k++] = *pw_entry;
 	}
+	for (uint32_t j = 0; j < dc->nvars; j++)
+		env[k++] = dc->vars[j];
 	env[k] = NULL;
 	return env;
 }
 
-/* Runs argv with env, its standard error captured into *output.
- * Returns the wait status, or -1 with errno set. */
-static int run_captured(char *const argv[], char *const env[], char **output)
+#define RUN_OUTPUT_KEEP (64 * 1024)
+
+/* Runs argv with env, its standard error captured into *output; keep_fd
+ * (or -1) stays open in the child. Returns the wait status, or -1 with
+ * errno set. */
+static int run_captured(char *const argv[], char *const env[], int keep_fd,
+                        char **output)
 {
 	int fds[2];
 	struct strbuf sb = STRBUF_INIT;
@@ -658,6 +783,9 @@ static int run_captured(char *const argv[], char *const env[], char **output)
 			dup2(null, 0);
 		dup2(fds[1], 1);
 		dup2(fds[1], 2);
+		signal(SIGPIPE, SIG_DFL); /* retort ignores it; exec would keep that */
+		if (keep_fd >= 0)
+			fcntl(keep_fd, F_SETFD, 0);
 		execvpe(argv[0], argv, env);
 		const char *why = strerror(errno);
 		if (write(2, argv[0], strlen(argv[0])) < 0 || write(2, ": ", 2) < 0 ||
@@ -675,7 +803,9 @@ static int run_captured(char *const argv[], char *const env[], char **output)
 				continue;
 			break;
 		}
-		sb_addn(&sb, buf, (size_t)r);
+		/* what pg_dump says is kept up to a bound, and read to its end */
+		size_t room = RUN_OUTPUT_KEEP - sb.len;
+		sb_addn(&sb, buf, (size_t)r < room ? (size_t)r : room);
 	}
 	close(fds[0]);
 	int status;
@@ -694,9 +824,10 @@ static int pg_backup(struct db *db, const char *dest,
                      char **err)
 {
 	struct pg_db *p = pg(db);
-	char *conninfo = NULL, *password = NULL, *pw_entry = NULL, *output = NULL;
+	struct dump_conn dc;
+	char *output = NULL;
 	int fd;
-	int rc = split_password(p->conninfo, &conninfo, &password, err);
+	int rc = dump_conn_make(p->conninfo, &dc, err);
 	if (rc != RT_OK)
 		return rc;
 	rc = db_backup_create(dest, &fd, err);
@@ -707,9 +838,9 @@ static int pg_backup(struct db *db, const char *dest,
 	if (progress)
 		progress(ctx, 0.0);
 	char *argv[] = {"pg_dump", "--no-owner", "--file", (char *)dest,
-	                "--dbname", conninfo, NULL};
-	char **env = child_env(password, &pw_entry);
-	int status = run_captured(argv, env, &output);
+	                "--dbname", dc.conninfo, NULL};
+	char **env = child_env(&dc);
+	int status = run_captured(argv, env, dc.service_fd, &output);
 	free(env);
 	if (status < 0) {
 		rc = rt_err(err, RT_EFAIL, "pg_dump: %s", strerror(errno));
@@ -729,13 +860,7 @@ static int pg_backup(struct db *db, const char *dest,
 		unlink(dest);
 out:
 	free(output);
-	free(conninfo);
-	if (password)
-		memset(password, 0, strlen(password));
-	free(password);
-	if (pw_entry)
-		memset(pw_entry, 0, strlen(pw_entry));
-	free(pw_entry);
+	dump_conn_free(&dc);
 	return rc;
 }
 

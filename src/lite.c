@@ -58,7 +58,7 @@ int lite_load(char **err)
 {
 	if (lite_handle)
 		return RT_OK;
-	const char *env = getenv("RETORT_LIBSQLITE3");
+	const char *env = env_trusted("RETORT_LIBSQLITE3");
 	bool from_env = env && *env; /* dlopen("") would be the program itself */
 	const char *file = from_env ? env : LITE_LIBRARY;
 	void *handle = dlopen(file, RTLD_NOW | RTLD_LOCAL);

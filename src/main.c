@@ -2,6 +2,7 @@
  * command table plus the terminal faces (console and shell), real ones in
  * the console program, hand-over entries in retort (ui/faces.h). */
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,6 +11,14 @@
 #include "cli.h"
 #include "faces.h"
 #include "termout.h"
+
+/* Whether nobody reads fd any more: a pipe or socket whose other end is
+ * closed reports POLLERR (or POLLHUP) to its writer. */
+static bool reader_gone(int fd)
+{
+	struct pollfd p = {fd, 0, 0};
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
 
 int main(int argc, char **argv)
 {
@@ -22,6 +31,12 @@ int main(int argc, char **argv)
 	 * and SQLite reports the error, instead of the process dying with
 	 * its transaction half-written to the journal. */
 	signal(SIGXFSZ, SIG_IGN);
+	/* Likewise a write to a pipe nobody reads (retort history | head -1)
+	 * fails with EPIPE instead of killing the process: a migration that is
+	 * running then completes or rolls back and its ledger row is written,
+	 * and the exit below is quiet. libpq keeps SIGPIPE off its sockets
+	 * itself; children (pg_dump) get the default back. */
+	signal(SIGPIPE, SIG_IGN);
 	face_argv = argv;
 	cli_add_commands(face_commands);
 	/* On a terminal, text from databases and scripts cannot drive it */
@@ -38,7 +53,10 @@ int main(int argc, char **argv)
 		lost |= fclose(out) != 0;
 	lost |= fflush(stdout) != 0 || ferror(stdout);  /* printed to directly */
 	if (lost && status == 0) {
-		fputs("retort: writing the output failed (a full disk?)\n", errf);
+		/* A reader that stopped reading (head, a pager that quit) chose
+		 * to: nothing to say, but the output is incomplete. */
+		if (!reader_gone(STDOUT_FILENO))
+			fputs("retort: writing the output failed (a full disk?)\n", errf);
 		status = 1;
 	}
 	if (errf != stderr)

@@ -44,7 +44,7 @@ int pq_load(char **err)
 {
 	if (pq_handle)
 		return RT_OK;
-	const char *env = getenv("RETORT_LIBPQ");
+	const char *env = env_trusted("RETORT_LIBPQ");
 	bool from_env = env && *env; /* dlopen("") would be the program itself */
 	const char *file = from_env ? env : PQ_LIBRARY;
 	void *handle = dlopen(file, RTLD_NOW | RTLD_LOCAL);

@@ -264,6 +264,21 @@ static int load_plan_sql(struct db *db, const struct graph *g, const struct plan
 	return RT_OK;
 }
 
+/* Leaves out of each step the statements skip says to. */
+static void skip_stmts(const struct graph *g, const struct plan *p, struct step_sql *qs,
+                       run_skip_fn skip, void *ctx)
+{
+	for (uint32_t i = 0; i < p->n; i++) {
+		struct step_sql *q = &qs[i];
+		uint32_t kept = 0;
+		for (uint32_t k = 0; k < q->n; k++)
+			if (!skip(ctx, g->nodes[p->steps[i].rev].s.path, q->stmts[k].line,
+			          q->text + q->stmts[k].off, q->stmts[k].len))
+				q->stmts[kept++] = q->stmts[k];
+		q->n = kept;
+	}
+}
+
 static int exec_stmt(struct db *db, const struct step_sql *q, uint32_t i, char **err)
 {
 	char *sql = xstrndup(q->text + q->stmts[i].off, q->stmts[i].len);
@@ -760,6 +775,13 @@ fail:
 int run_plan(struct db *db, const struct graph *g, const struct plan *p,
              const struct run_opts *o, char **err)
 {
+	return run_plan_skipping(db, g, p, o, NULL, NULL, err);
+}
+
+int run_plan_skipping(struct db *db, const struct graph *g, const struct plan *p,
+                      const struct run_opts *o, run_skip_fn skip, void *skip_ctx,
+                      char **err)
+{
 	if (o->mode == TXN_SINGLE && !o->rehearse) {
 		for (uint32_t i = 0; i < p->n; i++) {
 			const struct plan_step *s = &p->steps[i];
@@ -780,6 +802,8 @@ int run_plan(struct db *db, const struct graph *g, const struct plan *p,
 		plan_sql_free(qs, p->n);
 		return rc;
 	}
+	if (skip)
+		skip_stmts(g, p, qs, skip, skip_ctx);
 	struct who w;
 	who_am_i(&w);
 	if (o->rehearse)

@@ -80,6 +80,17 @@ int run_interrupt_signal(void);
 int run_plan(struct db *db, const struct graph *g, const struct plan *p,
              const struct run_opts *o, char **err);
 
+/* Whether a statement of the scripts is left out; path and line: where
+ * it is. */
+typedef bool (*run_skip_fn)(void *ctx, const char *path, uint32_t line, const char *sql,
+                            size_t len);
+/* run_plan, leaving out the statements skip says to (not run; the step
+ * goes on without them): the drift check's replay on a scratch database
+ * leaves out what would act beyond it. */
+int run_plan_skipping(struct db *db, const struct graph *g, const struct plan *p,
+                      const struct run_opts *o, run_skip_fn skip, void *skip_ctx,
+                      char **err);
+
 /* Records in the ledger, in its own transaction, that the current file of
  * the applied revision rev (its SHA-256 hex: checksum) was accepted;
  * heads: the version table as it is, space-separated. */

@@ -253,29 +253,38 @@ char *schema_sql(const struct schema *from, const struct schema *to);
 /* Applies sql (statements split by sqllex_split) to a scratch database of
  * the backend of `like` (SQLite: in memory; PostgreSQL: a temporary
  * database, dropped again whatever happens) and reads its schema.
- * origin names the text in errors ("migrations/schema.sql:12: …"). */
+ * origin names the text in errors ("migrations/schema.sql:12: …").
+ * A statement that would act beyond the scratch database (sqlscope.h:
+ * roles, tablespaces, databases, …) is never run there: it is left out,
+ * with a line "FILE:LINE: not replayed on the scratch database: KIND acts
+ * on WHAT" appended to skipped (which may be NULL). */
 int schema_load_sql(struct cli_ctx *c, const char *sql, const char *origin,
-                    struct schema **out, char **err);
+                    struct strbuf *skipped, struct schema **out, char **err);
 
 /* Applies the migrations up to heads (revision ids; n = 0 for none) to a
- * scratch database through the engine and reads its schema. */
+ * scratch database through the engine and reads its schema; skipped as
+ * for schema_load_sql. */
 int schema_load_migrations(struct cli_ctx *c, const char *const *heads,
-                           uint32_t n, struct schema **out, char **err);
+                           uint32_t n, struct strbuf *skipped, struct schema **out,
+                           char **err);
 
 /* Drift (SPEC §5 check): compares the live database with the schema the
  * applied migrations produce and, when `schema` is configured, with it.
- * Appends one "drift: …" line per difference to report and sets *count.
- * Needs c's graph and database (cli_graph, cli_db); skips the migrations
- * when the database is at a revision no script defines. Prints nothing. */
+ * Appends one "drift: …" line per difference to report and sets *count;
+ * the statements the replays left out go to skipped (may be NULL), as
+ * for schema_load_sql. Needs c's graph and database (cli_graph, cli_db);
+ * skips the migrations when the database is at a revision no script
+ * defines. Prints nothing. */
 int schema_drift(struct cli_ctx *c, struct strbuf *report, int *count,
-                 char **err);
+                 struct strbuf *skipped, char **err);
 
 /* revision --autogenerate: checks that the database is at exactly the
  * revisions `base` (the new revision's parents), then returns the SQL
  * that brings it to the configured schema and back (caller frees both).
- * RT_EUSAGE without a configured schema; RT_EFAIL when the database is
- * elsewhere. */
+ * skipped: as for schema_load_sql. RT_EUSAGE without a configured
+ * schema; RT_EFAIL when the database is elsewhere. */
 int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nbase,
-                        char **upgrade, char **downgrade, char **err);
+                        struct strbuf *skipped, char **upgrade, char **downgrade,
+                        char **err);
 
 #endif

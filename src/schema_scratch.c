@@ -6,7 +6,10 @@
  * A SQLite scratch database lives in memory. A PostgreSQL one is a new
  * database on the same server, created from template0 with the live
  * database's encoding and locale and the live session's search path, and
- * dropped again on every path out, errors included. */
+ * dropped again on every path out, errors included. Statements that
+ * would act beyond the scratch database (sqlscope.h: roles, tablespaces,
+ * databases, the server's configuration, another database file) are left
+ * out, each named in the caller's report. */
 #include "schema_impl.h"
 
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include "plan.h"
 #include "run.h"
 #include "script.h"
+#include "sqlscope.h"
 
 struct scratch {
 	struct db *db;             /* the scratch database */
@@ -123,6 +127,25 @@ static int scratch_open_pg(struct cli_ctx *c, struct scratch *sc, char **err)
 	return rc;
 }
 
+/* The replay's filter: whether a statement is left out, each one that is
+ * added to out (may be NULL) as "FILE:LINE: …". */
+struct replay_skips {
+	enum sql_dialect dialect;
+	struct strbuf *out;
+};
+
+static bool skip_beyond(void *ctx, const char *path, uint32_t line, const char *sql,
+                        size_t len)
+{
+	struct replay_skips *rs = ctx;
+	char what[96];
+	const char *scope = sqlscope_beyond(sql, len, rs->dialect, what, sizeof what);
+	if (scope && rs->out)
+		sb_addf(rs->out, "%s:%u: not replayed on the scratch database: %s acts on %s\n",
+		        path, line, what, scope);
+	return scope != NULL;
+}
+
 static int scratch_open(struct cli_ctx *c, struct scratch *sc, char **err)
 {
 	memset(sc, 0, sizeof *sc);
@@ -140,7 +163,7 @@ static int scratch_open(struct cli_ctx *c, struct scratch *sc, char **err)
 }
 
 int schema_load_sql(struct cli_ctx *c, const char *sql, const char *origin,
-                    struct schema **out, char **err)
+                    struct strbuf *skipped, struct schema **out, char **err)
 {
 	struct scratch sc;
 	int rc = scratch_open(c, &sc, err);
@@ -154,7 +177,10 @@ int schema_load_sql(struct cli_ctx *c, const char *sql, const char *origin,
 		rt_err(err, RT_EINPUT, "%s: %s", origin, lexerr);
 		free(lexerr);
 	}
+	struct replay_skips rs = {sc.db->dialect, skipped};
 	for (uint32_t i = 0; rc == RT_OK && i < n; i++) {
+		if (skip_beyond(&rs, origin, stmts[i].line, sql + stmts[i].off, stmts[i].len))
+			continue;
 		char *one = xstrndup(sql + stmts[i].off, stmts[i].len);
 		char *dberr = NULL;
 		if (sc.db->ops->exec(sc.db, one, &dberr) != RT_OK) {
@@ -171,7 +197,7 @@ int schema_load_sql(struct cli_ctx *c, const char *sql, const char *origin,
 }
 
 int schema_load_migrations(struct cli_ctx *c, const char *const *heads, uint32_t n,
-                           struct schema **out, char **err)
+                           struct strbuf *skipped, struct schema **out, char **err)
 {
 	int rc = cli_graph(c, err);
 	if (rc != RT_OK)
@@ -205,7 +231,8 @@ int schema_load_migrations(struct cli_ctx *c, const char *const *heads, uint32_t
 		struct run_opts o = {0};
 		o.mode = TXN_PER_MIGRATION;
 		char *runerr = NULL;
-		rc = run_plan(sc.db, g, p, &o, &runerr);
+		struct replay_skips rs = {sc.db->dialect, skipped};
+		rc = run_plan_skipping(sc.db, g, p, &o, skip_beyond, &rs, &runerr);
 		if (rc != RT_OK) {
 			rt_err(err, rc, "applying the migrations to a scratch database failed: %s",
 			       runerr ? runerr : "");
@@ -220,13 +247,14 @@ int schema_load_migrations(struct cli_ctx *c, const char *const *heads, uint32_t
 	return rc;
 }
 
-static int read_target(struct cli_ctx *c, struct schema **out, char **err)
+static int read_target(struct cli_ctx *c, struct strbuf *skipped, struct schema **out,
+                       char **err)
 {
 	char *text = NULL;
 	size_t len;
 	int rc = read_file(c->cfg.schema, &text, &len, err);
 	if (rc == RT_OK)
-		rc = schema_load_sql(c, text, c->cfg.schema, out, err);
+		rc = schema_load_sql(c, text, c->cfg.schema, skipped, out, err);
 	free(text);
 	return rc;
 }
@@ -244,7 +272,8 @@ static void report(const struct schema *a, const struct schema *b, const char *b
 	schema_deltas_free(&d);
 }
 
-int schema_drift(struct cli_ctx *c, struct strbuf *out, int *count, char **err)
+int schema_drift(struct cli_ctx *c, struct strbuf *out, int *count, struct strbuf *skipped,
+                 char **err)
 {
 	*count = 0;
 	int rc = cli_graph(c, err);
@@ -264,9 +293,9 @@ int schema_drift(struct cli_ctx *c, struct strbuf *out, int *count, char **err)
 	/* a revision no script defines: check reports that; the migrations
 	 * cannot say what the schema should be */
 	if (rc == RT_OK && known)
-		rc = schema_load_migrations(c, (const char *const *)heads, n, &mig, err);
+		rc = schema_load_migrations(c, (const char *const *)heads, n, skipped, &mig, err);
 	if (rc == RT_OK && c->cfg.schema)
-		rc = read_target(c, &target, err);
+		rc = read_target(c, skipped, &target, err);
 	if (rc == RT_OK && mig)
 		report(live, mig, "from the migrations", out, count);
 	if (rc == RT_OK && target) {
@@ -287,7 +316,8 @@ static int cmp_str(const void *x, const void *y)
 }
 
 int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nbase,
-                        char **upgrade, char **downgrade, char **err)
+                        struct strbuf *skipped, char **upgrade, char **downgrade,
+                        char **err)
 {
 	int rc = cli_config(c, err);
 	if (rc != RT_OK)
@@ -333,7 +363,7 @@ int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nba
 	if (rc == RT_OK)
 		rc = schema_read(c->db, cli_version_table(c), &live, err);
 	if (rc == RT_OK)
-		rc = read_target(c, &target, err);
+		rc = read_target(c, skipped, &target, err);
 	if (rc == RT_OK) {
 		*upgrade = schema_sql(live, target);
 		*downgrade = schema_sql(target, live);

@@ -59,6 +59,11 @@ static bool is_secret_key(const char *s, size_t len)
 	return false;
 }
 
+bool url_secret_key(const char *key)
+{
+	return is_secret_key(key, strlen(key));
+}
+
 static bool is_key_char(char c)
 {
 	return isalnum((unsigned char)c) || c == '_';

@@ -27,4 +27,9 @@ void url_free(struct db_url *u);
  * anything after a "user:" and before "@" masked. */
 char *url_mask(const char *s);
 
+/* Whether a libpq connection keyword names a secret (password,
+ * sslpassword, …), in any case: what url_mask hides and what never goes
+ * on another program's command line. */
+bool url_secret_key(const char *key);
+
 #endif

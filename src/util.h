@@ -137,5 +137,9 @@ bool utf8_valid(const char *s, size_t len, uint32_t *bad_line);
 bool ident_valid(const char *s);
 /* Monotonic time in seconds. */
 double now_monotonic(void);
+/* getenv for variables that decide what code or files a process trusts
+ * (RETORT_LIBPQ, RETORT_LIBSQLITE3): NULL in a process whose privileges
+ * were raised (setuid, setgid, file capabilities), as secure_getenv. */
+const char *env_trusted(const char *name);
 
 #endif

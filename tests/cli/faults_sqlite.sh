@@ -74,4 +74,40 @@ rtd upgrade head
 ok_rc 0 "[sqlite] with room again the upgrade completes"
 is_rows "f2" "after the full disk"
 is "$(dbq "SELECT count(*) FROM fill")" 5000 "[sqlite] ... with all of f2's rows"
+
+# ---- a closed standard output ----
+# The reader of retort's output goes away before the run (a FIFO opened
+# for writing while a reader existed, that reader then closed): every
+# line retort prints fails with EPIPE. The run is not killed by SIGPIPE
+# part-way: every step completes, with its ledger row, and retort exits 1
+# (its output was lost) without a word.
+d="$T_DIR/pipe"
+for i in 1 2 3 4; do
+	mkrev "$d" p$i "$([ $i -gt 1 ] && echo p$((i - 1)))" <<EOF2
+
+-- migrate:upgrade
+CREATE TABLE piped_$i (x INTEGER);
+INSERT INTO piped_$i VALUES ($i);
+
+-- migrate:downgrade
+DROP TABLE piped_$i;
+EOF2
+done
+project_of "$d"
+newdb pipe
+mkfifo "$T_DIR/gone"
+exec 7<>"$T_DIR/gone" 8>"$T_DIR/gone" 7<&-
+"$RETORT" -d "$URL" upgrade head >&8 2>"$T_DIR/gone.err"
+RC=$?
+exec 8>&-
+OUT="" ERR=$(cat "$T_DIR/gone.err")
+ok_rc 1 "[sqlite] upgrade into a pipe nobody reads: exit 1, not death by SIGPIPE (141)"
+is "$ERR" "" "[sqlite] ... nothing said"
+is_rows "p4" "closed standard output: every step ran"
+is "$(tables)" "piped_1 piped_2 piped_3 piped_4 retort_history retort_version" \
+	"[sqlite] ... each whole"
+is "$(ledger1 "revision || ':' || outcome")" "p1:ok p2:ok p3:ok p4:ok" \
+	"[sqlite] ... and each in the ledger"
+rtd lock
+like "$OUT" "^unlocked: " "[sqlite] ... and the lock was released"
 done_testing

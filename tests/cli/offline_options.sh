@@ -138,6 +138,50 @@ cp retort.ini other/broken.ini
 rt -c other/broken.ini heads
 like "$ERR" '^other/broken\.ini:4: ' "-c FILE errors name that file"
 
+# ---- --sql and the database URL ----
+# --sql writes in the configured database's dialect, SQLite when none is
+# configured; a URL that is given but cannot be read is an error naming
+# where it came from (exit 2, nothing written), never SQLite.
+sq="$T_DIR/sqldialect"
+mkdir -p "$sq/versions"
+cat >"$sq/versions/n1.sql" <<'EOF2'
+-- A function
+--
+-- Revision ID: n1
+-- Revises:
+
+-- migrate:upgrade
+CREATE FUNCTION one() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;
+
+-- migrate:downgrade
+DROP FUNCTION one();
+EOF2
+printf '[retort]\nscript_location = .\n' >"$sq/retort.ini"
+cd "$sq" || exit 1
+rt upgrade --sql
+ok_rc 0 "--sql with no database configured: exit 0"
+like "$OUT" '^\$\$ LANGUAGE sql;$' "... in SQLite's dialect (a dollar quote is not a string)"
+rt -d "postgresql://u@127.0.0.1:1/x" upgrade --sql
+like "$OUT" '^CREATE FUNCTION one\(\) RETURNS int AS \$\$ SELECT 1; \$\$ LANGUAGE sql;$' \
+	"--sql with a PostgreSQL URL: PostgreSQL's dialect"
+rt -d "mysql://u:pw-hidden@h/db" upgrade --sql
+is "$RC:$OUT" "2:" "--sql with an unparsable --database: exit 2, nothing written"
+like "$ERR" "^--database: unsupported database URL 'mysql://u:\*\*\*\*@h/db'" \
+	"... the error names --database and masks the password"
+run env RETORT_DATABASE_URL="postgres:/nope" "$RETORT" upgrade --sql
+is "$RC:$OUT" "2:" "--sql with an unparsable RETORT_DATABASE_URL: exit 2, nothing written"
+like "$ERR" "^RETORT_DATABASE_URL: unsupported database URL" "... the error names RETORT_DATABASE_URL"
+run env DATABASE_URL="bogus" "$RETORT" downgrade --sql n1:base
+is "$RC:$OUT" "2:" "downgrade --sql with an unparsable DATABASE_URL: exit 2, nothing written"
+like "$ERR" "^DATABASE_URL: unsupported database URL 'bogus'" "... the error names DATABASE_URL"
+printf '[retort]\nscript_location = .\ndatabase = not a url\n' >"$sq/retort.ini"
+rt stamp --sql n1
+is "$RC:$OUT" "2:" "stamp --sql with an unparsable database in retort.ini: exit 2, nothing written"
+like "$ERR" "^retort\.ini: unsupported database URL 'not a url'" "... the error names retort.ini"
+rt current
+like "$RC:$ERR" "^2:retort\.ini: unsupported database URL" "current names it too"
+cd "$T_DIR" || exit 1
+
 # Output that cannot be written is a failure, not a silent success.
 project
 "$RETORT" history >/dev/full 2>"$T_DIR/full.err"
@@ -145,5 +189,31 @@ is "$?:$(cat "$T_DIR/full.err")" "1:retort: writing the output failed (a full di
 	"history into a full device (/dev/full): exit 1, said"
 "$RETORT" --json history >/dev/full 2>/dev/null
 is "$?" 1 "--json history into a full device: exit 1"
+
+# A reader that stops reading (head) ends retort quietly with exit 1: no
+# death by SIGPIPE (141), no message. A pipe whose reader is gone before
+# anything is written makes it certain: a FIFO opened for writing while
+# a reader existed, that reader then closed.
+mkfifo "$T_DIR/gone"
+exec 7<>"$T_DIR/gone" 8>"$T_DIR/gone" 7<&-
+"$RETORT" history >&8 2>"$T_DIR/gone.err"
+is "$?:$(cat "$T_DIR/gone.err")" "1:" "history into a pipe nobody reads: exit 1, nothing said"
+"$RETORT" --json history >&8 2>"$T_DIR/gone.err"
+is "$?:$(cat "$T_DIR/gone.err")" "1:" "--json history into a pipe nobody reads: exit 1, nothing said"
+exec 8>&-
+# history | head -1 on a history longer than a pipe holds (3,000 lines)
+big="$T_DIR/big"
+mkdir -p "$big/versions"
+prev=""
+for i in $(seq 1 3000); do
+	printf -- '-- Step %s of a long history\n--\n-- Revision ID: r%s\n-- Revises: %s\n\n-- migrate:upgrade\n' \
+		"$i" "$i" "$prev" >"$big/versions/r$i.sql"
+	prev=r$i
+done
+"$RETORT" -s "$big" history 2>"$T_DIR/head.err" | head -n 1 >"$T_DIR/head.out"
+st=${PIPESTATUS[0]}
+is "$st:$(cat "$T_DIR/head.out"):$(cat "$T_DIR/head.err")" \
+	"1:r2999 -> r3000 (head), Step 3000 of a long history:" \
+	"history | head -1 on 3,000 revisions: head's line, retort exits 1 quietly (not 141)"
 
 done_testing

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The claims of SECURITY.md that a scenario can check: libpq's TLS options
 # reach libpq and pg_dump unchanged; the password reaches pg_dump in its
-# environment, never on its command line; no password in the messages of
+# environment and sslpassword in a private service file, never on its
+# command line; no password in the messages of
 # the new failure paths (interrupted, timed out, connection lost, a
 # malformed URL) nor in the ledger; the lock file is private; and no
 # source file runs a shell.
@@ -76,6 +77,57 @@ unlike "$args" "$PW" "... and holds no password"
 is "$(cat "$T_DIR/pg_dump.pw")" "$PW" "the password reaches pg_dump in PGPASSWORD"
 [ ! -e "$T_DIR/b.sql" ]
 t_result $? "a failed backup leaves no file behind"
+
+# Every secret, not only the password: sslpassword (libpq reads it from
+# no variable) reaches pg_dump in a private service file that exists only
+# in memory, named by PGSERVICEFILE and PGSERVICE; the stand-in records
+# that file and its mode while it runs.
+SSLPW=ssl-s3cret-Xy
+cat >"$T_DIR/bin/pg_dump" <<EOF
+#!/bin/sh
+printf '%s\n' "\$@" >"$T_DIR/pg_dump.args"
+printf '%s' "\$PGPASSWORD" >"$T_DIR/pg_dump.pw"
+printf '%s' "\$PGSERVICE" >"$T_DIR/pg_dump.service"
+cat "\$PGSERVICEFILE" >"$T_DIR/pg_dump.servicefile"
+stat -L -c %a "\$PGSERVICEFILE" >"$T_DIR/pg_dump.servicemode"
+exit 3
+EOF
+rm -f "$T_DIR"/pg_dump.*
+run env PATH="$T_DIR/bin:$PATH" "$RETORT" -d "$base?sslmode=disable&sslpassword=$SSLPW" backup "$T_DIR/b.sql"
+ok_rc 1 "sslpassword: backup through the failing stand-in: exit 1"
+args=$(cat "$T_DIR/pg_dump.args")
+unlike "$args" "$SSLPW|sslpassword" "pg_dump's command line holds no sslpassword"
+unlike "$args" "$PW" "... and no password"
+like "$args" "sslmode='disable'" "... and keeps the other options"
+is "$(cat "$T_DIR/pg_dump.pw")" "$PW" "the password reaches pg_dump in PGPASSWORD"
+is "$(cat "$T_DIR/pg_dump.servicefile")" "[$(cat "$T_DIR/pg_dump.service")]
+sslpassword=$SSLPW" "sslpassword reaches pg_dump in the service file PGSERVICE names"
+is "$(cat "$T_DIR/pg_dump.servicemode")" 600 "... which is private (0600)"
+case "$OUT$ERR" in *"$SSLPW"*) t_result 1 "backup's messages hold no sslpassword" ;;
+*) t_result 0 "backup's messages hold no sslpassword" ;; esac
+# key=value form, and a connection that uses a service of its own: a
+# service file cannot name another, so backup refuses before pg_dump runs
+rm -f "$T_DIR"/pg_dump.*
+run env PATH="$T_DIR/bin:$PATH" "$RETORT" -d "host=127.0.0.1 port=$PGPORT dbname=$DBN user=$RETORT_PG_PW_USER password=$PW sslpassword=$SSLPW sslmode=disable" backup "$T_DIR/b.sql"
+unlike "$(cat "$T_DIR/pg_dump.args")" "$SSLPW|$PW" "key=value conninfo: pg_dump's command line holds no secret"
+like "$(cat "$T_DIR/pg_dump.servicefile")" "^sslpassword=$SSLPW\$" "... sslpassword in the service file"
+rm -f "$T_DIR"/pg_dump.*
+printf '[theirs]\nconnect_timeout=9\n' >"$T_DIR/theirs.conf"
+run env PATH="$T_DIR/bin:$PATH" PGSERVICEFILE="$T_DIR/theirs.conf" PGSERVICE=theirs \
+	"$RETORT" -d "$base?sslmode=disable&sslpassword=$SSLPW" backup "$T_DIR/b.sql"
+ok_rc 1 "sslpassword with PGSERVICE set: backup refuses"
+like "$ERR" "uses the service 'theirs'.*put sslpassword in that service's definition" "... and says why"
+[ ! -e "$T_DIR/pg_dump.args" ] && [ ! -e "$T_DIR/b.sql" ]
+t_result $? "... before pg_dump runs, leaving no file"
+no_pw "the refusal"
+# the real pg_dump reads the service file (PGSERVICE names a service it
+# must find, or it fails)
+run "$RETORT" -d "$base?sslmode=disable&sslpassword=$SSLPW" backup "$T_DIR/real.sql"
+ok_rc 0 "a real backup with sslpassword in the URL succeeds"
+like "$OUT" "and verified" "... and is verified"
+like "$OUT" "^Backup of postgresql://$RETORT_PG_PW_USER:\*\*\*\*@.*sslpassword=\*\*\*\* written" \
+	"... and the URL it shows has both secrets as ****"
+unlike "$OUT$ERR" "$SSLPW|$PW" "... and neither secret"
 
 # ---- no password in the messages of failure paths ----
 URL="$base"

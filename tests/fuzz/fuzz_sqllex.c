@@ -1,4 +1,5 @@
-/* fuzz_sqllex.c: the SQL tokenizer and sqllex_split on arbitrary bytes,
+/* fuzz_sqllex.c: the SQL tokenizer, sqllex_split and sqlscope_beyond
+ * (which reads DO blocks and the strings inside them) on arbitrary bytes,
  * in both dialects.
  *
  * Tokens must tile the text: in order, inside it, separated by blanks
@@ -10,6 +11,7 @@
 
 #include "fuzz.h"
 #include "sqllex.h"
+#include "sqlscope.h"
 #include "util.h"
 
 FUZZ_INIT(sqllex)
@@ -110,10 +112,23 @@ static void check_split(const char *text, size_t size, enum sql_dialect d,
 	free(ends);
 }
 
+/* A kind is named whenever a scope is found, within its buffer. */
+static void check_scope(const char *text, size_t size, enum sql_dialect d)
+{
+	char what[24];
+	memset(what, 'x', sizeof what);
+	const char *scope = sqlscope_beyond(text, size, d, what, sizeof what);
+	if (scope)
+		fuzz_check(*scope && memchr(what, '\0', sizeof what) && *what,
+		           "a scope without a kind");
+}
+
 FUZZ_ONE(sqllex)
 {
 	const char *text = (const char *)data;
 	check_split(text, size, SQL_SQLITE, 1);
 	check_split(text, size, SQL_POSTGRES, 42);
+	check_scope(text, size, SQL_SQLITE);
+	check_scope(text, size, SQL_POSTGRES);
 	return 0;
 }
