@@ -11,6 +11,7 @@
 
 static const struct cmd_opt lint_opts[] = {
 	{"dialect", 0, "DIALECT", "sqlite or postgresql (default: the configured database's; sqlite when none)"},
+	{"direction", 0, "DIRECTION", "up: the upgrade sections only; down: the downgrade sections only, data loss ranking as an error (default: both)"},
 	{"fail-on", 0, "SEVERITY", "exit 1 on a finding this severe or worse: error, warning (default), info; none never"},
 	{"rules", 0, NULL, "list every rule: severity, dialect, reason and fix"},
 	{NULL, 0, NULL, NULL},
@@ -31,9 +32,9 @@ static void print_rules(struct cli_ctx *c)
 	for (int i = 0; i < LINT_NRULES; i++) {
 		const struct lint_rule_info *ri = &lint_rules[i];
 		if (!c->json) {
-			sb_addf(&sb, "%s (%s, %s)\n    %s\n    fix: %s\n", ri->id,
+			sb_addf(&sb, "%s (%s, %s%s)\n    %s\n    fix: %s\n", ri->id,
 			        lint_severity_name(ri->severity), lint_dialects_name(ri->dialects),
-			        ri->reason, ri->fix);
+			        ri->data_loss ? ", data loss" : "", ri->reason, ri->fix);
 			continue;
 		}
 		if (i)
@@ -41,6 +42,7 @@ static void print_rules(struct cli_ctx *c)
 		json_field(&sb, true, "id", ri->id);
 		json_field(&sb, false, "severity", lint_severity_name(ri->severity));
 		json_field(&sb, false, "dialect", lint_dialects_name(ri->dialects));
+		sb_addf(&sb, ",\"data_loss\":%s", ri->data_loss ? "true" : "false");
 		json_field(&sb, false, "reason", ri->reason);
 		json_field(&sb, false, "fix", ri->fix);
 		sb_addc(&sb, '}');
@@ -189,6 +191,11 @@ static int run_lint(struct cli_ctx *c, int argc, char **argv)
 	if (fo && !never && !lint_severity_parse(fo, &fail_on))
 		return cli_report(c, RT_EUSAGE, xasprintf(
 			"--fail-on takes error, warning, info or none, not '%s'", fo));
+	const char *dir = cli_opt("direction");
+	enum lint_direction direction = LINT_BOTH;
+	if (dir && !lint_direction_parse(dir, &direction))
+		return cli_report(c, RT_EUSAGE, xasprintf(
+			"--direction takes up or down, not '%s'", dir));
 	enum sql_dialect dialect = SQL_SQLITE;
 	int rc = pick_dialect(c, &dialect, &err);
 	if (rc == RT_OK)
@@ -199,6 +206,7 @@ static int run_lint(struct cli_ctx *c, int argc, char **argv)
 	struct bitset report, learn;
 	rc = select_revisions(c, argc, argv, &report, &learn, &err);
 	struct lint *l = lint_new(dialect);
+	lint_set_direction(l, direction);
 	struct lint_findings f;
 	lint_findings_init(&f);
 	uint32_t nrevs = 0;

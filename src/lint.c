@@ -19,7 +19,8 @@
 #include <string.h>
 
 const struct lint_rule_info lint_rules[LINT_NRULES] = {
-#define LINT_X(name, id, sev, dialects, reason, fix) {id, sev, dialects, reason, fix},
+#define LINT_X(name, id, sev, dialects, loss, reason, fix) \
+	{id, sev, dialects, (loss) == LINT_LOSS, reason, fix},
 	LINT_RULE_LIST(LINT_X)
 #undef LINT_X
 };
@@ -133,6 +134,7 @@ struct lint {
 	bool journal;              /* record changes in undo (a downgrade) */
 	struct undo *undo;
 	uint32_t nundo, capundo;
+	enum lint_direction direction;
 };
 
 struct lint *lint_new(enum sql_dialect dialect)
@@ -145,6 +147,36 @@ struct lint *lint_new(enum sql_dialect dialect)
 	strmap_init(&l->idxmap, 16);
 	strmap_init(&l->nnmap, 16);
 	return l;
+}
+
+void lint_set_direction(struct lint *l, enum lint_direction d)
+{
+	l->direction = d;
+}
+
+bool lint_direction_parse(const char *s, enum lint_direction *out)
+{
+	if (strcmp(s, "up") == 0 || strcmp(s, "upgrade") == 0)
+		*out = LINT_UP;
+	else if (strcmp(s, "down") == 0 || strcmp(s, "downgrade") == 0)
+		*out = LINT_DOWN;
+	else if (strcmp(s, "both") == 0)
+		*out = LINT_BOTH;
+	else
+		return false;
+	return true;
+}
+
+void lint_findings_sort_worst_first(struct lint_findings *f)
+{
+	/* Insertion sort: stable, and a plan has few findings. */
+	for (uint32_t i = 1; i < f->n; i++) {
+		struct lint_finding x = f->v[i];
+		uint32_t j = i;
+		for (; j > 0 && f->v[j - 1].severity < x.severity; j--)
+			f->v[j] = f->v[j - 1];
+		f->v[j] = x;
+	}
 }
 
 void lint_free(struct lint *l)
@@ -1779,6 +1811,14 @@ static bool ignored(const struct run *r, const struct lint_finding *f)
 	return false;
 }
 
+/* Whether a finding belongs to the direction under review. */
+static bool in_direction(const struct lint *l, const struct lint_finding *x)
+{
+	if (l->direction == LINT_BOTH || x->rule == LINT_IRREVERSIBLE)
+		return true;
+	return (x->section == SCRIPT_DOWNGRADE) == (l->direction == LINT_DOWN);
+}
+
 /* Returns the number of statements in the section. */
 static uint32_t lint_section(struct run *r, enum script_section which, const char *p,
                              size_t n, uint32_t line, struct tk **tv, uint32_t *tcap)
@@ -1881,11 +1921,18 @@ void lint_text(struct lint *l, const struct lint_text *in, bool report,
 		}
 	}
 
-	/* Silence, then order by line (the ignore scan reported first). */
+	/* Silence, keep the direction under review, then order by line (the
+	 * ignore scan reported first). */
 	uint32_t kept = first;
-	for (uint32_t i = first; i < out->n; i++)
-		if (!ignored(&r, &out->v[i]) && !u32vec_contains(&r.withdrawn, i))
-			out->v[kept++] = out->v[i];
+	for (uint32_t i = first; i < out->n; i++) {
+		struct lint_finding *x = &out->v[i];
+		if (ignored(&r, x) || u32vec_contains(&r.withdrawn, i) || !in_direction(l, x))
+			continue;
+		if (l->direction == LINT_DOWN && x->section == SCRIPT_DOWNGRADE &&
+		    lint_rules[x->rule].data_loss)
+			x->severity = LINT_ERROR;
+		out->v[kept++] = *x;
+	}
 	out->n = kept;
 	/* Insertion sort: stable, so findings of one line keep the order of
 	 * the statement's actions; a script has few findings. */

@@ -18,14 +18,19 @@ expected() { grep -v '^#' "$1" | sed -E 's/ (error|warning|info)$//'; }
 # ---- --rules ----
 rt lint --rules
 ok_rc 0 "--rules: exit 0"
-like "$OUT" '^drop-table \(error, any\)' "--rules: id, severity and dialect"
+like "$OUT" '^drop-table \(error, any, data loss\)$' "--rules: id, severity, dialect (and data loss)"
 like "$OUT" 'fix: CREATE INDEX CONCURRENTLY' "--rules: each rule's fix"
-nrules=$(printf '%s\n' "$OUT" | grep -cE '^[a-z-]+ \((error|warning|info), (any|sqlite|postgresql)\)$')
+nrules=$(printf '%s\n' "$OUT" | grep -cE '^[a-z-]+ \((error|warning|info), (any|sqlite|postgresql)(, data loss)?\)$')
+like "$OUT" '^delete-without-where \(error, any, data loss\)$' "--rules: the rules that lose data say so"
+like "$OUT" '^drop-index \(warning, postgresql\)$' "--rules: ... and the others do not"
 rt --json lint --rules
 ok_rc 0 "--json --rules: exit 0"
 is "$(json "$OUT" 'len(d)')" "$nrules" "--json --rules: the same $nrules rules"
-is "$(json "$OUT" 'sorted(d[0].keys())')" "['dialect', 'fix', 'id', 'reason', 'severity']" \
-	"--json --rules: id, severity, dialect, reason, fix"
+is "$(json "$OUT" 'sorted(d[0].keys())')" "['data_loss', 'dialect', 'fix', 'id', 'reason', 'severity']" \
+	"--json --rules: id, severity, dialect, data loss, reason, fix"
+is "$(json "$OUT" '" ".join(r["id"] for r in d if r["data_loss"])')" \
+	"drop-table drop-column truncate delete-without-where type-narrowing drop-schema drop-database" \
+	"--json --rules: the data-loss rules"
 is "$(json "$OUT" '[r["severity"] for r in d if r["id"] == "concurrently-in-transaction"][0]')" \
 	"error" "--json --rules: CONCURRENTLY in a transaction is an error"
 
@@ -155,6 +160,23 @@ rt lint --fail-on error lt04 lt07
 ok_rc 1 "--fail-on error: the error in lt07 counts"
 rt lint --fail-on error lt04
 ok_rc 0 "--fail-on error: info only, exit 0"
+
+# --direction: the sections a run in that direction executes; in a
+# downgrade, data loss is an error (it is info in a review of both).
+rt --json lint --fail-on none lt01
+is "$(json "$OUT" '" ".join("%d:%s:%s:%s" % (f["line"], f["rule"], f["severity"], f["section"]) for f in d)')" \
+	"19:drop-table:info:downgrade" "both directions: a downgrade dropping its own table is info"
+rt --json lint --direction down lt01
+ok_rc 1 "--direction down: the drop fails the run"
+is "$(json "$OUT" '" ".join("%d:%s:%s:%s" % (f["line"], f["rule"], f["severity"], f["section"]) for f in d)')" \
+	"19:drop-table:error:downgrade" "--direction down: the same drop is an error"
+rt --json lint --direction up lt01
+ok_rc 0 "--direction up: no finding in lt01's upgrade"
+is "$OUT" "[]" "--direction up: the downgrade section is left out"
+rt --json lint --direction up lt02
+is "$(json "$OUT" 'sorted(set(f["section"] for f in d))')" "['upgrade']" "--direction up: upgrade sections only"
+rt lint --direction sideways
+is "$RC:$ERR" "2:--direction takes up or down, not 'sideways'" "--direction sideways: bad usage, said"
 
 # What lint predicts fails on a table with rows does fail.
 rt upgrade lt01

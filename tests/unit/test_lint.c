@@ -140,6 +140,50 @@ static void test_data_loss(void)
 	   "dropping views, functions, sequences loses no rows");
 }
 
+/* The direction under review: which sections report, and data loss in a
+ * downgrade ranked as an error. */
+static void test_direction(void)
+{
+	const char *up = "CREATE TABLE refunds (id int);\nCREATE INDEX ix_r ON refunds (id);\n"
+	                 "DELETE FROM notifications;";
+	const char *down = "DROP INDEX ix_old;\nDROP TABLE refunds;";
+	struct lint *l = lint_new(SQL_POSTGRES);
+	STEP(l, up, down, true, "4:delete-without-where/error,6:drop-index/warning,"
+	     "7:drop-table/info",
+	     "both directions: a downgrade's own drop ranks as info");
+	lint_free(l);
+	l = lint_new(SQL_POSTGRES);
+	lint_set_direction(l, LINT_UP);
+	STEP(l, up, down, true, "4:delete-without-where/error", "up: the upgrade section only");
+	lint_free(l);
+	l = lint_new(SQL_POSTGRES);
+	lint_set_direction(l, LINT_DOWN);
+	STEP(l, up, down, true, "6:drop-index/warning,7:drop-table/error",
+	     "down: the downgrade section only, its data loss an error");
+	STEP(l, "CREATE TABLE t (a int);", NULL, true, "1:irreversible/warning",
+	     "down: a script without a downgrade is reported in every direction");
+	lint_free(l);
+
+	struct lint_findings f;
+	lint_findings_init(&f);
+	l = lint_new(SQL_POSTGRES);
+	lint_set_direction(l, LINT_DOWN);
+	lint_pair(l, up, down, true, &f);
+	lint_findings_sort_worst_first(&f);
+	char *got = describe(&f, true);
+	is_str(got, "7:drop-table/error,6:drop-index/warning", "worst first");
+	free(got);
+	lint_findings_free(&f);
+	lint_free(l);
+
+	enum lint_direction d;
+	ok(lint_direction_parse("down", &d) && d == LINT_DOWN, "down parses");
+	ok(lint_direction_parse("up", &d) && d == LINT_UP, "up parses");
+	ok(!lint_direction_parse("sideways", &d), "an unknown direction does not");
+	ok(lint_rules[LINT_DROP_TABLE].data_loss && lint_rules[LINT_DELETE_ALL].data_loss &&
+	   !lint_rules[LINT_DROP_INDEX].data_loss, "data loss is a property of the rule");
+}
+
 static void test_types(void)
 {
 	const char *create = "CREATE TABLE p (name varchar(255), price numeric(10,2), "
@@ -653,6 +697,7 @@ int main(void)
 {
 	test_rule_table();
 	test_data_loss();
+	test_direction();
 	test_types();
 	test_locks();
 	test_renames_and_failures();
