@@ -12,6 +12,7 @@
 #include "lint.h"
 #include "out.h"
 #include "plan.h"
+#include "policy.h"
 #include "run.h"
 #include "schema.h"
 #include "spec.h"
@@ -244,8 +245,121 @@ static int offline_sql(struct cli_ctx *c, struct target *t, const char *arg)
 	return cli_report(c, rc, err);
 }
 
+/* ---- production mode (policy.h) ---- */
+
+static enum sql_dialect db_dialect(const struct cli_ctx *c)
+{
+	return c->url.backend == DB_POSTGRES ? SQL_POSTGRES : SQL_SQLITE;
+}
+
+/* The plan's lint findings, worst first, one a line. */
+static void print_plan_findings(struct cli_ctx *c, const struct lint_findings *f)
+{
+	for (uint32_t i = 0; i < f->n; i++) {
+		const struct lint_finding *x = &f->v[i];
+		fprintf(c->out, "  %s:%u: %s: %s: %s\n", x->file, x->line,
+		        lint_severity_name(x->severity), lint_rules[x->rule].id, x->message);
+	}
+}
+
+/* Whether the plan may run under the production policy. reasons: what
+ * policy_check found (0: nothing to confirm). A --confirm-database that
+ * names another database stops any run: the command meant another one.
+ * Off a terminal --yes --confirm-database NAME confirms (else RT_EUSAGE,
+ * saying what to pass); on a terminal the name is typed (a wrong one is
+ * RT_EFAIL). verb: what the prompt says the name is typed for. */
+static int production_confirm(struct cli_ctx *c, const char *cmd, const char *verb,
+                              unsigned reasons, char **err)
+{
+	const char *named = cli_opt("confirm-database");
+	const char *dbname = c->url.dbname;
+	if (named && !policy_name_ok(named, dbname))
+		return rt_err(err, RT_EUSAGE, "retort %s: --confirm-database '%s' does not name "
+		              "this database (%s, named %s): nothing was done",
+		              cmd, named, c->url.display, dbname);
+	if (!reasons || (named && cli_flag("yes")))
+		return RT_OK;
+	struct strbuf why = STRBUF_INIT;
+	policy_describe(reasons, &why);
+	int rc = RT_OK;
+	if (!c->interactive) {
+		rc = rt_err(err, RT_EUSAGE, "retort %s: %s is a production database: production = "
+		            "true asks for its name before %s; not on a terminal, pass --yes "
+		            "--confirm-database %s; nothing was done",
+		            cmd, c->url.display, sb_str(&why), dbname);
+	} else {
+		fprintf(c->out, "%s is a production database: production = true asks for its name "
+		        "before %s.\nType its name (%s) to %s: ", c->url.display, sb_str(&why),
+		        dbname, verb);
+		fflush(c->out);
+		char line[256] = "";
+		if (!fgets(line, sizeof line, stdin) || !policy_name_ok(line, dbname)) {
+			line[strcspn(line, "\n")] = '\0';
+			rc = rt_err(err, RT_EFAIL, "'%s' is not '%s': nothing was done", line, dbname);
+		}
+	}
+	sb_free(&why);
+	return rc;
+}
+
+/* Production mode before a run: the plan from the heads as they are now,
+ * its findings and, when the policy asks for it, the typed name. On RT_OK
+ * *expect is the fingerprint of the plan that was confirmed, for the run
+ * to check under the lock (NULL when nothing needed confirming); caller
+ * frees it with run_expect_free. */
+static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
+                           struct run_expect **expect, char **err)
+{
+	*expect = NULL;
+	if (!c->cfg.production)
+		return production_confirm(c, cmd, cmd, 0, err);
+	char **heads = NULL;
+	uint32_t n = 0;
+	struct plan *p = NULL;
+	struct lint_findings f;
+	lint_findings_init(&f);
+	int rc = c->db->ops->read_heads(c->db, &heads, &n, err);
+	if (rc == RT_OK)
+		rc = build_plan(t, (const char *const *)heads, n, &p, err);
+	db_strv_free(heads, n);
+	if (rc == RT_OK)
+		rc = policy_findings(c->graph, p, db_dialect(c), &f, err);
+	unsigned reasons = rc == RT_OK ? policy_check(&c->cfg, c->graph, p, &f) : 0;
+	/* the scripts as they are shown: an edit after this stops the run */
+	if (reasons)
+		rc = run_expect_make(c->graph, p, expect, err);
+	bool ask = rc == RT_OK && reasons && c->interactive && !(cli_flag("yes") && cli_opt("confirm-database"));
+	if (ask) {
+		static const char *const titles[] = {"Upgrade", "Downgrade", "Stamp"};
+		fprintf(c->out, "%s %s (%s): %u step%s, version table afterwards:", titles[p->kind],
+		        c->url.dbname, c->url.display, p->n, p->n == 1 ? "" : "s");
+		for (uint32_t i = 0; i < p->nfinal; i++)
+			fprintf(c->out, " %s", p->final_heads[i]);
+		fprintf(c->out, "%s\n", p->nfinal ? "" : " <base>");
+		for (uint32_t i = 0; i < p->n; i++) {
+			struct strbuf sb = STRBUF_INIT;
+			run_step_title(c->graph, &p->steps[i], &sb);
+			fprintf(c->out, "  %u. %s %s\n", i + 1, kind_word(p->steps[i].dir), sb_str(&sb));
+			sb_free(&sb);
+		}
+		if (p->kind != PLAN_STAMP)
+			fputs(f.n ? "What lint finds in it, worst first:\n" : "Lint finds nothing in it.\n",
+			      c->out);
+		print_plan_findings(c, &f);
+	}
+	if (rc == RT_OK)
+		rc = production_confirm(c, cmd, kind_word(p->kind), reasons, err);
+	lint_findings_free(&f);
+	plan_free(p);
+	if (rc != RT_OK) {
+		run_expect_free(*expect);
+		*expect = NULL;
+	}
+	return rc;
+}
+
 /* Runs a plan (or prints it for --dry-run) for the target in t. */
-static int execute(struct cli_ctx *c, struct target *t)
+static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 {
 	char *err = NULL;
 	int rc = open_db(c, &err);
@@ -271,8 +385,16 @@ static int execute(struct cli_ctx *c, struct target *t)
 		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = rehearse,
 	};
+	struct run_expect *expect = NULL;
+	if (!rehearse) {
+		rc = production_gate(c, t, cmd, &expect, &err);
+		if (rc != RT_OK)
+			return cli_report(c, rc, err);
+		o.expect = expect;
+	}
 	struct plan *done = NULL;
 	rc = run_locked(c->db, c->graph, build_plan, t, &o, &done, &err);
+	run_expect_free(expect);
 	if (rehearse && done && !c->json) {
 		if (rc == RT_OK)
 			fprintf(c->out, "Rehearsal passed: %u step%s ran and were rolled back; the "
@@ -309,13 +431,18 @@ static int run_migrate_cmd(struct cli_ctx *c, int argc, char **argv,
 	}
 	t.specs = &arg;
 	t.nspecs = 1;
-	return execute(c, &t);
+	return execute(c, &t, argv[0]);
 }
+
+#define CONFIRM_OPTS \
+	{"yes", 'y', NULL, "no questions (production mode: with --confirm-database)"}, \
+	{"confirm-database", 0, "NAME", "the database's name, as production mode asks for it"}
 
 static const struct cmd_opt migrate_opts[] = {
 	{"sql", 0, NULL, "print the SQL instead of running it (never connects; FROM:TO)"},
 	{"dry-run", 0, NULL, "print the plan and touch nothing"},
 	{"rehearse", 0, NULL, "run the plan in one transaction and roll it back"},
+	CONFIRM_OPTS,
 	{NULL, 0, NULL, NULL},
 };
 
@@ -345,6 +472,7 @@ static const struct cmd_opt stamp_opts[] = {
 	{"purge", 0, NULL, "empty the version table first"},
 	{"sql", 0, NULL, "print the SQL instead of running it"},
 	{"dry-run", 0, NULL, "print the change and touch nothing"},
+	CONFIRM_OPTS,
 	{NULL, 0, NULL, NULL},
 };
 
@@ -361,7 +489,7 @@ static int run_stamp(struct cli_ctx *c, int argc, char **argv)
 			return cli_report(c, RT_EUSAGE, xstrdup("stamp --sql takes one TARGET"));
 		return offline_sql(c, &t, argv[1]);
 	}
-	return execute(c, &t);
+	return execute(c, &t, argv[0]);
 }
 
 const struct cmd_entry cmd_stamp = {
@@ -796,6 +924,7 @@ static const struct cmd_opt rollback_opts[] = {
 	{"backup", 0, NULL, "back the database up first (verified)"},
 	{"rehearse", 0, NULL, "rehearse the downgrade first (rolled back)"},
 	{"yes", 'y', NULL, "no questions: needed when not on a terminal"},
+	{"confirm-database", 0, "NAME", "the database's name, as production mode asks for it"},
 	{NULL, 0, NULL, NULL},
 };
 
@@ -812,40 +941,21 @@ static bool ask(struct cli_ctx *c, const char *question, bool deflt)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
-/* The data each step destroys: lint findings of the downgrade sections. */
-static void print_findings(struct cli_ctx *c, const struct plan *p, int *nfound)
+/* What the plan destroys, worst first: the lint findings of the downgrade
+ * sections it runs. *reasons: what production mode asks the name for. */
+static void print_findings(struct cli_ctx *c, const struct plan *p, int *nfound,
+                           unsigned *reasons)
 {
-	const struct graph *g = c->graph;
-	struct lint *l = lint_new(c->url.backend == DB_POSTGRES ? SQL_POSTGRES : SQL_SQLITE);
 	struct lint_findings f;
 	lint_findings_init(&f);
-	struct bitset in_plan;
-	bitset_init(&in_plan, g->n);
-	uint32_t last = 0;
-	for (uint32_t i = 0; i < p->n; i++) {
-		bitset_set(&in_plan, p->steps[i].rev);
-		if (p->steps[i].rev > last)
-			last = p->steps[i].rev;
-	}
-	/* Ancestors first, so lint knows the columns and indexes they made. */
-	for (uint32_t r = 0; r <= last && p->n; r++) {
-		char *err = NULL;
-		if (lint_script(l, &g->nodes[r].s, bitset_get(&in_plan, r), &f, &err) != RT_OK)
-			fprintf(c->errf, "%s\n", err);
-		free(err);
-	}
-	*nfound = 0;
-	for (uint32_t i = 0; i < f.n; i++) {
-		const struct lint_finding *x = &f.v[i];
-		if (x->section != SCRIPT_DOWNGRADE)
-			continue;
-		fprintf(c->out, "  %s:%u: %s: %s: %s\n", x->file, x->line,
-		        lint_severity_name(x->severity), lint_rules[x->rule].id, x->message);
-		(*nfound)++;
-	}
-	bitset_free(&in_plan);
+	char *err = NULL;
+	if (policy_findings(c->graph, p, db_dialect(c), &f, &err) != RT_OK)
+		fprintf(c->errf, "%s\n", err);
+	free(err);
+	print_plan_findings(c, &f);
+	*nfound = (int)f.n;
+	*reasons = policy_check(&c->cfg, c->graph, p, &f);
 	lint_findings_free(&f);
-	lint_free(l);
 }
 
 static void print_sql_of(struct cli_ctx *c, const struct plan_step *s)
@@ -863,13 +973,16 @@ static void print_sql_of(struct cli_ctx *c, const struct plan_step *s)
 static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(c->errf, "usage: retort rollback [--backup] [--rehearse] [--yes] TARGET\n");
+		fprintf(c->errf, "usage: retort rollback [--backup] [--rehearse] [--yes] "
+		        "[--confirm-database NAME] TARGET\n");
 		return RT_EUSAGE;
 	}
 	bool yes = cli_flag("yes");
 	if (!yes && !c->interactive) {
-		fprintf(c->errf, "retort rollback: not on a terminal: pass --yes (with --backup and "
-		        "--rehearse as wanted) to roll back without questions\n");
+		fprintf(c->errf, "retort rollback: not on a terminal: pass --yes%s%s (with --backup "
+		        "and --rehearse as wanted) to roll back without questions\n",
+		        c->cfg.production ? " --confirm-database " : "",
+		        c->cfg.production ? c->url.dbname : "");
 		return RT_EUSAGE;
 	}
 	char *err = NULL;
@@ -912,13 +1025,24 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 			print_sql_of(c, &p->steps[i]);
 	}
 	int nfound = 0;
+	unsigned reasons = 0;
 	fprintf(c->out, "What it destroys:\n");
-	print_findings(c, p, &nfound);
+	print_findings(c, p, &nfound, &reasons);
 	if (!nfound)
 		fprintf(c->out, "  nothing lint knows of\n");
 	plan_free(p);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
+	/* Production mode: the name is typed last, on a terminal; off one,
+	 * a refusal comes before any backup. */
+	bool typed = reasons && c->interactive && !(yes && cli_opt("confirm-database"));
+	if (!typed) {
+		rc = production_confirm(c, "rollback", "roll back", reasons, &err);
+		if (rc != RT_OK) {
+			run_expect_free(expect);
+			return cli_report(c, rc, err);
+		}
+	}
 
 	bool do_backup = cli_flag("backup") || (!yes && ask(c, "Back up the database first?", true));
 	char *backup_path = NULL;
@@ -953,25 +1077,19 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 		}
 		fprintf(c->out, "The rehearsal passed and was rolled back.\n");
 	}
-	if (!yes) {
-		bool go;
-		if (c->cfg.production) {
-			fprintf(c->out, "This is a production database. Type its name (%s) to roll back: ",
-			        c->url.dbname);
-			fflush(c->out);
-			char line[256] = "";
-			go = fgets(line, sizeof line, stdin) &&
-			     strncmp(line, c->url.dbname, strlen(c->url.dbname)) == 0 &&
-			     (line[strlen(c->url.dbname)] == '\n' || !line[strlen(c->url.dbname)]);
-		} else {
-			go = ask(c, "Roll back now?", false);
-		}
-		if (!go) {
+	if (typed) {
+		rc = production_confirm(c, "rollback", "roll back", reasons, &err);
+		if (rc != RT_OK) {
 			fprintf(c->out, "Not rolled back: nothing changed.\n");
 			free(backup_path);
 			run_expect_free(expect);
-			return RT_EFAIL;
+			return cli_report(c, rc, err);
 		}
+	} else if (!yes && !ask(c, "Roll back now?", false)) {
+		fprintf(c->out, "Not rolled back: nothing changed.\n");
+		free(backup_path);
+		run_expect_free(expect);
+		return RT_EFAIL;
 	}
 	pr.rehearse = false;
 	o.rehearse = false;

@@ -115,10 +115,21 @@ is "$(sqlq app.db "SELECT count(*) FROM sqlite_master WHERE name IN ('refunds', 
 git_restore_refunds() { sed -i 's/^DROP TABLE refunds; DROP TABLE payments;$/DROP TABLE refunds;/' "$f"; }
 git_restore_refunds
 
-# --yes: no questions.
+# --yes: no questions; in production mode, with the database's name.
+printf 'production = true\n' >> retort.ini
 rt upgrade 041584a9edb9 -q
+backups=$(ls app-*.db 2>/dev/null | wc -l)
 rt rollback -y --backup --rehearse c0f44988ee9d </dev/null
-ok_rc 0 "--yes with --backup and --rehearse runs without a terminal"
+ok_rc 2 "production: --yes alone refuses without a terminal"
+like "$ERR" "pass --yes --confirm-database app; nothing was done" "... saying what to pass"
+is "$(rows)" 041584a9edb9 "... nothing changed"
+is "$(ls app-*.db 2>/dev/null | wc -l)" "$backups" "... not even a backup was taken"
+rt rollback -y --confirm-database prod --backup --rehearse c0f44988ee9d </dev/null
+ok_rc 2 "production: --confirm-database with another name refuses"
+like "$ERR" "--confirm-database 'prod' does not name this database \(sqlite:///app.db, named app\)" "... saying so"
+is "$(rows)" 041584a9edb9 "... nothing changed"
+rt rollback -y --confirm-database app --backup --rehearse c0f44988ee9d </dev/null
+ok_rc 0 "--yes --confirm-database with --backup and --rehearse runs without a terminal"
 like "$OUT" "Backup written to .* and verified" "... backing up"
 like "$OUT" "The rehearsal passed" "... rehearsing"
 is "$(rows)" "2b604fab0cca c0f44988ee9d" "... and rolling back"
