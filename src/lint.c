@@ -167,18 +167,6 @@ bool lint_direction_parse(const char *s, enum lint_direction *out)
 	return true;
 }
 
-void lint_findings_sort_worst_first(struct lint_findings *f)
-{
-	/* Insertion sort: stable, and a plan has few findings. */
-	for (uint32_t i = 1; i < f->n; i++) {
-		struct lint_finding x = f->v[i];
-		uint32_t j = i;
-		for (; j > 0 && f->v[j - 1].severity < x.severity; j--)
-			f->v[j] = f->v[j - 1];
-		f->v[j] = x;
-	}
-}
-
 void lint_free(struct lint *l)
 {
 	if (!l)

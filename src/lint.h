@@ -235,10 +235,6 @@ enum lint_direction { LINT_BOTH, LINT_UP, LINT_DOWN };
 void lint_set_direction(struct lint *l, enum lint_direction d);
 bool lint_direction_parse(const char *s, enum lint_direction *out);
 
-/* Orders findings worst first; equal severities keep their order (a
- * stable sort). */
-void lint_findings_sort_worst_first(struct lint_findings *f);
-
 /* Lints both sections of one script and learns the schema changes of its
  * upgrade. With report false it only learns (an ancestor of the revisions
  * being linted). Findings silenced by `-- retort:ignore RULE` comments are

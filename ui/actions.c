@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "policy.h"
 #include "run.h"
 #include "shell.h"
 
@@ -184,17 +185,30 @@ static void migrate(struct console *con, enum plan_kind kind)
 		plan_free(p);
 		return;
 	}
+	/* What the plan's SQL does, and whether production mode asks for the
+	 * database's name: the engine's policy, as on the command line. */
+	struct lint_findings f;
+	lint_findings_init(&f);
+	enum sql_dialect dialect = c->url.backend == DB_POSTGRES ? SQL_POSTGRES : SQL_SQLITE;
+	if (policy_findings(m->g, p, dialect, &f, &err) != RT_OK) {
+		console_message(con, THEME_WARNING, "lint: %.*s", (int)strcspn(err, "\n"), err);
+		free(err);
+		err = NULL;
+	}
+	unsigned reasons = policy_check(&c->cfg, m->g, p, &f);
+	struct strbuf why = STRBUF_INIT;
+	policy_describe(reasons, &why);
 	char *summary = xasprintf("%s %s (%s) to %s: %u step%s", titles[kind], c->url.dbname,
 	                          c->url.display, id, p->n, p->n == 1 ? "" : "s");
 	char *tab = xasprintf("Plan: %s to %.12s", verbs[kind], id);
-	preview_show_plan(con, tab, summary, p);
+	preview_show_plan(con, tab, summary, p, &f, reasons ? sb_str(&why) : NULL);
 	char *question = xasprintf("%s. Run %s? [y/N]  j/k: scroll the plan", summary,
 	                           p->n == 1 ? "it" : "them");
 	bool yes = confirm_preview(con, question);
-	if (yes && kind == PLAN_DOWNGRADE && c->cfg.production) {
-		char *text = xasprintf("This is a production database (production = true in the "
-		                       "configuration). Type its name, %s, to downgrade it:",
-		                       c->url.dbname);
+	if (yes && reasons) {
+		char *text = xasprintf("This is a production database: production = true asks for "
+		                       "its name before %s. Type its name, %s, to %s it:",
+		                       sb_str(&why), c->url.dbname, verbs[kind]);
 		yes = dialog_typed(con, "Production database", text, c->url.dbname);
 		free(text);
 	} else if (!yes) {
@@ -213,6 +227,8 @@ static void migrate(struct console *con, enum plan_kind kind)
 	free(tab);
 	free(summary);
 	run_expect_free(expect);
+	sb_free(&why);
+	lint_findings_free(&f);
 	plan_free(p);
 }
 

@@ -16,6 +16,7 @@
 #include "keys.h"
 #include "lanes.h"
 #include "lineedit.h"
+#include "lint.h"
 #include "plan.h"
 #include "theme.h"
 
@@ -200,17 +201,19 @@ bool graph_search(struct console *con, const char *text, int dir, bool *wrapped)
 /* Rebuilds the preview for the selected revision when it is stale. */
 void preview_update(struct console *con);
 void preview_set_mode(struct console *con, enum preview_mode mode);
-/* Shows a plan: every step with its SQL (PREVIEW_PLAN until the next
- * preview_set_mode). */
+/* Shows a plan: its lint findings (f, worst first: policy_findings), then
+ * every step with its SQL (PREVIEW_PLAN until the next preview_set_mode).
+ * production: why production mode asks for the database's name, or NULL. */
 void preview_show_plan(struct console *con, const char *title, const char *summary,
-                       const struct plan *p);
+                       const struct plan *p, const struct lint_findings *f,
+                       const char *production);
 /* Shows plain text in the plan tab. */
 void preview_show_text(struct console *con, const char *title, const char *text);
 
 /* dialog.c */
 /* Asks y/N in the status line; the preview scrolls meanwhile. Default no. */
 bool dialog_confirm(struct console *con, const char *question);
-/* Asks to type `expected` exactly (production downgrades). */
+/* Asks to type `expected` exactly (production mode). */
 bool dialog_typed(struct console *con, const char *title, const char *text,
                   const char *expected);
 /* A one-line prompt in a box; the typed text (caller frees) or NULL when

@@ -258,8 +258,34 @@ static void add_step(struct console *con, const struct plan *p, uint32_t i)
 	doc_add(d, THEME_NORMAL, "\n");
 }
 
+/* The findings of the plan's SQL, worst first, before its steps: what the
+ * person confirming must weigh. */
+static void add_findings(struct doc *d, const struct plan *p, const struct lint_findings *f)
+{
+	if (p->kind == PLAN_STAMP)
+		return;
+	if (f->n == 0) {
+		doc_add(d, THEME_NORMAL, "Lint finds nothing in it.\n\n");
+		return;
+	}
+	doc_addf(d, THEME_HEADING, "What lint finds in it, worst first (%u):\n", f->n);
+	for (uint32_t i = 0; i < f->n; i++) {
+		const struct lint_finding *x = &f->v[i];
+		enum theme_role role = x->severity == LINT_ERROR     ? THEME_ERROR
+		                       : x->severity == LINT_WARNING ? THEME_WARNING
+		                                                     : THEME_NORMAL;
+		const char *base = strrchr(x->file, '/');
+		doc_addf(d, role, "  %-7s %s", lint_severity_name(x->severity),
+		         lint_rules[x->rule].id);
+		doc_addf(d, THEME_COMMENT, "  %s:%u", base ? base + 1 : x->file, x->line);
+		doc_addf(d, THEME_NORMAL, "  %s\n", x->message);
+	}
+	doc_add(d, THEME_NORMAL, "\n");
+}
+
 void preview_show_plan(struct console *con, const char *title, const char *summary,
-                       const struct plan *p)
+                       const struct plan *p, const struct lint_findings *f,
+                       const char *production)
 {
 	start_plan(con, title);
 	struct doc *d = &con->doc;
@@ -267,7 +293,12 @@ void preview_show_plan(struct console *con, const char *title, const char *summa
 	doc_add(d, THEME_NORMAL, "Version table afterwards:");
 	for (uint32_t i = 0; i < p->nfinal; i++)
 		doc_addf(d, THEME_ID, " %s", p->final_heads[i]);
-	doc_add(d, THEME_NORMAL, p->nfinal ? "\n\n" : " <base>\n\n");
+	doc_add(d, THEME_NORMAL, p->nfinal ? "\n" : " <base>\n");
+	if (production)
+		doc_addf(d, THEME_ERROR, "Production database: production = true asks for its name "
+		         "before %s.\n", production);
+	doc_add(d, THEME_NORMAL, "\n");
+	add_findings(d, p, f);
 	for (uint32_t i = 0; i < p->n; i++)
 		add_step(con, p, i);
 	preview_update(con);

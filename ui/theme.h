@@ -37,6 +37,7 @@
 	X(TAB, -1, A_NORMAL, A_NORMAL)                            \
 	X(TAB_ACTIVE, -1, A_REVERSE | A_BOLD, A_REVERSE | A_BOLD) \
 	X(BORDER, COLOR_CYAN, A_NORMAL, A_NORMAL)                 \
+	X(PRODUCTION, COLOR_RED, A_BOLD, A_BOLD)                  \
 	X(LANE, -1, A_NORMAL, A_NORMAL)
 
 enum theme_role {

@@ -180,6 +180,13 @@ static void draw_title(struct console *con)
 	pen_start(&p, con->title, 0, 0, COLS, bar);
 	pen_text(&p, A_BOLD, " retort");
 	pen_text(&p, A_NORMAL, sep);
+	if (c->cfg_loaded && c->cfg.production) {
+		/* out of the bar's reverse video, so that it cannot be missed */
+		p.extra = A_NORMAL;
+		pen_text(&p, theme_attr(THEME_PRODUCTION), " PRODUCTION ");
+		p.extra = bar;
+		pen_text(&p, A_NORMAL, sep);
+	}
 	if (!m->g) {
 		pen_text(&p, A_NORMAL, "the scripts could not be loaded");
 	} else if (!m->db_configured) {

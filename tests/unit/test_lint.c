@@ -164,18 +164,6 @@ static void test_direction(void)
 	     "down: a script without a downgrade is reported in every direction");
 	lint_free(l);
 
-	struct lint_findings f;
-	lint_findings_init(&f);
-	l = lint_new(SQL_POSTGRES);
-	lint_set_direction(l, LINT_DOWN);
-	lint_pair(l, up, down, true, &f);
-	lint_findings_sort_worst_first(&f);
-	char *got = describe(&f, true);
-	is_str(got, "7:drop-table/error,6:drop-index/warning", "worst first");
-	free(got);
-	lint_findings_free(&f);
-	lint_free(l);
-
 	enum lint_direction d;
 	ok(lint_direction_parse("down", &d) && d == LINT_DOWN, "down parses");
 	ok(lint_direction_parse("up", &d) && d == LINT_UP, "up parses");
