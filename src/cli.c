@@ -1,6 +1,7 @@
 /* cli.c: global options, the command table and its dispatcher. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,9 +197,32 @@ int cli_db(struct cli_ctx *c, char **err)
 	return rc;
 }
 
+bool cli_db_missing(const struct cli_ctx *c)
+{
+	const char *path = c->url.path;
+	if (!c->url_loaded || c->url.backend != DB_SQLITE || !path || !*path ||
+	    strcmp(path, ":memory:") == 0)
+		return false;
+	return access(path, F_OK) != 0 && errno == ENOENT;
+}
+
+int cli_db_read(struct cli_ctx *c, char **err)
+{
+	if (c->db)
+		return RT_OK;
+	int rc = cli_url(c, err);
+	if (rc != RT_OK)
+		return rc;
+	if (cli_db_missing(c))
+		return rt_err(err, RT_EFAIL, "database file %s does not exist (%s): check the "
+		              "database URL; only a command that writes, such as 'retort upgrade', "
+		              "creates it", c->url.path, c->url.display);
+	return cli_db(c, err);
+}
+
 int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err)
 {
-	int rc = cli_db(c, err);
+	int rc = cli_db_read(c, err);
 	if (rc != RT_OK)
 		return rc;
 	return c->db->ops->read_heads(c->db, heads, n, err);

@@ -101,8 +101,16 @@ int cli_graph(struct cli_ctx *c, char **err);
  * the configuration file's path). */
 int cli_url(struct cli_ctx *c, char **err);
 int cli_db(struct cli_ctx *c, char **err);
+/* cli_db for a command that only reads the database: a SQLite file that
+ * does not exist is RT_EFAIL, "database file … does not exist", never an
+ * empty database (a mistyped path must not read as one; only a command
+ * that writes creates the file). */
+int cli_db_read(struct cli_ctx *c, char **err);
+/* Whether the URL (loaded) names a SQLite file that does not exist. */
+bool cli_db_missing(const struct cli_ctx *c);
 const char *cli_version_table(struct cli_ctx *c);
-/* The version table's rows (SPEC `current`); *heads: db_strv_free. */
+/* The version table's rows (SPEC `current`), read through cli_db_read;
+ * *heads: db_strv_free. */
 int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err);
 /* The same as revisions of c->graph (loaded), rows that no script defines
  * left out; *revs: caller frees. */

@@ -605,7 +605,12 @@ static int run_check(struct cli_ctx *c, int argc, char **argv)
 	}
 	bool have_db = false;
 	char *uerr = NULL;
-	if (g && cli_url(c, &uerr) == RT_OK) {
+	if (g && cli_url(c, &uerr) == RT_OK && cli_db_missing(c)) {
+		have_db = true;
+		sb_addf(&problems, "%s: database file %s does not exist (check the database URL)\n",
+		        c->url.display, c->url.path);
+		nproblems++;
+	} else if (g && c->url_loaded) {
 		have_db = true;
 		char **heads = NULL;
 		uint32_t n = 0;
@@ -755,7 +760,8 @@ static int run_repair(struct cli_ctx *c, int argc, char **argv)
 		return RT_EUSAGE;
 	}
 	char *err = NULL;
-	int rc = open_db(c, &err);
+	/* nothing to repair in a database that does not exist */
+	int rc = cli_db_read(c, &err);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
 	rc = c->db->ops->lock(c->db, c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
@@ -788,7 +794,7 @@ static int run_lock(struct cli_ctx *c, int argc, char **argv)
 		fprintf(c->errf, "retort lock: unexpected argument '%s'\n", argv[1]);
 		return RT_EUSAGE;
 	}
-	int rc = open_db(c, &err);
+	int rc = cli_db_read(c, &err);
 	if (rc == RT_OK)
 		rc = c->db->ops->lock_holder(c->db, &holder, &err);
 	if (rc != RT_OK)
@@ -859,7 +865,7 @@ int cmd_history_applied(struct cli_ctx *c, const char *revision)
 	char *err = NULL;
 	struct history_row *rows = NULL;
 	uint32_t n = 0;
-	int rc = open_db(c, &err);
+	int rc = cli_db_read(c, &err);
 	if (rc == RT_OK)
 		rc = c->db->ops->history_read(c->db, revision, &rows, &n, &err);
 	if (rc != RT_OK)

@@ -209,11 +209,24 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 	}
 	if (cli_flag("applied"))
 		return cmd_history_applied(c, range);
+	/* With the graph, a database that cannot be read still leaves the
+	 * revisions to draw: each as unknown, and exit 1 after them. */
+	bool states = cli_flag("indicate-current") && cli_flag("graph") && !c->json;
+	char *state_err = NULL;
 	if (cli_flag("indicate-current") || spec_mentions_current(range)) {
 		rc = load_current(c, &cur, &err);
-		if (rc != RT_OK)
+		if (rc != RT_OK && states && !spec_mentions_current(range)) {
+			state_err = err;
+			err = NULL;
+		} else if (rc != RT_OK) {
 			return cli_report(c, rc, err);
+		}
+		rc = RT_OK;
 	}
+	struct bitset applied;
+	bitset_init(&applied, g->n);
+	for (uint32_t i = 0; i < cur.n; i++)
+		graph_ancestors(g, cur.idx[i], true, &applied);
 
 	struct bitset keep;
 	bitset_init(&keep, g->n);
@@ -223,6 +236,8 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 		rc = spec_range_set(&sc, range, &keep, &err);
 		if (rc != RT_OK) {
 			bitset_free(&keep);
+			bitset_free(&applied);
+			free(state_err);
 			cur_free(&cur);
 			return cli_report(c, rc, err);
 		}
@@ -237,6 +252,8 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 		rc = history_lanes(g, &keep, &lanes, &err);
 		if (rc != RT_OK) {
 			bitset_free(&keep);
+			bitset_free(&applied);
+			free(state_err);
 			cur_free(&cur);
 			return cli_report(c, rc, err);
 		}
@@ -257,7 +274,11 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 			out_rev_verbose(&sb, g, k, curr);
 		} else {
 			if (lanes) {
-				lanes_render(lanes, row, !cli_flag("ascii") && history_utf8(), &sb);
+				enum lane_state st = !states       ? LANE_STATE_NONE
+				                     : !cur.have   ? LANE_STATE_UNKNOWN
+				                     : bitset_get(&applied, k) ? LANE_STATE_APPLIED
+				                                               : LANE_STATE_PENDING;
+				lanes_render_state(lanes, row, !cli_flag("ascii") && history_utf8(), st, &sb);
 				/* Pad by cells, not bytes: glyphs may be multibyte. */
 				for (uint32_t w = lanes_width(lanes, row); w < lanes_max_width(lanes); w++)
 					sb_adds(&sb, "  ");
@@ -278,7 +299,16 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 	if (lanes)
 		lanes_free(lanes);
 	bitset_free(&keep);
+	bitset_free(&applied);
 	cur_free(&cur);
+	if (state_err) {
+		bool utf8 = !cli_flag("ascii") && history_utf8();
+		fprintf(c->errf, "%s\nThe database could not be read: every revision is drawn %s "
+		        "(its state is unknown).\n", state_err,
+		        lane_state_glyph(LANE_STATE_UNKNOWN, utf8));
+		free(state_err);
+		return RT_EFAIL;
+	}
 	return RT_OK;
 }
 

@@ -321,12 +321,39 @@ unsigned lanes_links(const struct lanes *l, uint32_t row, uint32_t col)
 	return links;
 }
 
+static const struct {
+	const char *utf8, *ascii, *words;
+} state_table[] = {
+#define LANE_X(name, utf8, ascii, words) {utf8, ascii, words},
+	LANE_STATE_LIST(LANE_X)
+#undef LANE_X
+};
+
+const char *lane_state_glyph(enum lane_state st, bool utf8)
+{
+	if ((unsigned)st >= LANE_STATE_COUNT)
+		st = LANE_STATE_NONE;
+	return utf8 ? state_table[st].utf8 : state_table[st].ascii;
+}
+
+const char *lane_state_words(enum lane_state st)
+{
+	return state_table[(unsigned)st < LANE_STATE_COUNT ? st : LANE_STATE_NONE].words;
+}
+
 void lanes_render(const struct lanes *l, uint32_t row, bool utf8,
                   struct strbuf *out)
 {
+	lanes_render_state(l, row, utf8, LANE_STATE_NONE, out);
+}
+
+void lanes_render_state(const struct lanes *l, uint32_t row, bool utf8,
+                        enum lane_state st, struct strbuf *out)
+{
 	uint32_t width = lanes_width(l, row);
 	for (uint32_t c = 0; c < width; c++) {
-		sb_adds(out, lane_sym_glyph(lanes_cell(l, row, c), utf8));
+		enum lane_sym sym = lanes_cell(l, row, c);
+		sb_adds(out, sym == LANE_NODE ? lane_state_glyph(st, utf8) : lane_sym_glyph(sym, utf8));
 		if (lanes_links(l, row, c) & LANE_LINK_RIGHT)
 			sb_adds(out, lane_horiz_glyph(utf8));
 		else

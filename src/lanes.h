@@ -84,6 +84,28 @@ const char *lane_horiz_glyph(bool utf8);
 /* The fixed links of a symbol (0 for LANE_EMPTY and LANE_NODE). */
 unsigned lane_sym_links(enum lane_sym sym);
 
+/* How a node is drawn when the database's state is shown: applied and
+ * pending revisions differ, and a revision whose state could not be read
+ * (no database, an unreachable one, a file that does not exist) has a
+ * glyph of its own, never the applied one. X(name, UTF-8, ASCII, words). */
+#define LANE_STATE_LIST(X)                                                  \
+	X(LANE_STATE_NONE,    "●", "*", "a revision")                      \
+	X(LANE_STATE_APPLIED, "●", "*", "applied")                         \
+	X(LANE_STATE_PENDING, "○", "o", "pending")                         \
+	X(LANE_STATE_UNKNOWN, "◌", "?", "unknown: the database could not be read")
+
+enum lane_state {
+#define LANE_X(name, utf8, ascii, words) name,
+	LANE_STATE_LIST(LANE_X)
+#undef LANE_X
+	LANE_STATE_COUNT
+};
+
+/* The node's glyph for a state (LANE_STATE_NONE: the plain node), one
+ * terminal column wide; and the state in words, for legends. */
+const char *lane_state_glyph(enum lane_state st, bool utf8);
+const char *lane_state_words(enum lane_state st);
+
 struct lanes;
 
 /* Lays out nrows rows. parents[parent_start[r] .. parent_start[r+1]) are
@@ -114,6 +136,9 @@ unsigned lanes_links(const struct lanes *l, uint32_t row, uint32_t col);
  * one a space). */
 void lanes_render(const struct lanes *l, uint32_t row, bool utf8,
                   struct strbuf *out);
+/* The same with the node drawn for a state (lane_state_glyph). */
+void lanes_render_state(const struct lanes *l, uint32_t row, bool utf8,
+                        enum lane_state st, struct strbuf *out);
 /* The command line's form (`history --graph`): the row's graph, then text,
  * then a newline. When text holds several lines, each further line is
  * prefixed with the lanes that continue below the row, padded to the same

@@ -32,6 +32,7 @@ struct model {
 	bool db_configured;         /* a database URL was found */
 	bool have_db;               /* and its state was read */
 	char *db_error;             /* why it could not be (owned) */
+	bool db_missing;            /* because the SQLite file does not exist */
 	char **vrows;               /* the version table's rows */
 	uint32_t nvrows;
 	char *unknown;              /* rows no script defines, space-separated, or NULL */

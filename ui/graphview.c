@@ -16,14 +16,14 @@ static uint32_t lane_cells(const struct view *v, const struct lanes *l)
 	return w < cap ? w : cap < 1 ? 1 : cap;
 }
 
-static const char *node_glyph(const struct console *con, uint32_t rev)
+/* A revision's state as the database says it, or unknown when it could
+ * not be read: never drawn as applied then. */
+static enum lane_state node_state(const struct console *con, uint32_t rev)
 {
 	const struct model *m = &con->m;
 	if (!m->have_db)
-		return lane_sym_glyph(LANE_NODE, con->utf8);
-	if (bitset_get(&m->applied, rev))
-		return con->utf8 ? "●" : "*";
-	return con->utf8 ? "○" : "o";
+		return LANE_STATE_UNKNOWN;
+	return bitset_get(&m->applied, rev) ? LANE_STATE_APPLIED : LANE_STATE_PENDING;
 }
 
 static void draw_lanes(const struct console *con, const struct view *v, struct pen *p,
@@ -32,8 +32,9 @@ static void draw_lanes(const struct console *con, const struct view *v, struct p
 	const struct model *m = &con->m;
 	const struct lanes *l = m->lanes;
 	uint32_t cells = lane_cells(v, l), width = lanes_width(l, row);
-	enum theme_role node_role = !m->have_db ? THEME_NORMAL
-	                          : bitset_get(&m->applied, rev) ? THEME_APPLIED : THEME_PENDING;
+	enum lane_state st = node_state(con, rev);
+	enum theme_role node_role = st == LANE_STATE_UNKNOWN ? THEME_NORMAL
+	                          : st == LANE_STATE_APPLIED ? THEME_APPLIED : THEME_PENDING;
 	for (uint32_t col = 0; col < cells; col++) {
 		if (col >= width) {
 			pen_text(p, A_NORMAL, "  ");
@@ -41,7 +42,7 @@ static void draw_lanes(const struct console *con, const struct view *v, struct p
 		}
 		enum lane_sym sym = lanes_cell(l, row, col);
 		if (sym == LANE_NODE)
-			pen_text(p, theme_attr(node_role) | A_BOLD, node_glyph(con, rev));
+			pen_text(p, theme_attr(node_role) | A_BOLD, lane_state_glyph(st, con->utf8));
 		else
 			pen_text(p, theme_lane(col), lane_sym_glyph(sym, con->utf8));
 		bool right = lanes_links(l, row, col) & LANE_LINK_RIGHT;

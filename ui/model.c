@@ -64,6 +64,7 @@ static void load_db(struct model *m)
 		rc = c->db->ops->history_read(c->db, NULL, &m->ledger, &m->nledger, &err);
 	if (rc != RT_OK) {
 		m->db_error = err ? err : xstrdup(rt_status_text(rc));
+		m->db_missing = cli_db_missing(c);
 		/* A broken connection is opened afresh by the next reload. */
 		if (c->db)
 			db_close(c->db);

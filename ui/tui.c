@@ -204,6 +204,19 @@ static void draw_title(struct console *con)
 		}
 		if (m->nvrows == 0)
 			pen_text(&p, A_BOLD, " <base>");
+	} else if (m->db_error) {
+		/* never <base>: a database that could not be read is not empty */
+		pen_text(&p, A_NORMAL, sep);
+		pen_text(&p, A_NORMAL, "current: ");
+		pen_text(&p, A_BOLD, "unknown");
+		pen_text(&p, A_NORMAL, " (");
+		if (m->db_missing) {
+			pen_text(&p, A_NORMAL, "database file ");
+			pen_text(&p, A_BOLD, c->url.path);
+			pen_text(&p, A_NORMAL, " does not exist)");
+		} else {
+			pen_text(&p, A_NORMAL, "the database could not be read)");
+		}
 	}
 	if (m->g) {
 		char buf[64];
@@ -370,8 +383,12 @@ static void show_help(struct console *con)
 	struct strbuf sb = STRBUF_INIT;
 	keys_help_text(&sb);
 	sb_adds(&sb, "\nMarks\n");
-	sb_addf(&sb, "  %s applied   %s pending   ! the script changed since it was applied\n",
-	        con->utf8 ? "●" : "*", con->utf8 ? "○" : "o");
+	static const enum lane_state states[] = {LANE_STATE_APPLIED, LANE_STATE_PENDING,
+	                                         LANE_STATE_UNKNOWN};
+	for (size_t i = 0; i < RT_ARRAY_LEN(states); i++)
+		sb_addf(&sb, "%s%s %s", i ? "   " : "  ", lane_state_glyph(states[i], con->utf8),
+		        lane_state_words(states[i]));
+	sb_adds(&sb, "\n  ! the script changed since it was applied\n");
 	sb_addf(&sb, "  [head] no children   [current] in the version table   %s depends on\n",
 	        con->utf8 ? "⇢" : "=>");
 	dialog_message(con, "Keys", sb_str(&sb), THEME_NORMAL);

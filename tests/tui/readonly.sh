@@ -9,7 +9,12 @@ printf '[retort]\nscript_location = .\n' >retort.ini
 tui_start
 see '^ retort │ no database configured: scripts only, read-only │ 2 heads │ 13 revisions' \
 	"without a database the title says the console is read-only"
-see '^ ●    453fe4207322 \[head\] Add report subscriptions' "the graph is drawn, nothing marked applied or pending"
+see '^ ◌    453fe4207322 \[head\] Add report subscriptions' \
+	"the graph is drawn, every revision's state unknown (never the applied glyph)"
+keys '?' NPage NPage NPage NPage
+see '● applied   ○ pending   ◌ unknown: the database could not be read' "the legend names the unknown glyph"
+keys q
+not_see '● applied' "the help closes"
 keys u
 see 'No database configured: the console is read-only' "u explains why it cannot run"
 keys d
