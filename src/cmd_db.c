@@ -537,7 +537,7 @@ static int run_current(struct cli_ctx *c, int argc, char **argv)
 		} else if (c->verbose) {
 			out_rev_verbose(&sb, g, (uint32_t)x, true);
 		} else {
-			out_rev_line(&sb, g, (uint32_t)x, OUT_LABELS | OUT_HEAD, false);
+			out_rev_line(&sb, g, (uint32_t)x, OUT_LINE_LABELS | OUT_HEAD, false);
 			sb_addc(&sb, '\n');
 		}
 	}

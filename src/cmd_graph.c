@@ -86,7 +86,7 @@ static int run_heads(struct cli_ctx *c, int argc, char **argv)
 			if (c->verbose) {
 				out_rev_verbose(&sb, g, heads[i], false);
 			} else {
-				out_rev_line(&sb, g, heads[i], OUT_LABELS | OUT_HEAD, false);
+				out_rev_line(&sb, g, heads[i], OUT_LINE_LABELS | OUT_HEAD, false);
 				sb_addc(&sb, '\n');
 			}
 		}

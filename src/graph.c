@@ -809,6 +809,18 @@ uint32_t graph_labels_of(const struct graph *g, uint32_t rev, const char ***out)
 	return x->nbranch;
 }
 
+int32_t graph_line_labelled(const struct graph *g, uint32_t rev)
+{
+	for (;;) {
+		const struct gnode *x = &g->nodes[rev];
+		if (x->s.nlabels)
+			return (int32_t)rev;
+		if (!x->nparents)
+			return -1;
+		rev = x->parents[0];
+	}
+}
+
 uint32_t graph_heads_resolved(const struct graph *g, uint32_t **out)
 {
 	struct u32vec v = {0};

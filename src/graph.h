@@ -77,6 +77,11 @@ void graph_label_cover(const struct graph *g, uint32_t labelled,
  * (malloc'd array of borrowed strings, caller frees the array). */
 uint32_t graph_labels_of(const struct graph *g, uint32_t rev,
                          const char ***out);
+/* The revision whose labels name rev's line of history: rev itself when it
+ * declares labels, else the first one that does walking down first
+ * parents; -1 when none does. What identifies a head among many, where
+ * every label that covers it (graph_labels_of) would be dozens. */
+int32_t graph_line_labelled(const struct graph *g, uint32_t rev);
 
 /* Heads reached from `from` and following dependency edges too
  * (heads --resolve-dependencies): the heads that are not a dependency of

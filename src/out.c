@@ -35,7 +35,14 @@ void out_rev_line(struct strbuf *sb, const struct graph *g, uint32_t rev,
 		sb_adds(sb, " -> ");
 	}
 	sb_adds(sb, x->s.rev);
-	if ((flags & OUT_LABELS) && x->nbranch) {
+	int32_t line = flags & OUT_LINE_LABELS ? graph_line_labelled(g, rev) : -1;
+	if (line >= 0) {
+		const struct script *ls = &g->nodes[line].s;
+		sb_adds(sb, " (");
+		for (uint32_t i = 0; i < ls->nlabels; i++)
+			sb_addf(sb, "%s%s", i ? ", " : "", ls->labels[i]);
+		sb_adds(sb, ")");
+	} else if ((flags & OUT_LABELS) && x->nbranch) {
 		sb_adds(sb, " (");
 		for (uint32_t i = 0; i < x->nbranch; i++)
 			sb_addf(sb, "%s%s", i ? ", " : "", x->branch[i]);

@@ -18,6 +18,8 @@ enum out_line_flags {
 	OUT_TREE = 1 << 2,     /* " (head)", " (branchpoint)", " (mergepoint)" */
 	OUT_HEAD = 1 << 3,     /* " (head)" only */
 	OUT_DOC = 1 << 4,      /* ", message" */
+	OUT_LINE_LABELS = 1 << 5, /* " (label)": only the labels of the line's
+	                             nearest labelled revision (graph_line_labelled) */
 };
 
 /* One line: "1a2b -> 3f2a (accounts) (head), Add user email".

@@ -11,8 +11,8 @@ json_eval() {
 project
 rt heads
 ok_rc 0 "heads: exit 0"
-is "$OUT" "dd1123f32f48 (billing, catalog, reporting) (head)
-453fe4207322 (billing, catalog, notifications) (head)" "heads: both heads of the demo, with their branch labels"
+is "$OUT" "dd1123f32f48 (reporting) (head)
+453fe4207322 (notifications) (head)" "heads: both heads of the demo, each with the label of its line"
 is "$ERR" "" "heads: nothing on stderr"
 [ ! -e app.db ]
 t_result $? "heads: no database file is created"

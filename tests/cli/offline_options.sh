@@ -6,8 +6,8 @@
 project
 rt heads
 HEADS=$OUT
-is "$HEADS" "dd1123f32f48 (billing, catalog, reporting) (head)
-453fe4207322 (billing, catalog, notifications) (head)" "heads in the project"
+is "$HEADS" "dd1123f32f48 (reporting) (head)
+453fe4207322 (notifications) (head)" "heads in the project"
 
 rt --json heads
 JSON_BEFORE=$OUT

@@ -11,7 +11,7 @@ HIST="$TM_STATE/retort/history"
 tm_start one shell
 tm_wait one '^retort\(app\)>$'
 tm_keys one 'heads' Enter
-screen_like one '^453fe4207322 \(billing, catalog, notifications\) \(head\)$' "heads runs"
+screen_like one '^453fe4207322 \(notifications\) \(head\)$' "heads runs"
 tm_keys one "show 'c0f44988ee9d'" Enter
 screen_like one '^Revision ID: c0f44988ee9d$' "show runs"
 tm_keys one C-d
