@@ -215,8 +215,8 @@ int cli_db_read(struct cli_ctx *c, char **err)
 		return rc;
 	if (cli_db_missing(c))
 		return rt_err(err, RT_EFAIL, "database file %s does not exist (%s): check the "
-		              "database URL; only a command that writes, such as 'retort upgrade', "
-		              "creates it", c->url.path, c->url.display);
+		              "database URL ('retort upgrade' creates it)", c->url.path,
+		              c->url.display);
 	return cli_db(c, err);
 }
 

@@ -362,7 +362,8 @@ static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
 static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 {
 	char *err = NULL;
-	int rc = open_db(c, &err);
+	/* a file that does not exist has nothing to downgrade: not created */
+	int rc = t->kind == PLAN_DOWNGRADE ? cli_db_read(c, &err) : open_db(c, &err);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
 	if (cli_flag("dry-run")) {
@@ -992,7 +993,7 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 		return RT_EUSAGE;
 	}
 	char *err = NULL;
-	int rc = open_db(c, &err);
+	int rc = cli_db_read(c, &err);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
 	const char *spec = argv[1];

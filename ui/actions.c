@@ -211,6 +211,8 @@ static void migrate(struct console *con, enum plan_kind kind)
 		                       sb_str(&why), c->url.dbname, verbs[kind]);
 		yes = dialog_typed(con, "Production database", text, c->url.dbname);
 		free(text);
+		if (!yes && !con->message)
+			console_message(con, THEME_NORMAL, "Cancelled: nothing was done");
 	} else if (!yes) {
 		console_message(con, THEME_NORMAL, "Cancelled: nothing was done");
 	}

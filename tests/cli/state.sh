@@ -43,7 +43,12 @@ ok_rc 1 "repair on a missing file: exit 1"
 rt lint current:
 ok_rc 1 "lint current: on a missing file: exit 1"
 like "$ERR" "database file app\\.db does not exist" "... said"
-is "$(exists app.db)$(exists app.db.lock)" "nono" "no read command created the file or its lock"
+rt downgrade base
+ok_rc 1 "downgrade on a missing file: exit 1, nothing to revert"
+like "$ERR" "database file app\\.db does not exist" "... said"
+rt rollback --yes base </dev/null
+ok_rc 1 "rollback on a missing file: exit 1"
+is "$(exists app.db)$(exists app.db.lock)" "nono" "none of them created the file or its lock"
 
 # ---- the unknown glyph ----
 rt history --graph -i
