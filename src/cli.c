@@ -210,14 +210,16 @@ int cli_db_read(struct cli_ctx *c, char **err)
 {
 	if (c->db)
 		return RT_OK;
-	int rc = cli_url(c, err);
-	if (rc != RT_OK)
+	/* Opening first, so that a backend that cannot load says so; an
+	 * absent file is not created by opening it. */
+	int rc = cli_db(c, err);
+	if (rc != RT_OK || !cli_db_missing(c))
 		return rc;
-	if (cli_db_missing(c))
-		return rt_err(err, RT_EFAIL, "database file %s does not exist (%s): check the "
-		              "database URL ('retort upgrade' creates it)", c->url.path,
-		              c->url.display);
-	return cli_db(c, err);
+	db_close(c->db);
+	c->db = NULL;
+	return rt_err(err, RT_EFAIL, "database file %s does not exist (%s): check the "
+	              "database URL ('retort upgrade' creates it)", c->url.path,
+	              c->url.display);
 }
 
 int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err)

@@ -606,12 +606,19 @@ static int run_check(struct cli_ctx *c, int argc, char **argv)
 	}
 	bool have_db = false;
 	char *uerr = NULL;
-	if (g && cli_url(c, &uerr) == RT_OK && cli_db_missing(c)) {
+	bool url = g && cli_url(c, &uerr) == RT_OK;
+	/* opened first, so that a backend that cannot load says so */
+	int open = url ? cli_db(c, &err) : RT_OK;
+	if (open != RT_OK) {
+		sb_free(&problems);
+		free(uerr);
+		return cli_report(c, open, err);
+	} else if (url && cli_db_missing(c)) {
 		have_db = true;
 		sb_addf(&problems, "%s: database file %s does not exist (check the database URL)\n",
 		        c->url.display, c->url.path);
 		nproblems++;
-	} else if (g && c->url_loaded) {
+	} else if (url) {
 		have_db = true;
 		char **heads = NULL;
 		uint32_t n = 0;

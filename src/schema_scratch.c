@@ -330,7 +330,14 @@ int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nba
 		              c->cfg.path ? c->cfg.path : "retort.ini");
 	char **heads = NULL;
 	uint32_t n = 0;
-	rc = cli_current(c, &heads, &n, err);
+	rc = cli_url(c, err);
+	/* The first revision starts from nothing, and a database file that
+	 * does not exist yet is that nothing; past it, a missing file is a
+	 * mistake that cli_current names. */
+	if (rc == RT_OK && nbase == 0 && cli_db_missing(c))
+		rc = cli_db(c, err);
+	else if (rc == RT_OK)
+		rc = cli_current(c, &heads, &n, err);
 	if (rc != RT_OK)
 		return rc;
 	const char **want = xcalloc(nbase + 1, sizeof *want);

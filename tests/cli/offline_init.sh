@@ -228,7 +228,9 @@ is "$(sed -n '1p;4p' "$OUT")" "-- Join everything
 -- Revises: r6, s1" "merge: default heads, the message given"
 rt heads
 ok_rc 0 "heads after merge: exit 0"
-is "$OUT" "s2 (main, side, joined) (head)" "heads after merge: one line, every line's label"
+is "$OUT" "s2 (joined) (head)" "heads after merge: one line, with the merge's own label"
+rt heads -v
+like "$OUT" "^Branch names: main, side, joined$" "heads -v after merge: every line's label"
 rt show s2
 like "$OUT" '^Status: s2 \(head\) \(mergepoint\)$' "show: the merge is a head and a merge point"
 rt merge
