@@ -252,6 +252,27 @@ static enum sql_dialect db_dialect(const struct cli_ctx *c)
 	return c->url.backend == DB_POSTGRES ? SQL_POSTGRES : SQL_SQLITE;
 }
 
+static void print_sql_of(struct cli_ctx *c, const struct plan_step *s);
+
+/* "LEAD: N steps, version table afterwards: …", then one line per step
+ * and, with sql, the SQL each runs. */
+static void print_steps(struct cli_ctx *c, const char *lead, const struct plan *p, bool sql)
+{
+	fprintf(c->out, "%s: %u step%s, version table afterwards:", lead, p->n,
+	        p->n == 1 ? "" : "s");
+	for (uint32_t i = 0; i < p->nfinal; i++)
+		fprintf(c->out, " %s", p->final_heads[i]);
+	fprintf(c->out, "%s\n", p->nfinal ? "" : " <base>");
+	for (uint32_t i = 0; i < p->n; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		run_step_title(c->graph, &p->steps[i], &sb);
+		fprintf(c->out, "  %u. %s %s\n", i + 1, kind_word(p->steps[i].dir), sb_str(&sb));
+		sb_free(&sb);
+		if (sql && p->steps[i].dir != PLAN_STAMP)
+			print_sql_of(c, &p->steps[i]);
+	}
+}
+
 /* The plan's lint findings, worst first, one a line. */
 static void print_plan_findings(struct cli_ctx *c, const struct lint_findings *f)
 {
@@ -331,17 +352,9 @@ static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
 	bool ask = rc == RT_OK && reasons && c->interactive && !(cli_flag("yes") && cli_opt("confirm-database"));
 	if (ask) {
 		static const char *const titles[] = {"Upgrade", "Downgrade", "Stamp"};
-		fprintf(c->out, "%s %s (%s): %u step%s, version table afterwards:", titles[p->kind],
-		        c->url.dbname, c->url.display, p->n, p->n == 1 ? "" : "s");
-		for (uint32_t i = 0; i < p->nfinal; i++)
-			fprintf(c->out, " %s", p->final_heads[i]);
-		fprintf(c->out, "%s\n", p->nfinal ? "" : " <base>");
-		for (uint32_t i = 0; i < p->n; i++) {
-			struct strbuf sb = STRBUF_INIT;
-			run_step_title(c->graph, &p->steps[i], &sb);
-			fprintf(c->out, "  %u. %s %s\n", i + 1, kind_word(p->steps[i].dir), sb_str(&sb));
-			sb_free(&sb);
-		}
+		char *lead = xasprintf("%s %s (%s)", titles[p->kind], c->url.dbname, c->url.display);
+		print_steps(c, lead, p, false);
+		free(lead);
 		if (p->kind != PLAN_STAMP)
 			fputs(f.n ? "What lint finds in it, worst first:\n" : "Lint finds nothing in it.\n",
 			      c->out);
@@ -1024,20 +1037,10 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 	struct run_expect *expect = NULL;
 	rc = run_expect_make(c->graph, p, &expect, &err);
 
-	fprintf(c->out, "Rollback of %s: %u step%s, version table afterwards:", c->url.display,
-	        p->n, p->n == 1 ? "" : "s");
-	for (uint32_t i = 0; i < p->nfinal; i++)
-		fprintf(c->out, " %s", p->final_heads[i]);
-	fprintf(c->out, "%s\n", p->nfinal ? "" : " <base>");
-	for (uint32_t i = 0; i < p->n; i++) {
-		struct strbuf sb = STRBUF_INIT;
-		run_step_title(c->graph, &p->steps[i], &sb);
-		fprintf(c->out, "  %u. downgrade %s\n", i + 1, sb_str(&sb));
-		sb_free(&sb);
-		/* Whoever answers the questions sees the SQL they agree to. */
-		if (c->verbose || !yes)
-			print_sql_of(c, &p->steps[i]);
-	}
+	char *lead = xasprintf("Rollback of %s", c->url.display);
+	/* Whoever answers the questions sees the SQL they agree to. */
+	print_steps(c, lead, p, c->verbose || !yes);
+	free(lead);
 	int nfound = 0;
 	unsigned reasons = 0;
 	fprintf(c->out, "What it destroys:\n");

@@ -10,20 +10,7 @@
 # (an error), so that "worst first" is not the file's order.
 prod_project() {
 	project
-	cat >versions/20270101_0000_e7a1c0de0001_purge_notifications.sql <<'EOF'
--- Purge notifications
---
--- Revision ID: e7a1c0de0001
--- Revises: 8cc5b122869d
--- Create Date: 2027-01-01 00:00:00
-
--- migrate:upgrade
-UPDATE notifications SET sent_at = NULL;
-DELETE FROM notifications;
-
--- migrate:downgrade
-SELECT 1;
-EOF
+	cp "$TOP_SRCDIR"/tests/data/purge/*.sql versions/
 	printf 'production = true\n' >>retort.ini
 	newdb prod
 	NAME=prod_$NDB

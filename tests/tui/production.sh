@@ -8,20 +8,7 @@
 
 demo_project
 version() { sqlq app.db "SELECT version_num FROM retort_version ORDER BY 1" | tr '\n' ' '; }
-cat >versions/20270101_0000_e7a1c0de0001_purge_notifications.sql <<'EOF'
--- Purge notifications
---
--- Revision ID: e7a1c0de0001
--- Revises: 8cc5b122869d
--- Create Date: 2027-01-01 00:00:00
-
--- migrate:upgrade
-UPDATE notifications SET sent_at = NULL;
-DELETE FROM notifications;
-
--- migrate:downgrade
-SELECT 1;
-EOF
+cp "$TOP_SRCDIR"/tests/data/purge/*.sql versions/
 rt upgrade 8cc5b122869d -q
 ok_rc 0 "setup: the notifications line applied"
 
