@@ -1432,6 +1432,168 @@ static void alter_table(struct run *r, const struct stmt *s, uint32_t i, bool vi
 	}
 }
 
+/* ---- predicates that are always true ---- */
+
+enum truth { TRUTH_UNKNOWN, TRUTH_FALSE, TRUTH_TRUE };
+
+static enum truth truth_of(bool b)
+{
+	return b ? TRUTH_TRUE : TRUTH_FALSE;
+}
+
+/* A number token's value; false when it has no plain decimal form. */
+static bool tok_number(const struct tk *t, double *out)
+{
+	char buf[64];
+	if (t->type != SQL_TOK_NUMBER || t->len >= sizeof(buf))
+		return false;
+	memcpy(buf, t->s, t->len);
+	buf[t->len] = '\0';
+	char *end;
+	*out = strtod(buf, &end);
+	return *end == '\0';
+}
+
+/* a OP b where both are literals: numbers, or '…' strings (written the
+ * same way, or both plain and so different values when spelt apart). */
+static enum truth compare_literals(const struct tk *a, const struct tk *op,
+                                   const struct tk *b)
+{
+	if (op->type != SQL_TOK_PUNCT)
+		return TRUTH_UNKNOWN;
+	char o[3] = "";
+	if (op->len < sizeof(o)) {
+		memcpy(o, op->s, op->len);
+		o[op->len] = '\0';
+	}
+	bool eq = strcmp(o, "=") == 0 || strcmp(o, "==") == 0;
+	bool ne = strcmp(o, "<>") == 0 || strcmp(o, "!=") == 0;
+	double x, y;
+	if (tok_number(a, &x) && tok_number(b, &y)) {
+		if (eq || ne)
+			return truth_of((x == y) == eq);
+		if (strcmp(o, "<") == 0)
+			return truth_of(x < y);
+		if (strcmp(o, "<=") == 0)
+			return truth_of(x <= y);
+		if (strcmp(o, ">") == 0)
+			return truth_of(x > y);
+		if (strcmp(o, ">=") == 0)
+			return truth_of(x >= y);
+		return TRUTH_UNKNOWN;
+	}
+	if (a->type != SQL_TOK_STRING || b->type != SQL_TOK_STRING || !(eq || ne))
+		return TRUTH_UNKNOWN;
+	bool same = a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+	if (same)
+		return truth_of(eq);
+	if (a->s[0] == '\'' && b->s[0] == '\'')
+		return truth_of(ne);
+	return TRUTH_UNKNOWN;
+}
+
+static enum truth truth_expr(const struct stmt *s, uint32_t a, uint32_t e, uint32_t depth);
+
+/* One operand of AND, tokens [a, e): NOT x, (x), true, false, a number
+ * (SQLite reads 1 as true), literal OP literal, NULL IS NULL. */
+static enum truth truth_term(const struct stmt *s, uint32_t a, uint32_t e, uint32_t depth)
+{
+	if (a >= e)
+		return TRUTH_UNKNOWN;
+	if (kw(s, a, "not")) {
+		enum truth t = truth_term(s, a + 1, e, depth);
+		return t == TRUTH_UNKNOWN ? t : truth_of(t == TRUTH_FALSE);
+	}
+	if (punct(s, a, '(') && punct(s, e - 1, ')') && tok(s, e - 1)->depth == depth) {
+		uint32_t k = a + 1;   /* the parenthesis must close at e - 1 */
+		while (k < e - 1 && tok(s, k)->depth > depth)
+			k++;
+		if (k == e - 1)
+			return truth_expr(s, a + 1, e - 1, depth + 1);
+	}
+	double x;
+	switch (e - a) {
+	case 1:
+		if (kw(s, a, "true"))
+			return TRUTH_TRUE;
+		if (kw(s, a, "false"))
+			return TRUTH_FALSE;
+		if (tok_number(tok(s, a), &x))
+			return truth_of(x != 0);
+		return TRUTH_UNKNOWN;
+	case 3:
+		if (kw(s, a, "null") && kw(s, a + 1, "is") && kw(s, a + 2, "null"))
+			return TRUTH_TRUE;
+		return compare_literals(tok(s, a), tok(s, a + 1), tok(s, a + 2));
+	default:
+		return TRUTH_UNKNOWN;
+	}
+}
+
+/* The next top-level `w` (AND or OR) in [a, e), skipping CASE … END and
+ * the AND of BETWEEN x AND y; e when there is none. */
+static uint32_t next_connective(const struct stmt *s, uint32_t a, uint32_t e,
+                                uint32_t depth, const char *w)
+{
+	uint32_t cases = 0;
+	bool between = false;
+	for (uint32_t i = a; i < e; i++) {
+		if (tok(s, i)->depth != depth)
+			continue;
+		if (kw(s, i, "case"))
+			cases++;
+		else if (kw(s, i, "end") && cases > 0)
+			cases--;
+		else if (kw(s, i, "between"))
+			between = true;
+		else if (cases == 0 && kw(s, i, "and") && between)
+			between = false;
+		else if (cases == 0 && kw(s, i, w))
+			return i;
+	}
+	return e;
+}
+
+/* The value of a predicate, tokens [a, e) at depth, when it does not
+ * depend on the row: x OR y is true when either is, x AND y when both. */
+static enum truth truth_expr(const struct stmt *s, uint32_t a, uint32_t e, uint32_t depth)
+{
+	bool all_false = true;
+	for (uint32_t o = a; o < e;) {
+		uint32_t oe = next_connective(s, o, e, depth, "or");
+		enum truth branch = TRUTH_TRUE;
+		for (uint32_t c = o; c < oe;) {
+			uint32_t ce = next_connective(s, c, oe, depth, "and");
+			enum truth t = truth_term(s, c, ce, depth);
+			if (t == TRUTH_FALSE)
+				branch = TRUTH_FALSE;
+			else if (t == TRUTH_UNKNOWN && branch == TRUTH_TRUE)
+				branch = TRUTH_UNKNOWN;
+			c = ce + 1;
+		}
+		if (o == oe)
+			branch = TRUTH_UNKNOWN;
+		if (branch == TRUTH_TRUE)
+			return TRUTH_TRUE;
+		all_false = all_false && branch == TRUTH_FALSE;
+		o = oe + 1;
+	}
+	return all_false && a < e ? TRUTH_FALSE : TRUTH_UNKNOWN;
+}
+
+/* A WHERE whose condition, tokens from a to the end of the statement at
+ * depth (or RETURNING, ORDER BY, LIMIT), holds for every row: WHERE true,
+ * WHERE 1 = 1, WHERE 'a' = 'a', WHERE … OR 1 = 1. */
+static bool where_always_true(const struct stmt *s, uint32_t a, uint32_t end,
+                              uint32_t depth)
+{
+	uint32_t e = a;
+	while (e < end && !(tok(s, e)->depth == depth &&
+	                    (kw(s, e, "returning") || kw(s, e, "order") || kw(s, e, "limit"))))
+		e++;
+	return truth_expr(s, a, e, depth) == TRUTH_TRUE;
+}
+
 /* ---- DELETE / UPDATE anywhere a statement can start ---- */
 
 /* DELETE/UPDATE at i begins a statement: first word, first word of a
@@ -1464,7 +1626,9 @@ static void dml(struct run *r, const struct stmt *s)
 		/* to the parenthesis that closes it (which has the outer depth) */
 		while (end < s->n && tok(s, end)->depth >= depth)
 			end++;
-		bool where = find_kw(s, i + 1, end, depth, "where") < end;
+		uint32_t w = find_kw(s, i + 1, end, depth, "where");
+		bool always = w < end && where_always_true(s, w + 1, end, depth);
+		bool where = w < end && !always;
 		uint32_t j = del ? i + 2 : i + 1;
 		if (upd && kw(s, j, "or"))
 			j += 2;   /* UPDATE OR REPLACE */
@@ -1475,10 +1639,12 @@ static void dml(struct run *r, const struct stmt *s)
 			continue;
 		if (del)
 			FIND(r, LINT_DELETE_ALL, s->line,
-			     "DELETE FROM %s has no WHERE: it deletes every row", t.show);
+			     "DELETE FROM %s has %s: it deletes every row", t.show,
+			     always ? "a WHERE that is always true" : "no WHERE");
 		else if (find_kw(s, t.end, end, depth, "set") < end)
 			FIND(r, LINT_UPDATE_ALL, s->line,
-			     "UPDATE %s has no WHERE: it changes every row", t.show);
+			     "UPDATE %s has %s: it changes every row", t.show,
+			     always ? "a WHERE that is always true" : "no WHERE");
 	}
 }
 

@@ -452,6 +452,41 @@ static void test_model(void)
 	lint_free(l);
 }
 
+static void test_always_true(void)
+{
+	PG("DELETE FROM t WHERE true;", "2:delete-without-where", "WHERE true");
+	PG("DELETE FROM t WHERE 1 = 1;", "2:delete-without-where", "WHERE 1 = 1");
+	PG("DELETE FROM t WHERE 1=1;", "2:delete-without-where", "WHERE 1=1");
+	PG("DELETE FROM t WHERE 'a' = 'a';", "2:delete-without-where", "WHERE 'a' = 'a'");
+	PG("DELETE FROM t WHERE id = 5 OR 1 = 1;", "2:delete-without-where",
+	   "OR 1 = 1 at the top level");
+	PG("DELETE FROM t WHERE (id = 5) OR (TRUE);", "2:delete-without-where",
+	   "OR (TRUE), parenthesised");
+	PG("DELETE FROM t WHERE NOT false;", "2:delete-without-where", "NOT false");
+	PG("DELETE FROM t WHERE 1 <> 2 AND 'x' != 'y';", "2:delete-without-where",
+	   "comparisons of different literals");
+	PG("DELETE FROM t WHERE (1 = 1 AND true) RETURNING *;", "2:delete-without-where",
+	   "RETURNING ends the condition");
+	LITE("DELETE FROM t WHERE 1;", "2:delete-without-where", "SQLite: WHERE 1");
+	PG("UPDATE t SET a = 0 WHERE true;", "2:update-without-where", "UPDATE … WHERE true");
+	PG("UPDATE t SET a = 0 WHERE 2 > 1 OR a IS NULL;", "2:update-without-where",
+	   "UPDATE … WHERE 2 > 1 OR …");
+	PG("WITH x AS (DELETE FROM t WHERE 1 = 1 RETURNING id) SELECT * FROM x;",
+	   "2:delete-without-where", "in a CTE");
+	PG("DELETE FROM t WHERE id = 1 AND 1 = 1;", "", "AND 1 = 1 still names rows");
+	PG("DELETE FROM t WHERE 1 = 0;", "", "a false WHERE deletes nothing");
+	PG("DELETE FROM t WHERE a = a;", "", "a column compared with itself depends on the row");
+	PG("DELETE FROM t WHERE 'a' = 'b' OR id = 2;", "", "a false branch, then a real one");
+	PG("DELETE FROM t WHERE id BETWEEN 1 AND 5;", "", "the AND of BETWEEN");
+	PG("DELETE FROM t WHERE CASE WHEN a OR true THEN b END;", "",
+	   "an OR inside CASE is not at the top level");
+	PG("DELETE FROM t WHERE (id = 1 OR true) AND id = 2;", "",
+	   "a true group AND a real condition");
+	PG("DELETE FROM t WHERE id IN (SELECT id FROM u WHERE true);", "",
+	   "a true WHERE in a subquery");
+	PG("DELETE FROM t WHERE E'a' = 'b';", "", "an escape string is not compared");
+}
+
 /* ---- the corpus ---- */
 
 struct file {
@@ -659,6 +694,7 @@ int main(void)
 	test_traps();
 	test_ignore();
 	test_model();
+	test_always_true();
 	test_corpus("sqlite", SQL_SQLITE);
 	test_corpus("postgresql", SQL_POSTGRES);
 	test_garbage();
