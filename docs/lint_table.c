@@ -3,6 +3,7 @@
  *
  *   lint-table              the Markdown table on standard output
  *   lint-table --json       the rows as JSON (examples included)
+ *   lint-table --fixture    the schema the examples run against
  *   lint-table --update F   rewrites F's section between the markers
  *
  * `make update-lint-docs` runs the last on docs/lint.md; test_lint fails
@@ -56,10 +57,12 @@ int main(int argc, char **argv)
 		return update(argv[2]);
 	if (argc == 2 && strcmp(argv[1], "--json") == 0) {
 		lint_forms_json(&sb);
+	} else if (argc == 2 && strcmp(argv[1], "--fixture") == 0) {
+		sb_adds(&sb, LINT_FORMS_FIXTURE);
 	} else if (argc == 1) {
 		lint_forms_markdown(&sb);
 	} else {
-		fputs("usage: lint-table [--json | --update FILE]\n", stderr);
+		fputs("usage: lint-table [--json | --fixture | --update FILE]\n", stderr);
 		return 2;
 	}
 	fputs(sb_str(&sb), stdout);

@@ -95,10 +95,10 @@ enum {
 	  "every version: the check runs on every existing row",                     \
 	  "add the column, then the CHECK … NOT VALID, VALIDATE it in a later revision") \
 	X(FORM_ADD_COLUMN_FK, "ALTER TABLE … ADD COLUMN … DEFAULT x REFERENCES …",   \
-	  LOCK_SHARE_ROW_EXCLUSIVE, EFFECT_SCAN, LINT_ADD_FOREIGN_KEY, NULL,         \
+	  LOCK_ACCESS_EXCLUSIVE, EFFECT_SCAN, LINT_ADD_FOREIGN_KEY, NULL,            \
 	  "ALTER TABLE u ADD COLUMN c1 int DEFAULT 1 REFERENCES t",                  \
 	  "ALTER TABLE u ADD COLUMN c1 int REFERENCES t", 0,                         \
-	  "both tables, and ACCESS EXCLUSIVE on the altered one; without a default the new column is all NULL and nothing is checked", \
+	  "on the altered table, SHARE ROW EXCLUSIVE on the referenced one, while both are read; without a default the new column is all NULL and nothing is checked", \
 	  "add the column without a default; or the key NOT VALID, VALIDATE it later") \
 	X(FORM_ADD_COLUMN_UNIQUE, "ALTER TABLE … ADD COLUMN … UNIQUE or PRIMARY KEY", \
 	  LOCK_ACCESS_EXCLUSIVE, EFFECT_BUILD, LINT_ADD_UNIQUE, NULL,                \
@@ -327,7 +327,7 @@ enum {
 	/* ---- maintenance and other commands ---- */                               \
 	X(FORM_VACUUM_FULL, "VACUUM FULL",                                           \
 	  LOCK_ACCESS_EXCLUSIVE, EFFECT_REWRITE, LINT_VACUUM_FULL, NULL,             \
-	  "VACUUM FULL t", "VACUUM t", FORM_SAFE_NOTXN,                              \
+	  "VACUUM FULL t", "VACUUM t", FORM_SAFE_NOTXN | FORM_UNMEASURED,            \
 	  "also cannot run inside a transaction block",                              \
 	  "plain VACUUM; pg_repack outside the migration")                           \
 	X(FORM_VACUUM, "VACUUM",                                                     \
@@ -343,7 +343,7 @@ enum {
 	  "none in SQL: pg_repack outside the migration")                            \
 	X(FORM_CLUSTER_ALL, "CLUSTER with no table",                                 \
 	  LOCK_ACCESS_EXCLUSIVE, EFFECT_FAILS, LINT_NEEDS_NO_TXN, "cluster verbose? $", \
-	  "CLUSTER", "", FORM_UNMEASURED,                                            \
+	  "CLUSTER", "", 0,                                            \
 	  "cannot run inside a transaction block; every clustered table is rewritten", \
 	  "none in SQL: pg_repack outside the migration")                            \
 	X(FORM_TRUNCATE, "TRUNCATE",                                                 \
@@ -352,7 +352,7 @@ enum {
 	  "every row is gone at once", "delete only the rows you mean to")           \
 	X(FORM_DROP_TABLE, "DROP TABLE",                                             \
 	  LOCK_ACCESS_EXCLUSIVE, EFFECT_DATA, LINT_DROP_TABLE, NULL,                 \
-	  "DROP TABLE u", "", 0, "the table and its rows are gone",                  \
+	  "DROP TABLE p2", "", 0, "the table and its rows are gone",                 \
 	  "keep the table until no code uses it and a backup exists")                \
 	X(FORM_DELETE_ALL, "DELETE without WHERE, or with a WHERE that is always true", \
 	  LOCK_ROW_EXCLUSIVE, EFFECT_DATA, LINT_DELETE_ALL, NULL,                    \
@@ -361,7 +361,7 @@ enum {
 	  "a WHERE naming the rows to delete")                                       \
 	X(FORM_UPDATE_ALL, "UPDATE without WHERE, or with a WHERE that is always true", \
 	  LOCK_ROW_EXCLUSIVE, EFFECT_DATA, LINT_UPDATE_ALL, NULL,                    \
-	  "UPDATE t SET a = 0 WHERE true", "UPDATE t SET a = 0 WHERE id = 5", 0,     \
+	  "UPDATE t SET a = 1 WHERE true", "UPDATE t SET a = 1 WHERE id = 5", 0,     \
 	  "every row is locked until the migration commits",                         \
 	  "a WHERE naming the rows; backfill large tables in batches")               \
 	X(FORM_LOCK_TABLE, "LOCK TABLE",                                             \
@@ -422,30 +422,30 @@ enum {
 	/* ---- databases, tablespaces, the server ---- */                           \
 	X(FORM_DATABASE, "CREATE DATABASE, DROP DATABASE",                           \
 	  LOCK_NONE, EFFECT_FAILS, LINT_NEEDS_NO_TXN, NULL,                          \
-	  "CREATE DATABASE scratch", "CREATE DATABASE scratch", FORM_SAFE_NOTXN | FORM_UNMEASURED, \
+	  "CREATE DATABASE scratch", "CREATE DATABASE scratch", FORM_SAFE_NOTXN,    \
 	  "cannot run inside a transaction block", "a script with Transaction: none") \
 	X(FORM_DATABASE_TABLESPACE, "ALTER DATABASE … SET TABLESPACE",               \
 	  LOCK_NONE, EFFECT_FAILS, LINT_NEEDS_NO_TXN, "alter database _ set tablespace", \
 	  "ALTER DATABASE app SET TABLESPACE archive",                               \
-	  "ALTER DATABASE app SET TABLESPACE archive", FORM_SAFE_NOTXN | FORM_UNMEASURED, \
+	  "ALTER DATABASE app SET TABLESPACE archive", FORM_SAFE_NOTXN,              \
 	  "cannot run inside a transaction block; every file of the database is copied, with no one connected", \
 	  "a script with Transaction: none, in a maintenance window")                \
 	X(FORM_TABLESPACE, "CREATE TABLESPACE, DROP TABLESPACE",                     \
 	  LOCK_NONE, EFFECT_FAILS, LINT_NEEDS_NO_TXN, NULL,                          \
 	  "CREATE TABLESPACE archive LOCATION '/srv/archive'",                       \
-	  "CREATE TABLESPACE archive LOCATION '/srv/archive'", FORM_SAFE_NOTXN | FORM_UNMEASURED, \
+	  "CREATE TABLESPACE archive LOCATION '/srv/archive'", FORM_SAFE_NOTXN,      \
 	  "cannot run inside a transaction block", "a script with Transaction: none") \
 	X(FORM_ALTER_SYSTEM, "ALTER SYSTEM",                                         \
 	  LOCK_NONE, EFFECT_FAILS, LINT_NEEDS_NO_TXN, NULL,                          \
 	  "ALTER SYSTEM SET work_mem = '64MB'", "ALTER SYSTEM SET work_mem = '64MB'", \
-	  FORM_SAFE_NOTXN | FORM_UNMEASURED, "cannot run inside a transaction block", \
+	  FORM_SAFE_NOTXN, "cannot run inside a transaction block",                 \
 	  "a script with Transaction: none")                                         \
 	X(FORM_SUBSCRIPTION, "CREATE SUBSCRIPTION (creating a slot), DROP SUBSCRIPTION", \
 	  LOCK_NONE, EFFECT_FAILS, LINT_NEEDS_NO_TXN,                                \
 	  "create subscription !create_slot; drop subscription",                     \
 	  "CREATE SUBSCRIPTION sub CONNECTION 'dbname=app' PUBLICATION pub",         \
 	  "CREATE SUBSCRIPTION sub CONNECTION 'dbname=app' PUBLICATION pub WITH (create_slot = false)", \
-	  FORM_UNMEASURED, "cannot run inside a transaction block while a replication slot is created or dropped", \
+	  0, "cannot run inside a transaction block while a replication slot is created or dropped", \
 	  "WITH (create_slot = false), or a script with Transaction: none")          \
 	X(FORM_DISCARD_ALL, "DISCARD ALL",                                           \
 	  LOCK_NONE, EFFECT_FAILS, LINT_NEEDS_NO_TXN, "discard all", "DISCARD ALL",  \
