@@ -380,12 +380,13 @@ static void index_drop(struct lint *l, const char *name)
  * valid CHECK: kept in the column store under a table name no SQL name
  * can have, so that a downgrade's changes to them are undone with the
  * rest. */
-enum fact { FACT_DOMAIN_CHECK, FACT_DEFAULT_PARTITION, FACT_VALID_CHECK };
+enum fact { FACT_DOMAIN_CHECK, FACT_DEFAULT_PARTITION, FACT_VALID_CHECK,
+            FACT_NOT_VALID_CHECK /* "table<US>constraint" */ };
 
 static const char *fact_table(enum fact f)
 {
 	static const char *const t[] = {"\x01" "domain-check", "\x01" "default-partition",
-		"\x01" "valid-check"};
+		"\x01" "valid-check", "\x01" "not-valid-check"};
 	return t[f];
 }
 
@@ -1441,10 +1442,18 @@ static void lock_table_action(struct run *r, const struct stmt *s, uint32_t a, u
 		const char *dflt = fact_default_partition(r->l, al->table.key);
 		if (dflt && parse_name(r, s, a + 2, &x) && strcmp(dflt, x.key) == 0)
 			fact_set(r->l, FACT_DEFAULT_PARTITION, al->table.key, false, NULL);
-	} else if (kw(s, a, "validate") ||
-	           (kw(s, a, "add") && find_kw(s, a, b, 0, "check") < b &&
-	            !has_kw_pair(s, a, b, 0, "not", "valid"))) {
-		fact_set(r->l, FACT_VALID_CHECK, al->table.key, true, NULL);
+	} else if (kw(s, a, "validate") && kw(s, a + 1, "constraint") &&
+	           is_name_tok(tok(s, a + 2))) {
+		const char *c = col_key(&r->scratch, al->table.key, ident_key(r, tok(s, a + 2)));
+		if (fact_get(r->l, FACT_NOT_VALID_CHECK, c))
+			fact_set(r->l, FACT_VALID_CHECK, al->table.key, true, NULL);
+	} else if (kw(s, a, "add") && find_kw(s, a, b, 0, "check") < b) {
+		if (!has_kw_pair(s, a, b, 0, "not", "valid"))
+			fact_set(r->l, FACT_VALID_CHECK, al->table.key, true, NULL);
+		else if (kw(s, a + 1, "constraint") && is_name_tok(tok(s, a + 2)))
+			fact_set(r->l, FACT_NOT_VALID_CHECK,
+			         col_key(&r->scratch, al->table.key, ident_key(r, tok(s, a + 2))),
+			         true, NULL);
 	} else if (kw(s, a, "rename") && kw(s, a + 1, "to") && is_name_tok(tok(s, a + 2))) {
 		const char *to = ident_key(r, tok(s, a + 2));
 		const char *dflt = fact_default_partition(r->l, al->table.key);
@@ -1625,6 +1634,17 @@ static void drop_column(struct run *r, const struct stmt *s, uint32_t i,
 		col_kill(r->l, at);
 }
 
+static bool with_time_zone(const struct ltype *t)
+{
+	char low[sizeof(t->text)];
+	size_t k = 0;
+	for (; t->text[k]; k++)
+		low[k] = (char)(t->text[k] >= 'A' && t->text[k] <= 'Z' ? t->text[k] | 0x20
+		                                                         : t->text[k]);
+	low[k] = '\0';
+	return strstr(low, "timestamptz") || strstr(low, "with time zone");
+}
+
 /* ALTER [COLUMN] c TYPE t: data and lock findings for one type change. */
 static void alter_type(struct run *r, const struct stmt *s, uint32_t i, uint32_t b,
                        const struct alter *al, const struct name *c)
@@ -1643,7 +1663,7 @@ static void alter_type(struct run *r, const struct stmt *s, uint32_t i, uint32_t
 	enum type_verdict v = type_compare(&old, &nt);
 	/* timestamp and timestamptz are the same instants in UTC (12+) */
 	bool tz_change = old.fam == TF_TIMESTAMP && nt.fam == TF_TIMESTAMP &&
-	                 v == TV_CHANGE;
+	                 v == TV_CHANGE && with_time_zone(&old) != with_time_zone(&nt);
 	if (tz_change && r->utc)
 		v = TV_SAME;
 	if (using && v < TV_REWRITE)

@@ -129,7 +129,7 @@ enum {
 	  LOCK_ACCESS_EXCLUSIVE, EFFECT_REWRITE, LINT_TYPE_CHANGE, NULL,             \
 	  "ALTER TABLE t ALTER COLUMN ts TYPE timestamptz",                          \
 	  "SET LOCAL TimeZone = 'UTC'; ALTER TABLE t ALTER COLUMN ts TYPE timestamptz", FORM_UNMEASURED, \
-	  "12: no rewrite when the session's TimeZone is UTC; lint sees a SET TimeZone earlier in the section", \
+	  "12: no rewrite when the session's TimeZone is UTC (indexes on the column are still rebuilt); lint sees a SET TimeZone earlier in the section", \
 	  "SET LOCAL TimeZone = 'UTC' before the ALTER")                             \
 	X(FORM_SET_DEFAULT, "ALTER TABLE … ALTER COLUMN … SET DEFAULT, DROP DEFAULT", \
 	  LOCK_ACCESS_EXCLUSIVE, EFFECT_CATALOG, LINT_SAFE, NULL,                    \

@@ -641,6 +641,16 @@ static void test_forms_context(void)
 	     "", "a NOT VALID check");
 	STEP(l, "ALTER TABLE pp ATTACH PARTITION x FOR VALUES IN (5);", "SELECT 1;", false,
 	     "2:blocks-reads", "a NOT VALID check proves nothing");
+	STEP(l, "ALTER TABLE pp DETACH PARTITION x;\nALTER TABLE x ADD CONSTRAINT x_f FOREIGN KEY "
+	        "(k) REFERENCES u NOT VALID;", "SELECT 1;", false, "2:detach-partition", "a key");
+	STEP(l, "ALTER TABLE x VALIDATE CONSTRAINT x_f;\n"
+	        "ALTER TABLE pp ATTACH PARTITION x FOR VALUES IN (5);", "SELECT 1;", false,
+	     "3:blocks-reads", "a validated foreign key proves nothing either");
+	STEP(l, "ALTER TABLE pp DETACH PARTITION x CONCURRENTLY;", "SELECT 1;", false,
+	     "2:concurrently-in-transaction", "detached again");
+	STEP(l, "ALTER TABLE x VALIDATE CONSTRAINT x_k;\n"
+	        "ALTER TABLE pp ATTACH PARTITION x FOR VALUES IN (5);", "SELECT 1;", false, "",
+	     "once the CHECK is validated, lint trusts it");
 	lint_free(l);
 
 	l = lint_new(SQL_POSTGRES);
