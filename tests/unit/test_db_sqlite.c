@@ -366,6 +366,7 @@ int main(void)
 	test_history(db, path);
 	test_lock(path);
 	test_backup(db);
+	check_intent_record(db);
 	db_close(db);
 	test_memory();
 
