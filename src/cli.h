@@ -50,6 +50,9 @@ struct cmd_opt {
 enum {
 	CMD_NEEDS_GRAPH = 1 << 0,  /* a valid scripts directory */
 	CMD_NEEDS_DB = 1 << 1,     /* a configured database */
+	/* It may write to the database: SIGINT, SIGTERM and SIGHUP are caught
+	 * from before it connects until it returns (run_signals_catch). */
+	CMD_WRITES = 1 << 2,
 };
 
 struct cmd_entry {

@@ -246,6 +246,8 @@ static int execute(struct cli_ctx *c, struct target *t)
 		uint32_t n = 0;
 		struct plan *p = NULL;
 		rc = c->db->ops->read_heads(c->db, &heads, &n, &err);
+		if (rc == RT_OK)  /* what the run would refuse */
+			rc = run_check_open(c->db, c->graph, false, &err);
 		if (rc == RT_OK)
 			rc = build_plan(t, (const char *const *)heads, n, &p, &err);
 		if (rc == RT_OK)
@@ -321,12 +323,12 @@ static int run_downgrade(struct cli_ctx *c, int argc, char **argv)
 
 const struct cmd_entry cmd_upgrade = {
 	"upgrade", "[TARGET]", "apply revisions up to TARGET (default: head)", migrate_opts,
-	CMD_NEEDS_GRAPH, run_upgrade,
+	CMD_NEEDS_GRAPH | CMD_WRITES, run_upgrade,
 };
 
 const struct cmd_entry cmd_downgrade = {
 	"downgrade", "TARGET", "revert revisions down to TARGET", migrate_opts,
-	CMD_NEEDS_GRAPH, run_downgrade,
+	CMD_NEEDS_GRAPH | CMD_WRITES, run_downgrade,
 };
 
 /* ---- stamp ---- */
@@ -356,7 +358,7 @@ static int run_stamp(struct cli_ctx *c, int argc, char **argv)
 
 const struct cmd_entry cmd_stamp = {
 	"stamp", "TARGET...", "set the version table without running scripts", stamp_opts,
-	CMD_NEEDS_GRAPH, run_stamp,
+	CMD_NEEDS_GRAPH | CMD_WRITES, run_stamp,
 };
 
 /* ---- current ---- */
