@@ -226,8 +226,8 @@ extern const struct cmd_entry cmd_lint, cmd_rollback;
 
 const struct cmd_entry *const cli_commands[] = {
 	&cmd_init, &cmd_revision, &cmd_merge, &cmd_upgrade, &cmd_downgrade,
-	&cmd_stamp, &cmd_current, &cmd_heads, &cmd_branches, &cmd_history,
-	&cmd_show, &cmd_check, &cmd_repair, &cmd_lock, &cmd_backup,
+	&cmd_stamp, &cmd_current, &cmd_status, &cmd_heads, &cmd_branches, &cmd_history,
+	&cmd_show, &cmd_check, &cmd_repair, &cmd_resolve, &cmd_lock, &cmd_backup,
 	&cmd_lint, &cmd_rollback,
 	NULL,
 };

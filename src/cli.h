@@ -113,6 +113,28 @@ int cmd_history_applied(struct cli_ctx *c, const char *revision);
 
 /* Command families (one file each). */
 extern const struct cmd_entry cmd_init, cmd_revision, cmd_merge, cmd_heads,
-	cmd_branches, cmd_history, cmd_show;
+	cmd_branches, cmd_history, cmd_show, cmd_status, cmd_resolve;
+
+/* The `Transaction: none` steps the ledger shows half done
+ * (inspect_open_steps), for read commands, appended to sb: a line each,
+ * brief (current) or in full with the way out and without those still
+ * running (check), or JSON objects separated by commas. *count: how many
+ * were appended. Opens the database. */
+enum cli_open_style { OPEN_STYLE_BRIEF, OPEN_STYLE_PROBLEMS, OPEN_STYLE_JSON };
+struct strbuf;
+int cli_open_steps(struct cli_ctx *c, enum cli_open_style style, struct strbuf *sb,
+                   int *count, char **err);
+
+/* With production = true: asks on a terminal for the database's name to
+ * be typed "to <what>" (e.g. "record that n1 is applied"); off a terminal
+ * refuses unless the command was given --yes --confirm-database NAME.
+ * Prints why not; RT_OK to go on. */
+int cli_confirm_production(struct cli_ctx *c, const char *what);
+
+/* `resolve`: settles the open step of spec (see run_record_resolve) as
+ * applied (0), reverted (1), or as the version table has it (2, for
+ * `repair`); *found false (and nothing printed) when, for 2, spec has no
+ * open step. Returns a status; errors printed. */
+int cli_resolve(struct cli_ctx *c, const char *spec, int decision, bool *found);
 
 #endif

@@ -406,13 +406,19 @@ static int run_current(struct cli_ctx *c, int argc, char **argv)
 		}
 	}
 	if (c->json)
-		sb_adds(&sb, "]}\n");
+		sb_adds(&sb, "],\"unfinished\":[");
 	else if (c->verbose && n == 0)
 		sb_addf(&sb, "<base>: nothing applied to %s\n", c->url.display);
+	/* a step left half done: the version table alone does not say where
+	 * the database is */
+	int nopen = 0;
+	rc = cli_open_steps(c, c->json ? OPEN_STYLE_JSON : OPEN_STYLE_BRIEF, &sb, &nopen, &err);
+	if (c->json)
+		sb_adds(&sb, "]}\n");
 	fputs(sb_str(&sb), c->out);
 	sb_free(&sb);
 	db_strv_free(heads, n);
-	return RT_OK;
+	return cli_report(c, rc, err);
 }
 
 const struct cmd_entry cmd_current = {
@@ -481,6 +487,10 @@ static int run_check(struct cli_ctx *c, int argc, char **argv)
 		}
 		u32vec_free(&changed);
 		db_strv_free(heads, n);
+		int nopen = 0;
+		if (rc == RT_OK)
+			rc = cli_open_steps(c, OPEN_STYLE_PROBLEMS, &problems, &nopen, &err);
+		nproblems += nopen;
 		int ndrift = 0;
 		if (rc == RT_OK)
 			rc = schema_drift(c, &problems, &ndrift, &err);
@@ -601,6 +611,12 @@ static int run_repair(struct cli_ctx *c, int argc, char **argv)
 	int rc = open_db(c, &err);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
+	/* a Transaction: none step left half done: the version table is
+	 * accepted as it is, and the ledger says so */
+	bool found = false;
+	rc = cli_resolve(c, argv[1], 2, &found);
+	if (found || rc != RT_OK)
+		return rc;
 	rc = c->db->ops->lock(c->db, c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
 	                      &err);
 	if (rc != RT_OK)
@@ -617,9 +633,16 @@ static int run_repair(struct cli_ctx *c, int argc, char **argv)
 	return cli_report(c, rc, err);
 }
 
+static const struct cmd_opt repair_opts[] = {
+	{"yes", 'y', NULL, "with --confirm-database: no question on a production database"},
+	{"confirm-database", 0, "NAME", "the database's name, for a production database"},
+	{NULL, 0, NULL, NULL},
+};
+
 const struct cmd_entry cmd_repair = {
-	"repair", "SPEC", "accept the edited file of one applied revision (new checksum)",
-	no_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB, run_repair,
+	"repair", "SPEC", "accept the edited file of one applied revision (new checksum), or the "
+	"version table as it is after an interrupted Transaction: none step",
+	repair_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB | CMD_WRITES, run_repair,
 };
 
 /* ---- lock ---- */
@@ -729,8 +752,9 @@ int cmd_history_applied(struct cli_ctx *c, const char *revision)
 				else
 					sb_adds(&sb, "null");
 			}
-			sb_addf(&sb, ",\"duration_ms\":%.3f,\"error_line\":%lld,\"last_ok_line\":%lld}",
-			        r->duration_ms, (long long)r->error_line, (long long)r->last_ok_line);
+			sb_addf(&sb, ",\"duration_ms\":%.3f,\"error_line\":%lld,\"last_ok_line\":%lld,"
+			        "\"pid\":%lld}", r->duration_ms, (long long)r->error_line,
+			        (long long)r->last_ok_line, (long long)r->pid);
 			continue;
 		}
 		sb_addf(&sb, "%s  %-9s %-12s %-6s %8.1f ms  %s@%s", r->started_at, r->direction,
@@ -748,6 +772,12 @@ int cmd_history_applied(struct cli_ctx *c, const char *revision)
 				sb_addf(&sb, " (last statement that succeeded: line %lld)",
 				        (long long)r->last_ok_line);
 			sb_addf(&sb, ": %s", r->error);
+		} else if (strcmp(r->outcome, "started") == 0 || strcmp(r->outcome, "interrupted") == 0) {
+			sb_addf(&sb, "\n    not completed: last statement known to have run: ");
+			if (r->last_ok_line)
+				sb_addf(&sb, "line %lld", (long long)r->last_ok_line);
+			else
+				sb_adds(&sb, "none");
 		}
 		sb_addc(&sb, '\n');
 	}
