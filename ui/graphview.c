@@ -21,6 +21,8 @@ static const char *node_glyph(const struct console *con, uint32_t rev)
 	const struct model *m = &con->m;
 	if (!m->have_db)
 		return lane_sym_glyph(LANE_NODE, con->utf8);
+	if (model_open(m, rev))  /* half applied, half not */
+		return con->utf8 ? "◐" : "%";
 	if (bitset_get(&m->applied, rev))
 		return con->utf8 ? "●" : "*";
 	return con->utf8 ? "○" : "o";
@@ -33,6 +35,7 @@ static void draw_lanes(const struct console *con, const struct view *v, struct p
 	const struct lanes *l = m->lanes;
 	uint32_t cells = lane_cells(v, l), width = lanes_width(l, row);
 	enum theme_role node_role = !m->have_db ? THEME_NORMAL
+	                          : model_open(m, rev) ? THEME_ERROR
 	                          : bitset_get(&m->applied, rev) ? THEME_APPLIED : THEME_PENDING;
 	for (uint32_t col = 0; col < cells; col++) {
 		if (col >= width) {
@@ -79,6 +82,10 @@ static void draw_row(struct console *con, struct view *v, int y, uint32_t row)
 		draw_tag(&p, THEME_CURRENT, "[current]");
 	if (changed)
 		draw_tag(&p, THEME_CHANGED, "[changed]");
+	const struct inspect_open *open = m->have_db ? model_open(m, rev) : NULL;
+	if (open)
+		draw_tag(&p, open->state == OPEN_RUNNING ? THEME_WARNING : THEME_ERROR,
+		         open->state == OPEN_RUNNING ? "[running]" : "[interrupted]");
 	for (uint32_t i = 0; i < x->s.nlabels; i++) {
 		pen_text(&p, A_NORMAL, i ? ", " : " (");
 		pen_text(&p, theme_attr(THEME_LABEL), x->s.labels[i]);
