@@ -336,52 +336,30 @@ static char *ledger_failure(struct db *db, struct ledger *l, const char *msg)
 	return why ? why : xstrdup("unknown error");
 }
 
-int run_record_repair(struct db *db, const char *rev, const char *checksum,
-                      const char *heads, char **err)
+/* A ledger row of a step done by hand (repair, resolve), in a transaction
+ * of its own together with the version table's change; open: an intent
+ * record to mark interrupted, or NULL. */
+static int record_by_hand(struct db *db, const char *rev, const char *direction,
+                          const char *outcome, const char *checksum,
+                          const char *heads_before, const char *heads_after,
+                          const struct history_row *open,
+                          const char *const *del, uint32_t ndel,
+                          const char *const *ins, uint32_t nins, char **err)
 {
 	struct who w;
 	who_am_i(&w);
 	struct plan_step s = {0};
 	s.rev_id = rev;
-	s.heads_before = s.heads_after = heads;
-	struct ledger l;
-	ledger_start(&l, &s, &w);
-	l.row.direction = (char *)"repair";
-	l.row.checksum = (char *)checksum;
-	int rc = db->ops->begin(db, err);
-	if (rc == RT_OK)
-		rc = db->ops->ensure_tables(db, err);
-	if (rc == RT_OK) {
-		ledger_finish(&l, "ok");
-		rc = db->ops->history_insert(db, &l.row, err);
-	}
-	if (rc == RT_OK)
-		return db->ops->commit(db, err);
-	char *ignored = NULL;
-	db->ops->rollback(db, &ignored);
-	free(ignored);
-	return rc;
-}
-
-int run_record_resolve(struct db *db, const struct history_row *open, bool applied,
-                       const char *const *del, uint32_t ndel,
-                       const char *const *ins, uint32_t nins,
-                       const char *heads_before, const char *heads_after, char **err)
-{
-	struct who w;
-	who_am_i(&w);
-	struct plan_step s = {0};
-	s.rev_id = open->revision;
 	s.heads_before = heads_before;
 	s.heads_after = heads_after;
 	struct ledger l;
 	ledger_start(&l, &s, &w);
-	l.row.direction = (char *)"resolve";
-	l.row.checksum = open->checksum;
+	l.row.direction = (char *)direction;
+	l.row.checksum = (char *)checksum;
 	int rc = db->ops->begin(db, err);
 	if (rc == RT_OK)
 		rc = db->ops->ensure_tables(db, err);
-	if (rc == RT_OK && strcmp(open->outcome, "started") == 0) {
+	if (rc == RT_OK && open && strcmp(open->outcome, "started") == 0) {
 		/* the intent record says what became of it */
 		struct history_row was = *open;
 		was.outcome = (char *)"interrupted";
@@ -392,7 +370,7 @@ int run_record_resolve(struct db *db, const struct history_row *open, bool appli
 	for (uint32_t i = 0; i < nins && rc == RT_OK; i++)
 		rc = db->ops->version_insert(db, ins[i], err);
 	if (rc == RT_OK) {
-		ledger_finish(&l, applied ? "applied" : "reverted");
+		ledger_finish(&l, outcome);
 		rc = db->ops->history_insert(db, &l.row, err);
 	}
 	if (rc == RT_OK)
@@ -401,6 +379,23 @@ int run_record_resolve(struct db *db, const struct history_row *open, bool appli
 	db->ops->rollback(db, &ignored);
 	free(ignored);
 	return rc;
+}
+
+int run_record_repair(struct db *db, const char *rev, const char *checksum,
+                      const char *heads, char **err)
+{
+	return record_by_hand(db, rev, "repair", "ok", checksum, heads, heads, NULL, NULL, 0,
+	                      NULL, 0, err);
+}
+
+int run_record_resolve(struct db *db, const struct history_row *open, bool applied,
+                       const char *const *del, uint32_t ndel,
+                       const char *const *ins, uint32_t nins,
+                       const char *heads_before, const char *heads_after, char **err)
+{
+	return record_by_hand(db, open->revision, "resolve", applied ? "applied" : "reverted",
+	                      open->checksum, heads_before, heads_after, open, del, ndel, ins,
+	                      nins, err);
 }
 
 static void note_step(struct db *db, const struct graph *g, const struct plan_step *s)
