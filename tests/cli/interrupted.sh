@@ -296,13 +296,27 @@ The statements up to [^ ]*versions/n2\\.sql:8 ran and stay" "[$BK] ... saying wh
 
 # ---- a signal while waiting for the lock ----
 
+# Whether process pid has connected (PostgreSQL) or opened the lock file
+# (SQLite): it is then at, or just before, its wait for the lock.
+waiting_for_lock() { # pid
+	if [ "$BK" = pg ]; then
+		[ "$(psql -X -A -t -q -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'retort $1@$(uname -n)'")" = 1 ]
+	else
+		ls -l "/proc/$1/fd" 2>/dev/null | grep -q -- "$DBF\.lock"
+	fi
+}
+
 sc_lock_signal() {
 	none_project lockwait
 	run_until '[ "$(has_table t_a)" = 1 ]' -d "$URL" upgrade head
 	local holder=$PID t0
 	env --default-signal=INT "$RETORT" -d "$URL" upgrade head >"$T_DIR/wait.out" 2>"$T_DIR/wait.err" &
-	local waiter=$!
-	sleep 0.5
+	local waiter=$! n=0
+	while ! waiting_for_lock $waiter && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	sleep 0.3
 	t0=$SECONDS
 	kill -INT $waiter
 	wait $waiter
@@ -369,7 +383,12 @@ EOF
 	dbsql "$T_DIR/trigger.sql"
 	env --default-signal=INT "$RETORT" -d "$URL" upgrade head >"$T_DIR/cut.out" 2>"$T_DIR/cut.err" &
 	PID=$!
-	sleep 1.5
+	local n=0
+	while ! { rtd lock && [ "${OUT#locked}" != "$OUT" ]; } && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	sleep 1
 	cut TERM
 	is "$RC" 143 "[$BK] SIGTERM after a step's statements, before its COMMIT: exit 143"
 	like "$ERR" "interrupted by SIGTERM: s1 was rolled back" "[$BK] ... the step was rolled back"
