@@ -114,42 +114,6 @@ static const char *const state_names[ST_COUNT] = {
 	"missing script",
 };
 
-/* When and by whom a revision was last applied, from the ledger. */
-struct applied_by {
-	const struct history_row *row;  /* NULL: the ledger does not say */
-};
-
-static bool applies(const struct history_row *r)
-{
-	if (strcmp(r->direction, "resolve") == 0)
-		return strcmp(r->outcome, "applied") == 0;
-	return strcmp(r->outcome, "ok") == 0 &&
-	       (strcmp(r->direction, "upgrade") == 0 || strcmp(r->direction, "stamp") == 0);
-}
-
-static bool reverts(const struct history_row *r)
-{
-	if (strcmp(r->direction, "resolve") == 0)
-		return strcmp(r->outcome, "reverted") == 0;
-	return strcmp(r->outcome, "ok") == 0 && strcmp(r->direction, "downgrade") == 0;
-}
-
-/* The ledger row that applied rev last, if rev has not been reverted since. */
-static const struct history_row *last_applied(const struct history_row *rows, uint32_t n,
-                                              const char *rev)
-{
-	const struct history_row *by = NULL;
-	for (uint32_t i = 0; i < n; i++) {
-		if (strcmp(rows[i].revision, rev) != 0)
-			continue;
-		if (applies(&rows[i]))
-			by = &rows[i];
-		else if (reverts(&rows[i]))
-			by = NULL;
-	}
-	return by;
-}
-
 struct status_row {
 	const char *rev;
 	const char *message;            /* NULL for a revision no script defines */
@@ -300,6 +264,9 @@ static int run_status(struct cli_ctx *c, int argc, char **argv)
 	bitset_init(&current, g->n);
 	inspect_applied(g, heads, nheads, &applied);
 
+	const char **sums = xcalloc(g->n + 1, sizeof(*sums));
+	const struct history_row **by = xcalloc(g->n + 1, sizeof(*by));
+	inspect_ledger_index(g, ledger, nledger, sums, by);
 	struct status_row *rows = xcalloc(g->n + nheads + o.n + 1, sizeof(*rows));
 	uint32_t n = 0, counts[ST_COUNT] = {0};
 	/* first what no script defines: rows of the version table, and
@@ -313,7 +280,7 @@ static int run_status(struct cli_ctx *c, int argc, char **argv)
 		struct status_row *r = &rows[n++];
 		r->rev = heads[i];
 		r->current = true;
-		r->by = last_applied(ledger, nledger, heads[i]);
+		r->by = inspect_last_applied(ledger, nledger, heads[i]);
 		r->open = inspect_opens_find(&o, heads[i]);
 		r->state = r->open ? (r->open->state == OPEN_RUNNING ? ST_RUNNING : ST_INTERRUPTED)
 		                   : r->by ? ST_MISSING : ST_UNKNOWN;
@@ -346,8 +313,8 @@ static int run_status(struct cli_ctx *c, int argc, char **argv)
 			r->state = r->open->state == OPEN_RUNNING ? ST_RUNNING : ST_INTERRUPTED;
 			r->by = r->open->row;
 		} else if (bitset_get(&applied, rev)) {
-			r->by = last_applied(ledger, nledger, x->s.rev);
-			const char *sum = inspect_recorded_checksum(ledger, nledger, x->s.rev);
+			r->by = by[rev];
+			const char *sum = sums[rev];
 			char hex[65], *e = NULL;
 			r->state = sum && (script_checksum(&x->s, hex, &e) != RT_OK || strcmp(hex, sum) != 0)
 			                   ? ST_CHANGED : ST_APPLIED;
@@ -385,6 +352,8 @@ static int run_status(struct cli_ctx *c, int argc, char **argv)
 	fputs(sb_str(&sb), c->out);
 	sb_free(&sb);
 	free(rows);
+	free(sums);
+	free(by);
 	bitset_free(&applied);
 	bitset_free(&current);
 	inspect_opens_free(&o);

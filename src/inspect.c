@@ -10,24 +10,69 @@
 
 #include "sqllex.h"
 
+/* What one ledger row says of its revision: the checksum recorded when
+ * it was last applied (NULL once reverted), and the row that applied it
+ * (NULL once reverted). A step settled by hand (resolve) counts as what
+ * was decided; a repair records a checksum without applying anything. */
+struct said {
+	const char *sum;
+	const struct history_row *by;
+};
+
+static void track(struct said *w, const struct history_row *r)
+{
+	bool resolve = strcmp(r->direction, "resolve") == 0;
+	bool ok = strcmp(r->outcome, "ok") == 0;
+	if (resolve ? strcmp(r->outcome, "reverted") == 0
+	            : ok && strcmp(r->direction, "downgrade") == 0) {
+		w->sum = NULL;
+		w->by = NULL;
+		return;
+	}
+	if (!(resolve ? strcmp(r->outcome, "applied") == 0 : ok))
+		return;
+	if (r->checksum)
+		w->sum = r->checksum;
+	if (resolve || strcmp(r->direction, "upgrade") == 0 || strcmp(r->direction, "stamp") == 0)
+		w->by = r;
+}
+
 const char *inspect_recorded_checksum(const struct history_row *rows, uint32_t n,
                                       const char *rev)
 {
-	const char *sum = NULL;
+	struct said w = {NULL, NULL};
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(rows[i].revision, rev) == 0)
+			track(&w, &rows[i]);
+	return w.sum;
+}
+
+const struct history_row *inspect_last_applied(const struct history_row *rows, uint32_t n,
+                                               const char *rev)
+{
+	struct said w = {NULL, NULL};
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(rows[i].revision, rev) == 0)
+			track(&w, &rows[i]);
+	return w.by;
+}
+
+void inspect_ledger_index(const struct graph *g, const struct history_row *rows, uint32_t n,
+                          const char **sums, const struct history_row **by)
+{
+	struct said *w = xcalloc(g->n + 1, sizeof(*w));
 	for (uint32_t i = 0; i < n; i++) {
-		const struct history_row *r = &rows[i];
-		if (strcmp(r->revision, rev) != 0)
-			continue;
-		/* an interrupted step settled by hand counts as what was decided */
-		bool resolve = strcmp(r->direction, "resolve") == 0;
-		if (resolve ? strcmp(r->outcome, "reverted") == 0
-		            : strcmp(r->outcome, "ok") == 0 && strcmp(r->direction, "downgrade") == 0)
-			sum = NULL;
-		else if (r->checksum && (resolve ? strcmp(r->outcome, "applied") == 0
-		                                 : strcmp(r->outcome, "ok") == 0))
-			sum = r->checksum;
+		int32_t x = graph_find(g, rows[i].revision);
+		if (x >= 0)
+			track(&w[x], &rows[i]);
 	}
-	return sum;
+	for (uint32_t r = 0; r < g->n; r++) {
+		if (sums)
+			sums[r] = w[r].sum;
+		if (by)
+			by[r] = w[r].by;
+	}
+	free(w);
 }
 
 void inspect_applied(const struct graph *g, char *const *heads, uint32_t n,
@@ -51,10 +96,12 @@ int inspect_changed(struct db *db, const struct graph *g, char *const *heads,
 	struct bitset applied;
 	bitset_init(&applied, g->n);
 	inspect_applied(g, heads, n, &applied);
+	const char **sums = xcalloc(g->n + 1, sizeof(*sums));
+	inspect_ledger_index(g, rows, nrows, sums, NULL);
 	for (uint32_t r = 0; r < g->n && rc == RT_OK; r++) {
 		if (!bitset_get(&applied, r))
 			continue;
-		const char *sum = inspect_recorded_checksum(rows, nrows, g->nodes[r].s.rev);
+		const char *sum = sums[r];
 		char hex[65];
 		if (!sum)
 			continue;
@@ -63,6 +110,7 @@ int inspect_changed(struct db *db, const struct graph *g, char *const *heads,
 			u32vec_push(changed, r);
 	}
 	bitset_free(&applied);
+	free(sums);
 	db_history_free(rows, nrows);
 	return rc;
 }

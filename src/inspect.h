@@ -11,11 +11,19 @@
 #include "graph.h"
 #include "util.h"
 
-/* The checksum recorded when rev was last applied, stamped or repaired
- * successfully, or NULL (rows oldest first, as history_read returns them;
- * the result points into rows). */
+/* The checksum recorded when rev was last applied, stamped, repaired or
+ * resolved as applied, or NULL (rows oldest first, as history_read returns
+ * them; the result points into rows). */
 const char *inspect_recorded_checksum(const struct history_row *rows, uint32_t n,
                                       const char *rev);
+/* The row that last applied rev (an ok upgrade or stamp, a resolve as
+ * applied), NULL when none did or it was reverted since. Into rows. */
+const struct history_row *inspect_last_applied(const struct history_row *rows, uint32_t n,
+                                               const char *rev);
+/* Both for every revision of g in one pass over the ledger: sums[r] and
+ * by[r] (arrays of g->n, either may be NULL), pointers into rows. */
+void inspect_ledger_index(const struct graph *g, const struct history_row *rows, uint32_t n,
+                          const char **sums, const struct history_row **by);
 
 /* Sets the bits of every applied revision: the ancestors (dependencies
  * included) of the version table's rows that scripts define. */
