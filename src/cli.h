@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "config.h"
+#include "ini.h"
 #include "graph.h"
 #include "url.h"
 

@@ -6,7 +6,7 @@
  * lanes heading for it close there; its first parent takes over the node's
  * column and each further parent opens a lane. The symbols of the row then
  * follow from which columns closed, which opened and which passed by. */
-#include "config.h"
+#include "ini.h"
 
 #include "lanes.h"
 

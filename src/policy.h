@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "ini.h"
 #include "graph.h"
 #include "lint.h"
 #include "plan.h"

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "ini.h"
 #include "db.h"
 #include "graph.h"
 #include "plan.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "ini.h"
 #include "fuzz.h"
 #include "util.h"
 

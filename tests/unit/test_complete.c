@@ -1,6 +1,6 @@
 /* test_complete.c: the shell's word splitting and Tab completion, on the
  * demo history (migrations/). */
-#include "config.h"
+#include "ini.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-/* Unit tests for config.c: retort.ini parsing, values, and error reports. */
-#include "config.h"
+/* Unit tests for ini.c: retort.ini parsing, values, and error reports. */
+#include "ini.h"
 
 #include <limits.h>
 #include <stdlib.h>

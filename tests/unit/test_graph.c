@@ -1,7 +1,7 @@
 /* test_graph.c: loading, validating and indexing the revision graph
  * (SPEC §3) on the fixture histories of tests/data and on damaged
  * directories written here. */
-#include "config.h"
+#include "ini.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * A graph is written one revision a line, newest first, as
  * "NAME PARENT...", the way tig's test/graph writes its commits; the
  * drawing is each row's lanes followed by the revision's name. */
-#include "config.h"
+#include "ini.h"
 
 #include "tap.h"
 #include "lanes.h"

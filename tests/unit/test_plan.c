@@ -5,7 +5,7 @@
  * adjacency arrays: every step's precondition holds when it runs, the
  * final version table is the set's heads, and a downgrade to a revision
  * that is not applied is refused. */
-#include "config.h"
+#include "ini.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* test_script.c: the revision script format (SPEC §2). */
-#include "config.h"
+#include "ini.h"
 
 #include <ctype.h>
 #include <stdio.h>

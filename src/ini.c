@@ -1,10 +1,10 @@
-/* config.c: retort.ini (SPEC §4 Configuration).
+/* ini.c: retort.ini (SPEC §4 Configuration).
  *
  * A deliberately strict INI dialect: one [retort] section, known keys only,
  * each at most once. A typo in a migration tool's configuration must stop
  * it rather than be ignored, so every problem in the file is reported with
  * its line, all at once. */
-#include "config.h"
+#include "ini.h"
 
 #include <ctype.h>
 #include <errno.h>

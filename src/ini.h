@@ -1,6 +1,6 @@
-/* config.h: retort.ini (SPEC §4 Configuration). */
-#ifndef RT_CONFIG_H
-#define RT_CONFIG_H
+/* ini.h: retort.ini (SPEC §4 Configuration). */
+#ifndef RT_INI_H
+#define RT_INI_H
 
 #include <stdbool.h>
 
