@@ -3,6 +3,7 @@
 #ifndef RT_TAP_H
 #define RT_TAP_H
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,18 @@ static int tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 	}
 	fflush(stdout);
 	return cond;
+}
+
+/* A new private directory "$TMPDIR/NAME-XXXXXX" (/tmp when TMPDIR is unset
+ * or empty) into buf; NULL when it cannot be made. */
+static inline char *tap_mkdtemp(char *buf, size_t size, const char *name)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || !*base)
+		base = "/tmp";
+	if ((size_t)snprintf(buf, size, "%s/%s-XXXXXX", base, name) >= size)
+		return NULL;
+	return mkdtemp(buf);
 }
 
 static int done_testing(void)

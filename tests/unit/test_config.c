@@ -388,10 +388,7 @@ static void test_files(void)
 
 int main(void)
 {
-	const char *base = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof tmpdir, "%s/retort-test-config-XXXXXX",
-		 base && *base ? base : "/tmp");
-	if (!mkdtemp(tmpdir)) {
+	if (!tap_mkdtemp(tmpdir, sizeof tmpdir, "retort-test-config")) {
 		perror("mkdtemp");
 		return 99;
 	}

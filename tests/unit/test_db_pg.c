@@ -302,8 +302,8 @@ static void test_lock(void)
 
 static void test_backup(void)
 {
-	char tmp[] = "/tmp/rt-db-pg-XXXXXX";
-	if (!mkdtemp(tmp))
+	char tmp[PATH_MAX];
+	if (!tap_mkdtemp(tmp, sizeof tmp, "rt-db-pg"))
 		abort();
 	char *dest = xasprintf("%s/dump.sql", tmp);
 	char *ci = xasprintf("postgresql://%s:%s@127.0.0.1:%s/%s",

@@ -12,7 +12,7 @@
 #include "db_test.h"
 #include "util.h"
 
-static char dir[] = "/tmp/rt-db-sqlite-XXXXXX";
+static char dir[PATH_MAX];
 
 static char *path_in(const char *name)
 {
@@ -436,7 +436,7 @@ static void test_memory(void)
 
 int main(void)
 {
-	if (!mkdtemp(dir)) {
+	if (!tap_mkdtemp(dir, sizeof dir, "rt-db-sqlite")) {
 		perror("mkdtemp");
 		return 1;
 	}

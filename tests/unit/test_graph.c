@@ -300,12 +300,11 @@ static void test_labels(void)
 
 /* ---- damaged directories ---- */
 
-static char tmpdir[64];
+static char tmpdir[PATH_MAX];
 
 static void mk_tmpdir(void)
 {
-	strcpy(tmpdir, "/tmp/rt-graph-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
+	if (!tap_mkdtemp(tmpdir, sizeof tmpdir, "rt-graph")) {
 		perror("mkdtemp");
 		exit(1);
 	}

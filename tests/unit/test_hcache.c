@@ -211,8 +211,7 @@ static void edit_in_place(const char *name, const char *from, const char *to)
 
 int main(void)
 {
-	snprintf(tmp, sizeof(tmp), "%s/rt-hcache.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tmp))
+	if (!tap_mkdtemp(tmp, sizeof tmp, "rt-hcache"))
 		return 1;
 	snprintf(vdir, sizeof(vdir), "%s/versions", tmp);
 	snprintf(cdir, sizeof(cdir), "%s/cache", tmp);

@@ -52,8 +52,8 @@ static int row_cb(void *ctx, int ncols, char **vals, char **names)
 
 int main(void)
 {
-	char dir[] = "/tmp/rt-lite-XXXXXX";
-	if (!mkdtemp(dir))
+	char dir[PATH_MAX];
+	if (!tap_mkdtemp(dir, sizeof dir, "rt-lite"))
 		return 1;
 	char *text = xasprintf("%s/libsqlite3.so.0", dir);
 	FILE *fp = fopen(text, "w");

@@ -70,11 +70,11 @@ static void random_model(struct model *m)
 	}
 }
 
-static char dir[64];
+static char dir[200];
 
 static void write_model(const struct model *m)
 {
-	char cmd[128];
+	char cmd[256];
 	snprintf(cmd, sizeof cmd, "rm -f %s/*.sql", dir);
 	if (system(cmd) != 0)
 		exit(1);
@@ -90,7 +90,7 @@ static void write_model(const struct model *m)
 		                        NULL, 0, deps, (uint32_t)m->ndep[i], "SELECT 1;\n",
 		                        "SELECT 2;\n"};
 		char *text = script_render(&sn);
-		char path[128];
+		char path[256];
 		snprintf(path, sizeof path, "%s/%s.sql", dir, m->id[i]);
 		FILE *f = fopen(path, "w");
 		if (!f || fputs(text, f) < 0 || fclose(f) != 0)
@@ -260,9 +260,7 @@ static void one_state(const struct model *m, const struct graph *g)
 int main(void)
 {
 	setenv("RETORT_CACHE", "off", 1);
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/rt-plan-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
+	if (!tap_mkdtemp(dir, sizeof dir, "rt-plan")) {
 		perror("mkdtemp");
 		return 1;
 	}
@@ -283,7 +281,7 @@ int main(void)
 			one_state(&m, g);
 		graph_free(g);
 	}
-	char cmd[128];
+	char cmd[256];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 1;

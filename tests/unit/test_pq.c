@@ -27,8 +27,8 @@ static void refused(const char *file, const char *const *want, const char *name)
 
 int main(void)
 {
-	char dir[] = "/tmp/rt-pq-XXXXXX";
-	if (!mkdtemp(dir))
+	char dir[PATH_MAX];
+	if (!tap_mkdtemp(dir, sizeof dir, "rt-pq"))
 		return 1;
 	char *text = xasprintf("%s/libpq.so.5", dir);
 	FILE *fp = fopen(text, "w");

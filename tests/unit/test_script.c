@@ -570,8 +570,8 @@ static void test_new_rev(void)
 
 static void test_file_access(void)
 {
-	char dir[] = "/tmp/rt-script-XXXXXX";
-	if (!mkdtemp(dir)) {
+	char dir[PATH_MAX];
+	if (!tap_mkdtemp(dir, sizeof dir, "rt-script")) {
 		ok(0, "mkdtemp");
 		return;
 	}
