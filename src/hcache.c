@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@
 #endif
 
 #define HC_MAGIC "RETORTHC"
-#define HC_FORMAT 3u
+#define HC_FORMAT HCACHE_FORMAT
 #define HC_ENDIAN 0x01020304u
 #define HC_NULL 0xffffffffu
 #define HC_MAX_FILE (1u << 30)
@@ -391,6 +392,29 @@ static const char **get_list(struct rd *r, struct arena *a, uint32_t *n)
 }
 
 /* Decodes an entry's script; false when it does not hold together. */
+/* What script_parse guarantees of a header, checked again on one read
+ * back from a cache file (entries or graph image) of a script of `size`
+ * bytes: a damaged or forged file must not hand the graph what the
+ * parser would have refused. */
+static bool header_valid(const struct script *s, uint64_t size)
+{
+	if ((unsigned)s->txn > SCRIPT_TXN_NONE ||
+	    s->up_off > size || s->up_len > size - s->up_off ||
+	    s->down_off > size || s->down_len > size - s->down_off ||
+	    !script_valid_rev(s->rev))
+		return false;
+	for (uint32_t i = 0; i < s->nparents; i++)
+		if (!script_valid_rev(s->parents[i]))
+			return false;
+	for (uint32_t i = 0; i < s->nlabels; i++)
+		if (!script_valid_label(s->labels[i]) || script_reserved_word(s->labels[i]))
+			return false;
+	for (uint32_t i = 0; i < s->ndepends; i++)
+		if (!*s->depends[i])
+			return false;
+	return true;
+}
+
 static bool decode(const struct hent *e, const char *path, struct arena *a,
                    struct script *s)
 {
@@ -412,25 +436,15 @@ static bool decode(const struct hent *e, const char *path, struct arena *a,
 	s->down_line = get_u32(&r);
 	uint64_t uo = get_u64(&r), ul = get_u64(&r), dofs = get_u64(&r), dl = get_u64(&r);
 	if (r.bad || r.p != r.end || txn > SCRIPT_TXN_NONE || down > 1 ||
-	    uo > e->size || ul > e->size - uo || dofs > e->size || dl > e->size - dofs ||
-	    !script_valid_rev(s->rev))
+	    uo > e->size || ul > e->size - uo || dofs > e->size || dl > e->size - dofs)
 		return false;
-	for (uint32_t i = 0; i < s->nparents; i++)
-		if (!script_valid_rev(s->parents[i]))
-			return false;
-	for (uint32_t i = 0; i < s->nlabels; i++)
-		if (!script_valid_label(s->labels[i]) || script_reserved_word(s->labels[i]))
-			return false;
-	for (uint32_t i = 0; i < s->ndepends; i++)
-		if (!*s->depends[i])
-			return false;
 	s->txn = (enum script_txn)txn;
 	s->has_downgrade = down;
 	s->up_off = (size_t)uo;
 	s->up_len = (size_t)ul;
 	s->down_off = (size_t)dofs;
 	s->down_len = (size_t)dl;
-	return true;
+	return header_valid(s, e->size);
 }
 
 bool hcache_get(struct hcache *c, const char *name, const struct hcache_ident *id,
@@ -672,17 +686,60 @@ void hcache_close(struct hcache *c, uint32_t nscripts)
  * it is one read, one stat per script to check that none changed, and
  * turning offsets back into pointers. Layout: "RETORTGI", u32 format,
  * u32 0x01020304, str version, u64 written_at, dir device, dir inode, dir
- * status-change time, u64 body size, u64 body hash, then the body (offset
- * 0 is never an object: it stands for NULL). The body starts with a u64
- * offset of the graph record; each script's identity follows its node. */
+ * status-change time, u64 layout, u64 body size, u64 body hash, then the
+ * body (offset 0 is never an object: it stands for NULL). The body starts
+ * with a u64 offset of the graph record; each script's identity follows
+ * its node. Nodes, labels and identities are stored as the structs' own
+ * bytes: the layout is a fingerprint of those structs (hcache_image_layout), so
+ * that a retort whose structs differ (another compiler, an edited header
+ * without a new version string) reads no image written by another. */
 
 #define GI_MAGIC "RETORTGI"
+#define GI_FORMAT HCACHE_IMAGE_FORMAT
 
 struct gi_graph {          /* the graph record */
 	uint64_t dir, nodes, idents, sorted_ids, sorted_idx, labels;
 	uint64_t heads, bases, branchpoints, mergepoints;
 	uint32_t n, nlabels, nheads, nbases, nbranchpoints, nmergepoints;
 };
+
+/* The size and the offset of every field of each struct the image holds
+ * as raw bytes. */
+#define GI_FIELD(type, field) offsetof(type, field), sizeof(((type *)0)->field)
+uint64_t hcache_image_layout(void)
+{
+	static const uint64_t layout[] = {
+		sizeof(void *), sizeof(size_t), sizeof(bool), sizeof(enum script_txn),
+		sizeof(struct script),
+		GI_FIELD(struct script, path), GI_FIELD(struct script, rev),
+		GI_FIELD(struct script, message), GI_FIELD(struct script, create_date),
+		GI_FIELD(struct script, parents), GI_FIELD(struct script, labels),
+		GI_FIELD(struct script, depends), GI_FIELD(struct script, nparents),
+		GI_FIELD(struct script, nlabels), GI_FIELD(struct script, ndepends),
+		GI_FIELD(struct script, txn), GI_FIELD(struct script, has_downgrade),
+		GI_FIELD(struct script, rev_line), GI_FIELD(struct script, revises_line),
+		GI_FIELD(struct script, labels_line), GI_FIELD(struct script, depends_line),
+		GI_FIELD(struct script, up_off), GI_FIELD(struct script, up_len),
+		GI_FIELD(struct script, down_off), GI_FIELD(struct script, down_len),
+		GI_FIELD(struct script, up_line), GI_FIELD(struct script, down_line),
+		sizeof(struct gnode),
+		GI_FIELD(struct gnode, s), GI_FIELD(struct gnode, parents),
+		GI_FIELD(struct gnode, children), GI_FIELD(struct gnode, deps),
+		GI_FIELD(struct gnode, dependents), GI_FIELD(struct gnode, nparents),
+		GI_FIELD(struct gnode, nchildren), GI_FIELD(struct gnode, ndeps),
+		GI_FIELD(struct gnode, ndependents), GI_FIELD(struct gnode, branch),
+		GI_FIELD(struct gnode, nbranch),
+		sizeof(struct graph_label),
+		GI_FIELD(struct graph_label, name), GI_FIELD(struct graph_label, rev),
+		sizeof(struct hcache_ident),
+		GI_FIELD(struct hcache_ident, dev), GI_FIELD(struct hcache_ident, ino),
+		GI_FIELD(struct hcache_ident, size), GI_FIELD(struct hcache_ident, mode),
+		GI_FIELD(struct hcache_ident, mtime), GI_FIELD(struct hcache_ident, ctime),
+		sizeof(struct gi_graph),
+	};
+	return hcache_hash(layout, sizeof(layout));
+}
+#undef GI_FIELD
 
 void hcache_ident_of(const struct stat *st, struct hcache_ident *id)
 {
@@ -814,13 +871,14 @@ void hcache_image_put(struct hcache *c, const struct graph *g,
 
 	struct strbuf f = STRBUF_INIT;
 	sb_addn(&f, GI_MAGIC, 8);
-	put_u32(&f, HC_FORMAT);
+	put_u32(&f, GI_FORMAT);
 	put_u32(&f, HC_ENDIAN);
 	put_str(&f, PACKAGE_VERSION);
 	put_u64(&f, (uint64_t)c->now);
 	put_u64(&f, c->dir_dev);
 	put_u64(&f, c->dir_ino);
 	put_u64(&f, (uint64_t)c->dir_ctime);
+	put_u64(&f, hcache_image_layout());
 	put_u64(&f, b.len);
 	put_u64(&f, hcache_hash(b.buf, b.len));
 	while (f.len % 16)  /* the body is read to a 16-byte boundary */
@@ -941,6 +999,21 @@ static bool fix_graph(struct fix *f, struct graph *g)
 	return !f->bad && g->nodes && g->dir;
 }
 
+/* Every node's header passes what decode() checks of an entry, and its
+ * flag has a value a bool may hold (the image's bytes are not trusted to). */
+static bool headers_valid(const struct graph *g, const struct hcache_ident *ids)
+{
+	for (uint32_t k = 0; k < g->n; k++) {
+		const struct script *s = &g->nodes[k].s;
+		unsigned char down;
+		memcpy(&down, &s->has_downgrade, 1);
+		if (down > 1 || g->nodes[k].nparents != s->nparents ||
+		    !header_valid(s, ids[k].size))
+			return false;
+	}
+	return true;
+}
+
 /* Checks that every script still has the identity it had: one stat per
  * script, spread over the cores (par.h). */
 struct unchanged {
@@ -996,7 +1069,7 @@ bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *
 	if (n < 8 || memcmp(buf, GI_MAGIC, 8) != 0)
 		return false;
 	r.p += 8;
-	if (get_u32(&r) != HC_FORMAT || get_u32(&r) != HC_ENDIAN)
+	if (get_u32(&r) != GI_FORMAT || get_u32(&r) != HC_ENDIAN)
 		return false;
 	const char *version = get_str(&r);
 	if (!version || strcmp(version, PACKAGE_VERSION) != 0)
@@ -1004,10 +1077,12 @@ bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *
 	int64_t written_at = (int64_t)get_u64(&r);
 	uint64_t dev = get_u64(&r), ino = get_u64(&r);
 	int64_t dir_ctime = (int64_t)get_u64(&r);
+	uint64_t layout = get_u64(&r);
 	uint64_t size = get_u64(&r), hash = get_u64(&r);
 	while (!r.bad && (r.p - buf) % 16)
 		r.p++;
-	if (r.bad || r.p > r.end || dev != c->dir_dev || ino != c->dir_ino ||
+	if (r.bad || r.p > r.end || layout != hcache_image_layout() ||
+	    dev != c->dir_dev || ino != c->dir_ino ||
 	    dir_ctime != c->dir_ctime || !settled(dir_ctime, written_at) ||
 	    size != (uint64_t)(r.end - r.p) || size < 8 || hcache_hash(r.p, size) != hash)
 		return false;
@@ -1021,7 +1096,7 @@ bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *
 	memcpy(&at, body, 8);
 	const struct gi_graph *gr = (const struct gi_graph *)(body + at);
 	const struct hcache_ident *ids = fix_arr(&f, AS_PTR(gr->idents), sizeof(*ids), img.n, false);
-	if (!ids || !scripts_unchanged(&img, ids, dfd, written_at))
+	if (!ids || !headers_valid(&img, ids) || !scripts_unchanged(&img, ids, dfd, written_at))
 		return false;
 	img.arena = g->arena;
 	*g = img;

@@ -85,7 +85,12 @@ void hcache_image_put(struct hcache *c, const struct graph *g,
 /* The directory that holds cache files (malloc'd), or NULL when off. */
 char *hcache_dir(void);
 
-/* The file format, for tests and tools: 64-bit hash of a byte range. */
+/* The file format, for tests and tools: 64-bit hash of a byte range; the
+ * format numbers of the entries and of the graph image; the fingerprint of
+ * the structs the image stores as bytes. */
 uint64_t hcache_hash(const void *data, size_t len);
+#define HCACHE_FORMAT 3u
+#define HCACHE_IMAGE_FORMAT 4u
+uint64_t hcache_image_layout(void);
 
 #endif

@@ -6,7 +6,7 @@
  * flag, a u32 entry count and the entries; for the image a u64 write time
  * and the image body. The harness puts in front the header a real file
  * has (magic, format, version, the directory's device, inode and
- * status-change time, sizes and hash), so that fuzzing reaches the
+ * status-change time, the image's layout, sizes and hash), so that fuzzing reaches the
  * decoders rather than stopping at the checks that guard them. Whatever
  * the file holds, loading must not crash; a load that succeeds has
  * revisions of the fixture's scripts, and one that fails says why on
@@ -116,7 +116,7 @@ FUZZ_ONE(hcache)
 	uint64_t written_at;
 	memcpy(&written_at, data, 8);
 	add(&b, image ? "RETORTGI" : "RETORTHC", 8);
-	add_u32(&b, 3);
+	add_u32(&b, image ? HCACHE_IMAGE_FORMAT : HCACHE_FORMAT);
 	add_u32(&b, 0x01020304);
 	add_u32(&b, (uint32_t)strlen(PACKAGE_VERSION));
 	add(&b, PACKAGE_VERSION, strlen(PACKAGE_VERSION) + 1);
@@ -127,6 +127,7 @@ FUZZ_ONE(hcache)
 	if (image) {
 		const uint8_t *body = data + 8;
 		size_t n = size - 8;
+		add_u64(&b, hcache_image_layout());
 		add_u64(&b, n);
 		add_u64(&b, hcache_hash(body, n));
 		while (b.len % 16)
@@ -148,9 +149,13 @@ FUZZ_ONE(hcache)
 		/* the image is trusted for which scripts it names (a file of the
 		 * user's own, see hcache.c): fewer than three may be forged */
 		fuzz_check(g && g->n >= 1 && g->n <= 3, "loaded %u revisions", g ? g->n : 0);
-		for (uint32_t i = 0; i < g->n; i++)
+		for (uint32_t i = 0; i < g->n; i++) {
 			fuzz_check(g->nodes[i].s.path && !strncmp(g->nodes[i].s.path, prefix,
 			           strlen(prefix)), "revision %u has path %s", i, g->nodes[i].s.path);
+			/* what the parser guarantees holds of what the cache gives */
+			fuzz_check(script_valid_rev(g->nodes[i].s.rev), "revision %u has id %s", i,
+			           g->nodes[i].s.rev);
+		}
 		graph_free(g);
 	} else {
 		fuzz_check(rc == RT_EINPUT && !g, "status %d", rc);
