@@ -81,6 +81,12 @@ void cli_ctx_init(struct cli_ctx *c, FILE *out, FILE *errf)
 	c->no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
 }
 
+int cli_exit(const struct cli_ctx *c, enum rt_status status)
+{
+	/* a command stopped by a signal exits as shells report one: 128 + N */
+	return c->stopped_by ? 128 + c->stopped_by : rt_status_exit(status);
+}
+
 void cli_ctx_init_from(struct cli_ctx *c, const struct cli_ctx *from)
 {
 	cli_ctx_init(c, from->out, from->errf);
@@ -448,14 +454,15 @@ static int parse_command_opts(struct cli_ctx *c, const struct cmd_entry *e,
 	return RT_OK;
 }
 
-int cli_run(struct cli_ctx *c, int argc, char **argv)
+enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
 {
 	/* Split global options (anywhere) from the command's words. */
 	char **rest = xcalloc((size_t)argc + 2, sizeof(*rest));
 	int nrest = 0;
 	bool help = false, version = false, dashdash = false;
-	int rc = RT_OK;
+	enum rt_status rc = RT_OK;
 	nparsed = 0;
+	c->stopped_by = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		bool takes;
@@ -472,20 +479,20 @@ int cli_run(struct cli_ctx *c, int argc, char **argv)
 			if (i + 1 >= argc) {
 				fprintf(c->errf, "retort: option '%s' needs a value\n", a);
 				free(rest);
-				return 2;
+				return RT_EUSAGE;
 			}
 			v = argv[++i];
 		}
 		rc = apply_global(c, o, v, &help, &version);
 		if (rc != RT_OK) {
 			free(rest);
-			return rt_status_exit(rc);
+			return rc;
 		}
 	}
 	if (version) {
 		fprintf(c->out, "retort %s\n", PACKAGE_VERSION);
 		free(rest);
-		return 0;
+		return RT_OK;
 	}
 	if (argc == 0 && c->interactive && cli_find("tui")) {
 		/* `retort` alone on a terminal opens the console. */
@@ -494,7 +501,7 @@ int cli_run(struct cli_ctx *c, int argc, char **argv)
 	if (nrest == 0) {
 		cli_usage(help ? c->out : c->errf);
 		free(rest);
-		return help ? 0 : 2;
+		return help ? RT_OK : RT_EUSAGE;
 	}
 	const struct cmd_entry *e = cli_find(rest[0]);
 	if (!e && strcmp(rest[0], "help") == 0) {
@@ -507,18 +514,18 @@ int cli_run(struct cli_ctx *c, int argc, char **argv)
 		else
 			cli_usage(c->out);
 		free(rest);
-		return nrest > 1 && !h ? 2 : 0;
+		return nrest > 1 && !h ? RT_EUSAGE : RT_OK;
 	}
 	if (!e) {
 		fprintf(c->errf, "retort: unknown %s '%s'; see 'retort --help'\n",
 		        rest[0][0] == '-' ? "option" : "command", rest[0]);
 		free(rest);
-		return 2;
+		return RT_EUSAGE;
 	}
 	if (help) {
 		cli_command_help(c->out, e);
 		free(rest);
-		return 0;
+		return RT_OK;
 	}
 	/* "-1" is a relative revision, not an option: keep such words away
 	 * from getopt and put them back after the other operands. */
@@ -538,7 +545,7 @@ int cli_run(struct cli_ctx *c, int argc, char **argv)
 	if (rc != RT_OK) {
 		free(relative);
 		free(rest);
-		return rt_status_exit(rc);
+		return rc;
 	}
 	/* getopt permuted operands to the end: rest[optind..] */
 	int opnd = optind;
@@ -566,8 +573,7 @@ int cli_run(struct cli_ctx *c, int argc, char **argv)
 	free(err);
 	free(rest);
 	fflush(c->out);
-	/* a command stopped by a signal exits as shells report one: 128 + N */
-	if (rc != RT_OK && (caught || rc == RT_EINTR) && run_interrupt_signal())
-		return 128 + run_interrupt_signal();
-	return rt_status_exit(rc);
+	if (rc != RT_OK && (caught || rc == RT_EINTR))
+		c->stopped_by = run_interrupt_signal();
+	return rc;
 }

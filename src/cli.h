@@ -36,6 +36,9 @@ struct cli_ctx {
 	struct db_url url;
 	bool url_loaded;
 	struct db *db;
+
+	/* The signal that stopped the last command cli_run ran, or 0. */
+	int stopped_by;
 };
 
 /* One option of a command, for getopt_long, help text and completion. */
@@ -87,9 +90,12 @@ void cli_ctx_free(struct cli_ctx *c);
 void cli_ctx_init_from(struct cli_ctx *c, const struct cli_ctx *from);
 
 /* Runs one command line (argv without the program name), global options
- * anywhere. Returns an exit status (0, 1, 2); errors are printed on
- * c->errf. The shell and the console call this too. */
-int cli_run(struct cli_ctx *c, int argc, char **argv);
+ * anywhere. Returns its status (a usage error is RT_EUSAGE); errors are
+ * printed on c->errf. The shell and the console call this too. */
+enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv);
+/* The exit status of the command cli_run last ran on c, which returned
+ * status: rt_status_exit's, or 128 + N when signal N stopped it. */
+int cli_exit(const struct cli_ctx *c, enum rt_status status);
 /* Global option table (for help and completion). */
 extern const struct cmd_opt cli_global_opts[];
 void cli_usage(FILE *f);

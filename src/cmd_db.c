@@ -36,8 +36,8 @@ struct target {
 };
 
 /* Resolves the target specs against the given heads and builds the plan. */
-static int build_plan(void *ctx, const char *const *heads, uint32_t nheads,
-                      struct plan **out, char **err)
+static enum rt_status build_plan(void *ctx, const char *const *heads, uint32_t nheads,
+                                 struct plan **out, char **err)
 {
 	struct target *t = ctx;
 	const struct graph *g = t->c->graph;
@@ -114,7 +114,8 @@ static void on_progress(void *ctx, uint32_t done, uint32_t total)
 	fflush(stderr);
 }
 
-static void on_step(void *ctx, const struct plan *p, uint32_t i, int status, double ms)
+static void on_step(void *ctx, const struct plan *p, uint32_t i, enum rt_status status,
+                    double ms)
 {
 	struct progress *pr = ctx;
 	/* with --json, standard output carries the JSON alone */

@@ -338,7 +338,7 @@ static void load_range(void *ctx, unsigned worker, uint32_t begin, uint32_t end)
 		load_one(j, i, &j->arenas[worker], true);
 }
 
-int graph_load(const char *dir, struct graph **out, char **err)
+enum rt_status graph_load(const char *dir, struct graph **out, char **err)
 {
 	struct graph *g = xcalloc(1, sizeof(*g));
 	arena_init(&g->arena);

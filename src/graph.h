@@ -50,7 +50,7 @@ struct graph {
  * Validates the whole graph; every problem is reported in *err, one
  * "file:line: message" per line. On RT_EINPUT nothing is returned.
  * *out: caller frees with graph_free. */
-int graph_load(const char *dir, struct graph **out, char **err);
+enum rt_status graph_load(const char *dir, struct graph **out, char **err);
 void graph_free(struct graph *g);
 
 /* Exact id → index, or -1. */

@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 	FILE *errf = termout_open(STDERR_FILENO, stderr);
 	struct cli_ctx c;
 	cli_ctx_init(&c, out, errf);
-	int status = cli_run(&c, argc - 1, argv + 1);
+	int status = cli_exit(&c, cli_run(&c, argc - 1, argv + 1));
 	cli_ctx_free(&c);
 	/* A write that failed earlier (commands flush as they go) leaves the
 	 * stream's error flag, not a failing flush. */

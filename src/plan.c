@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int plan_heads_index(const struct graph *g, const char *const *heads,
-                     uint32_t nheads, uint32_t **out, char **err)
+enum rt_status plan_heads_index(const struct graph *g, const char *const *heads,
+                                uint32_t nheads, uint32_t **out, char **err)
 {
 	uint32_t *v = xmalloc((nheads ? nheads : 1) * sizeof(*v));
 	for (uint32_t i = 0; i < nheads; i++) {
@@ -300,10 +300,10 @@ static int plan_stamp(const struct graph *g, struct builder *b,
 	return RT_OK;
 }
 
-int plan_build(const struct graph *g, enum plan_kind kind,
-               const char *const *heads, uint32_t nheads,
-               const struct revset *target, bool purge,
-               struct plan **out, char **err)
+enum rt_status plan_build(const struct graph *g, enum plan_kind kind,
+                          const char *const *heads, uint32_t nheads,
+                          const struct revset *target, bool purge,
+                          struct plan **out, char **err)
 {
 	uint32_t *cur = NULL;
 	int rc = RT_OK;

@@ -42,15 +42,15 @@ struct plan {
  * upgrade or downgrade every row must name a known revision (RT_EINPUT
  * otherwise); a downgrade through an irreversible script is RT_EFAIL
  * naming each such script. *out: caller frees with plan_free. */
-int plan_build(const struct graph *g, enum plan_kind kind,
-               const char *const *heads, uint32_t nheads,
-               const struct revset *target, bool purge,
-               struct plan **out, char **err);
+enum rt_status plan_build(const struct graph *g, enum plan_kind kind,
+                          const char *const *heads, uint32_t nheads,
+                          const struct revset *target, bool purge,
+                          struct plan **out, char **err);
 void plan_free(struct plan *p);
 
 /* Maps version-table rows to graph indices; RT_EINPUT naming the first row
  * no script defines. *out malloc'd (caller frees). */
-int plan_heads_index(const struct graph *g, const char *const *heads,
-                     uint32_t nheads, uint32_t **out, char **err);
+enum rt_status plan_heads_index(const struct graph *g, const char *const *heads,
+                                uint32_t nheads, uint32_t **out, char **err);
 
 #endif

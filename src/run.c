@@ -556,17 +556,17 @@ static int record_by_hand(struct db *db, const char *rev, const char *direction,
 	return rc;
 }
 
-int run_record_repair(struct db *db, const char *rev, const char *checksum,
-                      const char *heads, char **err)
+enum rt_status run_record_repair(struct db *db, const char *rev, const char *checksum,
+                                 const char *heads, char **err)
 {
 	return record_by_hand(db, rev, "repair", "ok", checksum, heads, heads, NULL, NULL, 0,
 	                      NULL, 0, err);
 }
 
-int run_record_resolve(struct db *db, const struct history_row *open, bool applied,
-                       const char *const *del, uint32_t ndel,
-                       const char *const *ins, uint32_t nins,
-                       const char *heads_before, const char *heads_after, char **err)
+enum rt_status run_record_resolve(struct db *db, const struct history_row *open, bool applied,
+                                  const char *const *del, uint32_t ndel,
+                                  const char *const *ins, uint32_t nins,
+                                  const char *heads_before, const char *heads_after, char **err)
 {
 	return record_by_hand(db, open->revision, "resolve", applied ? "applied" : "reverted",
 	                      open->checksum, heads_before, heads_after, open, del, ndel, ins,
@@ -900,15 +900,15 @@ fail:
 	return run_signal ? RT_EINTR : RT_EDB;
 }
 
-int run_plan(struct db *db, const struct graph *g, const struct plan *p,
-             const struct run_opts *o, char **err)
+enum rt_status run_plan(struct db *db, const struct graph *g, const struct plan *p,
+                        const struct run_opts *o, char **err)
 {
 	return run_plan_skipping(db, g, p, o, NULL, NULL, err);
 }
 
-int run_plan_skipping(struct db *db, const struct graph *g, const struct plan *p,
-                      const struct run_opts *o, run_skip_fn skip, void *skip_ctx,
-                      char **err)
+enum rt_status run_plan_skipping(struct db *db, const struct graph *g, const struct plan *p,
+                                 const struct run_opts *o, run_skip_fn skip, void *skip_ctx,
+                                 char **err)
 {
 	if (o->mode == TXN_SINGLE && !o->rehearse) {
 		for (uint32_t i = 0; i < p->n; i++) {
@@ -942,8 +942,8 @@ int run_plan_skipping(struct db *db, const struct graph *g, const struct plan *p
 	return rc;
 }
 
-int run_expect_make(const struct graph *g, const struct plan *p, struct run_expect **out,
-                    char **err)
+enum rt_status run_expect_make(const struct graph *g, const struct plan *p, struct run_expect **out,
+                               char **err)
 {
 	struct run_expect *e = xcalloc(1, sizeof(*e));
 	e->steps = xcalloc(p->n + 1, sizeof(*e->steps));
@@ -1027,7 +1027,7 @@ static int expect_same_plan(const struct run_expect *e, const struct plan *p, ch
 	return RT_EFAIL;
 }
 
-int run_check_open(struct db *db, const struct graph *g, bool locked, char **err)
+enum rt_status run_check_open(struct db *db, const struct graph *g, bool locked, char **err)
 {
 	struct inspect_opens o;
 	int rc = inspect_open_steps(db, g, locked, &o, err);
@@ -1052,8 +1052,8 @@ int run_check_open(struct db *db, const struct graph *g, bool locked, char **err
 	return RT_EFAIL;
 }
 
-int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx,
-               const struct run_opts *o, struct plan **done, char **err)
+enum rt_status run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx,
+                          const struct run_opts *o, struct plan **done, char **err)
 {
 	*done = NULL;
 	/* from the wait for the lock to its release, a signal ends the run in

@@ -32,15 +32,15 @@ struct run_expect {
  * it read with script_read_sql right after, or before, this call).
  * RT_EINPUT when a script cannot be read or its header changed. *out:
  * caller frees with run_expect_free. */
-int run_expect_make(const struct graph *g, const struct plan *p, struct run_expect **out,
-                    char **err);
+enum rt_status run_expect_make(const struct graph *g, const struct plan *p, struct run_expect **out,
+                               char **err);
 void run_expect_free(struct run_expect *e);
 
 struct run_opts {
 	enum txn_mode mode;
 	double lock_timeout;       /* seconds */
 	/* Called after each step (status RT_OK or the failure). May be NULL. */
-	void (*on_step)(void *ctx, const struct plan *p, uint32_t step, int status,
+	void (*on_step)(void *ctx, const struct plan *p, uint32_t step, enum rt_status status,
 	                double ms);
 	/* Called before each step; done = steps finished so far. May be NULL. */
 	void (*on_progress)(void *ctx, uint32_t done, uint32_t total);
@@ -55,14 +55,14 @@ struct run_opts {
 };
 
 /* Builds the plan once the lock is held, from the heads read then. */
-typedef int (*run_plan_fn)(void *ctx, const char *const *heads, uint32_t nheads,
-                           struct plan **out, char **err);
+typedef enum rt_status (*run_plan_fn)(void *ctx, const char *const *heads,
+                                      uint32_t nheads, struct plan **out, char **err);
 
 /* Takes the migration lock, reads the current heads, asks fn for the plan,
  * executes it, releases the lock. *done: the plan that ran (caller frees
  * with plan_free; set on success and on a failed step, NULL otherwise). */
-int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx,
-               const struct run_opts *o, struct plan **done, char **err);
+enum rt_status run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx,
+                          const struct run_opts *o, struct plan **done, char **err);
 
 /* SIGINT, SIGTERM and SIGHUP from the wait for the lock to its release
  * in run_locked (and, with run_signals_catch, from whenever the caller
@@ -94,12 +94,12 @@ void run_signals_release(void);
  * shows a `Transaction: none` step left half done (inspect_open_steps;
  * locked: the caller holds the migration lock). run_locked refuses so
  * before it plans anything. */
-int run_check_open(struct db *db, const struct graph *g, bool locked, char **err);
+enum rt_status run_check_open(struct db *db, const struct graph *g, bool locked, char **err);
 
 /* Executes a plan (no lock; for the offline writer and for callers that
  * hold the lock). On failure *err is "FILE:LINE: MESSAGE". */
-int run_plan(struct db *db, const struct graph *g, const struct plan *p,
-             const struct run_opts *o, char **err);
+enum rt_status run_plan(struct db *db, const struct graph *g, const struct plan *p,
+                        const struct run_opts *o, char **err);
 
 /* Whether a statement of the scripts is left out; path and line: where
  * it is. */
@@ -108,25 +108,25 @@ typedef bool (*run_skip_fn)(void *ctx, const char *path, uint32_t line, const ch
 /* run_plan, leaving out the statements skip says to (not run; the step
  * goes on without them): the drift check's replay on a scratch database
  * leaves out what would act beyond it. */
-int run_plan_skipping(struct db *db, const struct graph *g, const struct plan *p,
-                      const struct run_opts *o, run_skip_fn skip, void *skip_ctx,
-                      char **err);
+enum rt_status run_plan_skipping(struct db *db, const struct graph *g, const struct plan *p,
+                                 const struct run_opts *o, run_skip_fn skip, void *skip_ctx,
+                                 char **err);
 
 /* Records in the ledger, in its own transaction, that the current file of
  * the applied revision rev (its SHA-256 hex: checksum) was accepted;
  * heads: the version table as it is, space-separated. */
-int run_record_repair(struct db *db, const char *rev, const char *checksum,
-                      const char *heads, char **err);
+enum rt_status run_record_repair(struct db *db, const char *rev, const char *checksum,
+                                 const char *heads, char **err);
 
 /* Records, in one transaction, how the operator settled the half-done
  * step whose ledger row is open (a started row is marked "interrupted"):
  * a row of direction "resolve" and outcome "applied" or "reverted", and
  * the version table's change (rows deleted, then inserted); heads_before
  * and heads_after: the version table around it, space-separated. */
-int run_record_resolve(struct db *db, const struct history_row *open, bool applied,
-                       const char *const *del, uint32_t ndel,
-                       const char *const *ins, uint32_t nins,
-                       const char *heads_before, const char *heads_after, char **err);
+enum rt_status run_record_resolve(struct db *db, const struct history_row *open, bool applied,
+                                  const char *const *del, uint32_t ndel,
+                                  const char *const *ins, uint32_t nins,
+                                  const char *heads_before, const char *heads_after, char **err);
 
 /* "a1 -> b2, message" (upgrade), "b2 -> a1, message" (downgrade),
  * "a1 b2 -> c3" (stamp): how a step is named in output and --sql. */

@@ -19,8 +19,10 @@ enum rt_status {
 #undef RT_X
 };
 
-/* Exit status for a status code (0, 1 or 2). */
-int rt_status_exit(int status);
-const char *rt_status_text(int status);
+/* Exit status for a status code (0, 1 or 2): the one conversion from a
+ * status to an exit code (cli_exit adds the signal that stopped a
+ * command). */
+int rt_status_exit(enum rt_status status);
+const char *rt_status_text(enum rt_status status);
 
 #endif

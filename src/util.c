@@ -20,16 +20,16 @@ static const struct {
 #undef RT_X
 };
 
-int rt_status_exit(int status)
+int rt_status_exit(enum rt_status status)
 {
-	if (status < 0 || (size_t)status >= RT_ARRAY_LEN(status_table))
+	if ((size_t)status >= RT_ARRAY_LEN(status_table))
 		return 1;
 	return status_table[status].code;
 }
 
-const char *rt_status_text(int status)
+const char *rt_status_text(enum rt_status status)
 {
-	if (status < 0 || (size_t)status >= RT_ARRAY_LEN(status_table))
+	if ((size_t)status >= RT_ARRAY_LEN(status_table))
 		return "unknown status";
 	return status_table[status].text;
 }
@@ -99,7 +99,7 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
-int rt_err(char **err, int status, const char *fmt, ...)
+enum rt_status rt_err(char **err, enum rt_status status, const char *fmt, ...)
 {
 	if (!err)
 		return status;

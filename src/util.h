@@ -32,7 +32,7 @@ char *xvasprintf(const char *fmt, va_list ap) RT_PRINTF(1, 0);
  * is appended on a new line, so validators can report every problem. Both
  * return the given status so that `return rt_err(err, RT_EINPUT, ...)` reads
  * naturally. err may be NULL (the text is dropped). */
-int rt_err(char **err, int status, const char *fmt, ...) RT_PRINTF(3, 4);
+enum rt_status rt_err(char **err, enum rt_status status, const char *fmt, ...) RT_PRINTF(3, 4);
 
 /* ---- strbuf: a growable NUL-terminated string ---- */
 struct strbuf {

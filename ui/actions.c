@@ -73,8 +73,8 @@ static int build(const struct graph *g, enum plan_kind kind, uint32_t rev,
 	return plan_build(g, kind, heads, n, &target, false, out, err);
 }
 
-static int plan_under_lock(void *ctx, const char *const *heads, uint32_t n,
-                           struct plan **out, char **err)
+static enum rt_status plan_under_lock(void *ctx, const char *const *heads, uint32_t n,
+                                      struct plan **out, char **err)
 {
 	struct migrate *mg = ctx;
 	return build(mg->con->m.g, mg->kind, mg->rev, heads, n, out, err);
@@ -92,7 +92,8 @@ static void on_progress(void *ctx, uint32_t done, uint32_t total)
 	sb_free(&label);
 }
 
-static void on_step(void *ctx, const struct plan *p, uint32_t step, int status, double ms)
+static void on_step(void *ctx, const struct plan *p, uint32_t step, enum rt_status status,
+                    double ms)
 {
 	struct migrate *mg = ctx;
 	mg->ms += ms;
@@ -255,7 +256,8 @@ static void migrate(struct console *con, enum plan_kind kind)
 /* ---- scripts: merge and revision, through the command table ---- */
 
 /* Runs one command line of the command table with its output captured. */
-static int run_captured(struct console *con, char **argv, int argc, char **out, char **errs)
+static enum rt_status run_captured(struct console *con, char **argv, int argc, char **out,
+                                   char **errs)
 {
 	struct cli_ctx *c = con->c;
 	size_t nout, nerr;
@@ -267,12 +269,12 @@ static int run_captured(struct console *con, char **argv, int argc, char **out, 
 		if (fe)
 			fclose(fe);
 		*errs = xstrdup("cannot capture the command's output");
-		return 1;
+		return RT_EFAIL;
 	}
 	FILE *saved_out = c->out, *saved_err = c->errf;
 	c->out = fo;
 	c->errf = fe;
-	int rc = cli_run(c, argc, argv);
+	enum rt_status rc = cli_run(c, argc, argv);
 	c->out = saved_out;
 	c->errf = saved_err;
 	fclose(fo);
@@ -297,10 +299,10 @@ static void write_script(struct console *con, const char *what, const char *text
 		return;
 	}
 	char *out, *errs;
-	int rc = run_captured(con, argv, argc, &out, &errs);
+	enum rt_status rc = run_captured(con, argv, argc, &out, &errs);
 	preview_set_mode(con, con->last_mode);
 	out[strcspn(out, "\n")] = '\0';
-	if (rc == 0) {
+	if (rc == RT_OK) {
 		console_reload(con, NULL);
 		console_message(con, THEME_APPLIED, "Wrote %s", out);
 		for (uint32_t i = 0; con->m.g && i < con->m.g->nheads; i++)
@@ -443,7 +445,7 @@ static void rollback(struct console *con)
 		return;
 	char *argv[] = {(char *)"rollback", (char *)con->m.g->nodes[graph_selected(con)].s.rev, NULL};
 	console_suspend(con);
-	wait_enter(cli_run(con->c, 2, argv));
+	wait_enter(cli_exit(con->c, cli_run(con->c, 2, argv)));
 	console_resume(con);
 	console_reload(con, NULL);
 }

@@ -361,7 +361,7 @@ static int shell_exec(struct shell *s, const char *line, bool *leave)
 		 * (graph, database, options given on its line) outlives it. */
 		struct cli_ctx run;
 		cli_ctx_init_from(&run, s->opts);
-		status = cli_run(&run, w.n, w.v);
+		status = cli_exit(&run, cli_run(&run, w.n, w.v));
 		cli_ctx_free(&run);
 		s->stale = true;
 	}
