@@ -1,4 +1,4 @@
-/* backup.h: a verified backup of the configured database (SPEC §5
+/* backup.h: a verified backup of the configured database (retort(1)
  * `backup`), shared by the backup command, `rollback --backup` and the
  * console's guided rollback. */
 #ifndef RT_BACKUP_H

@@ -104,7 +104,7 @@ void cli_command_help(FILE *f, const struct cmd_entry *e);
 /* Lazy loaders; each prints nothing, returns a status and fills *err. */
 int cli_config(struct cli_ctx *c, char **err);
 int cli_graph(struct cli_ctx *c, char **err);
-/* The database URL by precedence (SPEC §4); RT_EUSAGE when none, and
+/* The database URL by precedence (retort.ini(5), DATABASE PRECEDENCE); RT_EUSAGE when none, and
  * RT_EINPUT for one that cannot be parsed, the message starting with
  * where it came from (--database, RETORT_DATABASE_URL, DATABASE_URL or
  * the configuration file's path). */
@@ -118,7 +118,7 @@ int cli_db_read(struct cli_ctx *c, char **err);
 /* Whether the URL (loaded) names a SQLite file that does not exist. */
 bool cli_db_missing(const struct cli_ctx *c);
 const char *cli_version_table(struct cli_ctx *c);
-/* The version table's rows (SPEC `current`), read through cli_db_read;
+/* The version table's rows (retort(1) `current`), read through cli_db_read;
  * *heads: db_strv_free. */
 int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err);
 /* The same as revisions of c->graph (loaded), rows that no script defines

@@ -972,7 +972,7 @@ int cmd_history_applied(struct cli_ctx *c, const char *revision)
 	return RT_OK;
 }
 
-/* ---- rollback: the guided downgrade (SPEC §6) on the command line ---- */
+/* ---- rollback: the guided downgrade (retort(1) `rollback`) on the command line ---- */
 
 static const struct cmd_opt rollback_opts[] = {
 	{"backup", 0, NULL, "back the database up first (verified)"},

@@ -72,7 +72,7 @@ struct db_ops {
 	            struct db **out, char **err);
 	void (*close)(struct db *db);
 
-	/* The migration lock (SPEC §4): SQLite a flock on the database file
+	/* The migration lock (retort(1), DATABASES): SQLite a flock on the database file
 	 * itself (the same through every name of the file) and on
 	 * "<real path>.lock", into which the holder's details are written;
 	 * PostgreSQL a session-level advisory lock taken outside any

@@ -1,4 +1,4 @@
-/* graph.c: loading and validating the revision graph (SPEC §3). */
+/* graph.c: loading and validating the revision graph (retort-script(5), VALIDATION). */
 
 #include "graph.h"
 #include "hcache.h"

@@ -1,4 +1,4 @@
-/* graph.h: the revision graph of a scripts directory (SPEC §3).
+/* graph.h: the revision graph of a scripts directory (retort(1)).
  *
  * Revisions are numbered 0..n-1 in the deterministic topological order:
  * parents and dependencies before children, ties broken by Create Date,
@@ -68,7 +68,7 @@ void graph_ancestors(const struct graph *g, uint32_t rev, bool with_deps,
 void graph_descendants(const struct graph *g, uint32_t rev, bool with_deps,
                        struct bitset *out);
 bool graph_is_ancestor(const struct graph *g, uint32_t anc, uint32_t rev);
-/* The revisions a branch label covers (SPEC §3): the labelled revision,
+/* The revisions a branch label covers (retort(1), REVISION SPECIFIERS): the labelled revision,
  * its descendants, and its ancestors down to the nearest branch point or
  * merge point (that point excluded). */
 void graph_label_cover(const struct graph *g, uint32_t labelled,

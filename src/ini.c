@@ -1,4 +1,4 @@
-/* ini.c: retort.ini (SPEC §4 Configuration).
+/* ini.c: retort.ini (retort.ini(5)).
  *
  * A deliberately strict INI dialect: one [retort] section, known keys only,
  * each at most once. A typo in a migration tool's configuration must stop

@@ -1,4 +1,4 @@
-/* ini.h: retort.ini (SPEC §4 Configuration). */
+/* ini.h: retort.ini (retort.ini(5)). */
 #ifndef RT_INI_H
 #define RT_INI_H
 

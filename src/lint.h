@@ -1,4 +1,4 @@
-/* lint.h: flags dangerous statements in revision scripts (SPEC §5 `lint`):
+/* lint.h: flags dangerous statements in revision scripts (retort(1) `lint`, docs/lint.md):
  * data loss, long locks on PostgreSQL, statements that cannot run where
  * the script puts them, renames that break running code.
  *

@@ -1,4 +1,4 @@
-/* plan.c: the planner (SPEC §3, upgrade / downgrade / stamp). */
+/* plan.c: the planner (retort(1) Migrating: upgrade / downgrade / stamp). */
 
 #include "plan.h"
 

@@ -1,4 +1,4 @@
-/* run.h: executing a plan against a backend (SPEC §4): the lock, one
+/* run.h: executing a plan against a backend (retort(1), DATABASES): the lock, one
  * transaction per migration (or one for all), the version table and the
  * ledger row of every step, failed ones included. */
 #ifndef RT_RUN_H

@@ -1,5 +1,5 @@
 /* schema.h: a database's schema as one model, the differences between two
- * models, and the SQL that turns one into the other (SPEC §5: `revision
+ * models, and the SQL that turns one into the other (retort(1): `revision
  * --autogenerate` and the drift that `check` reports).
  *
  * A model holds tables (columns with type, nullability, default, collation,
@@ -268,7 +268,7 @@ int schema_load_migrations(struct cli_ctx *c, const char *const *heads,
                            uint32_t n, struct strbuf *skipped, struct schema **out,
                            char **err);
 
-/* Drift (SPEC §5 check): compares the live database with the schema the
+/* Drift (retort(1) `check`, Autogenerate and drift): compares the live database with the schema the
  * applied migrations produce and, when `schema` is configured, with it.
  * Appends one "drift: …" line per difference to report and sets *count;
  * the statements the replays left out go to skipped (may be NULL), as

@@ -1,4 +1,4 @@
-/* script.c: the revision script format (SPEC §2). */
+/* script.c: the revision script format (retort-script(5)). */
 
 #include "script.h"
 

@@ -1,4 +1,4 @@
-/* script.h: one revision script (SPEC §2).
+/* script.h: one revision script (retort-script(5)).
  *
  * Parsing keeps the header fields and the byte ranges of the two SQL
  * sections; the SQL itself is read again from the file when needed
@@ -79,7 +79,7 @@ bool script_valid_rev(const char *s);
 bool script_valid_label(const char *s);
 bool script_reserved_word(const char *s);  /* head heads base current */
 
-/* A new script's text (SPEC §2 layout). Lists may be empty (n = 0). */
+/* A new script's text (the layout retort-script(5) shows). Lists may be empty (n = 0). */
 struct script_new {
 	const char *rev, *message, *create_date;
 	const char *const *parents; uint32_t nparents;

@@ -1,4 +1,4 @@
-/* spec.c: revision specifiers (SPEC §3). */
+/* spec.c: revision specifiers (retort(1), REVISION SPECIFIERS). */
 
 #include "spec.h"
 
@@ -153,7 +153,7 @@ static int resolve_name(const struct spec_ctx *c, const char *name,
 	              name);
 }
 
-/* One step down from the single revision in *s (SPEC: stepping down from
+/* One step down from the single revision in *s (retort(1): stepping down from
  * a merge point reverts the merge as one step, leaving its parents). */
 static int step_down(const struct spec_ctx *c, struct revset *s,
                      const struct bitset *cover, long total, char **err)

@@ -1,4 +1,4 @@
-/* spec.h: revision specifiers (SPEC §3 table). */
+/* spec.h: revision specifiers (the table of retort(1), REVISION SPECIFIERS). */
 #ifndef RT_SPEC_H
 #define RT_SPEC_H
 
@@ -31,8 +31,8 @@ struct revset {
 };
 void revset_free(struct revset *r);
 
-/* Resolves one specifier. Errors are RT_EINPUT with the messages of SPEC
- * §3 (unknown revision, ambiguous prefix listing candidates, multiple
+/* Resolves one specifier. Errors are RT_EINPUT with the messages retort(1)
+ * shows (unknown revision, ambiguous prefix listing candidates, multiple
  * heads, ambiguous walk). */
 int spec_resolve(const struct spec_ctx *c, const char *spec,
                  struct revset *out, char **err);

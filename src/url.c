@@ -1,4 +1,4 @@
-/* url.c: database URLs (SPEC §4) and password masking.
+/* url.c: database URLs (retort(1), DATABASES) and password masking.
  *
  * A pure parser: libpq is not consulted, so that a URL can be classified,
  * named and shown before (or without) connecting. Parsing follows libpq's
@@ -464,7 +464,7 @@ static bool has_sqlite_ext(const char *s)
 }
 
 /* Fills u (path or conninfo, dbname) from a trimmed URL; false if the
- * form is not one of SPEC §4. */
+ * form is not one of retort(1), DATABASES. */
 static bool url_classify(const char *s, struct db_url *u)
 {
 	size_t n = scheme_len(s);

@@ -1,4 +1,4 @@
-/* url.h: database URLs (SPEC §4) and password masking. */
+/* url.h: database URLs (retort(1), DATABASES) and password masking. */
 #ifndef RT_URL_H
 #define RT_URL_H
 
@@ -17,7 +17,7 @@ struct db_url {
 	                    database name (libpq default rules when absent) */
 };
 
-/* Parses any URL form of SPEC §4. All fields malloc'd; url_free frees.
+/* Parses any URL form of retort(1), DATABASES. All fields malloc'd; url_free frees.
  * Errors: RT_EINPUT, "unsupported database URL '<masked>': …". */
 int url_parse(const char *s, struct db_url *out, char **err);
 void url_free(struct db_url *u);

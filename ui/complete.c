@@ -153,7 +153,7 @@ static bool covered_by(const struct gnode *x, const char *label)
 	return false;
 }
 
-/* Revision specifiers (SPEC §3). A range A:B completes its last part; a
+/* Revision specifiers (retort(1), REVISION SPECIFIERS). A range A:B completes its last part; a
  * word with LABEL@ completes within that branch. */
 static void offer_revisions(struct cands *cs, const struct graph *g)
 {

@@ -1,4 +1,4 @@
-/* shell.c: `retort shell` (SPEC §7). A libedit prompt over the command
+/* shell.c: `retort shell` (retort(1)). A libedit prompt over the command
  * table, with a history file and Tab completion; commands piped in run
  * one per line. shell_once lends the same line to the console's `:`. */
 #include "shell.h"

@@ -1,4 +1,4 @@
-/* shell.h: the interactive command line (SPEC §7), libedit. */
+/* shell.h: the interactive command line (retort(1) `shell`), libedit. */
 #ifndef RT_SHELL_H
 #define RT_SHELL_H
 

@@ -1,4 +1,4 @@
-/* tui.h: the full-screen console (SPEC §6). */
+/* tui.h: the full-screen console (retort(1) `tui`). */
 #ifndef RT_TUI_H
 #define RT_TUI_H
 

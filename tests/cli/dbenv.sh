@@ -146,7 +146,7 @@ sc_graph_demo() {
 	rtd upgrade
 	ok_rc 2 "[$BK] upgrade with no target on a two-head history exits 2"
 	is "$ERR" "multiple heads are present (dd1123f32f48, 453fe4207322); name one, use 'heads' for all, or 'LABEL@head'" \
-		"[$BK] ... with the SPEC's message"
+		"[$BK] ... with the documented message"
 	is "$(tables)" "" "[$BK] ... and writes nothing (no table at all)"
 
 	rtd upgrade reporting@head

@@ -77,7 +77,7 @@ is "$OUT" "" "history -r with an unknown revision: prints nothing"
 rt history -r head:
 ok_rc 2 "history -r head: with two heads: exit 2"
 is "$ERR" "multiple heads are present (dd1123f32f48, 453fe4207322); name one, use 'heads' for all, or 'LABEL@head'" \
-	"history -r head: with two heads: the SPEC's error"
+	"history -r head: with two heads: the documented error"
 
 rt history 4d45
 ok_rc 2 "history with an operand: exit 2"

@@ -146,7 +146,7 @@ is "$(printf '%s\n' "$OUT" | grep -c '^-- migrate:downgrade$')" "2" "show heads:
 rt show head
 ok_rc 2 "show head with two heads: exit 2"
 is "$ERR" "multiple heads are present (dd1123f32f48, 453fe4207322); name one, use 'heads' for all, or 'LABEL@head'" \
-	"show head with two heads: the SPEC's error"
+	"show head with two heads: the documented error"
 is "$OUT" "" "show head with two heads: nothing on stdout"
 
 rt upgrade head --sql

@@ -378,7 +378,7 @@ static void test_files(void)
 	is_int(config_load(NULL, &c, &err), RT_EINPUT, "bad ./retort.ini refused");
 	is_str(err, "retort.ini:4: unknown key 'databse' (known keys: script_location, "
 	       "database, version_table, transaction_mode, lock_timeout, production, schema)",
-	       "errors name retort.ini as in the spec");
+	       "errors name retort.ini as retort.ini(5) shows them");
 	free(err);
 	unlink("retort.ini");
 	if (chdir(old) != 0 || rmdir(work) != 0)

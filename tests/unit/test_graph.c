@@ -1,5 +1,5 @@
 /* test_graph.c: loading, validating and indexing the revision graph
- * (SPEC §3) on the fixture histories of tests/data and on damaged
+ * (retort-script(5), VALIDATION) on the fixture histories of tests/data and on damaged
  * directories written here. */
 #include "ini.h"
 

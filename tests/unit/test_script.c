@@ -1,4 +1,4 @@
-/* test_script.c: the revision script format (SPEC §2). */
+/* test_script.c: the revision script format (retort-script(5)). */
 #include "ini.h"
 
 #include <ctype.h>
@@ -57,7 +57,7 @@ static const char *section(const char *text, size_t off, size_t len)
 	return buf;
 }
 
-static const char spec_example[] =
+static const char manual_example[] =
 	"-- Add user email\n"
 	"--\n"
 	"-- Revision ID: 3f2a9c1b7d4e\n"
@@ -73,11 +73,11 @@ static const char spec_example[] =
 	"-- migrate:downgrade\n"
 	"ALTER TABLE users DROP COLUMN email;\n";
 
-static void test_spec_example(void)
+static void test_manual_example(void)
 {
 	struct script s;
 	char *err;
-	is_int(parse(spec_example, &s, &err), RT_OK, "SPEC example parses");
+	is_int(parse(manual_example, &s, &err), RT_OK, "the example of retort-script(5) parses");
 	is_str(err, NULL, "no error text on success");
 	is_str(s.path, "t.sql", "path kept");
 	is_str(s.message, "Add user email", "message");
@@ -95,10 +95,10 @@ static void test_spec_example(void)
 	is_int(s.depends_line, 7, "Depends On line");
 	is_int(s.txn, SCRIPT_TXN_PER_MIGRATION, "Transaction per-migration");
 	ok(s.has_downgrade, "has a downgrade section");
-	is_str(section(spec_example, s.up_off, s.up_len),
+	is_str(section(manual_example, s.up_off, s.up_len),
 	       "ALTER TABLE users ADD COLUMN email text;\n\n", "upgrade SQL bytes");
 	is_int(s.up_line, 11, "upgrade section starts on line 11");
-	is_str(section(spec_example, s.down_off, s.down_len),
+	is_str(section(manual_example, s.down_off, s.down_len),
 	       "ALTER TABLE users DROP COLUMN email;\n", "downgrade SQL bytes");
 	is_int(s.down_line, 14, "downgrade section starts on line 14");
 }
@@ -525,7 +525,7 @@ static void test_render_roundtrip(void)
 static void test_filename(void)
 {
 	char *f = script_filename("abc", "Add user email!", "2026-11-21 10:30:00");
-	is_str(f, "20261121_1030_abc_add_user_email.sql", "SPEC file name");
+	is_str(f, "20261121_1030_abc_add_user_email.sql", "the file name retort-script(5) describes");
 	free(f);
 	f = script_filename("abc", "  --Fix  the   THING--  ", "2026-11-21T10:30:00");
 	is_str(f, "20261121_1030_abc_fix_the_thing.sql", "ISO date; runs of separators squeezed");
@@ -577,12 +577,12 @@ static void test_file_access(void)
 	}
 	char *path = xasprintf("%s/s.sql", dir);
 	FILE *fp = fopen(path, "w");
-	fputs(spec_example, fp);
+	fputs(manual_example, fp);
 	fclose(fp);
 
 	struct script s;
 	char *err = NULL;
-	is_int(script_parse(path, spec_example, strlen(spec_example), &arena, &s, &err), RT_OK,
+	is_int(script_parse(path, manual_example, strlen(manual_example), &arena, &s, &err), RT_OK,
 	       "parse with a real path");
 	char *sql = NULL;
 	is_int(script_read_sql(&s, SCRIPT_UPGRADE, &sql, &err), RT_OK, "read upgrade SQL");
@@ -593,7 +593,7 @@ static void test_file_access(void)
 	free(sql);
 
 	char hex[65], want[65];
-	sha256_hex(spec_example, strlen(spec_example), want);
+	sha256_hex(manual_example, strlen(manual_example), want);
 	is_int(script_checksum(&s, hex, &err), RT_OK, "checksum");
 	is_str(hex, want, "checksum is the SHA-256 of the file's bytes");
 
@@ -601,7 +601,7 @@ static void test_file_access(void)
 	 * it is now, never with the offsets of the parsed version. */
 	fp = fopen(path, "w");
 	fputs("-- A note added above the header, and a longer statement.\n", fp);
-	fputs(spec_example, fp);
+	fputs(manual_example, fp);
 	fclose(fp);
 	is_int(script_read_sql(&s, SCRIPT_DOWNGRADE, &sql, &err), RT_OK, "read an edited file");
 	is_str(sql, "ALTER TABLE users DROP COLUMN email;\n", "the section as the file has it now");
@@ -612,7 +612,7 @@ static void test_file_access(void)
 	script_now_free(&now);
 
 	/* A header that says something else: not the script the graph has. */
-	char *moved = xstrdup(spec_example);
+	char *moved = xstrdup(manual_example);
 	memcpy(strstr(moved, "Revises: 1a2b") + 9, "9999", 4);
 	fp = fopen(path, "w");
 	fputs(moved, fp);
@@ -646,7 +646,7 @@ static void test_file_access(void)
 int main(void)
 {
 	arena_init(&arena);
-	test_spec_example();
+	test_manual_example();
 	test_case_insensitive_keys();
 	test_merge_empty_sections();
 	test_irreversible();

@@ -1,4 +1,4 @@
-/* Unit tests for url.c: every URL form of SPEC §4 and password masking. */
+/* Unit tests for url.c: every URL form of retort(1), DATABASES and password masking. */
 #include "url.h"
 
 #include <pwd.h>
