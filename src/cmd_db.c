@@ -90,11 +90,6 @@ struct progress {
 	bool rehearse;
 };
 
-static const char *kind_word(enum plan_kind k)
-{
-	return k == PLAN_UPGRADE ? "upgrade" : k == PLAN_DOWNGRADE ? "downgrade" : "stamp";
-}
-
 static void clear_bar(struct progress *pr)
 {
 	if (pr->bar)
@@ -124,7 +119,7 @@ static void on_step(void *ctx, const struct plan *p, uint32_t i, enum rt_status 
 	clear_bar(pr);
 	struct strbuf sb = STRBUF_INIT;
 	sb_addf(&sb, "%s %s ", pr->rehearse ? "Rehearsing" : "Running",
-	        kind_word(p->steps[i].dir));
+	        plan_kind_word(p->steps[i].dir));
 	run_step_title(pr->c->graph, &p->steps[i], &sb);
 	if (status == RT_OK)
 		sb_addf(&sb, " ... done (%.1f ms)\n", ms);
@@ -139,11 +134,11 @@ static void print_plan(struct cli_ctx *c, const struct plan *p)
 {
 	struct strbuf sb = STRBUF_INIT;
 	if (c->json) {
-		sb_addf(&sb, "{\"kind\":\"%s\",\"steps\":[", kind_word(p->kind));
+		sb_addf(&sb, "{\"kind\":\"%s\",\"steps\":[", plan_kind_word(p->kind));
 		for (uint32_t i = 0; i < p->n; i++) {
 			const struct plan_step *s = &p->steps[i];
 			sb_addf(&sb, "%s{\"direction\":\"%s\",\"revision\":", i ? "," : "",
-			        kind_word(s->dir));
+			        plan_kind_word(s->dir));
 			sb_add_json_str(&sb, s->rev_id);
 			sb_adds(&sb, ",\"heads_before\":");
 			sb_add_json_str(&sb, s->heads_before);
@@ -160,7 +155,7 @@ static void print_plan(struct cli_ctx *c, const struct plan *p)
 		sb_adds(&sb, "]}\n");
 	} else {
 		for (uint32_t i = 0; i < p->n; i++) {
-			sb_addf(&sb, "Would run %s ", kind_word(p->steps[i].dir));
+			sb_addf(&sb, "Would run %s ", plan_kind_word(p->steps[i].dir));
 			run_step_title(c->graph, &p->steps[i], &sb);
 			sb_addc(&sb, '\n');
 		}
@@ -267,7 +262,7 @@ static void print_steps(struct cli_ctx *c, const char *lead, const struct plan *
 	for (uint32_t i = 0; i < p->n; i++) {
 		struct strbuf sb = STRBUF_INIT;
 		run_step_title(c->graph, &p->steps[i], &sb);
-		fprintf(c->out, "  %u. %s %s\n", i + 1, kind_word(p->steps[i].dir), sb_str(&sb));
+		fprintf(c->out, "  %u. %s %s\n", i + 1, plan_kind_word(p->steps[i].dir), sb_str(&sb));
 		sb_free(&sb);
 		if (sql && p->steps[i].dir != PLAN_STAMP)
 			print_sql_of(c, &p->steps[i]);
@@ -346,8 +341,7 @@ static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
 		rc = run_expect_make(c->graph, p, expect, err);
 	bool ask = rc == RT_OK && reasons && c->interactive && !(cli_flag("yes") && cli_opt("confirm-database"));
 	if (ask) {
-		static const char *const titles[] = {"Upgrade", "Downgrade", "Stamp"};
-		char *lead = xasprintf("%s %s (%s)", titles[p->kind], c->url.dbname, c->url.display);
+		char *lead = xasprintf("%s %s (%s)", plan_kind_title(p->kind), c->url.dbname, c->url.display);
 		print_steps(c, lead, p, false);
 		free(lead);
 		if (p->kind != PLAN_STAMP)
@@ -356,7 +350,7 @@ static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
 		print_plan_findings(c, &f);
 	}
 	if (rc == RT_OK)
-		rc = cli_production_confirm(c, cmd, kind_word(p->kind), reasons, err);
+		rc = cli_production_confirm(c, cmd, plan_kind_word(p->kind), reasons, err);
 	lint_findings_free(&f);
 	plan_free(p);
 	if (rc != RT_OK) {
@@ -953,7 +947,7 @@ int cmd_history_applied(struct cli_ctx *c, const char *revision)
 				sb_addf(&sb, " (last statement that succeeded: line %lld)",
 				        (long long)r->last_ok_line);
 			sb_addf(&sb, ": %s", r->error);
-		} else if (strcmp(r->outcome, "started") == 0 || strcmp(r->outcome, "interrupted") == 0) {
+		} else if (history_outcome(r) == HISTORY_STARTED || history_outcome(r) == HISTORY_INTERRUPTED) {
 			sb_addf(&sb, "\n    not completed: last statement known to have run: ");
 			if (r->last_ok_line)
 				sb_addf(&sb, "line %lld", (long long)r->last_ok_line);

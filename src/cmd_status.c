@@ -160,7 +160,7 @@ static void status_row_json(struct strbuf *sb, const struct status_row *r)
 		sb_add_json_str(sb, b->db_user);
 	else
 		sb_adds(sb, "null");
-	if (b && !r->open && strcmp(b->direction, "upgrade") == 0)
+	if (b && !r->open && history_dir(b) == HISTORY_UPGRADE)
 		sb_addf(sb, ",\"duration_ms\":%.3f", b->duration_ms);
 	else
 		sb_adds(sb, ",\"duration_ms\":null");
@@ -203,7 +203,7 @@ static void status_text(struct cli_ctx *c, struct strbuf *sb, const struct statu
 		                                                             : b->started_at)
 		               : NULL);
 		sb_addf(sb, "  %-*.*s  ", byw, byw, by[i] ? by[i] : "");
-		if (b && !r->open && strcmp(b->direction, "upgrade") == 0)
+		if (b && !r->open && history_dir(b) == HISTORY_UPGRADE)
 			sb_addf(sb, "%7.1f ms", b->duration_ms);
 		else if (b && !r->open)
 			sb_addf(sb, "%10s", b->direction);
@@ -507,7 +507,7 @@ static int resolve_locked(struct cli_ctx *c, const char *spec, enum decision d, 
 	if (rc != RT_OK)
 		goto out;
 	const struct history_row *r = x->row;
-	bool up = strcmp(r->direction, "upgrade") == 0;
+	bool up = history_dir(r) == HISTORY_UPGRADE;
 	if (d == DECIDE_AS_VERSION_TABLE) {
 		/* the version table is right as it is: before an upgrade, the
 		 * revision is not applied; before a downgrade, it is */

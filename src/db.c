@@ -13,6 +13,38 @@
 
 #include "util.h"
 
+#define HISTORY_X(name, word) [name] = word,
+static const char *const dir_words[] = {HISTORY_DIR_LIST(HISTORY_X) [HISTORY_DIR_OTHER] = ""};
+static const char *const outcome_words[] = {
+	HISTORY_OUTCOME_LIST(HISTORY_X) [HISTORY_OUTCOME_OTHER] = ""};
+#undef HISTORY_X
+
+enum history_dir history_dir(const struct history_row *r)
+{
+	for (int d = 0; d < HISTORY_DIR_OTHER; d++)
+		if (r->direction && strcmp(r->direction, dir_words[d]) == 0)
+			return (enum history_dir)d;
+	return HISTORY_DIR_OTHER;
+}
+
+enum history_outcome history_outcome(const struct history_row *r)
+{
+	for (int o = 0; o < HISTORY_OUTCOME_OTHER; o++)
+		if (r->outcome && strcmp(r->outcome, outcome_words[o]) == 0)
+			return (enum history_outcome)o;
+	return HISTORY_OUTCOME_OTHER;
+}
+
+const char *history_dir_word(enum history_dir d)
+{
+	return dir_words[d];
+}
+
+const char *history_outcome_word(enum history_outcome o)
+{
+	return outcome_words[o];
+}
+
 int db_open(const struct db_url *url, const char *version_table,
             struct db **out, char **err)
 {

@@ -40,6 +40,28 @@ struct db {
  * step was interrupted; `resolve` then marks it "interrupted" and appends
  * a row of direction "resolve" whose outcome is the operator's decision,
  * "applied" or "reverted". */
+/* The words a ledger row's direction and outcome hold: X(name, word). */
+#define HISTORY_DIR_LIST(X)                 \
+	X(HISTORY_UPGRADE, "upgrade")           \
+	X(HISTORY_DOWNGRADE, "downgrade")       \
+	X(HISTORY_STAMP, "stamp")               \
+	X(HISTORY_REPAIR, "repair")             \
+	X(HISTORY_RESOLVE, "resolve")
+#define HISTORY_OUTCOME_LIST(X)             \
+	X(HISTORY_OK, "ok")                     \
+	X(HISTORY_FAILED, "failed")             \
+	X(HISTORY_STARTED, "started")           \
+	X(HISTORY_INTERRUPTED, "interrupted")   \
+	X(HISTORY_APPLIED, "applied")           \
+	X(HISTORY_REVERTED, "reverted")
+
+#define HISTORY_X(name, word) name,
+/* HISTORY_DIR_OTHER, HISTORY_OUTCOME_OTHER: a word this version does not
+ * know (a ledger written by a later one). */
+enum history_dir { HISTORY_DIR_LIST(HISTORY_X) HISTORY_DIR_OTHER };
+enum history_outcome { HISTORY_OUTCOME_LIST(HISTORY_X) HISTORY_OUTCOME_OTHER };
+#undef HISTORY_X
+
 struct history_row {
 	int64_t id;                /* assigned by the database; on writing, 0
 	                              for a new row, else the row to overwrite */
@@ -193,6 +215,14 @@ extern const struct db_ops db_pg_ops;
 extern const struct db_ops db_sqlwriter_ops;
 
 /* Opens the backend the URL names. */
+/* A row's direction and outcome as read, and the words written for them
+ * (static strings; "" for the _OTHER values). */
+struct history_row;
+enum history_dir history_dir(const struct history_row *r);
+enum history_outcome history_outcome(const struct history_row *r);
+const char *history_dir_word(enum history_dir d);
+const char *history_outcome_word(enum history_outcome o);
+
 int db_open(const struct db_url *url, const char *version_table,
             struct db **out, char **err);
 /* The offline writer: renders to `out` (borrowed) in `dialect`.

@@ -21,19 +21,19 @@ struct said {
 
 static void track(struct said *w, const struct history_row *r)
 {
-	bool resolve = strcmp(r->direction, "resolve") == 0;
-	bool ok = strcmp(r->outcome, "ok") == 0;
-	if (resolve ? strcmp(r->outcome, "reverted") == 0
-	            : ok && strcmp(r->direction, "downgrade") == 0) {
+	bool resolve = history_dir(r) == HISTORY_RESOLVE;
+	bool ok = history_outcome(r) == HISTORY_OK;
+	if (resolve ? history_outcome(r) == HISTORY_REVERTED
+	            : ok && history_dir(r) == HISTORY_DOWNGRADE) {
 		w->sum = NULL;
 		w->by = NULL;
 		return;
 	}
-	if (!(resolve ? strcmp(r->outcome, "applied") == 0 : ok))
+	if (!(resolve ? history_outcome(r) == HISTORY_APPLIED : ok))
 		return;
 	if (r->checksum)
 		w->sum = r->checksum;
-	if (resolve || strcmp(r->direction, "upgrade") == 0 || strcmp(r->direction, "stamp") == 0)
+	if (resolve || history_dir(r) == HISTORY_UPGRADE || history_dir(r) == HISTORY_STAMP)
 		w->by = r;
 }
 
@@ -146,7 +146,7 @@ static uint32_t next_statement(const struct script *s, const struct history_row 
 	char *sql = NULL, *err = NULL;
 	struct sql_stmt *st = NULL;
 	uint32_t n = 0, next = 0;
-	bool up = strcmp(row->direction, "upgrade") == 0;
+	bool up = history_dir(row) == HISTORY_UPGRADE;
 	if (script_read_sql(s, up ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE, &sql, &err) == RT_OK &&
 	    sqllex_split(sql, strlen(sql), dialect, up ? s->up_line : s->down_line, &st, &n,
 	                 &err) == RT_OK) {
@@ -164,7 +164,7 @@ static void decide(struct db *db, const char *holder, const char *host,
                    struct inspect_open *o)
 {
 	const struct history_row *r = o->row;
-	if (strcmp(r->outcome, "started") != 0) {
+	if (history_outcome(r) != HISTORY_STARTED) {
 		o->state = OPEN_FAILED;
 		return;
 	}
@@ -191,7 +191,7 @@ int inspect_open_steps(struct db *db, const struct graph *g, bool locked,
 	char *holder = NULL;
 	bool started = false;
 	for (uint32_t i = 0; i < out->nrows; i++)
-		started |= strcmp(out->rows[i].outcome, "started") == 0;
+		started |= history_outcome(&out->rows[i]) == HISTORY_STARTED;
 	if (started && !locked) {
 		rc = db->ops->lock_holder(db, &holder, err);
 		if (rc == RT_OK && !holder) {
@@ -219,7 +219,7 @@ int inspect_open_steps(struct db *db, const struct graph *g, bool locked,
 		o->row = &out->rows[i];
 		o->rev = g ? graph_find(g, o->row->revision) : -1;
 		if (locked)
-			o->state = strcmp(o->row->outcome, "started") == 0 ? OPEN_INTERRUPTED : OPEN_FAILED;
+			o->state = history_outcome(o->row) == HISTORY_STARTED ? OPEN_INTERRUPTED : OPEN_FAILED;
 		else
 			decide(db, holder, host, o);
 		out->blocking += o->state != OPEN_RUNNING;
@@ -272,7 +272,7 @@ static void add_who(struct strbuf *sb, const struct history_row *r)
 void inspect_open_describe(const struct inspect_open *o, struct strbuf *sb)
 {
 	const struct history_row *r = o->row;
-	bool up = strcmp(r->direction, "upgrade") == 0;
+	bool up = history_dir(r) == HISTORY_UPGRADE;
 	const char *when = r->started_at ? r->started_at : "an unknown time";
 	if (o->state == OPEN_RUNNING) {
 		sb_addf(sb, "%s: its %s (Transaction: none) is running now: started %s UTC by ",
@@ -335,7 +335,7 @@ void inspect_open_describe(const struct inspect_open *o, struct strbuf *sb)
 void inspect_open_way_out(const struct inspect_open *o, struct strbuf *sb)
 {
 	const char *rev = o->row->revision;
-	bool up = strcmp(o->row->direction, "upgrade") == 0;
+	bool up = history_dir(o->row) == HISTORY_UPGRADE;
 	sb_addf(sb, "Finish or undo it by hand, then record what you did: "
 	        "'retort resolve %s --applied' (%s: the version table will name it) or "
 	        "'retort resolve %s --reverted' (%s: it will not); "

@@ -5,6 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PLAN_X(name, word, title, done) [name] = {word, title, done},
+static const struct {
+	const char *word, *title, *done;
+} plan_kinds[] = {PLAN_KIND_LIST(PLAN_X)};
+#undef PLAN_X
+
+const char *plan_kind_word(enum plan_kind k)
+{
+	return plan_kinds[k].word;
+}
+
+const char *plan_kind_title(enum plan_kind k)
+{
+	return plan_kinds[k].title;
+}
+
+const char *plan_kind_done(enum plan_kind k)
+{
+	return plan_kinds[k].done;
+}
+
 enum rt_status plan_heads_index(const struct graph *g, const char *const *heads,
                                 uint32_t nheads, uint32_t **out, char **err)
 {

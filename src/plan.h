@@ -12,7 +12,23 @@
 #include "graph.h"
 #include "spec.h"
 
-enum plan_kind { PLAN_UPGRADE, PLAN_DOWNGRADE, PLAN_STAMP };
+/* X(name, word, title, done): the command and ledger word, a title's
+ * form, and what a finished one is called. */
+#define PLAN_KIND_LIST(X)                                        \
+	X(PLAN_UPGRADE, "upgrade", "Upgrade", "Upgraded")            \
+	X(PLAN_DOWNGRADE, "downgrade", "Downgrade", "Downgraded")    \
+	X(PLAN_STAMP, "stamp", "Stamp", "Stamped")
+
+enum plan_kind {
+#define PLAN_X(name, word, title, done) name,
+	PLAN_KIND_LIST(PLAN_X)
+#undef PLAN_X
+};
+
+/* "upgrade", "Upgrade", "Upgraded" (static strings). */
+const char *plan_kind_word(enum plan_kind k);
+const char *plan_kind_title(enum plan_kind k);
+const char *plan_kind_done(enum plan_kind k);
 
 #define PLAN_NO_REV UINT32_MAX
 

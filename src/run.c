@@ -172,11 +172,6 @@ static void who_am_i(struct who *w)
 	w->host[sizeof w->host - 1] = '\0';
 }
 
-static const char *dir_name(enum plan_kind k)
-{
-	return k == PLAN_UPGRADE ? "upgrade" : k == PLAN_DOWNGRADE ? "downgrade" : "stamp";
-}
-
 /* purge: the table was emptied already, so the rows to delete are gone. */
 static int apply_version_change(struct db *db, const struct plan_step *s, bool purge,
                                 char **err)
@@ -468,7 +463,10 @@ static void ledger_start(struct ledger *l, const struct plan_step *s, const stru
 	utc_now(l->started);
 	l->t0 = now_monotonic();
 	l->row.revision = (char *)s->rev_id;
-	l->row.direction = (char *)dir_name(s->dir);
+	static const enum history_dir ledger_dir[] = {
+		[PLAN_UPGRADE] = HISTORY_UPGRADE, [PLAN_DOWNGRADE] = HISTORY_DOWNGRADE,
+		[PLAN_STAMP] = HISTORY_STAMP};
+	l->row.direction = (char *)history_dir_word(ledger_dir[s->dir]);
 	l->row.heads_before = (char *)s->heads_before;
 	l->row.heads_after = (char *)s->heads_after;
 	l->row.started_at = l->started;
@@ -478,12 +476,12 @@ static void ledger_start(struct ledger *l, const struct plan_step *s, const stru
 	l->row.pid = (int64_t)getpid();
 }
 
-static void ledger_finish(struct ledger *l, const char *outcome)
+static void ledger_finish(struct ledger *l, enum history_outcome outcome)
 {
 	utc_now(l->finished);
 	l->row.finished_at = l->finished;
 	l->row.duration_ms = (now_monotonic() - l->t0) * 1000.0;
-	l->row.outcome = (char *)outcome;
+	l->row.outcome = (char *)history_outcome_word(outcome);
 }
 
 /* After a failure: the ledger keeps the attempt in its own transaction
@@ -492,7 +490,7 @@ static void ledger_finish(struct ledger *l, const char *outcome)
  * else why not (caller frees): the server may be gone. */
 static char *ledger_failure(struct db *db, struct ledger *l, const char *msg)
 {
-	ledger_finish(l, "failed");
+	ledger_finish(l, HISTORY_FAILED);
 	l->row.heads_after = l->row.heads_before;
 	l->row.error = (char *)msg;
 	char *why = NULL;
@@ -514,8 +512,8 @@ static char *ledger_failure(struct db *db, struct ledger *l, const char *msg)
 /* A ledger row of a step done by hand (repair, resolve), in a transaction
  * of its own together with the version table's change; open: an intent
  * record to mark interrupted, or NULL. */
-static int record_by_hand(struct db *db, const char *rev, const char *direction,
-                          const char *outcome, const char *checksum,
+static int record_by_hand(struct db *db, const char *rev, enum history_dir direction,
+                          enum history_outcome outcome, const char *checksum,
                           const char *heads_before, const char *heads_after,
                           const struct history_row *open,
                           const char *const *del, uint32_t ndel,
@@ -529,15 +527,15 @@ static int record_by_hand(struct db *db, const char *rev, const char *direction,
 	s.heads_after = heads_after;
 	struct ledger l;
 	ledger_start(&l, &s, &w);
-	l.row.direction = (char *)direction;
+	l.row.direction = (char *)history_dir_word(direction);
 	l.row.checksum = (char *)checksum;
 	int rc = db->ops->begin(db, err);
 	if (rc == RT_OK)
 		rc = db->ops->ensure_tables(db, err);
-	if (rc == RT_OK && open && strcmp(open->outcome, "started") == 0) {
+	if (rc == RT_OK && open && history_outcome(open) == HISTORY_STARTED) {
 		/* the intent record says what became of it */
 		struct history_row was = *open;
-		was.outcome = (char *)"interrupted";
+		was.outcome = (char *)history_outcome_word(HISTORY_INTERRUPTED);
 		rc = db->ops->history_insert(db, &was, err);
 	}
 	for (uint32_t i = 0; i < ndel && rc == RT_OK; i++)
@@ -559,8 +557,8 @@ static int record_by_hand(struct db *db, const char *rev, const char *direction,
 enum rt_status run_record_repair(struct db *db, const char *rev, const char *checksum,
                                  const char *heads, char **err)
 {
-	return record_by_hand(db, rev, "repair", "ok", checksum, heads, heads, NULL, NULL, 0,
-	                      NULL, 0, err);
+	return record_by_hand(db, rev, HISTORY_REPAIR, HISTORY_OK, checksum, heads, heads, NULL,
+	                      NULL, 0, NULL, 0, err);
 }
 
 enum rt_status run_record_resolve(struct db *db, const struct history_row *open, bool applied,
@@ -568,7 +566,8 @@ enum rt_status run_record_resolve(struct db *db, const struct history_row *open,
                                   const char *const *ins, uint32_t nins,
                                   const char *heads_before, const char *heads_after, char **err)
 {
-	return record_by_hand(db, open->revision, "resolve", applied ? "applied" : "reverted",
+	return record_by_hand(db, open->revision, HISTORY_RESOLVE,
+	                      applied ? HISTORY_APPLIED : HISTORY_REVERTED,
 	                      open->checksum, heads_before, heads_after, open, del, ndel, ins,
 	                      nins, err);
 }
@@ -576,7 +575,7 @@ enum rt_status run_record_resolve(struct db *db, const struct history_row *open,
 static void note_step(struct db *db, const struct graph *g, const struct plan_step *s)
 {
 	struct strbuf t = STRBUF_INIT;
-	sb_addf(&t, "Running %s ", dir_name(s->dir));
+	sb_addf(&t, "Running %s ", plan_kind_word(s->dir));
 	run_step_title(g, s, &t);
 	db->ops->note(db, sb_str(&t));
 	sb_free(&t);
@@ -629,7 +628,7 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 	bool no_intent = false;
 	struct db *attached = run_db;
 	if (rc == RT_OK && intent) {
-		l.row.outcome = (char *)"started";
+		l.row.outcome = (char *)history_outcome_word(HISTORY_STARTED);
 		rc = run_signal ? RT_EINTR : db->ops->history_start(db, &l.row, &l.row.id, &dberr);
 		no_intent = rc != RT_OK;
 	}
@@ -668,14 +667,14 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 	bool purge = s->dir == PLAN_STAMP && p->purge;
 	if (rc == RT_OK && db->ops->step_record) {
 		/* the version rows and the ledger row in one round trip */
-		ledger_finish(&l, "ok");
+		ledger_finish(&l, HISTORY_OK);
 		rc = db->ops->step_record(db, (const char *const *)s->del, purge ? 0 : s->ndel,
 		                          (const char *const *)s->ins, s->nins, &l.row, &dberr);
 	} else {
 		if (rc == RT_OK)
 			rc = apply_version_change(db, s, purge, &dberr);
 		if (rc == RT_OK) {
-			ledger_finish(&l, "ok");
+			ledger_finish(&l, HISTORY_OK);
 			rc = db->ops->history_insert(db, &l.row, &dberr);
 		}
 	}
@@ -991,7 +990,7 @@ void run_expect_free(struct run_expect *e)
 static void expect_line(struct strbuf *sb, const char *tag, enum plan_kind dir,
                         const char *rev, const char *before, const char *after)
 {
-	sb_addf(sb, "\n  %s %s %s (version table %s -> %s)", tag, dir_name(dir), rev,
+	sb_addf(sb, "\n  %s %s %s (version table %s -> %s)", tag, plan_kind_word(dir), rev,
 	        *before ? before : "<base>", *after ? after : "<base>");
 }
 

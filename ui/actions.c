@@ -12,10 +12,6 @@
 #include "run.h"
 #include "shell.h"
 
-static const char *const verbs[] = {"upgrade", "downgrade", "stamp"};
-static const char *const titles[] = {"Upgrade", "Downgrade", "Stamp"};
-static const char *const done_verbs[] = {"Upgraded", "Downgraded", "Stamped"};
-
 /* Whether the action can run; says why not in the status line. */
 static bool usable(struct console *con, bool need_db)
 {
@@ -86,7 +82,7 @@ static void on_progress(void *ctx, uint32_t done, uint32_t total)
 	if (done >= mg->shown->n)
 		return;
 	struct strbuf label = STRBUF_INIT;
-	sb_addf(&label, "%s ", verbs[mg->shown->steps[done].dir]);
+	sb_addf(&label, "%s ", plan_kind_word(mg->shown->steps[done].dir));
 	run_step_title(mg->con->m.g, &mg->shown->steps[done], &label);
 	dialog_progress(mg->con, mg->title, sb_str(&label), done, total);
 	sb_free(&label);
@@ -106,7 +102,7 @@ static void report_failure(struct console *con, struct migrate *mg, const char *
 	struct strbuf sb = STRBUF_INIT;
 	const struct plan *p = mg->shown;
 	if (mg->failed < p->n) {
-		sb_addf(&sb, "Step %u of %u failed: %s ", mg->failed + 1, p->n, verbs[mg->kind]);
+		sb_addf(&sb, "Step %u of %u failed: %s ", mg->failed + 1, p->n, plan_kind_word(mg->kind));
 		run_step_title(con->m.g, &p->steps[mg->failed], &sb);
 		sb_addf(&sb, "\n\n%s\n\n", err);
 		const struct plan_step *s = &p->steps[mg->failed];
@@ -124,7 +120,7 @@ static void report_failure(struct console *con, struct migrate *mg, const char *
 	} else {
 		sb_adds(&sb, err);
 	}
-	char *title = xasprintf("The %s failed", verbs[mg->kind]);
+	char *title = xasprintf("The %s failed", plan_kind_word(mg->kind));
 	dialog_message(con, title, sb_str(&sb), THEME_ERROR);
 	free(title);
 	sb_free(&sb);
@@ -144,7 +140,7 @@ static void execute(struct console *con, struct migrate *mg)
 	int rc = run_locked(c->db, con->m.g, plan_under_lock, mg, &o, &done, &err);
 	if (rc == RT_OK)
 		console_message(con, THEME_APPLIED, "%s %s to %s: %u step%s in %.1f ms",
-		                done_verbs[mg->kind], c->url.dbname, con->m.g->nodes[mg->rev].s.rev,
+		                plan_kind_done(mg->kind), c->url.dbname, con->m.g->nodes[mg->rev].s.rev,
 		                done ? done->n : 0, done && done->n == 1 ? "" : "s", mg->ms);
 	else
 		report_failure(con, mg, err ? err : rt_status_text(rc));
@@ -170,7 +166,7 @@ static void migrate(struct console *con, enum plan_kind kind)
 			sb_adds(&sb, "\n\n");
 		}
 		sb_adds(&sb, "Until then upgrade, downgrade and stamp refuse to run.");
-		char *title = xasprintf("Cannot %s: a step was left half done", verbs[kind]);
+		char *title = xasprintf("Cannot %s: a step was left half done", plan_kind_word(kind));
 		dialog_message(con, title, sb_str(&sb), THEME_ERROR);
 		free(title);
 		sb_free(&sb);
@@ -182,7 +178,7 @@ static void migrate(struct console *con, enum plan_kind kind)
 	char *err = NULL;
 	int rc = build(m->g, kind, rev, (const char *const *)m->vrows, m->nvrows, &p, &err);
 	if (rc != RT_OK) {
-		char *title = xasprintf("Cannot %s to %s", verbs[kind], id);
+		char *title = xasprintf("Cannot %s to %s", plan_kind_word(kind), id);
 		dialog_message(con, title, err ? err : rt_status_text(rc), THEME_ERROR);
 		free(title);
 		free(err);
@@ -190,14 +186,14 @@ static void migrate(struct console *con, enum plan_kind kind)
 	}
 	if (p->n == 0) {
 		console_message(con, THEME_NORMAL, "Nothing to %s: the database is already there",
-		                verbs[kind]);
+		                plan_kind_word(kind));
 		plan_free(p);
 		return;
 	}
 	struct run_expect *expect = NULL;
 	rc = run_expect_make(m->g, p, &expect, &err);
 	if (rc != RT_OK) {
-		char *title = xasprintf("Cannot %s to %s", verbs[kind], id);
+		char *title = xasprintf("Cannot %s to %s", plan_kind_word(kind), id);
 		dialog_message(con, title, err ? err : rt_status_text(rc), THEME_ERROR);
 		free(title);
 		free(err);
@@ -217,9 +213,9 @@ static void migrate(struct console *con, enum plan_kind kind)
 	unsigned reasons = policy_check(&c->cfg, m->g, p, &f);
 	struct strbuf why = STRBUF_INIT;
 	policy_describe(reasons, &why);
-	char *summary = xasprintf("%s %s (%s) to %s: %u step%s", titles[kind], c->url.dbname,
+	char *summary = xasprintf("%s %s (%s) to %s: %u step%s", plan_kind_title(kind), c->url.dbname,
 	                          c->url.display, id, p->n, p->n == 1 ? "" : "s");
-	char *tab = xasprintf("Plan: %s to %.12s", verbs[kind], id);
+	char *tab = xasprintf("Plan: %s to %.12s", plan_kind_word(kind), id);
 	preview_show_plan(con, tab, summary, p, &f, reasons ? sb_str(&why) : NULL);
 	char *question = xasprintf("%s. Run %s? [y/N]  j/k: scroll the plan", summary,
 	                           p->n == 1 ? "it" : "them");
@@ -227,7 +223,7 @@ static void migrate(struct console *con, enum plan_kind kind)
 	if (yes && reasons) {
 		char *text = xasprintf("This is a production database: production = true asks for "
 		                       "its name before %s. Type its name, %s, to %s it:",
-		                       sb_str(&why), c->url.dbname, verbs[kind]);
+		                       sb_str(&why), c->url.dbname, plan_kind_word(kind));
 		yes = dialog_typed(con, "Production database", text, c->url.dbname);
 		free(text);
 		if (!yes && !con->message)
@@ -236,7 +232,7 @@ static void migrate(struct console *con, enum plan_kind kind)
 		console_message(con, THEME_NORMAL, "Cancelled: nothing was done");
 	}
 	if (yes) {
-		char *title = xasprintf("%s %s to %s", titles[kind], c->url.dbname, id);
+		char *title = xasprintf("%s %s to %s", plan_kind_title(kind), c->url.dbname, id);
 		struct migrate mg = {con, kind, rev, p, expect, UINT32_MAX, 0, title};
 		execute(con, &mg);
 		free(title);

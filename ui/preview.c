@@ -77,7 +77,7 @@ static void add_ledger(struct doc *d, const struct history_row *rows, uint32_t n
 		doc_addf(d, THEME_NORMAL, "%u entr%s, oldest first\n", n, n == 1 ? "y" : "ies");
 	for (uint32_t i = 0; i < n; i++) {
 		const struct history_row *r = &rows[i];
-		bool ok = strcmp(r->outcome, "ok") == 0;
+		bool ok = history_outcome(r) == HISTORY_OK;
 		doc_addf(d, THEME_DATE, "  %.19s", r->started_at);
 		doc_addf(d, ok ? THEME_NORMAL : THEME_ERROR, "  %-9s %-6s", r->direction, r->outcome);
 		doc_addf(d, THEME_NORMAL, " %8.1f ms  by %s@%s", r->duration_ms,
@@ -261,9 +261,8 @@ static void add_step(struct console *con, const struct plan *p, uint32_t i)
 	const struct plan_step *s = &p->steps[i];
 	struct strbuf title = STRBUF_INIT;
 	run_step_title(con->m.g, s, &title);
-	static const char *const verbs[] = {"upgrade", "downgrade", "stamp"};
 	doc_addf(d, THEME_HEADING, "%s %u/%u %s %s\n", con->utf8 ? "──" : "--", i + 1, p->n,
-	         verbs[s->dir], sb_str(&title));
+	         plan_kind_word(s->dir), sb_str(&title));
 	sb_free(&title);
 	if (s->dir == PLAN_STAMP) {
 		doc_addf(d, THEME_NORMAL, "No SQL runs; the version table goes from %s to %s.\n\n",

@@ -132,8 +132,27 @@ static void test_refusals(void)
 	free(err);
 }
 
+/* The ledger's words, read back as the values they were written from. */
+static void test_history_words(void)
+{
+	for (int d = 0; d < HISTORY_DIR_OTHER; d++) {
+		struct history_row r = {.direction = (char *)history_dir_word((enum history_dir)d)};
+		is_int(history_dir(&r), d, "direction '%s' reads back", r.direction);
+	}
+	for (int o = 0; o < HISTORY_OUTCOME_OTHER; o++) {
+		struct history_row r = {.outcome = (char *)history_outcome_word((enum history_outcome)o)};
+		is_int(history_outcome(&r), o, "outcome '%s' reads back", r.outcome);
+	}
+	struct history_row later = {.direction = (char *)"squash", .outcome = (char *)"skipped"};
+	is_int(history_dir(&later), HISTORY_DIR_OTHER, "an unknown direction is other");
+	is_int(history_outcome(&later), HISTORY_OUTCOME_OTHER, "an unknown outcome is other");
+	struct history_row none = {0};
+	is_int(history_dir(&none), HISTORY_DIR_OTHER, "no direction is other");
+}
+
 int main(void)
 {
+	test_history_words();
 	test_sequence();
 	test_sqlite_dialect();
 	test_refusals();
