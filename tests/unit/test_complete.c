@@ -1,7 +1,5 @@
 /* test_complete.c: the shell's word splitting and Tab completion, on the
  * demo history (migrations/). */
-#include "ini.h"
-
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,8 +1,6 @@
 /* test_graph.c: loading, validating and indexing the revision graph
  * (retort-script(5), VALIDATION) on the fixture histories of tests/data and on damaged
  * directories written here. */
-#include "ini.h"
-
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,8 +3,6 @@
  * A graph is written one revision a line, newest first, as
  * "NAME PARENT...", the way tig's test/graph writes its commits; the
  * drawing is each row's lanes followed by the revision's name. */
-#include "ini.h"
-
 #include "tap.h"
 #include "lanes.h"
 

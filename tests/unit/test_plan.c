@@ -5,8 +5,6 @@
  * adjacency arrays: every step's precondition holds when it runs, the
  * final version table is the set's heads, and a downgrade to a revision
  * that is not applied is refused. */
-#include "ini.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

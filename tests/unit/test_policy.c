@@ -2,8 +2,6 @@
  * which plans need the database's name, the findings every confirmation
  * shows (worst first, severity by direction), and the typed name. Also the
  * labels that name a line (graph_line_labelled). */
-#include "ini.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,4 @@
 /* test_script.c: the revision script format (retort-script(5)). */
-#include "ini.h"
-
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
