@@ -165,36 +165,6 @@ static bool history_utf8(void)
 	return cs && strcmp(cs, "UTF-8") == 0;
 }
 
-/* Lanes for the kept revisions, newest first; edges to revisions left out
- * of the range are dropped. */
-static int history_lanes(const struct graph *g, const struct bitset *keep,
-                         struct lanes **out, char **err)
-{
-	uint32_t *row_of = xmalloc((g->n + 1) * sizeof(*row_of));
-	uint32_t nrows = 0;
-	for (uint32_t k = g->n; k-- > 0;)
-		row_of[k] = bitset_get(keep, k) ? nrows++ : UINT32_MAX;
-	uint32_t *start = xmalloc((nrows + 1) * sizeof(*start));
-	struct u32vec parents = {0};
-	uint32_t r = 0;
-	for (uint32_t k = g->n; k-- > 0;) {
-		if (row_of[k] == UINT32_MAX)
-			continue;
-		start[r++] = parents.n;
-		for (uint32_t j = 0; j < g->nodes[k].nparents; j++) {
-			uint32_t pr = row_of[g->nodes[k].parents[j]];
-			if (pr != UINT32_MAX)
-				u32vec_push(&parents, pr);
-		}
-	}
-	start[nrows] = parents.n;
-	int rc = lanes_layout(nrows, start, parents.v, out, err);
-	free(row_of);
-	free(start);
-	u32vec_free(&parents);
-	return rc;
-}
-
 static int run_history(struct cli_ctx *c, int argc, char **argv)
 {
 	const struct graph *g = c->graph;
@@ -249,7 +219,7 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 	struct strbuf sb = STRBUF_INIT;
 	struct lanes *lanes = NULL;
 	if (cli_flag("graph") && !c->json) {
-		rc = history_lanes(g, &keep, &lanes, &err);
+		rc = lanes_of_graph(g, &keep, &lanes, &err);
 		if (rc != RT_OK) {
 			bitset_free(&keep);
 			bitset_free(&applied);

@@ -6,12 +6,12 @@
  * lanes heading for it close there; its first parent takes over the node's
  * column and each further parent opens a lane. The symbols of the row then
  * follow from which columns closed, which opened and which passed by. */
-#include "ini.h"
-
 #include "lanes.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "graph.h"
 
 #define NO_ROW UINT32_MAX
 
@@ -401,4 +401,32 @@ void lanes_render_row(const struct lanes *l, uint32_t row, bool utf8,
 		first = false;
 		line = nl ? nl + 1 : NULL;
 	} while (line && *line);
+}
+
+int lanes_of_graph(const struct graph *g, const struct bitset *keep, struct lanes **out,
+                   char **err)
+{
+	uint32_t *row_of = xmalloc((g->n + 1) * sizeof(*row_of));
+	uint32_t nrows = 0;
+	for (uint32_t k = g->n; k-- > 0;)
+		row_of[k] = !keep || bitset_get(keep, k) ? nrows++ : UINT32_MAX;
+	uint32_t *start = xmalloc((nrows + 1) * sizeof(*start));
+	struct u32vec parents = {0};
+	uint32_t r = 0;
+	for (uint32_t k = g->n; k-- > 0;) {
+		if (row_of[k] == UINT32_MAX)
+			continue;
+		start[r++] = parents.n;
+		for (uint32_t j = 0; j < g->nodes[k].nparents; j++) {
+			uint32_t pr = row_of[g->nodes[k].parents[j]];
+			if (pr != UINT32_MAX)
+				u32vec_push(&parents, pr);
+		}
+	}
+	start[nrows] = parents.n;
+	int rc = lanes_layout(nrows, start, parents.v, out, err);
+	free(row_of);
+	free(start);
+	u32vec_free(&parents);
+	return rc;
 }

@@ -120,6 +120,14 @@ int lanes_layout(uint32_t nrows, const uint32_t *parent_start,
                  const uint32_t *parents, struct lanes **out, char **err);
 void lanes_free(struct lanes *l);
 
+/* The lanes of a revision graph, newest revision first (row r is the
+ * revision of topological index n - 1 - r when keep is NULL); keep, when
+ * not NULL, leaves out the revisions not in it, and the edges to them.
+ * What lanes_layout returns. */
+struct graph;
+int lanes_of_graph(const struct graph *g, const struct bitset *keep, struct lanes **out,
+                   char **err);
+
 uint32_t lanes_rows(const struct lanes *l);
 /* Cells in that row: the last one is never LANE_EMPTY (0 for a row out of
  * range). */

@@ -7,24 +7,6 @@
 #include "inspect.h"
 #include "schema.h"
 
-static int layout_lanes(struct model *m, char **err)
-{
-	const struct graph *g = m->g;
-	uint32_t *start = xmalloc((g->n + 1) * sizeof(*start));
-	struct u32vec parents = {0};
-	for (uint32_t row = 0; row < g->n; row++) {
-		const struct gnode *x = &g->nodes[model_rev(m, row)];
-		start[row] = parents.n;
-		for (uint32_t j = 0; j < x->nparents; j++)
-			u32vec_push(&parents, g->n - 1 - x->parents[j]);
-	}
-	start[g->n] = parents.n;
-	int rc = lanes_layout(g->n, start, parents.v, &m->lanes, err);
-	free(start);
-	u32vec_free(&parents);
-	return rc;
-}
-
 /* Groups the ledger by revision (a counting sort, so each revision's rows
  * keep their order). */
 static void index_ledger(struct model *m)
@@ -113,7 +95,7 @@ void model_load(struct model *m, struct cli_ctx *c)
 	int rc = cli_graph(c, &err);
 	if (rc == RT_OK) {
 		m->g = c->graph;
-		rc = layout_lanes(m, &err);
+		rc = lanes_of_graph(m->g, NULL, &m->lanes, &err);
 	}
 	if (rc != RT_OK) {
 		m->g = NULL;
