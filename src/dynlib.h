@@ -1,0 +1,37 @@
+/* dynlib.h: a C library opened with dlopen the first time it is needed
+ * (libsqlite3 in lite.c, libpq in pq.c), its functions resolved into a
+ * table of function pointers, with messages that name the library, the
+ * variable that picks another file and the Debian package that has it. */
+#ifndef RT_DYNLIB_H
+#define RT_DYNLIB_H
+
+#include <stddef.h>
+
+struct dynlib {
+	const char *name;          /* "libpq" */
+	const char *what;          /* "the PostgreSQL client library" */
+	const char *env;           /* "RETORT_LIBPQ": another file (secure_getenv) */
+	const char *file;          /* the soname opened otherwise */
+	const char *package;       /* the Debian package that has it */
+};
+
+/* One function of the table: its name, and where and how big its slot is
+ * in the table. */
+struct dynlib_sym {
+	const char *name;
+	size_t offset, size;
+};
+#define DYNLIB_SYM(type, member) \
+	{#member, offsetof(type, member), sizeof(((type *)0)->member)}
+
+/* Opens the library (lib->env's file when set, else lib->file) and fills
+ * every slot of *table (nsyms of syms) from it. On success *handle is the
+ * library's handle (never closed: the functions stay valid for the
+ * process) and *file the name it was opened by (borrowed: lib->file or
+ * the environment's value). RT_EDB with a message otherwise, and neither
+ * *table nor *handle written. */
+int dynlib_open(const struct dynlib *lib, const struct dynlib_sym *syms, size_t nsyms,
+                void *table, size_t table_size, void **handle, const char **file,
+                char **err);
+
+#endif
