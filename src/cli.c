@@ -27,46 +27,50 @@ const struct cmd_opt cli_global_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
-/* ---- the parsed options of the running command ---- */
+/* ---- a command's parsed options ---- */
 
-#define MAX_OPTS 64
-static struct {
-	const char *name;
-	const char *value;
-} parsed[MAX_OPTS];
-static int nparsed;
-
-const char *cli_opt(const char *name)
+const char *cli_opt(const struct cli_opts *o, const char *name)
 {
-	for (int i = nparsed; i-- > 0;)
-		if (strcmp(parsed[i].name, name) == 0)
-			return parsed[i].value ? parsed[i].value : "";
+	for (uint32_t i = o->n; i-- > 0;)
+		if (strcmp(o->v[i].name, name) == 0)
+			return o->v[i].value ? o->v[i].value : "";
 	return NULL;
 }
 
-bool cli_flag(const char *name)
+bool cli_flag(const struct cli_opts *o, const char *name)
 {
-	return cli_opt(name) != NULL;
+	return cli_opt(o, name) != NULL;
 }
 
-const char **cli_opt_all(const char *name, int *n)
+const char **cli_opt_all(const struct cli_opts *o, const char *name, int *n)
 {
-	static const char *vals[MAX_OPTS];
 	int k = 0;
-	for (int i = 0; i < nparsed; i++)
-		if (strcmp(parsed[i].name, name) == 0)
-			vals[k++] = parsed[i].value;
+	for (uint32_t i = 0; i < o->n; i++)
+		k += strcmp(o->v[i].name, name) == 0;
+	const char **vals = xcalloc((size_t)k + 1, sizeof(*vals));
+	k = 0;
+	for (uint32_t i = 0; i < o->n; i++)
+		if (strcmp(o->v[i].name, name) == 0)
+			vals[k++] = o->v[i].value;
 	*n = k;
 	return vals;
 }
 
-static void remember(const char *name, const char *value)
+static void remember(struct cli_opts *o, const char *name, const char *value)
 {
-	if (nparsed < MAX_OPTS) {
-		parsed[nparsed].name = name;
-		parsed[nparsed].value = value;
-		nparsed++;
+	if (o->n == o->cap) {
+		o->cap = o->cap ? 2 * o->cap : 16;
+		o->v = xrealloc(o->v, o->cap * sizeof(*o->v));
 	}
+	o->v[o->n].name = name;
+	o->v[o->n].value = value;
+	o->n++;
+}
+
+void cli_opts_free(struct cli_opts *o)
+{
+	free(o->v);
+	memset(o, 0, sizeof(*o));
 }
 
 /* ---- context ---- */
@@ -402,16 +406,17 @@ static int apply_global(struct cli_ctx *c, const struct cmd_opt *o, const char *
 	return RT_OK;
 }
 
-static int parse_command_opts(struct cli_ctx *c, const struct cmd_entry *e,
-                              int argc, char **argv)
+static enum rt_status parse_command_opts(struct cli_ctx *c, const struct cmd_entry *e,
+                                         int argc, char **argv, struct cli_opts *out)
 {
-	struct option lopts[MAX_OPTS];
-	char shorts[2 * MAX_OPTS + 2];
+	size_t nopts = 0;
+	for (const struct cmd_opt *o = e->opts; o && o->name; o++)
+		nopts++;
+	struct option *lopts = xcalloc(nopts + 1, sizeof(*lopts));
+	char *shorts = xmalloc(2 * nopts + 2);
 	int nl = 0, ns = 0;
-	shorts[ns++] = '+';  /* stop at the first operand? no: permute, see below */
-	ns = 0;
 	shorts[ns++] = ':';
-	for (const struct cmd_opt *o = e->opts; o && o->name && nl < MAX_OPTS - 1; o++) {
+	for (const struct cmd_opt *o = e->opts; o && o->name; o++) {
 		lopts[nl].name = o->name;
 		lopts[nl].has_arg = o->arg ? required_argument : no_argument;
 		lopts[nl].flag = NULL;
@@ -428,7 +433,8 @@ static int parse_command_opts(struct cli_ctx *c, const struct cmd_entry *e,
 	optind = 0;  /* GNU getopt: full reinitialisation between commands */
 	opterr = 0;
 	int ch, idx;
-	while ((ch = getopt_long(argc, argv, shorts, lopts, &idx)) != -1) {
+	enum rt_status rc = RT_OK;
+	while (rc == RT_OK && (ch = getopt_long(argc, argv, shorts, lopts, &idx)) != -1) {
 		if (ch == '?' || ch == ':') {
 			const char *bad = argv[optind - 1];
 			if (ch == ':')
@@ -438,7 +444,8 @@ static int parse_command_opts(struct cli_ctx *c, const struct cmd_entry *e,
 			else
 				fprintf(c->errf, "retort %s: unknown option '%s'\n", e->name, bad);
 			fprintf(c->errf, "see 'retort %s -h'\n", e->name);
-			return RT_EUSAGE;
+			rc = RT_EUSAGE;
+			break;
 		}
 		const struct cmd_opt *o = NULL;
 		if (ch >= 256) {
@@ -449,9 +456,11 @@ static int parse_command_opts(struct cli_ctx *c, const struct cmd_entry *e,
 					o = p;
 		}
 		if (o)
-			remember(o->name, o->arg ? optarg : NULL);
+			remember(out, o->name, o->arg ? optarg : NULL);
 	}
-	return RT_OK;
+	free(lopts);
+	free(shorts);
+	return rc;
 }
 
 enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
@@ -461,7 +470,6 @@ enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
 	int nrest = 0;
 	bool help = false, version = false, dashdash = false;
 	enum rt_status rc = RT_OK;
-	nparsed = 0;
 	c->stopped_by = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -541,8 +549,10 @@ enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
 			rest[kept++] = rest[i];
 	}
 	nrest = kept;
-	rc = parse_command_opts(c, e, nrest, rest);
+	struct cli_opts opts = CLI_OPTS_INIT;
+	rc = parse_command_opts(c, e, nrest, rest, &opts);
 	if (rc != RT_OK) {
+		cli_opts_free(&opts);
 		free(relative);
 		free(rest);
 		return rc;
@@ -565,13 +575,14 @@ enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
 	if (caught)
 		run_signals_catch();
 	if (rc == RT_OK)
-		rc = e->run(c, nargs, args);
+		rc = e->run(c, &opts, nargs, args);
 	else if (err)
 		fprintf(c->errf, "%s\n", err);
 	if (caught)
 		run_signals_release();
 	free(err);
 	free(rest);
+	cli_opts_free(&opts);
 	fflush(c->out);
 	if (rc != RT_OK && (caught || rc == RT_EINTR))
 		c->stopped_by = run_interrupt_signal();

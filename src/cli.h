@@ -58,21 +58,35 @@ enum {
 	CMD_WRITES = 1 << 2,
 };
 
+struct cli_opts;
 struct cmd_entry {
 	const char *name;
 	const char *args;          /* synopsis after the options, e.g. "TARGET" */
 	const char *help;          /* one line */
 	const struct cmd_opt *opts;/* terminated by {NULL} */
 	int needs;
-	/* argv[0] is the command name; options already parsed into o. */
-	int (*run)(struct cli_ctx *c, int argc, char **argv);
+	/* argv[0] is the command name; o: its options, already parsed. */
+	int (*run)(struct cli_ctx *c, const struct cli_opts *o, int argc, char **argv);
 };
 
-/* The parsed options of the running command: values by long name. */
-const char *cli_opt(const char *name);       /* last value, or NULL */
-bool cli_flag(const char *name);             /* given at least once */
-/* Every value of a repeatable option; *n its count. Borrowed. */
-const char **cli_opt_all(const char *name, int *n);
+/* One command's parsed options, values by long name, in the order given
+ * (each run of a command has its own: a command that runs another, as the
+ * console runs rollback, keeps its own). Names and values are borrowed
+ * from the command table and the command line. */
+struct cli_opts {
+	struct {
+		const char *name;
+		const char *value;     /* NULL for a flag */
+	} *v;                      /* owned */
+	uint32_t n, cap;
+};
+#define CLI_OPTS_INIT {NULL, 0, 0}
+void cli_opts_free(struct cli_opts *o);
+const char *cli_opt(const struct cli_opts *o, const char *name);  /* last value, or NULL */
+bool cli_flag(const struct cli_opts *o, const char *name);        /* given at least once */
+/* Every value of a repeatable option; *n its count. The array is the
+ * caller's to free (the strings stay borrowed). */
+const char **cli_opt_all(const struct cli_opts *o, const char *name, int *n);
 
 extern const struct cmd_entry *const cli_commands[];
 /* Adds the terminal faces' commands (NULL-terminated, borrowed forever). */
@@ -149,13 +163,22 @@ int cli_open_steps(struct cli_ctx *c, enum cli_open_style style, struct strbuf *
  * confirms (else RT_EUSAGE, saying what to pass); on a terminal the name is
  * typed (a wrong one is RT_EFAIL). cmd: the command, for messages; verb:
  * what the prompt says the name is typed for. */
-int cli_production_confirm(struct cli_ctx *c, const char *cmd, const char *verb,
+/* What a command was told in advance about confirming: --yes and
+ * --confirm-database NAME (NULL when not given). */
+struct cli_confirm {
+	bool yes;
+	const char *database;
+};
+struct cli_confirm cli_confirm_given(const struct cli_opts *o);
+int cli_production_confirm(struct cli_ctx *c, const struct cli_confirm *given,
+                           const char *cmd, const char *verb,
                            unsigned reasons, char **err);
 
 /* `resolve`: settles the open step of spec (see run_record_resolve) as
  * applied (0), reverted (1), or as the version table has it (2, for
  * `repair`); *found false (and nothing printed) when, for 2, spec has no
  * open step. Returns a status; errors printed. */
-int cli_resolve(struct cli_ctx *c, const char *spec, int decision, bool *found);
+int cli_resolve(struct cli_ctx *c, const struct cli_confirm *given, const char *spec,
+                int decision, bool *found);
 
 #endif

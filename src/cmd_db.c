@@ -33,6 +33,8 @@ struct target {
 	const char *const *specs;
 	int nspecs;
 	bool purge;
+	bool dry_run, rehearse;    /* --dry-run, --rehearse */
+	struct cli_confirm confirm;
 };
 
 /* Resolves the target specs against the given heads and builds the plan. */
@@ -279,16 +281,23 @@ static void print_plan_findings(struct cli_ctx *c, const struct lint_findings *f
 	}
 }
 
-int cli_production_confirm(struct cli_ctx *c, const char *cmd, const char *verb,
-                              unsigned reasons, char **err)
+struct cli_confirm cli_confirm_given(const struct cli_opts *o)
 {
-	const char *named = cli_opt("confirm-database");
+	struct cli_confirm g = {cli_flag(o, "yes"), cli_opt(o, "confirm-database")};
+	return g;
+}
+
+int cli_production_confirm(struct cli_ctx *c, const struct cli_confirm *given,
+                           const char *cmd, const char *verb,
+                           unsigned reasons, char **err)
+{
+	const char *named = given->database;
 	const char *dbname = c->url.dbname;
 	if (named && !policy_name_ok(named, dbname))
 		return rt_err(err, RT_EUSAGE, "retort %s: --confirm-database '%s' does not name "
 		              "this database (%s, named %s): nothing was done",
 		              cmd, named, c->url.display, dbname);
-	if (!reasons || (named && cli_flag("yes")))
+	if (!reasons || (named && given->yes))
 		return RT_OK;
 	struct strbuf why = STRBUF_INIT;
 	policy_describe(reasons, &why);
@@ -323,7 +332,7 @@ static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
 {
 	*expect = NULL;
 	if (!c->cfg.production)
-		return cli_production_confirm(c, cmd, cmd, 0, err);
+		return cli_production_confirm(c, &t->confirm, cmd, cmd, 0, err);
 	char **heads = NULL;
 	uint32_t n = 0;
 	struct plan *p = NULL;
@@ -339,7 +348,7 @@ static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
 	/* the scripts as they are shown: an edit after this stops the run */
 	if (reasons)
 		rc = run_expect_make(c->graph, p, expect, err);
-	bool ask = rc == RT_OK && reasons && c->interactive && !(cli_flag("yes") && cli_opt("confirm-database"));
+	bool ask = rc == RT_OK && reasons && c->interactive && !(t->confirm.yes && t->confirm.database);
 	if (ask) {
 		char *lead = xasprintf("%s %s (%s)", plan_kind_title(p->kind), c->url.dbname, c->url.display);
 		print_steps(c, lead, p, false);
@@ -350,7 +359,8 @@ static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
 		print_plan_findings(c, &f);
 	}
 	if (rc == RT_OK)
-		rc = cli_production_confirm(c, cmd, plan_kind_word(p->kind), reasons, err);
+		rc = cli_production_confirm(c, &t->confirm, cmd, plan_kind_word(p->kind), reasons,
+		                            err);
 	lint_findings_free(&f);
 	plan_free(p);
 	if (rc != RT_OK) {
@@ -368,7 +378,7 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 	int rc = t->kind == PLAN_DOWNGRADE ? cli_db_read(c, &err) : open_db(c, &err);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
-	if (cli_flag("dry-run")) {
+	if (t->dry_run) {
 		char **heads = NULL;
 		uint32_t n = 0;
 		struct plan *p = NULL;
@@ -383,7 +393,7 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 		db_strv_free(heads, n);
 		return cli_report(c, rc, err);
 	}
-	bool rehearse = cli_flag("rehearse");
+	bool rehearse = t->rehearse;
 	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json, rehearse};
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
@@ -418,8 +428,8 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 	return cli_report(c, rc, err);
 }
 
-static int run_migrate_cmd(struct cli_ctx *c, int argc, char **argv,
-                           enum plan_kind kind, const char *deflt)
+static int run_migrate_cmd(struct cli_ctx *c, const struct cli_opts *opts, int argc,
+                           char **argv, enum plan_kind kind, const char *deflt)
 {
 	if (argc > 2 || (argc < 2 && !deflt)) {
 		fprintf(c->errf, "usage: retort %s %s\n", argv[0],
@@ -427,8 +437,9 @@ static int run_migrate_cmd(struct cli_ctx *c, int argc, char **argv,
 		return RT_EUSAGE;
 	}
 	const char *arg = argc == 2 ? argv[1] : deflt;
-	struct target t = {c, kind, NULL, 0, false};
-	if (cli_flag("sql"))
+	struct target t = {c, kind, NULL, 0, false, cli_flag(opts, "dry-run"),
+	                   cli_flag(opts, "rehearse"), cli_confirm_given(opts)};
+	if (cli_flag(opts, "sql"))
 		return offline_sql(c, &t, arg);
 	if (strchr(arg, ':')) {
 		fprintf(c->errf, "retort %s: a range A:B is only for --sql\n", argv[0]);
@@ -451,14 +462,14 @@ static const struct cmd_opt migrate_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
-static int run_upgrade(struct cli_ctx *c, int argc, char **argv)
+static int run_upgrade(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
-	return run_migrate_cmd(c, argc, argv, PLAN_UPGRADE, "head");
+	return run_migrate_cmd(c, opts, argc, argv, PLAN_UPGRADE, "head");
 }
 
-static int run_downgrade(struct cli_ctx *c, int argc, char **argv)
+static int run_downgrade(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
-	return run_migrate_cmd(c, argc, argv, PLAN_DOWNGRADE, NULL);
+	return run_migrate_cmd(c, opts, argc, argv, PLAN_DOWNGRADE, NULL);
 }
 
 const struct cmd_entry cmd_upgrade = {
@@ -481,15 +492,16 @@ static const struct cmd_opt stamp_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
-static int run_stamp(struct cli_ctx *c, int argc, char **argv)
+static int run_stamp(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(c->errf, "usage: retort stamp [--purge] TARGET...\n");
 		return RT_EUSAGE;
 	}
 	struct target t = {c, PLAN_STAMP, (const char *const *)argv + 1, argc - 1,
-	                   cli_flag("purge")};
-	if (cli_flag("sql")) {
+	                   cli_flag(opts, "purge"), cli_flag(opts, "dry-run"), false,
+	                   cli_confirm_given(opts)};
+	if (cli_flag(opts, "sql")) {
 		if (argc != 2)
 			return cli_report(c, RT_EUSAGE, xstrdup("stamp --sql takes one TARGET"));
 		return offline_sql(c, &t, argv[1]);
@@ -504,7 +516,7 @@ const struct cmd_entry cmd_stamp = {
 
 /* ---- current ---- */
 
-static int run_current(struct cli_ctx *c, int argc, char **argv)
+static int run_current(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	char *err = NULL;
 	char **heads = NULL;
@@ -585,7 +597,7 @@ static void json_lines(struct strbuf *sb, const char *text)
 	sb_addc(sb, ']');
 }
 
-static int run_check(struct cli_ctx *c, int argc, char **argv)
+static int run_check(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	char *err = NULL;
 	struct strbuf problems = STRBUF_INIT, skipped = STRBUF_INIT;
@@ -775,7 +787,7 @@ out:
 	return rc;
 }
 
-static int run_repair(struct cli_ctx *c, int argc, char **argv)
+static int run_repair(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	if (argc != 2) {
 		fprintf(c->errf, "usage: retort repair SPEC\n");
@@ -789,7 +801,8 @@ static int run_repair(struct cli_ctx *c, int argc, char **argv)
 	/* a Transaction: none step left half done: the version table is
 	 * accepted as it is, and the ledger says so */
 	bool found = false;
-	rc = cli_resolve(c, argv[1], 2, &found);
+	struct cli_confirm given = cli_confirm_given(opts);
+	rc = cli_resolve(c, &given, argv[1], 2, &found);
 	if (found || rc != RT_OK)
 		return rc;
 	rc = c->db->ops->lock(c->db, c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
@@ -822,7 +835,7 @@ const struct cmd_entry cmd_repair = {
 
 /* ---- lock ---- */
 
-static int run_lock(struct cli_ctx *c, int argc, char **argv)
+static int run_lock(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	char *err = NULL, *holder = NULL;
 	if (argc > 1) {
@@ -870,7 +883,7 @@ static void backup_progress(void *ctx, double fraction)
 	}
 }
 
-static int run_backup(struct cli_ctx *c, int argc, char **argv)
+static int run_backup(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	char *err = NULL, *path = NULL;
 	if (argc > 2) {
@@ -1018,14 +1031,15 @@ static void print_sql_of(struct cli_ctx *c, const struct plan_step *s)
 	free(err);
 }
 
-static int run_rollback(struct cli_ctx *c, int argc, char **argv)
+static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	if (argc != 2) {
 		fprintf(c->errf, "usage: retort rollback [--backup] [--rehearse] [--yes] "
 		        "[--confirm-database NAME] TARGET\n");
 		return RT_EUSAGE;
 	}
-	bool yes = cli_flag("yes");
+	struct cli_confirm given = cli_confirm_given(opts);
+	bool yes = given.yes;
 	if (!yes && !c->interactive) {
 		fprintf(c->errf, "retort rollback: not on a terminal: pass --yes%s%s (with --backup "
 		        "and --rehearse as wanted) to roll back without questions\n",
@@ -1038,7 +1052,7 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
 	const char *spec = argv[1];
-	struct target t = {c, PLAN_DOWNGRADE, &spec, 1, false};
+	struct target t = {c, PLAN_DOWNGRADE, &spec, 1, false, false, false, given};
 	char **heads = NULL;
 	uint32_t n = 0;
 	struct plan *p = NULL;
@@ -1073,16 +1087,16 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 		return cli_report(c, rc, err);
 	/* Production mode: the name is typed last, on a terminal; off one,
 	 * a refusal comes before any backup. */
-	bool typed = reasons && c->interactive && !(yes && cli_opt("confirm-database"));
+	bool typed = reasons && c->interactive && !(yes && given.database);
 	if (!typed) {
-		rc = cli_production_confirm(c, "rollback", "roll back", reasons, &err);
+		rc = cli_production_confirm(c, &given, "rollback", "roll back", reasons, &err);
 		if (rc != RT_OK) {
 			run_expect_free(expect);
 			return cli_report(c, rc, err);
 		}
 	}
 
-	bool do_backup = cli_flag("backup") || (!yes && ask(c, "Back up the database first?", true));
+	bool do_backup = cli_flag(opts, "backup") || (!yes && ask(c, "Back up the database first?", true));
 	char *backup_path = NULL;
 	if (do_backup) {
 		rc = backup_run(c, NULL, backup_progress, c, &backup_path, &err);
@@ -1092,7 +1106,7 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 		}
 		fprintf(c->out, "Backup written to %s and verified.\n", backup_path);
 	}
-	bool do_rehearse = cli_flag("rehearse") ||
+	bool do_rehearse = cli_flag(opts, "rehearse") ||
 	                   (!yes && ask(c, "Rehearse the rollback first (run it, then roll it back)?",
 	                                true));
 	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet, true};
@@ -1116,7 +1130,7 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 		fprintf(c->out, "The rehearsal passed and was rolled back.\n");
 	}
 	if (typed) {
-		rc = cli_production_confirm(c, "rollback", "roll back", reasons, &err);
+		rc = cli_production_confirm(c, &given, "rollback", "roll back", reasons, &err);
 		if (rc != RT_OK) {
 			fprintf(c->out, "Not rolled back: nothing changed.\n");
 			free(backup_path);

@@ -61,7 +61,7 @@ static const struct cmd_opt heads_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
-static int run_heads(struct cli_ctx *c, int argc, char **argv)
+static int run_heads(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	const struct graph *g = c->graph;
 	uint32_t *heads = g->heads, n = g->nheads;
@@ -70,7 +70,7 @@ static int run_heads(struct cli_ctx *c, int argc, char **argv)
 		fprintf(c->errf, "retort heads: unexpected argument '%s'\n", argv[1]);
 		return RT_EUSAGE;
 	}
-	if (cli_flag("resolve-dependencies"))
+	if (cli_flag(opts, "resolve-dependencies"))
 		n = graph_heads_resolved(g, &resolved), heads = resolved;
 	struct strbuf sb = STRBUF_INIT;
 	if (c->json) {
@@ -105,7 +105,7 @@ const struct cmd_entry cmd_heads = {
 
 static const struct cmd_opt no_opts[] = {{NULL, 0, NULL, NULL}};
 
-static int run_branches(struct cli_ctx *c, int argc, char **argv)
+static int run_branches(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	const struct graph *g = c->graph;
 	if (argc > 1) {
@@ -165,10 +165,10 @@ static bool history_utf8(void)
 	return cs && strcmp(cs, "UTF-8") == 0;
 }
 
-static int run_history(struct cli_ctx *c, int argc, char **argv)
+static int run_history(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	const struct graph *g = c->graph;
-	const char *range = cli_opt("rev-range");
+	const char *range = cli_opt(opts, "rev-range");
 	char *err = NULL;
 	struct cur cur = {0};
 	int rc = RT_OK;
@@ -177,13 +177,13 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 		        argv[1]);
 		return RT_EUSAGE;
 	}
-	if (cli_flag("applied"))
+	if (cli_flag(opts, "applied"))
 		return cmd_history_applied(c, range);
 	/* With the graph, a database that cannot be read still leaves the
 	 * revisions to draw: each as unknown, and exit 1 after them. */
-	bool states = cli_flag("indicate-current") && cli_flag("graph") && !c->json;
+	bool states = cli_flag(opts, "indicate-current") && cli_flag(opts, "graph") && !c->json;
 	char *state_err = NULL;
-	if (cli_flag("indicate-current") || spec_mentions_current(range)) {
+	if (cli_flag(opts, "indicate-current") || spec_mentions_current(range)) {
 		rc = load_current(c, &cur, &err);
 		if (rc != RT_OK && states && !spec_mentions_current(range)) {
 			state_err = err;
@@ -218,7 +218,7 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 
 	struct strbuf sb = STRBUF_INIT;
 	struct lanes *lanes = NULL;
-	if (cli_flag("graph") && !c->json) {
+	if (cli_flag(opts, "graph") && !c->json) {
 		rc = lanes_of_graph(g, &keep, &lanes, &err);
 		if (rc != RT_OK) {
 			bitset_free(&keep);
@@ -248,7 +248,7 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 				                     : !cur.have   ? LANE_STATE_UNKNOWN
 				                     : bitset_get(&applied, k) ? LANE_STATE_APPLIED
 				                                               : LANE_STATE_PENDING;
-				lanes_render_state(lanes, row, !cli_flag("ascii") && history_utf8(), st, &sb);
+				lanes_render_state(lanes, row, !cli_flag(opts, "ascii") && history_utf8(), st, &sb);
 				/* Pad by cells, not bytes: glyphs may be multibyte. */
 				for (uint32_t w = lanes_width(lanes, row); w < lanes_max_width(lanes); w++)
 					sb_adds(&sb, "  ");
@@ -272,7 +272,7 @@ static int run_history(struct cli_ctx *c, int argc, char **argv)
 	bitset_free(&applied);
 	cur_free(&cur);
 	if (state_err) {
-		bool utf8 = !cli_flag("ascii") && history_utf8();
+		bool utf8 = !cli_flag(opts, "ascii") && history_utf8();
 		fprintf(c->errf, "%s\nThe database could not be read: every revision is drawn %s "
 		        "(its state is unknown).\n", state_err,
 		        lane_state_glyph(LANE_STATE_UNKNOWN, utf8));
@@ -376,7 +376,7 @@ static void show_one(struct strbuf *sb, const struct graph *g, uint32_t r, int c
 	}
 }
 
-static int run_show(struct cli_ctx *c, int argc, char **argv)
+static int run_show(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	if (argc != 2) {
 		fprintf(c->errf, "usage: retort show SPEC\n");

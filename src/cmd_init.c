@@ -50,7 +50,7 @@ static int write_new_file(const char *path, const char *content, char **err)
 
 static const struct cmd_opt no_opts[] = {{NULL, 0, NULL, NULL}};
 
-static int run_init(struct cli_ctx *c, int argc, char **argv)
+static int run_init(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	if (argc > 2) {
 		fprintf(c->errf, "usage: retort init [DIR]\n");
@@ -96,11 +96,11 @@ static void now_text(char buf[32])
 	strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* Checks --rev-id / --branch-label against the graph, or makes an id. */
-static int new_identity(struct cli_ctx *c, char rev[40], const char *label,
+/* Checks want (--rev-id, or NULL) and --branch-label against the graph,
+ * or makes an id. */
+static int new_identity(struct cli_ctx *c, const char *want, char rev[40], const char *label,
                         char **err)
 {
-	const char *want = cli_opt("rev-id");
 	const struct graph *g = c->graph;
 	if (want) {
 		if (!script_valid_rev(want))
@@ -191,7 +191,7 @@ static const struct cmd_opt revision_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
-static int run_revision(struct cli_ctx *c, int argc, char **argv)
+static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	const struct graph *g = c->graph;
 	char *err = NULL;
@@ -199,9 +199,9 @@ static int run_revision(struct cli_ctx *c, int argc, char **argv)
 		fprintf(c->errf, "retort revision: unexpected argument '%s' (use -m MSG)\n", argv[1]);
 		return RT_EUSAGE;
 	}
-	const char *head = cli_opt("head");
-	const char *label = cli_opt("branch-label");
-	const char *message = cli_opt("message");
+	const char *head = cli_opt(opts, "head");
+	const char *label = cli_opt(opts, "branch-label");
+	const char *message = cli_opt(opts, "message");
 	struct spec_ctx sc = {g, NULL, 0, false};
 	struct revset base = {0};
 	int rc = RT_OK;
@@ -225,17 +225,17 @@ static int run_revision(struct cli_ctx *c, int argc, char **argv)
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
 	for (uint32_t i = 0; i < base.n && rc == RT_OK; i++)
-		if (g->nodes[base.v[i]].nchildren && !cli_flag("splice"))
+		if (g->nodes[base.v[i]].nchildren && !cli_flag(opts, "splice"))
 			rc = rt_err(&err, RT_EUSAGE,
 			            "%s is not a head; pass --splice to start a branch from it",
 			            g->nodes[base.v[i]].s.rev);
 
 	char rev[40];
 	if (rc == RT_OK)
-		rc = new_identity(c, rev, label, &err);
+		rc = new_identity(c, cli_opt(opts, "rev-id"), rev, label, &err);
 
 	int ndeps = 0;
-	const char **dep_specs = cli_opt_all("depends-on", &ndeps);
+	const char **dep_specs = cli_opt_all(opts, "depends-on", &ndeps);
 	const char **deps = xcalloc((size_t)ndeps + 1, sizeof(*deps));
 	const char **parents = xcalloc(base.n + 1, sizeof(*parents));
 	for (uint32_t i = 0; i < base.n; i++)
@@ -250,8 +250,9 @@ static int run_revision(struct cli_ctx *c, int argc, char **argv)
 			deps[i] = g->nodes[d.v[0]].s.rev;
 		revset_free(&d);
 	}
+	free(dep_specs);
 	char *up = NULL, *down = NULL;
-	if (rc == RT_OK && cli_flag("autogenerate")) {
+	if (rc == RT_OK && cli_flag(opts, "autogenerate")) {
 		struct strbuf skipped = STRBUF_INIT;
 		rc = schema_autogenerate(c, parents, base.n, &skipped, &up, &down, &err);
 		if (!c->quiet)
@@ -297,7 +298,7 @@ static const struct cmd_opt merge_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
-static int run_merge(struct cli_ctx *c, int argc, char **argv)
+static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	const struct graph *g = c->graph;
 	struct spec_ctx sc = {g, NULL, 0, false};
@@ -324,9 +325,9 @@ static int run_merge(struct cli_ctx *c, int argc, char **argv)
 				            g->nodes[revs.v[i]].s.rev, g->nodes[revs.v[j]].s.rev,
 				            g->nodes[revs.v[i]].s.rev, g->nodes[revs.v[j]].s.rev);
 	char rev[40];
-	const char *label = cli_opt("branch-label");
+	const char *label = cli_opt(opts, "branch-label");
 	if (rc == RT_OK)
-		rc = new_identity(c, rev, label, &err);
+		rc = new_identity(c, cli_opt(opts, "rev-id"), rev, label, &err);
 	if (rc == RT_OK) {
 		const char **parents = xcalloc(revs.n, sizeof(*parents));
 		struct strbuf msg = STRBUF_INIT;
@@ -337,7 +338,7 @@ static int run_merge(struct cli_ctx *c, int argc, char **argv)
 		}
 		struct script_new n = {0};
 		n.rev = rev;
-		n.message = cli_opt("message") ? cli_opt("message") : sb_str(&msg);
+		n.message = cli_opt(opts, "message") ? cli_opt(opts, "message") : sb_str(&msg);
 		n.parents = parents;
 		n.nparents = revs.n;
 		n.labels = &label;

@@ -53,11 +53,10 @@ static void print_rules(struct cli_ctx *c)
 	sb_free(&sb);
 }
 
-/* --dialect, else the configured database's, else SQLite: linting needs
- * no database, only to know which one the scripts are written for. */
-static int pick_dialect(struct cli_ctx *c, enum sql_dialect *d, char **err)
+/* o (--dialect), else the configured database's, else SQLite: linting
+ * needs no database, only to know which one the scripts are written for. */
+static int pick_dialect(struct cli_ctx *c, const char *o, enum sql_dialect *d, char **err)
 {
-	const char *o = cli_opt("dialect");
 	if (o) {
 		if (strcmp(o, "sqlite") == 0)
 			*d = SQL_SQLITE;
@@ -178,26 +177,26 @@ static void print_summary(struct cli_ctx *c, const struct lint_findings *f,
 		        (unsigned)count[LINT_INFO], (unsigned)nrevs, nrevs == 1 ? "" : "s");
 }
 
-static int run_lint(struct cli_ctx *c, int argc, char **argv)
+static int run_lint(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
-	if (cli_flag("rules")) {
+	if (cli_flag(opts, "rules")) {
 		print_rules(c);
 		return RT_OK;
 	}
 	char *err = NULL;
-	const char *fo = cli_opt("fail-on");
+	const char *fo = cli_opt(opts, "fail-on");
 	enum lint_severity fail_on = LINT_WARNING;
 	bool never = fo && strcmp(fo, "none") == 0;
 	if (fo && !never && !lint_severity_parse(fo, &fail_on))
 		return cli_report(c, RT_EUSAGE, xasprintf(
 			"--fail-on takes error, warning, info or none, not '%s'", fo));
-	const char *dir = cli_opt("direction");
+	const char *dir = cli_opt(opts, "direction");
 	enum lint_direction direction = LINT_BOTH;
 	if (dir && !lint_direction_parse(dir, &direction))
 		return cli_report(c, RT_EUSAGE, xasprintf(
 			"--direction takes up or down, not '%s'", dir));
 	enum sql_dialect dialect = SQL_SQLITE;
-	int rc = pick_dialect(c, &dialect, &err);
+	int rc = pick_dialect(c, cli_opt(opts, "dialect"), &dialect, &err);
 	if (rc == RT_OK)
 		rc = cli_graph(c, &err);
 	if (rc != RT_OK)

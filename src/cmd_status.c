@@ -237,7 +237,7 @@ static void status_text(struct cli_ctx *c, struct strbuf *sb, const struct statu
 	}
 }
 
-static int run_status(struct cli_ctx *c, int argc, char **argv)
+static int run_status(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	if (argc > 1) {
 		fprintf(c->errf, "retort status: unexpected argument '%s'\n", argv[1]);
@@ -552,7 +552,8 @@ out:
 	return rc;
 }
 
-int cli_resolve(struct cli_ctx *c, const char *spec, int decision, bool *found)
+int cli_resolve(struct cli_ctx *c, const struct cli_confirm *given, const char *spec,
+                int decision, bool *found)
 {
 	char *err = NULL, *msg = NULL;
 	enum decision d = (enum decision)decision;
@@ -597,8 +598,8 @@ int cli_resolve(struct cli_ctx *c, const char *spec, int decision, bool *found)
 	char *action = d == DECIDE_APPLIED ? xasprintf("record that %s is applied", rev)
 	             : d == DECIDE_REVERTED ? xasprintf("record that %s is reverted", rev)
 	             : xasprintf("record that %s is as the version table says", rev);
-	rc = cli_production_confirm(c, "resolve", action, c->cfg.production ? POLICY_RESOLVE : 0,
-	                            &err);
+	rc = cli_production_confirm(c, given, "resolve", action,
+	                            c->cfg.production ? POLICY_RESOLVE : 0, &err);
 	free(action);
 	if (rc == RT_OK)
 		rc = c->db->ops->lock(c->db, c->lock_timeout >= 0 ? c->lock_timeout
@@ -624,15 +625,16 @@ static const struct cmd_opt resolve_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
-static int run_resolve(struct cli_ctx *c, int argc, char **argv)
+static int run_resolve(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
-	bool applied = cli_flag("applied"), reverted = cli_flag("reverted");
+	bool applied = cli_flag(opts, "applied"), reverted = cli_flag(opts, "reverted");
 	if (argc != 2 || applied == reverted) {
 		fprintf(c->errf, "usage: retort resolve REV --applied|--reverted\n");
 		return RT_EUSAGE;
 	}
 	bool found;
-	return cli_resolve(c, argv[1], applied ? DECIDE_APPLIED : DECIDE_REVERTED, &found);
+	struct cli_confirm given = cli_confirm_given(opts);
+	return cli_resolve(c, &given, argv[1], applied ? DECIDE_APPLIED : DECIDE_REVERTED, &found);
 }
 
 const struct cmd_entry cmd_resolve = {

@@ -20,7 +20,7 @@
 
 #define CONSOLE "retort-console"
 
-static int hand_over(struct cli_ctx *c, int argc, char **argv)
+static int hand_over(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;

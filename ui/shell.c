@@ -437,9 +437,9 @@ static int shell_batch(struct cli_ctx *c, FILE *in, bool keep_going)
 	return status_for_exit(status);
 }
 
-static int run_shell(struct cli_ctx *c, int argc, char **argv)
+static int run_shell(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
-	bool keep_going = cli_flag("keep-going");
+	bool keep_going = cli_flag(opts, "keep-going");
 	if (argc > 1) {
 		fprintf(c->errf, "retort shell: unexpected argument '%s'; commands are read "
 		        "from the terminal or standard input\n", argv[1]);

@@ -512,13 +512,13 @@ static void console_free(struct console *con)
 	le_history_free(&con->text_hist);
 }
 
-static int run_tui(struct cli_ctx *c, int argc, char **argv)
+static int run_tui(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	if (argc > 1) {
 		fprintf(c->errf, "usage: retort tui [--ascii]\n");
 		return RT_EUSAGE;
 	}
-	bool ascii = cli_flag("ascii");
+	bool ascii = cli_flag(opts, "ascii");
 	char *err = NULL;
 	/* Not a project at all is a usage error; a damaged graph is shown. */
 	int rc = cli_config(c, &err);

@@ -194,6 +194,14 @@ ok_rc 2 "--depends-on unknown: exit 2"
 rt revision -m x --head r6 --depends-on heads
 ok_rc 2 "--depends-on of several revisions: exit 2"
 is "$ERR" "--depends-on 'heads' must name one revision" "--depends-on of several: says so"
+# Every option given counts, however many: the 70th --depends-on is read
+# (and refused) like the first.
+many=()
+for i in $(seq 69); do many+=(--depends-on r5); done
+n=$(nfiles versions)
+rt revision -m x --head r6 "${many[@]}" --depends-on nosuch
+ok_rc 2 "70 --depends-on, the last unknown: exit 2"
+is "$(nfiles versions)" "$n" "... and nothing written"
 
 # ---- merge ----
 rt heads
