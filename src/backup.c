@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "util.h"
 
 static int cmp_cstr(const void *a, const void *b)
 {
@@ -146,11 +147,10 @@ static int dump_rows(const char *path, const char *table, char ***rows,
 	return RT_OK;
 }
 
-static int copy_rows(struct cli_ctx *c, const char *path, char ***rows, uint32_t *n,
-                     char **err)
+static int copy_rows(const struct db_url *url, const char *table, const char *path,
+                     char ***rows, uint32_t *n, char **err)
 {
-	const char *table = cli_version_table(c);
-	if (c->url.backend == DB_POSTGRES)
+	if (url->backend == DB_POSTGRES)
 		return dump_rows(path, table, rows, n, err);
 	struct db_url u = {DB_SQLITE, (char *)path, NULL, NULL, NULL};
 	struct db *copy = NULL;
@@ -162,14 +162,12 @@ static int copy_rows(struct cli_ctx *c, const char *path, char ***rows, uint32_t
 	return rc;
 }
 
-int backup_run(struct cli_ctx *c, const char *dest,
+int backup_run(struct db *db, const struct db_url *url, const char *version_table,
+               double lock_timeout, const char *dest,
                void (*progress)(void *ctx, double fraction), void *ctx,
                char **written, char **err)
 {
-	int rc = cli_db(c, err);
-	if (rc != RT_OK)
-		return rc;
-	struct db *db = c->db;
+	int rc;
 	char *path;
 	if (dest) {
 		path = xstrdup(dest);
@@ -179,18 +177,17 @@ int backup_run(struct cli_ctx *c, const char *dest,
 		struct tm tm;
 		localtime_r(&now, &tm);
 		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-		const char *ext = c->url.backend == DB_SQLITE ? "db" : "sql";
-		path = xasprintf("%s-%s.%s", c->url.dbname, stamp, ext);
+		const char *ext = url->backend == DB_SQLITE ? "db" : "sql";
+		path = xasprintf("%s-%s.%s", url->dbname, stamp, ext);
 		/* Two backups within a second get distinct names. */
 		for (int k = 2; access(path, F_OK) == 0 && k < 1000; k++) {
 			free(path);
-			path = xasprintf("%s-%s-%d.%s", c->url.dbname, stamp, k, ext);
+			path = xasprintf("%s-%s-%d.%s", url->dbname, stamp, k, ext);
 		}
 	}
 	char **heads = NULL, **copied = NULL;
 	uint32_t n = 0, ncopied = 0;
-	rc = db->ops->lock(db, c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
-	                   err);
+	rc = db->ops->lock(db, lock_timeout, err);
 	if (rc == RT_OK) {
 		rc = db->ops->read_heads(db, &heads, &n, err);
 		if (rc == RT_OK)
@@ -198,7 +195,7 @@ int backup_run(struct cli_ctx *c, const char *dest,
 		db->ops->unlock(db);
 	}
 	if (rc == RT_OK)
-		rc = copy_rows(c, path, &copied, &ncopied, err);
+		rc = copy_rows(url, version_table, path, &copied, &ncopied, err);
 	if (rc == RT_OK && !same_rows(heads, n, copied, ncopied))
 		rc = rt_err(err, RT_EFAIL,
 		            "%s: verification failed: the copy's version table differs from the "
@@ -212,12 +209,12 @@ int backup_run(struct cli_ctx *c, const char *dest,
 	return rc;
 }
 
-char *backup_restore_hint(const struct cli_ctx *c, const char *path)
+char *backup_restore_hint(const struct db_url *url, const char *path)
 {
-	if (c->url.backend == DB_SQLITE)
+	if (url->backend == DB_SQLITE)
 		return xasprintf("To restore: stop every writer, then copy %s over %s", path,
-		                 c->url.path);
+		                 url->path);
 	return xasprintf("To restore: createdb NEWDB && psql -X -v ON_ERROR_STOP=1 -d NEWDB -f %s\n"
 	                 "(then point the application at NEWDB, or drop and recreate %s from it)",
-	                 path, c->url.dbname);
+	                 path, url->dbname);
 }

@@ -4,19 +4,23 @@
 #ifndef RT_BACKUP_H
 #define RT_BACKUP_H
 
-#include "cli.h"
+#include "db.h"
+#include "url.h"
 
 /* Takes the migration lock (so no run changes the database meanwhile),
  * writes a consistent copy to dest (NULL: "<dbname>-<YYYYmmdd-HHMMSS>.db"
  * or ".sql" in the current directory), then verifies it: the copy opens
  * (SQLite) or is a complete dump (PostgreSQL), and its version table holds
- * the same rows as the database's. *written: the path (caller frees).
+ * the same rows as the database's. db: connected to url; version_table:
+ * the one it uses. *written: the path (caller frees).
  * progress may be NULL. */
-int backup_run(struct cli_ctx *c, const char *dest,
+int backup_run(struct db *db, const struct db_url *url, const char *version_table,
+               double lock_timeout, const char *dest,
                void (*progress)(void *ctx, double fraction), void *ctx,
                char **written, char **err);
 
-/* How to restore that backup, one or two lines (caller frees). */
-char *backup_restore_hint(const struct cli_ctx *c, const char *path);
+/* How to restore that backup of the database at url, one or two lines
+ * (caller frees). */
+char *backup_restore_hint(const struct db_url *url, const char *path);
 
 #endif

@@ -145,6 +145,11 @@ const char *cli_version_table(struct cli_ctx *c)
 	return c->version_table ? c->version_table : c->cfg.version_table;
 }
 
+double cli_lock_timeout(const struct cli_ctx *c)
+{
+	return c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout;
+}
+
 int cli_graph(struct cli_ctx *c, char **err)
 {
 	if (c->graph)

@@ -132,6 +132,8 @@ int cli_db_read(struct cli_ctx *c, char **err);
 /* Whether the URL (loaded) names a SQLite file that does not exist. */
 bool cli_db_missing(const struct cli_ctx *c);
 const char *cli_version_table(struct cli_ctx *c);
+/* Seconds to wait for the migration lock: --lock-timeout, else retort.ini's. */
+double cli_lock_timeout(const struct cli_ctx *c);
 /* The version table's rows (retort(1) `current`), read through cli_db_read;
  * *heads: db_strv_free. */
 int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err);

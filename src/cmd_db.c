@@ -397,7 +397,7 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json, rehearse};
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
-		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+		.lock_timeout = cli_lock_timeout(c),
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = rehearse,
 	};
 	struct run_expect *expect = NULL;
@@ -805,7 +805,7 @@ static int run_repair(struct cli_ctx *c, const struct cli_opts *opts, int argc, 
 	rc = cli_resolve(c, &given, argv[1], 2, &found);
 	if (found || rc != RT_OK)
 		return rc;
-	rc = c->db->ops->lock(c->db, c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+	rc = c->db->ops->lock(c->db, cli_lock_timeout(c),
 	                      &err);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
@@ -890,9 +890,12 @@ static int run_backup(struct cli_ctx *c, const struct cli_opts *opts, int argc, 
 		fprintf(c->errf, "usage: retort backup [FILE]\n");
 		return RT_EUSAGE;
 	}
-	int rc = backup_run(c, argc == 2 ? argv[1] : NULL, backup_progress, c, &path, &err);
+	int rc = cli_db(c, &err);
+	if (rc == RT_OK)
+		rc = backup_run(c->db, &c->url, cli_version_table(c), cli_lock_timeout(c),
+		                argc == 2 ? argv[1] : NULL, backup_progress, c, &path, &err);
 	if (rc == RT_OK && !c->quiet) {
-		char *hint = backup_restore_hint(c, path);
+		char *hint = backup_restore_hint(&c->url, path);
 		fprintf(c->out, "Backup of %s written to %s and verified (it opens, and its "
 		        "version table matches)\n%s\n", c->url.display, path, hint);
 		free(hint);
@@ -1099,7 +1102,10 @@ static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc
 	bool do_backup = cli_flag(opts, "backup") || (!yes && ask(c, "Back up the database first?", true));
 	char *backup_path = NULL;
 	if (do_backup) {
-		rc = backup_run(c, NULL, backup_progress, c, &backup_path, &err);
+		rc = cli_db(c, &err);
+		if (rc == RT_OK)
+			rc = backup_run(c->db, &c->url, cli_version_table(c), cli_lock_timeout(c), NULL,
+			                backup_progress, c, &backup_path, &err);
 		if (rc != RT_OK) {
 			run_expect_free(expect);
 			return cli_report(c, rc, err);
@@ -1112,7 +1118,7 @@ static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc
 	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet, true};
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
-		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+		.lock_timeout = cli_lock_timeout(c),
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = true,
 		.expect = expect,
 	};
@@ -1165,7 +1171,7 @@ static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		db_history_free(rows, nrows);
 		db_strv_free(now, nnow);
 	} else if (backup_path) {
-		char *hint = backup_restore_hint(c, backup_path);
+		char *hint = backup_restore_hint(&c->url, backup_path);
 		fprintf(c->out, "The backup taken before is %s.\n%s\n", backup_path, hint);
 		free(hint);
 	}

@@ -602,8 +602,7 @@ int cli_resolve(struct cli_ctx *c, const struct cli_confirm *given, const char *
 	                            c->cfg.production ? POLICY_RESOLVE : 0, &err);
 	free(action);
 	if (rc == RT_OK)
-		rc = c->db->ops->lock(c->db, c->lock_timeout >= 0 ? c->lock_timeout
-		                                                 : c->cfg.lock_timeout, &err);
+		rc = c->db->ops->lock(c->db, cli_lock_timeout(c), &err);
 	if (rc == RT_OK) {
 		rc = resolve_locked(c, rev, d, id, &msg, &err);
 		c->db->ops->unlock(c->db);
