@@ -468,14 +468,18 @@ static enum rt_status parse_command_opts(struct cli_ctx *c, const struct cmd_ent
 	return rc;
 }
 
-enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
+/* A command line's words once its global options (anywhere before "--")
+ * are applied to c: the command and its own words, in order. */
+struct words {
+	char **v;                  /* owned array, borrowed strings */
+	int n;
+	bool help, version;
+};
+
+static enum rt_status take_globals(struct cli_ctx *c, int argc, char **argv, struct words *w)
 {
-	/* Split global options (anywhere) from the command's words. */
-	char **rest = xcalloc((size_t)argc + 2, sizeof(*rest));
-	int nrest = 0;
-	bool help = false, version = false, dashdash = false;
-	enum rt_status rc = RT_OK;
-	c->stopped_by = 0;
+	w->v = xcalloc((size_t)argc + 2, sizeof(*w->v));
+	bool dashdash = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		bool takes;
@@ -484,94 +488,108 @@ enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
 		if (!dashdash && strcmp(a, "--") == 0)
 			dashdash = true;
 		if (!o) {
-			rest[nrest++] = argv[i];
+			w->v[w->n++] = argv[i];
 			continue;
 		}
 		const char *v = inl;
 		if (takes && !v) {
 			if (i + 1 >= argc) {
 				fprintf(c->errf, "retort: option '%s' needs a value\n", a);
-				free(rest);
 				return RT_EUSAGE;
 			}
 			v = argv[++i];
 		}
-		rc = apply_global(c, o, v, &help, &version);
-		if (rc != RT_OK) {
-			free(rest);
+		enum rt_status rc = apply_global(c, o, v, &w->help, &w->version);
+		if (rc != RT_OK)
 			return rc;
-		}
 	}
-	if (version) {
+	return RT_OK;
+}
+
+/* --version, --help, `help [COMMAND]`, no command or an unknown one: all
+ * answered here (*e NULL, the status returned). Otherwise *e is the
+ * command to run. */
+static enum rt_status find_command(struct cli_ctx *c, int argc, struct words *w,
+                                   const struct cmd_entry **e)
+{
+	*e = NULL;
+	if (w->version) {
 		fprintf(c->out, "retort %s\n", PACKAGE_VERSION);
-		free(rest);
 		return RT_OK;
 	}
 	if (argc == 0 && c->interactive && cli_find("tui")) {
 		/* `retort` alone on a terminal opens the console. */
-		rest[nrest++] = (char *)"tui";
+		w->v[w->n++] = (char *)"tui";
 	}
-	if (nrest == 0) {
-		cli_usage(help ? c->out : c->errf);
-		free(rest);
-		return help ? RT_OK : RT_EUSAGE;
+	if (w->n == 0) {
+		cli_usage(w->help ? c->out : c->errf);
+		return w->help ? RT_OK : RT_EUSAGE;
 	}
-	const struct cmd_entry *e = cli_find(rest[0]);
-	if (!e && strcmp(rest[0], "help") == 0) {
-		const struct cmd_entry *h = nrest > 1 ? cli_find(rest[1]) : NULL;
+	const struct cmd_entry *found = cli_find(w->v[0]);
+	if (!found && strcmp(w->v[0], "help") == 0) {
+		const struct cmd_entry *h = w->n > 1 ? cli_find(w->v[1]) : NULL;
 		if (h)
 			cli_command_help(c->out, h);
-		else if (nrest > 1)
+		else if (w->n > 1)
 			fprintf(c->errf, "retort help: unknown command '%s'; see 'retort --help'\n",
-			        rest[1]);
+			        w->v[1]);
 		else
 			cli_usage(c->out);
-		free(rest);
-		return nrest > 1 && !h ? RT_EUSAGE : RT_OK;
+		return w->n > 1 && !h ? RT_EUSAGE : RT_OK;
 	}
-	if (!e) {
+	if (!found) {
 		fprintf(c->errf, "retort: unknown %s '%s'; see 'retort --help'\n",
-		        rest[0][0] == '-' ? "option" : "command", rest[0]);
-		free(rest);
+		        w->v[0][0] == '-' ? "option" : "command", w->v[0]);
 		return RT_EUSAGE;
 	}
-	if (help) {
-		cli_command_help(c->out, e);
-		free(rest);
+	if (w->help) {
+		cli_command_help(c->out, found);
 		return RT_OK;
 	}
+	*e = found;
+	return RT_OK;
+}
+
+/* Parses e's options out of the words into opts; *args (pointing into
+ * w->v, args[0] the command's name) and *nargs are its operands. */
+static enum rt_status command_args(struct cli_ctx *c, const struct cmd_entry *e,
+                                   struct words *w, struct cli_opts *opts, char ***args,
+                                   int *nargs)
+{
 	/* "-1" is a relative revision, not an option: keep such words away
 	 * from getopt and put them back after the other operands. */
-	char **relative = xcalloc((size_t)nrest + 1, sizeof(*relative));
+	char **relative = xcalloc((size_t)w->n + 1, sizeof(*relative));
 	int nrel = 0, kept = 1;
-	for (int i = 1; i < nrest; i++) {
-		const char *a = rest[i];
+	for (int i = 1; i < w->n; i++) {
+		const char *a = w->v[i];
 		bool rel = a[0] == '-' && a[1] >= '0' && a[1] <= '9' &&
 		           strspn(a + 1, "0123456789") == strlen(a + 1);
 		if (rel)
-			relative[nrel++] = rest[i];
+			relative[nrel++] = w->v[i];
 		else
-			rest[kept++] = rest[i];
+			w->v[kept++] = w->v[i];
 	}
-	nrest = kept;
-	struct cli_opts opts = CLI_OPTS_INIT;
-	rc = parse_command_opts(c, e, nrest, rest, &opts);
-	if (rc != RT_OK) {
-		cli_opts_free(&opts);
-		free(relative);
-		free(rest);
-		return rc;
+	w->n = kept;
+	enum rt_status rc = parse_command_opts(c, e, w->n, w->v, opts);
+	if (rc == RT_OK) {
+		/* getopt permuted operands to the end: v[optind..] */
+		int opnd = optind;
+		for (int i = 0; i < nrel; i++)
+			w->v[w->n++] = relative[i];
+		*args = w->v + opnd - 1;
+		(*args)[0] = w->v[0];
+		*nargs = w->n - opnd + 1;
 	}
-	/* getopt permuted operands to the end: rest[optind..] */
-	int opnd = optind;
-	for (int i = 0; i < nrel; i++)
-		rest[nrest++] = relative[i];
 	free(relative);
-	char **args = rest + opnd - 1;
-	args[0] = rest[0];
-	int nargs = nrest - opnd + 1;
+	return rc;
+}
 
+/* Loads what e needs and runs it, signals caught while it may write. */
+static enum rt_status run_entry(struct cli_ctx *c, const struct cmd_entry *e,
+                                const struct cli_opts *opts, int nargs, char **args)
+{
 	char *err = NULL;
+	enum rt_status rc = RT_OK;
 	if (e->needs & CMD_NEEDS_GRAPH)
 		rc = cli_graph(c, &err);
 	if (rc == RT_OK && (e->needs & CMD_NEEDS_DB))
@@ -580,16 +598,34 @@ enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
 	if (caught)
 		run_signals_catch();
 	if (rc == RT_OK)
-		rc = e->run(c, &opts, nargs, args);
+		rc = e->run(c, opts, nargs, args);
 	else if (err)
 		fprintf(c->errf, "%s\n", err);
 	if (caught)
 		run_signals_release();
 	free(err);
-	free(rest);
-	cli_opts_free(&opts);
 	fflush(c->out);
 	if (rc != RT_OK && (caught || rc == RT_EINTR))
 		c->stopped_by = run_interrupt_signal();
+	return rc;
+}
+
+enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
+{
+	struct words w = {NULL, 0, false, false};
+	const struct cmd_entry *e = NULL;
+	struct cli_opts opts = CLI_OPTS_INIT;
+	char **args = NULL;
+	int nargs = 0;
+	c->stopped_by = 0;
+	enum rt_status rc = take_globals(c, argc, argv, &w);
+	if (rc == RT_OK)
+		rc = find_command(c, argc, &w, &e);
+	if (rc == RT_OK && e)
+		rc = command_args(c, e, &w, &opts, &args, &nargs);
+	if (rc == RT_OK && e)
+		rc = run_entry(c, e, &opts, nargs, args);
+	cli_opts_free(&opts);
+	free(w.v);
 	return rc;
 }
