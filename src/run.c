@@ -596,163 +596,220 @@ static void note_step(struct db *db, const struct graph *g, const struct plan_st
  * before the COMMIT, the flag is looked at). Once every statement of a
  * `Transaction: none` step has run, its completion is not cancelled: the
  * step is done, and the ledger must say so. */
+/* One step as it runs: what run_step's phases share. */
+struct step_run {
+	struct db *db;
+	const struct plan *p;
+	const struct plan_step *s;
+	const struct gnode *x;     /* NULL for a stamp to base */
+	struct step_sql q;
+	bool in_txn, rehearse;
+	bool autocommit;           /* Transaction: none */
+	bool intent, no_intent;    /* an intent record is kept; it could not be written */
+	bool at_commit;            /* the failure was the COMMIT's */
+	uint32_t failed_line;
+	struct ledger l;
+	struct fk_step fk;
+	char hex[65];
+	char *dberr;               /* the database's message (owned) */
+};
+
+/* Up to the first statement: the ledger row's checksum, SQLite's foreign
+ * keys, the intent record, BEGIN, and stamp --purge. */
+static int step_open(struct step_run *r)
+{
+	struct db *db = r->db;
+	const struct plan_step *s = r->s;
+	int rc = RT_OK;
+	if (s->dir != PLAN_STAMP) {
+		r->l.row.checksum = r->q.now.hex;
+		r->autocommit = r->x->s.txn == SCRIPT_TXN_NONE;
+	} else if (r->x) {
+		/* A stamp records the file it vouches for. */
+		if (script_checksum(&r->x->s, r->hex, NULL) == RT_OK)
+			r->l.row.checksum = r->hex;
+	}
+	if (!r->in_txn && s->dir != PLAN_STAMP)
+		rc = fk_enter(db, &r->q, r->autocommit, &r->fk, &r->failed_line, &r->dberr);
+	r->intent = r->autocommit && !r->rehearse && db->ops->history_start &&
+	            db->ops->exec_noted;
+	if (rc == RT_OK && r->intent) {
+		r->l.row.outcome = (char *)history_outcome_word(HISTORY_STARTED);
+		rc = run_signal ? RT_EINTR
+		                : db->ops->history_start(db, &r->l.row, &r->l.row.id, &r->dberr);
+		r->no_intent = rc != RT_OK;
+	}
+	if (rc == RT_OK && !r->in_txn && !r->autocommit)
+		rc = db->ops->begin(db, &r->dberr);
+	if (rc == RT_OK && s->dir == PLAN_STAMP && r->p->purge)
+		rc = db->ops->version_purge(db, &r->dberr);
+	return rc;
+}
+
+/* The statements, each noted in the intent record when there is one. */
+static int step_statements(struct step_run *r)
+{
+	int rc = RT_OK;
+	for (uint32_t k = 0; k < r->q.n && rc == RT_OK; k++) {
+		uint32_t line = r->q.stmts[k].line;
+		if (run_signal) {
+			/* a signal between two statements: the next one does not start */
+			rc = RT_EINTR;
+		} else if (r->intent) {
+			char *sql = stmt_text(&r->q, k);
+			bool ran = false;
+			rc = r->db->ops->exec_noted(r->db, sql, r->l.row.id, line,
+			                            (now_monotonic() - r->l.t0) * 1000.0, &ran,
+			                            &r->dberr);
+			free(sql);
+			if (ran)
+				r->l.row.last_ok_line = line;
+		} else {
+			rc = exec_stmt(r->db, &r->q, k, &r->dberr);
+			if (rc == RT_OK && r->autocommit)
+				r->l.row.last_ok_line = line;
+		}
+		if (rc != RT_OK)
+			r->failed_line = line;
+	}
+	return rc;
+}
+
+/* After the statements: the foreign-key check, the version table's change
+ * and the ledger row, and the COMMIT. */
+static int step_close(struct step_run *r)
+{
+	struct db *db = r->db;
+	const struct plan_step *s = r->s;
+	int rc = RT_OK;
+	if (r->fk.check)
+		rc = db->ops->foreign_key_check(db, &r->dberr);
+	if (rc == RT_OK && r->autocommit && !r->in_txn) {
+		run_db = NULL;  /* see above: the completion is not cancelled */
+		rc = db->ops->begin(db, &r->dberr);
+	}
+	bool purge = s->dir == PLAN_STAMP && r->p->purge;
+	if (rc == RT_OK && db->ops->step_record) {
+		/* the version rows and the ledger row in one round trip */
+		ledger_finish(&r->l, HISTORY_OK);
+		rc = db->ops->step_record(db, (const char *const *)s->del, purge ? 0 : s->ndel,
+		                          (const char *const *)s->ins, s->nins, &r->l.row,
+		                          &r->dberr);
+	} else {
+		if (rc == RT_OK)
+			rc = apply_version_change(db, s, purge, &r->dberr);
+		if (rc == RT_OK) {
+			ledger_finish(&r->l, HISTORY_OK);
+			rc = db->ops->history_insert(db, &r->l.row, &r->dberr);
+		}
+	}
+	/* the last moment a signal can still undo a transactional step */
+	if (rc == RT_OK && !r->in_txn && !r->autocommit && run_signal)
+		rc = RT_EINTR;
+	if (rc == RT_OK && !r->in_txn) {
+		rc = db->ops->commit(db, &r->dberr);
+		r->at_commit = rc != RT_OK;
+	}
+	return rc;
+}
+
+/* A step that failed: rolled back, said where and why, and recorded in
+ * the ledger (but in a rehearsal). RT_EINTR after a signal, else
+ * RT_EFAIL. */
+static int step_failed(struct step_run *r, char **err)
+{
+	struct db *db = r->db;
+	const struct plan_step *s = r->s;
+	if (run_signal) {
+		/* the database's own words ("canceling statement due to user
+		 * request", "interrupted") follow the cause */
+		if (r->dberr && strcmp(r->dberr, "interrupted") == 0) {
+			free(r->dberr); /* SQLite's word for it says nothing more */
+			r->dberr = NULL;
+		}
+		char *why = r->dberr ? xasprintf("interrupted by %s (%s)",
+		                                 signal_name(run_signal), r->dberr)
+		                     : xasprintf("interrupted by %s", signal_name(run_signal));
+		free(r->dberr);
+		r->dberr = why;
+	}
+	const char *dberr = r->dberr ? r->dberr : "failed";
+	const char *path = r->x ? r->x->s.path : "(stamp)";
+	/* In single mode this rolls back the whole run, so the database
+	 * is where the run started. */
+	char *ignored = NULL;
+	db->ops->rollback(db, &ignored);
+	free(ignored);
+	if (r->in_txn)
+		r->l.row.heads_before = (char *)r->p->steps[0].heads_before;
+	r->l.row.error_line = r->failed_line;
+	if (r->failed_line)
+		rt_err(err, RT_EFAIL, "%s:%u: %s", path, r->failed_line, dberr);
+	else
+		rt_err(err, RT_EFAIL, "%s: %s", path, dberr);
+	bool partial = r->autocommit && r->l.row.last_ok_line;
+	if (r->no_intent && !run_signal)
+		rt_err(err, RT_EFAIL, "%s: Transaction: none — its ledger row could not be "
+		       "written before it started, so none of it was run", path);
+	else if (partial)
+		rt_err(err, RT_EFAIL,
+		       "%s: Transaction: none — statements up to line %lld were applied and "
+		       "stay; the revision is not recorded as applied",
+		       path, (long long)r->l.row.last_ok_line);
+	else if (r->autocommit && r->failed_line)
+		rt_err(err, RT_EFAIL, "%s: Transaction: none — no statement of it was applied",
+		       path);
+	if (r->at_commit && db->dialect == SQL_POSTGRES)
+		rt_err(err, RT_EFAIL, "%s: the COMMIT itself failed: if the connection was lost "
+		       "on the way, check with 'retort current' whether the step was applied",
+		       path);
+	if (!r->rehearse) {
+		char *why = ledger_failure(db, &r->l, dberr);
+		if (why)
+			rt_err(err, RT_EFAIL, "%s: the ledger could not record this failure: %s",
+			       path, why);
+		if (why && r->intent && !r->no_intent)
+			rt_err(err, RT_EFAIL, "%s: its ledger row stays 'started': the next run "
+			       "will take the step for interrupted", path);
+		else if (partial)
+			rt_err(err, RT_EFAIL, "%s: until the database is put right by hand and "
+			       "that is recorded with 'retort resolve %s --applied|--reverted', "
+			       "upgrade, downgrade and stamp refuse to run", path, s->rev_id);
+		free(why);
+	}
+	return run_signal ? RT_EINTR : RT_EFAIL;
+}
+
 static int run_step(struct db *db, const struct graph *g, const struct plan *p,
                     uint32_t i, struct step_sql *qs, bool in_txn, bool rehearse,
                     const struct who *w, char **err)
 {
-	const struct plan_step *s = &p->steps[i];
-	struct ledger l;
-	struct step_sql q = qs[i];
-	char hex[65];
-	char *dberr = NULL;
-	int rc = RT_OK;
-	ledger_start(&l, s, w);
-	note_step(db, g, s);
+	struct step_run r;
+	memset(&r, 0, sizeof r);
+	r.db = db;
+	r.p = p;
+	r.s = &p->steps[i];
+	r.x = r.s->rev == PLAN_NO_REV ? NULL : &g->nodes[r.s->rev];
+	r.q = qs[i];
+	r.in_txn = in_txn;
+	r.rehearse = rehearse;
+	ledger_start(&r.l, r.s, w);
+	note_step(db, g, r.s);
 
-	bool autocommit = false;
-	const struct gnode *x = s->rev == PLAN_NO_REV ? NULL : &g->nodes[s->rev];
-	if (s->dir != PLAN_STAMP) {
-		l.row.checksum = q.now.hex;
-		autocommit = x->s.txn == SCRIPT_TXN_NONE;
-	} else if (x) {
-		/* A stamp records the file it vouches for. */
-		if (script_checksum(&x->s, hex, NULL) == RT_OK)
-			l.row.checksum = hex;
-	}
-
-	uint32_t failed_line = 0;
-	struct fk_step fk = {0};
-	if (!in_txn && s->dir != PLAN_STAMP)
-		rc = fk_enter(db, &q, autocommit, &fk, &failed_line, &dberr);
-	bool intent = autocommit && !rehearse && db->ops->history_start && db->ops->exec_noted;
-	bool no_intent = false;
 	struct db *attached = run_db;
-	if (rc == RT_OK && intent) {
-		l.row.outcome = (char *)history_outcome_word(HISTORY_STARTED);
-		rc = run_signal ? RT_EINTR : db->ops->history_start(db, &l.row, &l.row.id, &dberr);
-		no_intent = rc != RT_OK;
-	}
-	if (rc == RT_OK && !in_txn && !autocommit)
-		rc = db->ops->begin(db, &dberr);
-	if (rc == RT_OK && s->dir == PLAN_STAMP && p->purge)
-		rc = db->ops->version_purge(db, &dberr);
-
-	for (uint32_t k = 0; k < q.n && rc == RT_OK; k++) {
-		uint32_t line = q.stmts[k].line;
-		if (run_signal) {
-			/* a signal between two statements: the next one does not start */
-			rc = RT_EINTR;
-		} else if (intent) {
-			char *sql = stmt_text(&q, k);
-			bool ran = false;
-			rc = db->ops->exec_noted(db, sql, l.row.id, line,
-			                         (now_monotonic() - l.t0) * 1000.0, &ran, &dberr);
-			free(sql);
-			if (ran)
-				l.row.last_ok_line = line;
-		} else {
-			rc = exec_stmt(db, &q, k, &dberr);
-			if (rc == RT_OK && autocommit)
-				l.row.last_ok_line = line;
-		}
-		if (rc != RT_OK)
-			failed_line = line;
-	}
-	if (rc == RT_OK && fk.check)
-		rc = db->ops->foreign_key_check(db, &dberr);
-	if (rc == RT_OK && autocommit && !in_txn) {
-		run_db = NULL;  /* see above: the completion is not cancelled */
-		rc = db->ops->begin(db, &dberr);
-	}
-	bool purge = s->dir == PLAN_STAMP && p->purge;
-	if (rc == RT_OK && db->ops->step_record) {
-		/* the version rows and the ledger row in one round trip */
-		ledger_finish(&l, HISTORY_OK);
-		rc = db->ops->step_record(db, (const char *const *)s->del, purge ? 0 : s->ndel,
-		                          (const char *const *)s->ins, s->nins, &l.row, &dberr);
-	} else {
-		if (rc == RT_OK)
-			rc = apply_version_change(db, s, purge, &dberr);
-		if (rc == RT_OK) {
-			ledger_finish(&l, HISTORY_OK);
-			rc = db->ops->history_insert(db, &l.row, &dberr);
-		}
-	}
-	/* the last moment a signal can still undo a transactional step */
-	if (rc == RT_OK && !in_txn && !autocommit && run_signal)
-		rc = RT_EINTR;
-	bool at_commit = false;
-	if (rc == RT_OK && !in_txn) {
-		rc = db->ops->commit(db, &dberr);
-		at_commit = rc != RT_OK;
-	}
+	int rc = step_open(&r);
+	if (rc == RT_OK)
+		rc = step_statements(&r);
+	if (rc == RT_OK)
+		rc = step_close(&r);
 	run_db = attached;
-
-	if (rc != RT_OK) {
-		if (run_signal) {
-			/* the database's own words ("canceling statement due to user
-			 * request", "interrupted") follow the cause */
-			if (dberr && strcmp(dberr, "interrupted") == 0) {
-				free(dberr); /* SQLite's word for it says nothing more */
-				dberr = NULL;
-			}
-			char *why = dberr ? xasprintf("interrupted by %s (%s)",
-			                              signal_name(run_signal), dberr)
-			                  : xasprintf("interrupted by %s", signal_name(run_signal));
-			free(dberr);
-			dberr = why;
-		}
-		const char *path = x ? x->s.path : "(stamp)";
-		/* In single mode this rolls back the whole run, so the database
-		 * is where the run started. */
-		char *ignored = NULL;
-		db->ops->rollback(db, &ignored);
-		free(ignored);
-		if (in_txn)
-			l.row.heads_before = (char *)p->steps[0].heads_before;
-		l.row.error_line = failed_line;
-		if (failed_line)
-			rt_err(err, RT_EFAIL, "%s:%u: %s", path, failed_line,
-			       dberr ? dberr : "failed");
-		else
-			rt_err(err, RT_EFAIL, "%s: %s", path, dberr ? dberr : "failed");
-		bool partial = autocommit && l.row.last_ok_line;
-		if (no_intent && !run_signal)
-			rt_err(err, RT_EFAIL, "%s: Transaction: none — its ledger row could not be "
-			       "written before it started, so none of it was run", path);
-		else if (partial)
-			rt_err(err, RT_EFAIL,
-			       "%s: Transaction: none — statements up to line %lld were applied and "
-			       "stay; the revision is not recorded as applied",
-			       path, (long long)l.row.last_ok_line);
-		else if (autocommit && failed_line)
-			rt_err(err, RT_EFAIL, "%s: Transaction: none — no statement of it was applied",
-			       path);
-		if (at_commit && db->dialect == SQL_POSTGRES)
-			rt_err(err, RT_EFAIL, "%s: the COMMIT itself failed: if the connection was lost "
-			       "on the way, check with 'retort current' whether the step was applied",
-			       path);
-		if (!rehearse) {
-			char *why = ledger_failure(db, &l, dberr ? dberr : "failed");
-			if (why)
-				rt_err(err, RT_EFAIL, "%s: the ledger could not record this failure: %s",
-				       path, why);
-			if (why && intent && !no_intent)
-				rt_err(err, RT_EFAIL, "%s: its ledger row stays 'started': the next run "
-				       "will take the step for interrupted", path);
-			else if (partial)
-				rt_err(err, RT_EFAIL, "%s: until the database is put right by hand and "
-				       "that is recorded with 'retort resolve %s --applied|--reverted', "
-				       "upgrade, downgrade and stamp refuse to run", path, s->rev_id);
-			free(why);
-		}
-		rc = run_signal ? RT_EINTR : RT_EFAIL;
-	}
-	free(dberr);
-	if (fk.restore || fk.trail) {
-		int r = fk_leave(db, &q, &fk, rc == RT_OK, x->s.path, err);
+	if (rc != RT_OK)
+		rc = step_failed(&r, err);
+	free(r.dberr);
+	if (r.fk.restore || r.fk.trail) {
+		int f = fk_leave(db, &r.q, &r.fk, rc == RT_OK, r.x->s.path, err);
 		if (rc == RT_OK)
-			rc = r;
+			rc = f;
 	}
 	return rc;
 }
