@@ -1034,6 +1034,95 @@ static void print_sql_of(struct cli_ctx *c, const struct plan_step *s)
 	free(err);
 }
 
+/* The rollback's plan, shown with its SQL (to whoever answers the
+ * questions) and what lint says it destroys; *expect its fingerprint,
+ * *reasons what production mode makes of it. *nothing when the database
+ * is at the target already (said, RT_OK). */
+static int rollback_show(struct cli_ctx *c, struct target *t, bool yes, bool *nothing,
+                         struct run_expect **expect, unsigned *reasons, char **err)
+{
+	char **heads = NULL;
+	uint32_t n = 0;
+	struct plan *p = NULL;
+	*nothing = false;
+	int rc = c->db->ops->read_heads(c->db, &heads, &n, err);
+	if (rc == RT_OK)
+		rc = build_plan(t, (const char *const *)heads, n, &p, err);
+	db_strv_free(heads, n);
+	if (rc != RT_OK)
+		return rc;
+	if (p->n == 0) {
+		plan_free(p);
+		fprintf(c->out, "Nothing to roll back: the database is already at %s.\n",
+		        t->specs[0]);
+		*nothing = true;
+		return RT_OK;
+	}
+	/* What is shown below is what the rehearsal and the run may execute:
+	 * the same steps, each script with the checksum it has now. */
+	rc = run_expect_make(c->graph, p, expect, err);
+
+	char *lead = xasprintf("Rollback of %s", c->url.display);
+	/* Whoever answers the questions sees the SQL they agree to. */
+	print_steps(c, lead, p, c->verbose || !yes);
+	free(lead);
+	int nfound = 0;
+	fprintf(c->out, "What it destroys:\n");
+	print_findings(c, p, &nfound, reasons);
+	if (!nfound)
+		fprintf(c->out, "  nothing lint knows of\n");
+	plan_free(p);
+	return rc;
+}
+
+/* A verified backup before the rollback, when wanted (--backup, or yes to
+ * the question); *path is NULL when none was taken. */
+static int rollback_backup(struct cli_ctx *c, bool wanted, bool yes, char **path, char **err)
+{
+	*path = NULL;
+	if (!wanted && (yes || !ask(c, "Back up the database first?", true)))
+		return RT_OK;
+	int rc = cli_db(c, err);
+	if (rc == RT_OK)
+		rc = backup_run(c->db, &c->url, cli_version_table(c), cli_lock_timeout(c), NULL,
+		                backup_progress, c, path, err);
+	if (rc == RT_OK)
+		fprintf(c->out, "Backup written to %s and verified.\n", *path);
+	return rc;
+}
+
+/* After the run: where the database is now and the ledger rows written,
+ * or, when it failed, how to restore the backup. */
+static void rollback_report(struct cli_ctx *c, int rc, const struct plan *done,
+                            const char *backup_path, char **err)
+{
+	if (rc != RT_OK) {
+		if (backup_path) {
+			char *hint = backup_restore_hint(&c->url, backup_path);
+			fprintf(c->out, "The backup taken before is %s.\n%s\n", backup_path, hint);
+			free(hint);
+		}
+		return;
+	}
+	char **now = NULL;
+	uint32_t nnow = 0;
+	struct history_row *rows = NULL;
+	uint32_t nrows = 0;
+	fprintf(c->out, "Rolled back.\nCurrent revision:");
+	if (c->db->ops->read_heads(c->db, &now, &nnow, err) == RT_OK)
+		for (uint32_t i = 0; i < nnow; i++)
+			fprintf(c->out, " %s", now[i]);
+	fprintf(c->out, "%s\n", nnow ? "" : " <base>");
+	if (backup_path)
+		fprintf(c->out, "Backup: %s\n", backup_path);
+	if (c->db->ops->history_read(c->db, NULL, &rows, &nrows, err) == RT_OK && done &&
+	    nrows >= done->n)
+		fprintf(c->out, "Ledger rows written: %lld to %lld (retort history --applied)\n",
+		        (long long)rows[nrows - done->n].id, (long long)rows[nrows - 1].id);
+	db_history_free(rows, nrows);
+	db_strv_free(now, nnow);
+}
+
 static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	if (argc != 2) {
@@ -1056,37 +1145,11 @@ static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		return cli_report(c, rc, err);
 	const char *spec = argv[1];
 	struct target t = {c, PLAN_DOWNGRADE, &spec, 1, false, false, false, given};
-	char **heads = NULL;
-	uint32_t n = 0;
-	struct plan *p = NULL;
-	rc = c->db->ops->read_heads(c->db, &heads, &n, &err);
-	if (rc == RT_OK)
-		rc = build_plan(&t, (const char *const *)heads, n, &p, &err);
-	db_strv_free(heads, n);
-	if (rc != RT_OK)
-		return cli_report(c, rc, err);
-	if (p->n == 0) {
-		plan_free(p);
-		fprintf(c->out, "Nothing to roll back: the database is already at %s.\n", spec);
-		return RT_OK;
-	}
-	/* What is shown below is what the rehearsal and the run may execute:
-	 * the same steps, each script with the checksum it has now. */
 	struct run_expect *expect = NULL;
-	rc = run_expect_make(c->graph, p, &expect, &err);
-
-	char *lead = xasprintf("Rollback of %s", c->url.display);
-	/* Whoever answers the questions sees the SQL they agree to. */
-	print_steps(c, lead, p, c->verbose || !yes);
-	free(lead);
-	int nfound = 0;
 	unsigned reasons = 0;
-	fprintf(c->out, "What it destroys:\n");
-	print_findings(c, p, &nfound, &reasons);
-	if (!nfound)
-		fprintf(c->out, "  nothing lint knows of\n");
-	plan_free(p);
-	if (rc != RT_OK)
+	bool nothing;
+	rc = rollback_show(c, &t, yes, &nothing, &expect, &reasons, &err);
+	if (rc != RT_OK || nothing)
 		return cli_report(c, rc, err);
 	/* Production mode: the name is typed last, on a terminal; off one,
 	 * a refusal comes before any backup. */
@@ -1099,18 +1162,11 @@ static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		}
 	}
 
-	bool do_backup = cli_flag(opts, "backup") || (!yes && ask(c, "Back up the database first?", true));
 	char *backup_path = NULL;
-	if (do_backup) {
-		rc = cli_db(c, &err);
-		if (rc == RT_OK)
-			rc = backup_run(c->db, &c->url, cli_version_table(c), cli_lock_timeout(c), NULL,
-			                backup_progress, c, &backup_path, &err);
-		if (rc != RT_OK) {
-			run_expect_free(expect);
-			return cli_report(c, rc, err);
-		}
-		fprintf(c->out, "Backup written to %s and verified.\n", backup_path);
+	rc = rollback_backup(c, cli_flag(opts, "backup"), yes, &backup_path, &err);
+	if (rc != RT_OK) {
+		run_expect_free(expect);
+		return cli_report(c, rc, err);
 	}
 	bool do_rehearse = cli_flag(opts, "rehearse") ||
 	                   (!yes && ask(c, "Rehearse the rollback first (run it, then roll it back)?",
@@ -1129,9 +1185,7 @@ static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		done = NULL;
 		if (rc != RT_OK) {
 			fprintf(c->out, "The rehearsal failed and was rolled back: nothing changed.\n");
-			free(backup_path);
-			run_expect_free(expect);
-			return cli_report(c, rc, err);
+			goto out;
 		}
 		fprintf(c->out, "The rehearsal passed and was rolled back.\n");
 	}
@@ -1139,9 +1193,7 @@ static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		rc = cli_production_confirm(c, &given, "rollback", "roll back", reasons, &err);
 		if (rc != RT_OK) {
 			fprintf(c->out, "Not rolled back: nothing changed.\n");
-			free(backup_path);
-			run_expect_free(expect);
-			return cli_report(c, rc, err);
+			goto out;
 		}
 	} else if (!yes && !ask(c, "Roll back now?", false)) {
 		fprintf(c->out, "Not rolled back: nothing changed.\n");
@@ -1152,29 +1204,8 @@ static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc
 	pr.rehearse = false;
 	o.rehearse = false;
 	rc = run_locked(c->db, c->graph, build_plan, &t, &o, &done, &err);
-	if (rc == RT_OK) {
-		char **now = NULL;
-		uint32_t nnow = 0;
-		struct history_row *rows = NULL;
-		uint32_t nrows = 0;
-		fprintf(c->out, "Rolled back.\nCurrent revision:");
-		if (c->db->ops->read_heads(c->db, &now, &nnow, &err) == RT_OK)
-			for (uint32_t i = 0; i < nnow; i++)
-				fprintf(c->out, " %s", now[i]);
-		fprintf(c->out, "%s\n", nnow ? "" : " <base>");
-		if (backup_path)
-			fprintf(c->out, "Backup: %s\n", backup_path);
-		if (c->db->ops->history_read(c->db, NULL, &rows, &nrows, &err) == RT_OK && done &&
-		    nrows >= done->n)
-			fprintf(c->out, "Ledger rows written: %lld to %lld (retort history --applied)\n",
-			        (long long)rows[nrows - done->n].id, (long long)rows[nrows - 1].id);
-		db_history_free(rows, nrows);
-		db_strv_free(now, nnow);
-	} else if (backup_path) {
-		char *hint = backup_restore_hint(&c->url, backup_path);
-		fprintf(c->out, "The backup taken before is %s.\n%s\n", backup_path, hint);
-		free(hint);
-	}
+	rollback_report(c, rc, done, backup_path, &err);
+out:
 	plan_free(done);
 	free(backup_path);
 	run_expect_free(expect);
