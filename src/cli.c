@@ -245,6 +245,21 @@ int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err)
 	return c->db->ops->read_heads(c->db, heads, n, err);
 }
 
+int cli_ledger(struct cli_ctx *c, struct history_row **rows, uint32_t *n, char **err)
+{
+	int rc = cli_db_read(c, err);
+	if (rc != RT_OK)
+		return rc;
+	return c->db->ops->history_read(c->db, NULL, rows, n, err);
+}
+
+void cli_db_drop(struct cli_ctx *c)
+{
+	if (c->db)
+		db_close(c->db);
+	c->db = NULL;
+}
+
 int cli_current_revs(struct cli_ctx *c, uint32_t **revs, uint32_t *n, char **err)
 {
 	char **heads;

@@ -137,6 +137,12 @@ double cli_lock_timeout(const struct cli_ctx *c);
 /* The version table's rows (retort(1) `current`), read through cli_db_read;
  * *heads: db_strv_free. */
 int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err);
+struct history_row;
+/* The whole ledger, oldest first, read through cli_db_read; *rows:
+ * db_history_free. */
+int cli_ledger(struct cli_ctx *c, struct history_row **rows, uint32_t *n, char **err);
+/* Closes c's connection (one that failed): the next cli_db opens afresh. */
+void cli_db_drop(struct cli_ctx *c);
 /* The same as revisions of c->graph (loaded), rows that no script defines
  * left out; *revs: caller frees. */
 int cli_current_revs(struct cli_ctx *c, uint32_t **revs, uint32_t *n, char **err);

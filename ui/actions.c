@@ -264,6 +264,10 @@ static enum rt_status run_captured(struct console *con, char **argv, int argc, c
 			fclose(fo);
 		if (fe)
 			fclose(fe);
+		/* whatever a stream that did open left: the caller reads both */
+		free(*out);
+		free(*errs);
+		*out = xstrdup("");
 		*errs = xstrdup("cannot capture the command's output");
 		return RT_EFAIL;
 	}

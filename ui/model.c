@@ -43,16 +43,14 @@ static void load_db(struct model *m)
 	if (rc == RT_OK)
 		rc = cli_current(c, &m->vrows, &m->nvrows, &err);
 	if (rc == RT_OK)
-		rc = c->db->ops->history_read(c->db, NULL, &m->ledger, &m->nledger, &err);
+		rc = cli_ledger(c, &m->ledger, &m->nledger, &err);
 	if (rc == RT_OK)
 		rc = inspect_open_steps(c->db, g, false, &m->opens, &err);
 	if (rc != RT_OK) {
 		m->db_error = err ? err : xstrdup(rt_status_text(rc));
 		m->db_missing = cli_db_missing(c);
 		/* A broken connection is opened afresh by the next reload. */
-		if (c->db)
-			db_close(c->db);
-		c->db = NULL;
+		cli_db_drop(c);
 		return;
 	}
 	m->have_db = true;
