@@ -2217,25 +2217,14 @@ static uint32_t tokenize(enum sql_dialect d, const char *p, size_t n, uint32_t l
 {
 	struct sqllex lx;
 	struct sql_token t;
-	uint32_t nt = 0, depth = 0;
+	uint32_t nt = 0, depth;
 	sqllex_init(&lx, p, n, d, line);
-	for (;;) {
-		sqllex_next(&lx, &t);
-		if (t.type == SQL_TOK_EOF || t.type == SQL_TOK_ERROR)
-			break;
-		if (t.type == SQL_TOK_COMMENT)
-			continue;
+	while (sqllex_next_code(&lx, &t, &depth)) {
 		if (nt == *cap) {
 			*cap = *cap ? 2 * *cap : 64;
 			*v = xrealloc(*v, *cap * sizeof(**v));
 		}
-		const char *s = p + t.off;
-		bool close = t.type == SQL_TOK_PUNCT && t.len == 1 && *s == ')';
-		if (close && depth > 0)
-			depth--;
-		(*v)[nt++] = (struct tk){t.type, s, (uint32_t)t.len, t.line, depth};
-		if (t.type == SQL_TOK_PUNCT && t.len == 1 && *s == '(')
-			depth++;
+		(*v)[nt++] = (struct tk){t.type, p + t.off, (uint32_t)t.len, t.line, depth};
 	}
 	return nt;
 }

@@ -184,6 +184,26 @@ void sqllex_init(struct sqllex *lx, const char *text, size_t len,
 	lx->pos = 0;
 	lx->line = first_line;
 	lx->dialect = dialect;
+	lx->depth = 0;
+	lx->opened = false;
+}
+
+bool sqllex_next_code(struct sqllex *lx, struct sql_token *tok, uint32_t *depth)
+{
+	if (lx->opened)
+		lx->depth++;
+	lx->opened = false;
+	do {
+		sqllex_next(lx, tok);
+		if (tok->type == SQL_TOK_EOF || tok->type == SQL_TOK_ERROR)
+			return false;
+	} while (tok->type == SQL_TOK_COMMENT);
+	char ch = tok->type == SQL_TOK_PUNCT && tok->len == 1 ? lx->text[tok->off] : '\0';
+	if (ch == ')' && lx->depth > 0)
+		lx->depth--;
+	lx->opened = ch == '(';
+	*depth = lx->depth;
+	return true;
 }
 
 void sqllex_next(struct sqllex *lx, struct sql_token *tok)

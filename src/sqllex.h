@@ -10,6 +10,7 @@
 #ifndef RT_SQLLEX_H
 #define RT_SQLLEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,8 @@ struct sqllex {
 	size_t pos;
 	uint32_t line;
 	enum sql_dialect dialect;
+	uint32_t depth;     /* sqllex_next_code: parentheses open */
+	bool opened;        /* sqllex_next_code: the last token was '(' */
 };
 
 /* first_line: the line number the text starts at in its file. */
@@ -47,6 +50,10 @@ void sqllex_init(struct sqllex *lx, const char *text, size_t len,
                  enum sql_dialect dialect, uint32_t first_line);
 /* Next token (whitespace skipped, comments returned). */
 void sqllex_next(struct sqllex *lx, struct sql_token *tok);
+/* The next token that is not a comment and *depth, the number of
+ * parentheses open around it (a ')' is at the depth of its '('). False at
+ * the end of the text or at an unterminated token. */
+bool sqllex_next_code(struct sqllex *lx, struct sql_token *tok, uint32_t *depth);
 /* Case-insensitive comparison of a WORD token with a keyword. */
 int sqllex_is(const struct sqllex *lx, const struct sql_token *tok, const char *kw);
 

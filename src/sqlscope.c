@@ -38,26 +38,15 @@ static void lex(const char *text, size_t len, enum sql_dialect d, struct toks *o
 {
 	struct sqllex lx;
 	struct sql_token t;
-	uint32_t depth = 0;
+	uint32_t depth;
 	out->n = 0;
 	sqllex_init(&lx, text, len, d, 1);
-	for (;;) {
-		sqllex_next(&lx, &t);
-		if (t.type == SQL_TOK_EOF || t.type == SQL_TOK_ERROR)
-			break;
-		if (t.type == SQL_TOK_COMMENT)
-			continue;
-		const char *s = text + t.off;
-		bool punct = t.type == SQL_TOK_PUNCT && t.len == 1;
-		if (punct && *s == ')' && depth > 0)
-			depth--;
+	while (sqllex_next_code(&lx, &t, &depth)) {
 		if (out->n == out->cap) {
 			out->cap = out->cap ? 2 * out->cap : 32;
 			out->v = xrealloc(out->v, out->cap * sizeof(*out->v));
 		}
-		out->v[out->n++] = (struct tk){t.type, s, t.len, depth};
-		if (punct && *s == '(')
-			depth++;
+		out->v[out->n++] = (struct tk){t.type, text + t.off, t.len, depth};
 	}
 }
 

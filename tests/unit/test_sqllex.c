@@ -358,8 +358,26 @@ static void test_sets_pragma(void)
 		       cases[i].want, "sets foreign_keys, case %zu: %.24s", i, cases[i].sql);
 }
 
+/* Tokens without comments, each with the parentheses open around it. */
+static void test_next_code(void)
+{
+	const char *sql = "f(a, (b) /* c ) */ -- d (\n, e) ) g 'h";
+	struct sqllex lx;
+	struct sql_token t;
+	uint32_t depth;
+	struct strbuf sb = STRBUF_INIT;
+	sqllex_init(&lx, sql, strlen(sql), SQL_POSTGRES, 1);
+	while (sqllex_next_code(&lx, &t, &depth))
+		sb_addf(&sb, "%.*s:%u ", (int)t.len, sql + t.off, depth);
+	is_str(sb_str(&sb), "f:0 (:0 a:1 ,:1 (:1 b:2 ):1 ,:1 e:1 ):0 ):0 g:0 ",
+	       "sqllex_next_code: no comments, depths, an unmatched ')' at 0, stops at "
+	       "an unterminated quote");
+	sb_free(&sb);
+}
+
 int main(void)
 {
+	test_next_code();
 	test_txn_control();
 	test_tokens();
 	test_split_basics();
