@@ -130,26 +130,30 @@ static bool word_ieq(const char **p, const char *end, const char *word)
 	return true;
 }
 
-/* 1 = upgrade marker, 2 = downgrade marker, 0 = neither. Accepts
- * "-- migrate:upgrade", "--migrate : Upgrade" and the like. */
-static int marker_kind(const struct line *l)
+/* The parts of a script file, in their order: the header (and what
+ * precedes the upgrade marker), then the two sections. */
+enum part { PART_HEADER, PART_UPGRADE, PART_DOWNGRADE };
+
+/* The part a marker line starts (PART_HEADER: the line is no marker).
+ * Accepts "-- migrate:upgrade", "--migrate : Upgrade" and the like. */
+static enum part marker_kind(const struct line *l)
 {
 	const char *s, *e;
 	if (!comment_text(l, &s, &e))
-		return 0;
+		return PART_HEADER;
 	if (!word_ieq(&s, e, "migrate"))
-		return 0;
+		return PART_HEADER;
 	s = skip_ws(s, e);
 	if (s >= e || *s != ':')
-		return 0;
+		return PART_HEADER;
 	s = skip_ws(s + 1, e);
 	const char *w = s;
 	if (word_ieq(&w, e, "upgrade") && w == e)
-		return 1;
+		return PART_UPGRADE;
 	w = s;
 	if (word_ieq(&w, e, "downgrade") && w == e)
-		return 2;
-	return 0;
+		return PART_DOWNGRADE;
+	return PART_HEADER;
 }
 
 /* "Key: value" with a known key name (spaces inside the name compare
@@ -237,32 +241,33 @@ int script_parse(const char *path, const char *buf, size_t len,
 	struct line l;
 	bool in_header = true, seen_key[KEY_COUNT] = {false};
 	uint32_t first_line = 0;
-	int section = 0; /* 0 header/preamble, 1 upgrade, 2 downgrade */
+	enum part section = PART_HEADER;
 	size_t section_start = 0;
 	/* Text before the upgrade marker is reported once, not line by line. */
 	bool stray_reported = false;
 
 	while (next_line(buf, len, &pos, &no, &l)) {
-		int marker = marker_kind(&l);
-		if (marker) {
+		enum part marker = marker_kind(&l);
+		if (marker != PART_HEADER) {
 			in_header = false;
-			if (marker == 1) {
-				if (section != 0) {
+			if (marker == PART_UPGRADE) {
+				if (section != PART_HEADER) {
 					status = rt_err(errs, RT_EINPUT,
 					    "%s:%u: '-- migrate:upgrade' %s", path, l.no,
-					    section == 1 ? "appears twice" : "after '-- migrate:downgrade'");
+					    section == PART_UPGRADE ? "appears twice"
+					                            : "after '-- migrate:downgrade'");
 					continue;
 				}
-				section = 1;
+				section = PART_UPGRADE;
 				s.up_line = l.no + 1;
 				s.up_off = section_start = l.next;
 			} else {
-				if (section == 2) {
+				if (section == PART_DOWNGRADE) {
 					status = rt_err(errs, RT_EINPUT,
 					    "%s:%u: '-- migrate:downgrade' appears twice", path, l.no);
 					continue;
 				}
-				if (section == 0) {
+				if (section == PART_HEADER) {
 					status = rt_err(errs, RT_EINPUT,
 					    "%s:%u: '-- migrate:downgrade' before '-- migrate:upgrade'",
 					    path, l.no);
@@ -270,14 +275,14 @@ int script_parse(const char *path, const char *buf, size_t len,
 					continue;
 				}
 				s.up_len = (size_t)(l.start - buf) - section_start;
-				section = 2;
+				section = PART_DOWNGRADE;
 				s.has_downgrade = true;
 				s.down_line = l.no + 1;
 				s.down_off = section_start = l.next;
 			}
 			continue;
 		}
-		if (section != 0)
+		if (section != PART_HEADER)
 			continue;
 
 		const char *cs, *ce;
@@ -391,14 +396,14 @@ int script_parse(const char *path, const char *buf, size_t len,
 		}
 	}
 
-	if (section == 1)
+	if (section == PART_UPGRADE)
 		s.up_len = len - section_start;
-	else if (section == 2)
+	else if (section == PART_DOWNGRADE)
 		s.down_len = len - section_start;
 	if (!s.rev)
 		status = rt_err(errs, RT_EINPUT, "%s:%u: missing 'Revision ID' in the header",
 		                path, first_line ? first_line : 1);
-	if (section == 0)
+	if (section == PART_HEADER)
 		status = rt_err(errs, RT_EINPUT, "%s:%u: missing '-- migrate:upgrade' marker",
 		                path, no ? no : 1);
 	if (status == RT_OK)
