@@ -25,10 +25,12 @@ static int open_error(const struct dynlib *lib, const char *file, bool from_env,
 	              lib->file, lib->what, why, lib->package, lib->package, lib->env);
 }
 
-int dynlib_open(const struct dynlib *lib, const struct dynlib_sym *syms, size_t nsyms,
-                void *table, size_t table_size, void **handle, const char **file,
-                char **err)
+int dynlib_load(const struct dynlib *lib, const struct dynlib_sym *syms, size_t nsyms,
+                void *table, size_t table_size, void **handle,
+                int (*check)(const char *file, const void *table, char **err), char **err)
 {
+	if (*handle)
+		return RT_OK;
 	const char *env = env_trusted(lib->env);
 	bool from_env = env && *env; /* dlopen("") would be the program itself */
 	const char *path = from_env ? env : lib->file;
@@ -50,9 +52,13 @@ int dynlib_open(const struct dynlib *lib, const struct dynlib_sym *syms, size_t 
 		}
 		memcpy(slots + syms[i].offset, &sym, sizeof sym);
 	}
-	memcpy(table, slots, table_size);
+	int rc = check ? check(path, slots, err) : RT_OK;
+	if (rc == RT_OK) {
+		memcpy(table, slots, table_size);
+		*handle = h;
+	} else {
+		dlclose(h);
+	}
 	free(slots);
-	*handle = h;
-	*file = path;
-	return RT_OK;
+	return rc;
 }

@@ -24,14 +24,15 @@ struct dynlib_sym {
 #define DYNLIB_SYM(type, member) \
 	{#member, offsetof(type, member), sizeof(((type *)0)->member)}
 
-/* Opens the library (lib->env's file when set, else lib->file) and fills
- * every slot of *table (nsyms of syms) from it. On success *handle is the
- * library's handle (never closed: the functions stay valid for the
- * process) and *file the name it was opened by (borrowed: lib->file or
- * the environment's value). RT_EDB with a message otherwise, and neither
- * *table nor *handle written. */
-int dynlib_open(const struct dynlib *lib, const struct dynlib_sym *syms, size_t nsyms,
-                void *table, size_t table_size, void **handle, const char **file,
-                char **err);
+/* Once *handle is set, RT_OK at once. Otherwise opens the library
+ * (lib->env's file when set, else lib->file), fills a copy of *table
+ * (nsyms of syms) from it and, when check (may be NULL) accepts that copy
+ * (file: the name the library was opened by), writes it to *table and
+ * sets *handle (never closed: the functions stay valid for the process).
+ * RT_EDB with a message otherwise (or check's status), and neither *table
+ * nor *handle written. */
+int dynlib_load(const struct dynlib *lib, const struct dynlib_sym *syms, size_t nsyms,
+                void *table, size_t table_size, void **handle,
+                int (*check)(const char *file, const void *table, char **err), char **err);
 
 #endif

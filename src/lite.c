@@ -1,7 +1,6 @@
 /* lite.c: opens libsqlite3 at run time and resolves its functions. */
 #include "lite.h"
 
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,26 +28,18 @@ static const struct dynlib lite_lib = {
 	"libsqlite3", "the SQLite library", "RETORT_LIBSQLITE3", LITE_LIBRARY, LITE_PACKAGE,
 };
 
+/* dynlib_load's check: a library recent enough. */
+static int lite_check_table(const char *file, const void *table, char **err)
+{
+	const struct lite_api *api = table;
+	return lite_check_version(file, api->sqlite3_libversion_number(), err);
+}
+
 int lite_load(char **err)
 {
-	if (lite_handle)
-		return RT_OK;
 #define LITE_SYM(name) DYNLIB_SYM(struct lite_api, name),
 	static const struct dynlib_sym syms[] = {LITE_FUNCTIONS(LITE_SYM)};
 #undef LITE_SYM
-	struct lite_api api;
-	void *handle;
-	const char *file;
-	int rc = dynlib_open(&lite_lib, syms, RT_ARRAY_LEN(syms), &api, sizeof api, &handle,
-	                     &file, err);
-	if (rc != RT_OK)
-		return rc;
-	rc = lite_check_version(file, api.sqlite3_libversion_number(), err);
-	if (rc != RT_OK) {
-		dlclose(handle);
-		return rc;
-	}
-	lite = api;
-	lite_handle = handle;
-	return RT_OK;
+	return dynlib_load(&lite_lib, syms, RT_ARRAY_LEN(syms), &lite, sizeof lite, &lite_handle,
+	                   lite_check_table, err);
 }

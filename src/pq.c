@@ -17,19 +17,9 @@ static const struct dynlib pq_lib = {
 
 int pq_load(char **err)
 {
-	if (pq_handle)
-		return RT_OK;
 #define PQ_SYM(name) DYNLIB_SYM(struct pq_api, name),
 	static const struct dynlib_sym syms[] = {PQ_FUNCTIONS(PQ_SYM)};
 #undef PQ_SYM
-	struct pq_api api;
-	void *handle;
-	const char *file;
-	int rc = dynlib_open(&pq_lib, syms, RT_ARRAY_LEN(syms), &api, sizeof api, &handle,
-	                     &file, err);
-	if (rc != RT_OK)
-		return rc;
-	pq = api;
-	pq_handle = handle;
-	return RT_OK;
+	return dynlib_load(&pq_lib, syms, RT_ARRAY_LEN(syms), &pq, sizeof pq, &pq_handle, NULL,
+	                   err);
 }
