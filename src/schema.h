@@ -268,8 +268,9 @@ int schema_load_migrations(struct cli_ctx *c, const char *const *heads,
                            uint32_t n, struct strbuf *skipped, struct schema **out,
                            char **err);
 
-/* Drift (retort(1) `check`, Autogenerate and drift): compares the live database with the schema the
- * applied migrations produce and, when `schema` is configured, with it.
+/* Drift (retort(1) `check`, Autogenerate and drift): compares the live
+ * database with the schema the applied migrations produce and, when
+ * `schema` is configured, with it.
  * Appends one "drift: …" line per difference to report and sets *count;
  * the statements the replays left out go to skipped (may be NULL), as
  * for schema_load_sql. Needs c's graph and database (cli_graph, cli_db);
