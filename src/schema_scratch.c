@@ -315,9 +315,22 @@ static int cmp_str(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+/* PostgreSQL's server_version_num, 0 for SQLite. */
+static int server_version(struct db *db, char **err, int *out)
+{
+	*out = 0;
+	if (db->dialect != SQL_POSTGRES)
+		return RT_OK;
+	struct db_rows rows;
+	int rc = db_select(db, "SELECT current_setting('server_version_num')", NULL, 0, &rows, err);
+	if (rc == RT_OK && rows.nrows == 1 && db_cell(&rows, 0, 0))
+		*out = atoi(db_cell(&rows, 0, 0));
+	db_rows_free(&rows);
+	return rc;
+}
+
 int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nbase,
-                        struct strbuf *skipped, char **upgrade, char **downgrade,
-                        char **err)
+                        struct strbuf *skipped, struct schema_migration *out, char **err)
 {
 	int rc = cli_config(c, err);
 	if (rc != RT_OK)
@@ -367,14 +380,15 @@ int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nba
 	free(want);
 	db_strv_free(heads, n);
 	struct schema *live = NULL, *target = NULL;
+	int version = 0;
 	if (rc == RT_OK)
 		rc = schema_read(c->db, cli_version_table(c), &live, err);
 	if (rc == RT_OK)
+		rc = server_version(c->db, err, &version);
+	if (rc == RT_OK)
 		rc = read_target(c, skipped, &target, err);
-	if (rc == RT_OK) {
-		*upgrade = schema_sql(live, target);
-		*downgrade = schema_sql(target, live);
-	}
+	if (rc == RT_OK)
+		schema_migration(live, target, version, out);
 	schema_free(live);
 	schema_free(target);
 	return rc;
