@@ -457,15 +457,17 @@ int schema_load_migrations(struct cli_ctx *c, const char *const *heads,
                            uint32_t n, struct strbuf *skipped, struct schema **out,
                            char **err);
 
-/* Drift (SPEC §5 check): compares the live database with the schema the
- * applied migrations produce and, when `schema` is configured, with it.
- * Appends one "drift: …" line per difference to report and sets *count;
- * the statements the replays left out go to skipped (may be NULL), as
- * for schema_load_sql. Needs c's graph and database (cli_graph, cli_db);
- * skips the migrations when the database is at a revision no script
- * defines. Prints nothing. */
+/* Drift (check): compares the live database with the schema the applied
+ * migrations produce and, when `schema` is configured, with it. Appends
+ * one "drift: …" line per difference to report and sets *count; the
+ * statements the replays left out go to skipped (may be NULL), as for
+ * schema_load_sql; what the schemas hold that is not compared goes to
+ * uncompared (may be NULL), a line each, "not compared: KIND NAME (in the
+ * database, from the migrations, from FILE)". Needs c's graph and
+ * database (cli_graph, cli_db); skips the migrations when the database is
+ * at a revision no script defines. Prints nothing. */
 int schema_drift(struct cli_ctx *c, struct strbuf *report, int *count,
-                 struct strbuf *skipped, char **err);
+                 struct strbuf *skipped, struct strbuf *uncompared, char **err);
 
 /* revision --autogenerate: checks that the database is at exactly the
  * revisions `base` (the new revision's parents), then fills *out with the

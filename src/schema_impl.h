@@ -106,6 +106,7 @@ struct sqlite_tabledef {
 	struct sqlite_condef *cons;   /* column and table constraints, in order */
 	uint32_t ncons;
 	char *options;             /* "strict", "without rowid", … or NULL */
+	bool on_conflict;          /* an ON CONFLICT clause (not modelled) */
 	/* The spans to replace to rename the table and what it references:
 	 * the table's own name, and each REFERENCES target. */
 	size_t name_off, name_len;

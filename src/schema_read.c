@@ -317,8 +317,15 @@ int schema_read_sqlite(struct db *db, const char *version_table, struct schema *
 	for (uint32_t i = 0; rc == RT_OK && i < objs.nrows; i++) {
 		const char *type = db_cell(&objs, i, 0), *name = db_cell(&objs, i, 1);
 		const char *sql = db_cell(&objs, i, 3), *kind = db_cell(&objs, i, 4);
-		if (strcmp(type, "table") != 0 || strcmp(kind, "table") != 0 ||
-		    sq_excluded(&r, name) || strncasecmp(sql, "CREATE VIRTUAL", 14) == 0)
+		if (strcmp(type, "table") != 0 || sq_excluded(&r, name))
+			continue;
+		/* a virtual table's shadow tables are its own */
+		if (strcmp(kind, "virtual") == 0 || strncasecmp(sql, "CREATE VIRTUAL", 14) == 0) {
+			char *what = xasprintf("virtual table %s", name);
+			schema_add_uncompared(s, what);
+			free(what);
+		}
+		if (strcmp(kind, "table") != 0 || strncasecmp(sql, "CREATE VIRTUAL", 14) == 0)
 			continue;
 		struct sqlite_tabledef def;
 		char *perr = NULL;
@@ -330,6 +337,11 @@ int schema_read_sqlite(struct db *db, const char *version_table, struct schema *
 		struct schema_table *t = schema_add_table(s, name);
 		t->sql = schema_str(s, sql);
 		t->options = schema_str(s, def.options);
+		if (def.on_conflict) {
+			char *what = xasprintf("ON CONFLICT clause of table %s", name);
+			schema_add_uncompared(s, what);
+			free(what);
+		}
 		rc = sq_columns(&r, t, sql, &def);
 		if (rc == RT_OK)
 			rc = sq_constraints(&r, t, &def);

@@ -24,6 +24,12 @@
 	"EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '" catalog           \
 	"'::regclass AND e.objid = " oid " AND e.deptype = 'e')"
 
+/* An object another one made and owns (a range type's constructors and
+ * casts): it is that one's. */
+#define PG_INTERNAL(catalog, oid)                                             \
+	"EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = '" catalog           \
+	"'::regclass AND i.objid = " oid " AND i.deptype = 'i')"
+
 /* A name in another schema is qualified; one in ours is not. */
 #define PG_RELNAME(rel, ns)                                                   \
 	"CASE WHEN " ns ".nspname = $1 THEN " rel ".relname"                      \
@@ -209,6 +215,7 @@ static const char pg_functions_sql[] =
 	" FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
 	" JOIN pg_language l ON l.oid = p.prolang"
 	" WHERE n.nspname = $1 AND p.prokind IN ('f', 'p', 'w') AND NOT " PG_EXT("pg_proc", "p.oid")
+	" AND NOT " PG_INTERNAL("pg_proc", "p.oid")
 	" ORDER BY 1, 2";
 
 /* plpgsql is in every database, template0's included. */
@@ -252,7 +259,7 @@ static const char pg_grants_sql[] =
 	"  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,"
 	"  aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a"
 	"  WHERE n.nspname = $1 AND p.prokind IN ('f', 'p', 'w') AND a.grantee <> p.proowner"
-	"  AND NOT " PG_EXT("pg_proc", "p.oid")
+	"  AND NOT " PG_EXT("pg_proc", "p.oid") " AND NOT " PG_INTERNAL("pg_proc", "p.oid")
 	" UNION ALL"
 	" SELECT 't', t.typname, " PG_GRANTEE ", a.privilege_type, a.is_grantable"
 	"  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
@@ -331,7 +338,7 @@ static const char pg_uncompared_sql[] =
 	"  " PG_IN("o.tmplnamespace") " AND NOT " PG_EXT("pg_ts_template", "o.oid")
 	" UNION ALL SELECT 'cast', format_type(o.castsource, NULL) || ' AS '"
 	"  || format_type(o.casttarget, NULL) FROM pg_cast o WHERE o.oid >= 16384"
-	"  AND NOT " PG_EXT("pg_cast", "o.oid")
+	"  AND NOT " PG_EXT("pg_cast", "o.oid") " AND NOT " PG_INTERNAL("pg_cast", "o.oid")
 	" UNION ALL SELECT 'event trigger', o.evtname FROM pg_event_trigger o"
 	"  WHERE NOT " PG_EXT("pg_event_trigger", "o.oid")
 	" UNION ALL SELECT 'publication', o.pubname FROM pg_publication o"

@@ -272,8 +272,38 @@ static void report(const struct schema *a, const struct schema *b, const char *b
 	schema_deltas_free(&d);
 }
 
+/* One line per object that some of the schemas hold and none compares,
+ * naming where it is. */
+static void list_uncompared(const struct schema *const *s, const char *const *labels,
+                            uint32_t n, struct strbuf *out)
+{
+	uint32_t *at = xcalloc(n + 1, sizeof *at);
+	for (;;) {
+		const char *next = NULL;
+		for (uint32_t k = 0; k < n; k++)
+			if (s[k] && at[k] < s[k]->nuncompared &&
+			    (!next || strcmp(s[k]->uncompared[at[k]], next) < 0))
+				next = s[k]->uncompared[at[k]];
+		if (!next)
+			break;
+		sb_addf(out, "not compared: %s (", next);
+		bool first = true;
+		for (uint32_t k = 0; k < n; k++) {
+			if (!s[k] || at[k] >= s[k]->nuncompared || strcmp(s[k]->uncompared[at[k]], next) != 0)
+				continue;
+			sb_addf(out, "%s%s", first ? "" : ", ", labels[k]);
+			first = false;
+			/* the same name twice in one list is one line */
+			while (at[k] < s[k]->nuncompared && strcmp(s[k]->uncompared[at[k]], next) == 0)
+				at[k]++;
+		}
+		sb_adds(out, ")\n");
+	}
+	free(at);
+}
+
 int schema_drift(struct cli_ctx *c, struct strbuf *out, int *count, struct strbuf *skipped,
-                 char **err)
+                 struct strbuf *uncompared, char **err)
 {
 	*count = 0;
 	int rc = cli_graph(c, err);
@@ -298,11 +328,15 @@ int schema_drift(struct cli_ctx *c, struct strbuf *out, int *count, struct strbu
 		rc = read_target(c, skipped, &target, err);
 	if (rc == RT_OK && mig)
 		report(live, mig, "from the migrations", out, count);
-	if (rc == RT_OK && target) {
-		char *label = xasprintf("from %s", c->cfg.schema);
+	char *label = c->cfg.schema ? xasprintf("from %s", c->cfg.schema) : NULL;
+	if (rc == RT_OK && target)
 		report(live, target, label, out, count);
-		free(label);
+	if (rc == RT_OK && uncompared) {
+		const struct schema *const all[] = {live, mig, target};
+		const char *const labels[] = {"in the database", "from the migrations", label};
+		list_uncompared(all, labels, 3, uncompared);
 	}
+	free(label);
 	schema_free(live);
 	schema_free(mig);
 	schema_free(target);
