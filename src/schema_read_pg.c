@@ -131,9 +131,10 @@ static const char pg_views_sql[] =
 	" ORDER BY c.relname";
 
 /* A partition's copy of its parent's trigger is the parent's (before 13,
- * such a copy is internal). */
+ * such a copy is internal). Pretty-printed, the definition names the
+ * table as the search path sees it: unqualified in the schema read. */
 static const char pg_triggers_sql[] =
-	"SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid),"
+	"SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid, true),"
 	" CASE WHEN p.pronamespace = n.oid THEN " PG_FUNC("p") " END"
 	" FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_proc p ON p.oid = t.tgfoid"

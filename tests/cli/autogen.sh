@@ -351,6 +351,15 @@ EOF2
 	is "$(dbq "SELECT id FROM app.seats WHERE n = 30")" 3 "[pg] ... which continues after the rows"
 	sed -i 's/EXCLUDE USING gist (during WITH &&)/EXCLUDE USING gist (during WITH \&\&) WHERE (room_id > 0)/' schema.sql
 	ag_step "exclusion constraint redefined" "EXCLUDE USING gist \\(during WITH &&\\) WHERE"
+	cat >>schema.sql <<'EOF2'
+CREATE TYPE booking_kind AS ENUM ('stay', 'event');
+CREATE FUNCTION seats_check() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER seats_checked BEFORE INSERT ON seats FOR EACH ROW EXECUTE FUNCTION seats_check();
+EOF2
+	ag_step "a type, a function and a trigger in the configured schema" "CREATE TRIGGER seats_checked BEFORE INSERT ON seats "
+	unlike "$(upgrade_of "$AG_FILE")$(downgrade_of "$AG_FILE")" "app\\." "[pg] ... named without the schema, as tables are"
+	is "$(dbq "SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'app' AND t.typname = 'booking_kind'")" 1 \
+		"[pg] ... made in the configured schema"
 	dbq "ALTER TABLE app.bookings ALTER COLUMN during DROP NOT NULL"
 	rtd check
 	like "$OUT" "^drift: column bookings\\.during: nullability NULL in the database, NOT NULL from the migrations$" \
