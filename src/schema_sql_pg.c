@@ -608,24 +608,35 @@ void pg_types_prepare(struct gen *g)
 	}
 }
 
-/* The types of b marked in `set`, a type after those its definition
- * names. */
-static void create_types(struct gen *g, const bool *set)
+/* The types of s marked in `set`, each once those it waits for are done:
+ * made (s is b) after the types its definition names, or dropped (s is a,
+ * a rebuilt one under its old name) before them. */
+static void types_in_order(struct gen *g, const struct schema *s, const bool *set, bool drop)
 {
-	const struct schema *b = g->b;
-	bool *done = xcalloc(b->ntypes + 1, sizeof *done);
-	for (uint32_t round = 0; round <= b->ntypes; round++) {
-		for (uint32_t j = 0; j < b->ntypes; j++) {
-			if (!set[j] || done[j])
+	bool *done = xcalloc(s->ntypes + 1, sizeof *done);
+	for (uint32_t round = 0; round <= s->ntypes; round++) {
+		for (uint32_t i = 0; i < s->ntypes; i++) {
+			if (!set[i] || done[i])
 				continue;
 			bool ready = true;
-			for (uint32_t k = 0; k < b->ntypes && ready && round < b->ntypes; k++)
-				if (k != j && set[k] && !done[k] && type_mentions(&b->types[j], b->types[k].name))
+			for (uint32_t k = 0; k < s->ntypes && ready && round < s->ntypes; k++) {
+				const struct schema_type *x = &s->types[drop ? k : i];
+				const struct schema_type *y = &s->types[drop ? i : k];
+				if (k != i && set[k] && !done[k] && type_mentions(x, y->name))
 					ready = false;
+			}
 			if (!ready)
 				continue;
-			create_type(g, &b->types[j]);
-			done[j] = true;
+			if (drop) {
+				char *old = g->ty_how[i] == GEN_REBUILD ? old_name(s->types[i].name) : NULL;
+				char *fmt = xasprintf("DROP %s %%s", type_word(&s->types[i]));
+				gen_stmt_names(g, fmt, old ? old : s->types[i].name);
+				free(fmt);
+				free(old);
+			} else {
+				create_type(g, &s->types[i]);
+			}
+			done[i] = true;
 		}
 	}
 	free(done);
@@ -637,7 +648,7 @@ void pg_types_make(struct gen *g, bool uses_funcs)
 	bool *set = xcalloc(b->ntypes + 1, sizeof *set);
 	for (uint32_t j = 0; j < b->ntypes; j++)
 		set[j] = g->ty_made[j] && b->types[j].uses_funcs == uses_funcs;
-	create_types(g, set);
+	types_in_order(g, b, set, false);
 	free(set);
 	for (uint32_t i = 0; i < a->ntypes; i++) {
 		if (g->ty_how[i] != GEN_ALTER)
@@ -650,40 +661,13 @@ void pg_types_make(struct gen *g, bool uses_funcs)
 	}
 }
 
-/* Drops the types of a marked in `set` (under their old names when
- * rebuilt), a type before those it names. */
-static void drop_types(struct gen *g, const bool *set)
-{
-	const struct schema *a = g->a;
-	bool *done = xcalloc(a->ntypes + 1, sizeof *done);
-	for (uint32_t round = 0; round <= a->ntypes; round++) {
-		for (uint32_t i = 0; i < a->ntypes; i++) {
-			if (!set[i] || done[i])
-				continue;
-			bool ready = true;
-			for (uint32_t k = 0; k < a->ntypes && ready && round < a->ntypes; k++)
-				if (k != i && set[k] && !done[k] && type_mentions(&a->types[k], a->types[i].name))
-					ready = false;
-			if (!ready)
-				continue;
-			char *old = g->ty_how[i] == GEN_REBUILD ? old_name(a->types[i].name) : NULL;
-			char *fmt = xasprintf("DROP %s %%s", type_word(&a->types[i]));
-			gen_stmt_names(g, fmt, old ? old : a->types[i].name);
-			free(fmt);
-			free(old);
-			done[i] = true;
-		}
-	}
-	free(done);
-}
-
 void pg_types_finish(struct gen *g, bool rebuilt)
 {
 	const struct schema *a = g->a;
 	bool *set = xcalloc(a->ntypes + 1, sizeof *set);
 	for (uint32_t i = 0; i < a->ntypes; i++)
 		set[i] = g->ty_how[i] == (rebuilt ? GEN_REBUILD : GEN_DROP);
-	drop_types(g, set);
+	types_in_order(g, a, set, true);
 	free(set);
 }
 
