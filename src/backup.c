@@ -189,8 +189,8 @@ int backup_run(struct cli_ctx *c, const char *dest,
 	}
 	char **heads = NULL, **copied = NULL;
 	uint32_t n = 0, ncopied = 0;
-	rc = db->ops->lock(db, c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
-	                   err);
+	struct db_wait w = cli_lock_wait(c);
+	rc = db->ops->lock(db, &w, err);
 	if (rc == RT_OK) {
 		rc = db->ops->read_heads(db, &heads, &n, err);
 		if (rc == RT_OK)

@@ -396,7 +396,7 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json, rehearse};
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
-		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+		.lock_wait = cli_lock_wait(c),
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = rehearse,
 	};
 	struct run_expect *expect = NULL;
@@ -785,8 +785,8 @@ static int run_repair(struct cli_ctx *c, int argc, char **argv)
 	int rc = cli_db_read(c, &err);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
-	rc = c->db->ops->lock(c->db, c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
-	                      &err);
+	struct db_wait w = cli_lock_wait(c);
+	rc = c->db->ops->lock(c->db, &w, &err);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
 	struct repair r = {c, argv[1], false, NULL};
@@ -1077,7 +1077,7 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet, true};
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
-		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+		.lock_wait = cli_lock_wait(c),
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = true,
 		.expect = expect,
 	};

@@ -903,7 +903,7 @@ int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx
                const struct run_opts *o, struct plan **done, char **err)
 {
 	*done = NULL;
-	int rc = db->ops->lock(db, o->lock_timeout, err);
+	int rc = db->ops->lock(db, &o->lock_wait, err);
 	if (rc != RT_OK)
 		return rc;
 	char **heads = NULL;

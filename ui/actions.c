@@ -134,7 +134,7 @@ static void execute(struct console *con, struct migrate *mg)
 	struct cli_ctx *c = con->c;
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
-		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
+		.lock_wait = cli_lock_wait(c),
 		.on_step = on_step, .on_progress = on_progress, .ctx = mg, .expect = mg->expect,
 	};
 	dialog_progress(con, mg->title, "Taking the migration lock...", 0, mg->shown->n);
