@@ -1024,12 +1024,19 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 	rc = c->db->ops->read_heads(c->db, &heads, &n, &err);
 	if (rc == RT_OK)
 		rc = build_plan(&t, (const char *const *)heads, n, &p, &err);
+	if (rc == RT_OK && p->n == 0) {
+		/* the version table as it is, not the target's name */
+		fprintf(c->out, "Nothing to roll back: nothing applied comes after %s; the "
+		        "database is at", spec);
+		for (uint32_t i = 0; i < n; i++)
+			fprintf(c->out, " %s", heads[i]);
+		fprintf(c->out, "%s.\n", n ? "" : " <base>");
+	}
 	db_strv_free(heads, n);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
 	if (p->n == 0) {
 		plan_free(p);
-		fprintf(c->out, "Nothing to roll back: the database is already at %s.\n", spec);
 		return RT_OK;
 	}
 	/* What is shown below is what the rehearsal and the run may execute:
