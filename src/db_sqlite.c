@@ -540,6 +540,10 @@ static int sq_lock(struct db *db, const struct db_wait *w, char **err)
 			            strerror(errno));
 			break;
 		}
+		if (db->stop) {
+			rc = rt_err(err, RT_EINTR, "interrupted while waiting for the migration lock");
+			break;
+		}
 		int t = db_waiting_tick(&wt);
 		if (t == RT_ELOCK) {
 			char *holder = read_holder(s, fd);
@@ -840,6 +844,7 @@ const struct db_ops db_sqlite_ops = {
 	.rollback = sq_rollback,
 	.exec = sq_exec,
 	DB_ONLINE_OPS,
+	.exec_noted = db_online_exec_noted,
 	.backup = sq_backup,
 	.interrupt = sq_interrupt,
 	.set_statement_timeout = sq_set_statement_timeout,

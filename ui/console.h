@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "db.h"
+#include "inspect.h"
 #include "keys.h"
 #include "lanes.h"
 #include "lineedit.h"
@@ -46,6 +47,8 @@ struct model {
 	struct history_row *by_rev;
 	uint32_t *rev_start;
 	uint8_t *checksum;          /* enum cs_state per revision, filled on demand */
+	/* `Transaction: none` steps the ledger shows half done. */
+	struct inspect_opens opens;
 	/* What model_poll compares with: the scripts directory's and the
 	 * SQLite file's times and sizes when the load began. */
 	struct stat dir_stat, db_stat;
@@ -81,6 +84,8 @@ enum model_poll model_poll(struct model *m, char **holder);
 enum cs_state model_checksum(struct model *m, uint32_t rev);
 /* The ledger's rows about rev, oldest first; *n their count. */
 const struct history_row *model_ledger(const struct model *m, uint32_t rev, uint32_t *n);
+/* rev's step left half done, or NULL. */
+const struct inspect_open *model_open(const struct model *m, uint32_t rev);
 
 /* ---- doc.c: text with a theme role per byte, split into lines ---- */
 
