@@ -565,35 +565,42 @@ static char *error_file(const char *error)
 	return path;
 }
 
-/* Runs $VISUAL or $EDITOR (vi when neither is set) on path, through the
- * shell as git does, so that "code --wait" works; returns its exit status
- * (-1 when it could not start). The console ignores Ctrl-C meanwhile: it
+/* Runs the editor on path: its words (split at blanks, as in "code
+ * --wait"; no shell ever runs), then the path. Returns its exit status
+ * (127 when it could not start). The console ignores Ctrl-C meanwhile: it
  * belongs to the editor. */
 static int run_editor(const char *editor, const char *path)
 {
+	char *words = xstrdup(editor);
+	size_t cap = strlen(editor) / 2 + 3, n = 0;
+	char **argv = xcalloc(cap, sizeof(*argv));
+	for (char *save = NULL, *w = strtok_r(words, " \t", &save); w;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[n++] = w;
+	argv[n++] = (char *)path;
 	struct sigaction ign, old_int, old_quit;
 	memset(&ign, 0, sizeof ign);
 	ign.sa_handler = SIG_IGN;
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
-	char *cmd = xasprintf("%s \"$@\"", editor);
-	pid_t pid = fork();
+	pid_t pid = n > 1 ? fork() : -1;
 	if (pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
-		execl("/bin/sh", "sh", "-c", cmd, editor, path, (char *)NULL);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
-	int status = -1;
+	int status = 127;
 	if (pid > 0) {
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 		status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	}
-	free(cmd);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
+	free(argv);
+	free(words);
 	return status;
 }
 

@@ -133,12 +133,14 @@ keys q
 wait_exit >/dev/null
 
 # ---- the editor ----
+# An editor with an option: the words of $EDITOR, then the file.
 cat >"$T_DIR/editor" <<'EOF2'
 #!/bin/sh
-printf '%s\n' "-- appended by the editor" >>"$1"
+[ "$1" = --append ] || exit 3
+printf '%s\n' "-- appended by the editor" >>"$2"
 EOF2
 chmod +x "$T_DIR/editor"
-TUI_ENV="EDITOR=$T_DIR/editor VISUAL=" tui_start
+TUI_ENV="EDITOR='$T_DIR/editor --append' VISUAL=" tui_start
 select_rev dd1123f32f48
 keys e
 see 'Edited \./versions/20260310_1400_dd1123f32f48_create_reports\.sql; the view is reloaded' "e runs the editor on the script"
