@@ -205,11 +205,11 @@ static void on_done(void *ctx)
 	((struct told *)ctx)->done++;
 }
 
-/* The lock between processes: a child holds it, the parent waits. */
-static void test_lock(const char *path)
+/* A child process that takes the migration lock (and runs sql, unless
+ * NULL), then writes 'L' (or 'E') on up; told 'u' on down, it unlocks and
+ * writes 'U'; it exits when down is closed. */
+static pid_t hold_lock(const char *path, const char *sql, int up[2], int down[2])
 {
-	char *lock = xasprintf("%s.lock", path);
-	int up[2], down[2];
 	if (pipe(up) != 0 || pipe(down) != 0)
 		abort();
 	fflush(stdout);
@@ -219,6 +219,8 @@ static void test_lock(const char *path)
 		close(down[1]);
 		struct db *cdb = open_db(path, "app_version");
 		int rc = cdb ? cdb->ops->lock(cdb, &(struct db_wait){.timeout = 5}, NULL) : RT_EFAIL;
+		if (rc == RT_OK && sql)
+			rc = cdb->ops->exec(cdb, sql, NULL);
 		if (write(up[1], rc == RT_OK ? "L" : "E", 1) != 1)
 			_exit(1);
 		if (read(down[0], &c, 1) == 1 && c == 'u') {
@@ -230,6 +232,15 @@ static void test_lock(const char *path)
 		}
 		_exit(0);
 	}
+	return child;
+}
+
+/* The lock between processes: a child holds it, the parent waits. */
+static void test_lock(const char *path)
+{
+	char *lock = xasprintf("%s.lock", path);
+	int up[2], down[2];
+	pid_t child = hold_lock(path, NULL, up, down);
 	char c = 0;
 	ok(read(up[0], &c, 1) == 1 && c == 'L', "a child process takes the lock");
 
@@ -340,21 +351,7 @@ static void test_lock(const char *path)
 static void test_busy(const char *path)
 {
 	int up[2], down[2];
-	if (pipe(up) != 0 || pipe(down) != 0)
-		abort();
-	fflush(stdout);
-	pid_t child = fork();
-	if (child == 0) {
-		char c;
-		close(down[1]);
-		struct db *cdb = open_db(path, "app_version");
-		int rc = cdb ? cdb->ops->lock(cdb, &(struct db_wait){.timeout = 5}, NULL) : RT_EFAIL;
-		if (rc == RT_OK)
-			rc = cdb->ops->exec(cdb, "BEGIN EXCLUSIVE", NULL);
-		if (write(up[1], rc == RT_OK ? "L" : "E", 1) != 1 || read(down[0], &c, 1) < 0)
-			_exit(1);
-		_exit(0);
-	}
+	pid_t child = hold_lock(path, "BEGIN EXCLUSIVE", up, down);
 	char c = 0;
 	ok(read(up[0], &c, 1) == 1 && c == 'L', "a child migrates: lock and write transaction");
 	char *want = xasprintf("pid %ld on ", (long)child);
