@@ -735,10 +735,11 @@ static void run_loop(struct console *con)
 		}
 		if (key < 0)
 			break;
-		free(con->message);
-		con->message = NULL;
+		/* a resize leaves the message in place: it came from no key */
 		if (fn && key == KEY_RESIZE)
 			continue;
+		free(con->message);
+		con->message = NULL;
 		if (!fn && key == KEY_CTRL('C')) {
 			console_message(con, THEME_NORMAL, "Ctrl-C stops a wait or a run; q quits");
 			continue;
