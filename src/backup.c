@@ -163,7 +163,7 @@ static int copy_rows(const struct db_url *url, const char *table, const char *pa
 }
 
 int backup_run(struct db *db, const struct db_url *url, const char *version_table,
-               double lock_timeout, const char *dest,
+               const struct db_wait *wait, const char *dest,
                void (*progress)(void *ctx, double fraction), void *ctx,
                char **written, char **err)
 {
@@ -187,7 +187,7 @@ int backup_run(struct db *db, const struct db_url *url, const char *version_tabl
 	}
 	char **heads = NULL, **copied = NULL;
 	uint32_t n = 0, ncopied = 0;
-	rc = db->ops->lock(db, lock_timeout, err);
+	rc = db->ops->lock(db, wait, err);
 	if (rc == RT_OK) {
 		rc = db->ops->read_heads(db, &heads, &n, err);
 		if (rc == RT_OK)

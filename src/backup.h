@@ -12,10 +12,11 @@
  * or ".sql" in the current directory), then verifies it: the copy opens
  * (SQLite) or is a complete dump (PostgreSQL), and its version table holds
  * the same rows as the database's. db: connected to url; version_table:
- * the one it uses. *written: the path (caller frees).
+ * the one it uses; wait: how to wait for the lock (borrowed). *written:
+ * the path (caller frees).
  * progress may be NULL. */
 int backup_run(struct db *db, const struct db_url *url, const char *version_table,
-               double lock_timeout, const char *dest,
+               const struct db_wait *wait, const char *dest,
                void (*progress)(void *ctx, double fraction), void *ctx,
                char **written, char **err);
 

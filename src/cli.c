@@ -5,10 +5,12 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "db.h"
 #include "run.h"
+#include "termout.h"
 #include "util.h"
 
 const struct cmd_opt cli_global_opts[] = {
@@ -16,7 +18,7 @@ const struct cmd_opt cli_global_opts[] = {
 	{"database", 'd', "URL", "the database (overrides RETORT_DATABASE_URL, DATABASE_URL, retort.ini)"},
 	{"scripts", 's', "DIR", "the scripts location (its versions/ holds the revisions)"},
 	{"version-table", 0, "NAME", "the version table (default retort_version)"},
-	{"lock-timeout", 0, "SECONDS", "how long to wait for the migration lock (default 60)"},
+	{"lock-timeout", 0, "SECONDS", "how long to wait for the migration lock, or for a SQLite file being migrated (default 60)"},
 	{"statement-timeout", 0, "SECONDS", "cancel a statement that runs longer (default: no limit)"},
 	{"json", 0, NULL, "machine-readable output for read commands"},
 	{"no-color", 0, NULL, "no colours (also when NO_COLOR is set)"},
@@ -145,11 +147,6 @@ const char *cli_version_table(struct cli_ctx *c)
 	return c->version_table ? c->version_table : c->cfg.version_table;
 }
 
-double cli_lock_timeout(const struct cli_ctx *c)
-{
-	return c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout;
-}
-
 int cli_graph(struct cli_ctx *c, char **err)
 {
 	if (c->graph)
@@ -194,6 +191,84 @@ int cli_url(struct cli_ctx *c, char **err)
 	return rc;
 }
 
+double cli_lock_timeout(const struct cli_ctx *c)
+{
+	return c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout;
+}
+
+/* ---- waiting for another process, on standard error ---- */
+
+/* "Waiting for WHAT: 3 s of 60 s, Ctrl-C cancels; HOLDER" over the line
+ * before, cut to the terminal's width so that the carriage return comes
+ * back to its start. The holder comes from a lock file or the server:
+ * its control characters are shown, not obeyed. */
+static void wait_line(struct cli_ctx *c, const char *what, double elapsed, const char *holder)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "Waiting for %s: %.0f s of %g s, Ctrl-C cancels", what, elapsed,
+	        cli_lock_timeout(c));
+	if (holder) {
+		int pending = 0;
+		sb_adds(&sb, "; held by ");
+		termout_show(&sb, holder, strlen(holder), &pending);
+		termout_show(&sb, "", 0, &pending);
+	}
+	struct winsize ws;
+	size_t cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 4 ? ws.ws_col : 80;
+	if (sb.len > cols - 1) {
+		/* whole characters, then an ellipsis */
+		size_t cut = cols - 4;
+		while (cut > 0 && ((unsigned char)sb.buf[cut] & 0xc0) == 0x80)
+			cut--;
+		sb.len = cut;
+		sb_adds(&sb, "...");
+	}
+	fprintf(stderr, "\r%s\033[K", sb_str(&sb));
+	fflush(stderr);
+	sb_free(&sb);
+}
+
+static bool on_lock_wait(void *ctx, double elapsed, const char *holder)
+{
+	wait_line(ctx, "the migration lock", elapsed, holder);
+	return true;
+}
+
+static bool on_busy_wait(void *ctx, double elapsed, const char *holder)
+{
+	wait_line(ctx, holder ? "the database, which a migration is writing"
+	                      : "the database, which another connection is writing",
+	          elapsed, holder);
+	return true;
+}
+
+static void on_wait_done(void *ctx)
+{
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+static struct db_wait wait_for(struct cli_ctx *c,
+                               bool (*on_wait)(void *, double, const char *))
+{
+	struct db_wait w = {cli_lock_timeout(c), NULL, NULL, c};
+	if (!c->quiet && isatty(STDERR_FILENO)) {
+		w.on_wait = on_wait;
+		w.on_done = on_wait_done;
+	}
+	return w;
+}
+
+struct db_wait cli_lock_wait(struct cli_ctx *c)
+{
+	return wait_for(c, on_lock_wait);
+}
+
+struct db_wait cli_busy_wait(struct cli_ctx *c)
+{
+	return wait_for(c, on_busy_wait);
+}
+
 int cli_db(struct cli_ctx *c, char **err)
 {
 	if (c->db)
@@ -202,6 +277,10 @@ int cli_db(struct cli_ctx *c, char **err)
 	if (rc != RT_OK)
 		return rc;
 	rc = db_open(&c->url, cli_version_table(c), &c->db, err);
+	if (rc == RT_OK && c->db->ops->set_busy_wait) {
+		struct db_wait w = c->busy_wait ? *c->busy_wait : cli_busy_wait(c);
+		c->db->ops->set_busy_wait(c->db, &w);
+	}
 	if (rc == RT_OK && c->statement_timeout > 0 && c->db->ops->set_statement_timeout) {
 		rc = c->db->ops->set_statement_timeout(c->db, c->statement_timeout, err);
 		if (rc != RT_OK) {

@@ -11,6 +11,7 @@
 #include "url.h"
 
 struct db;
+struct db_wait;
 
 /* Everything one command invocation needs. Created by cli_ctx_init from
  * the global options; the graph and database are opened lazily. */
@@ -27,6 +28,10 @@ struct cli_ctx {
 	FILE *out;                 /* borrowed: stdout, or a console buffer */
 	FILE *errf;                /* borrowed: stderr, or a console buffer */
 	bool interactive;          /* a person at a terminal answers prompts */
+	/* How a database this context opens waits for another writer
+	 * (borrowed; NULL: cli_busy_wait). Not copied by cli_ctx_init_from:
+	 * a face sets its own. */
+	const struct db_wait *busy_wait;
 
 	/* Loaded on demand (owned). */
 	struct config cfg;
@@ -132,8 +137,6 @@ int cli_db_read(struct cli_ctx *c, char **err);
 /* Whether the URL (loaded) names a SQLite file that does not exist. */
 bool cli_db_missing(const struct cli_ctx *c);
 const char *cli_version_table(struct cli_ctx *c);
-/* Seconds to wait for the migration lock: --lock-timeout, else retort.ini's. */
-double cli_lock_timeout(const struct cli_ctx *c);
 /* The version table's rows (retort(1) `current`), read through cli_db_read;
  * *heads: db_strv_free. */
 int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err);
@@ -146,6 +149,19 @@ void cli_db_drop(struct cli_ctx *c);
 /* The same as revisions of c->graph (loaded), rows that no script defines
  * left out; *revs: caller frees. */
 int cli_current_revs(struct cli_ctx *c, uint32_t **revs, uint32_t *n, char **err);
+
+/* The seconds to wait for the migration lock: --lock-timeout, else the
+ * configuration's lock_timeout (loaded). */
+double cli_lock_timeout(const struct cli_ctx *c);
+/* How the command line waits for another process (struct db_wait in
+ * db.h): cli_lock_timeout seconds and, when standard error is a terminal
+ * and not --quiet, a line there that says for how long it has waited, out
+ * of how long, and who holds the migration lock; rewritten in place and
+ * cleared when the wait ends. cli_lock_wait for the migration lock,
+ * cli_busy_wait for a SQLite database another connection is writing
+ * (cli_db sets it on every SQLite handle it opens). */
+struct db_wait cli_lock_wait(struct cli_ctx *c);
+struct db_wait cli_busy_wait(struct cli_ctx *c);
 
 /* `history --applied`: the ledger, for one revision or all (NULL). */
 int cmd_history_applied(struct cli_ctx *c, const char *revision);

@@ -397,7 +397,7 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json, rehearse};
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
-		.lock_timeout = cli_lock_timeout(c),
+		.lock_wait = cli_lock_wait(c),
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = rehearse,
 	};
 	struct run_expect *expect = NULL;
@@ -812,8 +812,8 @@ static int run_repair(struct cli_ctx *c, const struct cli_opts *opts, int argc, 
 	rc = cli_resolve(c, &given, argv[1], 2, &found);
 	if (found || rc != RT_OK)
 		return rc;
-	rc = c->db->ops->lock(c->db, cli_lock_timeout(c),
-	                      &err);
+	struct db_wait w = cli_lock_wait(c);
+	rc = c->db->ops->lock(c->db, &w, &err);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
 	struct repair r = {c, argv[1], false, NULL};
@@ -898,8 +898,9 @@ static int run_backup(struct cli_ctx *c, const struct cli_opts *opts, int argc, 
 		return RT_EUSAGE;
 	}
 	int rc = cli_db(c, &err);
+	struct db_wait w = cli_lock_wait(c);
 	if (rc == RT_OK)
-		rc = backup_run(c->db, &c->url, cli_version_table(c), cli_lock_timeout(c),
+		rc = backup_run(c->db, &c->url, cli_version_table(c), &w,
 		                argc == 2 ? argv[1] : NULL, backup_progress, c, &path, &err);
 	if (rc == RT_OK && !c->quiet) {
 		char *hint = backup_restore_hint(&c->url, path);
@@ -1055,13 +1056,19 @@ static int rollback_show(struct cli_ctx *c, struct target *t, bool yes, bool *no
 	int rc = c->db->ops->read_heads(c->db, &heads, &n, err);
 	if (rc == RT_OK)
 		rc = build_plan(t, (const char *const *)heads, n, &p, err);
+	if (rc == RT_OK && p->n == 0) {
+		/* the version table as it is, not the target's name */
+		fprintf(c->out, "Nothing to roll back: nothing applied comes after %s; the "
+		        "database is at", t->specs[0]);
+		for (uint32_t i = 0; i < n; i++)
+			fprintf(c->out, " %s", heads[i]);
+		fprintf(c->out, "%s.\n", n ? "" : " <base>");
+	}
 	db_strv_free(heads, n);
 	if (rc != RT_OK)
 		return rc;
 	if (p->n == 0) {
 		plan_free(p);
-		fprintf(c->out, "Nothing to roll back: the database is already at %s.\n",
-		        t->specs[0]);
 		*nothing = true;
 		return RT_OK;
 	}
@@ -1090,9 +1097,10 @@ static int rollback_backup(struct cli_ctx *c, bool wanted, bool yes, char **path
 	if (!wanted && (yes || !ask(c, "Back up the database first?", true)))
 		return RT_OK;
 	int rc = cli_db(c, err);
+	struct db_wait w = cli_lock_wait(c);
 	if (rc == RT_OK)
-		rc = backup_run(c->db, &c->url, cli_version_table(c), cli_lock_timeout(c), NULL,
-		                backup_progress, c, path, err);
+		rc = backup_run(c->db, &c->url, cli_version_table(c), &w, NULL, backup_progress, c,
+		                path, err);
 	if (rc == RT_OK)
 		fprintf(c->out, "Backup written to %s and verified.\n", *path);
 	return rc;
@@ -1181,7 +1189,7 @@ static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc
 	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet, true};
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
-		.lock_timeout = cli_lock_timeout(c),
+		.lock_wait = cli_lock_wait(c),
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = true,
 		.expect = expect,
 	};

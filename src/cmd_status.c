@@ -601,8 +601,9 @@ int cli_resolve(struct cli_ctx *c, const struct cli_confirm *given, const char *
 	rc = cli_production_confirm(c, given, "resolve", action,
 	                            c->cfg.production ? POLICY_RESOLVE : 0, &err);
 	free(action);
+	struct db_wait w = cli_lock_wait(c);
 	if (rc == RT_OK)
-		rc = c->db->ops->lock(c->db, cli_lock_timeout(c), &err);
+		rc = c->db->ops->lock(c->db, &w, &err);
 	if (rc == RT_OK) {
 		rc = resolve_locked(c, rev, d, id, &msg, &err);
 		c->db->ops->unlock(c->db);

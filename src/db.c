@@ -809,6 +809,66 @@ int db_lock_timeout_err(char **err, const char *holder, double timeout)
 	              timeout);
 }
 
+int db_lock_cancelled_err(char **err, const char *holder, double waited)
+{
+	if (holder)
+		return rt_err(err, RT_EINTR, "cancelled after %.0f s of waiting for the migration "
+		              "lock, held by %s; nothing was done", waited, holder);
+	return rt_err(err, RT_EINTR, "cancelled after %.0f s of waiting for the migration lock; "
+	              "nothing was done", waited);
+}
+
+void db_waiting_start(struct db_waiting *wt, const struct db_wait *w,
+                      db_holder_fn *holder_fn, void *holder_ctx)
+{
+	memset(wt, 0, sizeof *wt);
+	wt->w = w;
+	wt->holder_fn = holder_fn;
+	wt->holder_ctx = holder_ctx;
+	wt->start = now_monotonic();
+	wt->told = wt->start;
+	wt->asked = -1;
+}
+
+double db_waiting_elapsed(const struct db_waiting *wt)
+{
+	return now_monotonic() - wt->start;
+}
+
+const char *db_waiting_holder(struct db_waiting *wt)
+{
+	double now = now_monotonic();
+	if (wt->holder_fn && (wt->asked < 0 || now - wt->asked >= DB_WAIT_HOLDER)) {
+		free(wt->holder);
+		wt->holder = wt->holder_fn(wt->holder_ctx);
+		wt->asked = now;
+	}
+	return wt->holder;
+}
+
+int db_waiting_tick(struct db_waiting *wt)
+{
+	double now = now_monotonic();
+	if (now - wt->start >= wt->w->timeout)
+		return RT_ELOCK;
+	if (wt->w->on_wait && now - wt->told >= DB_WAIT_TELL) {
+		wt->told = now;
+		wt->shown = true;
+		if (!wt->w->on_wait(wt->w->ctx, now - wt->start, db_waiting_holder(wt)))
+			return RT_EINTR;
+	}
+	return RT_OK;
+}
+
+void db_waiting_end(struct db_waiting *wt)
+{
+	if (wt->shown && wt->w->on_done)
+		wt->w->on_done(wt->w->ctx);
+	free(wt->holder);
+	wt->holder = NULL;
+	wt->shown = false;
+}
+
 void db_sleep(double seconds)
 {
 	struct timespec ts;

@@ -21,6 +21,23 @@
 
 struct db_ops;
 
+/* How a caller waits for another process: for the migration lock (lock)
+ * and, on SQLite, for the database another connection is writing
+ * (set_busy_wait). */
+struct db_wait {
+	double timeout;            /* seconds */
+	/* Optional. Called about every 100 ms while the wait goes on, with
+	 * the seconds waited so far and who holds the migration lock ("pid
+	 * 1234 on host as user since …"; NULL when unknown or nobody; borrowed
+	 * for the call). Returning false ends the wait: RT_EINTR, "cancelled
+	 * while waiting …", nothing done. */
+	bool (*on_wait)(void *ctx, double elapsed, const char *holder);
+	/* Optional. Called once after a wait in which on_wait was called,
+	 * however it ended (a face clears what on_wait showed). */
+	void (*on_done)(void *ctx);
+	void *ctx;
+};
+
 struct db {
 	const struct db_ops *ops;
 	enum sql_dialect dialect;
@@ -98,15 +115,25 @@ struct db_ops {
 	 * itself (the same through every name of the file) and on
 	 * "<real path>.lock", into which the holder's details are written;
 	 * PostgreSQL a session-level advisory lock taken outside any
-	 * transaction. Waits up to timeout seconds; RT_ELOCK with the holder
-	 * in *err on timeout, or with the reason when the lock file is not a
-	 * regular file of one name (a symlink is never followed); RT_EINTR as
+	 * transaction. Waits up to w->timeout seconds, telling w->on_wait;
+	 * RT_ELOCK with the holder in *err on timeout, or with the reason
+	 * when the lock file is not a regular file of one name (a symlink is
+	 * never followed); RT_EINTR when on_wait cancelled the wait, or as
 	 * soon as db->stop is set. */
-	int (*lock)(struct db *db, double timeout, char **err);
+	int (*lock)(struct db *db, const struct db_wait *w, char **err);
 	void (*unlock)(struct db *db);
 	/* *holder: NULL when nobody holds the lock, else a malloc'd line
 	 * "pid 1234 on host as user since 2026-11-22 10:00:00". */
 	int (*lock_holder)(struct db *db, char **holder, char **err);
+
+	/* Optional (NULL: the database never makes a reader wait, as
+	 * PostgreSQL's readers never wait for a migration). How a statement
+	 * waits when another connection holds the database's write lock
+	 * (SQLite: a migration in progress, whose pages are being written):
+	 * up to w->timeout seconds, telling w->on_wait, then it fails with a
+	 * message that names the holder of the migration lock when there is
+	 * one. w is copied; NULL goes back to the default, 5 s, silent. */
+	void (*set_busy_wait)(struct db *db, const struct db_wait *w);
 
 	/* Transactions. SQLite: BEGIN IMMEDIATE. */
 	int (*begin)(struct db *db, char **err);

@@ -110,6 +110,35 @@ char *db_holder_line(void);
 void db_host_name(char *buf, size_t size);
 /* The error of a lock wait that ran out of time; holder may be NULL. */
 int db_lock_timeout_err(char **err, const char *holder, double timeout);
+/* The error of a lock wait the face cancelled (RT_EINTR). */
+int db_lock_cancelled_err(char **err, const char *holder, double waited);
+
+/* One wait for another process, paced for its struct db_wait: the face is
+ * told about every DB_WAIT_TELL seconds, and the holder, which may cost a
+ * query, is asked again at most every DB_WAIT_HOLDER seconds. */
+#define DB_WAIT_TELL 0.1
+#define DB_WAIT_HOLDER 1.0
+/* Who holds the migration lock now: a malloc'd line, or NULL. */
+typedef char *db_holder_fn(void *ctx);
+struct db_waiting {
+	const struct db_wait *w;
+	db_holder_fn *holder_fn;
+	void *holder_ctx;
+	double start, told, asked;
+	char *holder;              /* the last answer of holder_fn (owned) */
+	bool shown;                /* on_wait was called */
+};
+void db_waiting_start(struct db_waiting *wt, const struct db_wait *w,
+                      db_holder_fn *holder_fn, void *holder_ctx);
+/* After a failed attempt: RT_OK to try again (after a pause), RT_ELOCK
+ * when the time is up, RT_EINTR when the face cancelled. */
+int db_waiting_tick(struct db_waiting *wt);
+/* The holder as last asked (asking now when it never was); borrowed
+ * until db_waiting_end. */
+const char *db_waiting_holder(struct db_waiting *wt);
+double db_waiting_elapsed(const struct db_waiting *wt);
+/* Tells the face the wait is over (on_done) and frees the holder. */
+void db_waiting_end(struct db_waiting *wt);
 void db_sleep(double seconds);
 
 /* Creates dest for a backup, failing (RT_EINPUT) when it exists, so that a

@@ -419,38 +419,54 @@ static int pg_lock_holder(struct db *db, char **holder, char **err)
 	return RT_OK;
 }
 
-static int pg_lock(struct db *db, double timeout, char **err)
+static char *pg_holder_of(void *ctx)
+{
+	char *holder = NULL, *ignored = NULL;
+	pg_lock_holder(ctx, &holder, &ignored);
+	free(ignored);
+	return holder;
+}
+
+static int pg_lock(struct db *db, const struct db_wait *w, char **err)
 {
 	struct pg_db *p = pg(db);
 	if (p->locked)
 		return RT_OK;
 	const char *const args[] = {p->lock_key[0], p->lock_key[1]};
-	double deadline = now_monotonic() + timeout;
+	struct db_waiting wt;
+	db_waiting_start(&wt, w, pg_holder_of, db);
+	int rc;
 	for (;;) {
 		PGresult *res = NULL;
-		int rc = pg_run(p, "SELECT pg_try_advisory_lock($1::int4, $2::int4)",
-		                args, 2, &res, err);
+		rc = pg_run(p, "SELECT pg_try_advisory_lock($1::int4, $2::int4)",
+		            args, 2, &res, err);
 		if (rc != RT_OK)
-			return rc;
+			break;
 		bool got = pq.PQntuples(res) == 1 && strcmp(pq.PQgetvalue(res, 0, 0), "t") == 0;
 		pq.PQclear(res);
 		if (got)
 			break;
-		if (db->stop)
-			return rt_err(err, RT_EINTR, "interrupted while waiting for the migration lock");
-		if (now_monotonic() >= deadline) {
-			char *holder = NULL;
-			char *ignored = NULL;
-			pg_lock_holder(db, &holder, &ignored);
-			free(ignored);
-			rc = db_lock_timeout_err(err, holder, timeout);
+		if (db->stop) {
+			rc = rt_err(err, RT_EINTR, "interrupted while waiting for the migration lock");
+			break;
+		}
+		int t = db_waiting_tick(&wt);
+		if (t == RT_ELOCK) {
+			char *holder = pg_holder_of(db);
+			rc = db_lock_timeout_err(err, holder, w->timeout);
 			free(holder);
-			return rc;
+			break;
+		}
+		if (t != RT_OK) {
+			rc = db_lock_cancelled_err(err, db_waiting_holder(&wt), db_waiting_elapsed(&wt));
+			break;
 		}
 		db_sleep(PG_POLL_SECONDS);
 	}
-	p->locked = true;
-	return RT_OK;
+	db_waiting_end(&wt);
+	if (rc == RT_OK)
+		p->locked = true;
+	return rc;
 }
 
 static int pg_exec(struct db *db, const char *sql, char **err)

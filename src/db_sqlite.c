@@ -17,7 +17,8 @@
 
 /* How long a statement waits for another connection's write lock (another
  * program using the database; retort against retort waits on the flock). */
-#define SQ_BUSY_TIMEOUT_MS 5000
+#define SQ_BUSY_TIMEOUT 5.0
+#define SQ_BUSY_PAUSE 0.02
 #define SQ_POLL_SECONDS 0.05
 #define SQ_BACKUP_PAGES 100
 /* Virtual machine steps between two looks at the statement deadline: a
@@ -40,6 +41,16 @@ struct sq_db {
 	 * the handle is an empty in-memory database until the first write. */
 	char *create_path;
 	bool persisted;  /* journal_mode PERSIST while locked (sq_lock) */
+	/* How a statement waits for another connection's write lock
+	 * (set_busy_wait), the wait in progress, and how the last one that
+	 * gave up ended (RT_ELOCK: out of time, RT_EINTR: cancelled), after
+	 * how long and with whom holding the migration lock. */
+	struct db_wait busy;
+	struct db_waiting busy_wt;
+	bool busy_active;
+	int busy_end;
+	double busy_waited;
+	char *busy_holder;
 	double timeout;  /* --statement-timeout in seconds, 0 for none */
 	double deadline; /* when the running statement must stop */
 	bool timed_out;  /* the progress handler stopped it */
@@ -50,8 +61,31 @@ static struct sq_db *sq(struct db *db)
 	return (struct sq_db *)db;
 }
 
+/* SQLITE_BUSY after a wait for another writer: who it was, how long. */
+static int sq_busy_fail(struct sq_db *s, const char *text, char **err)
+{
+	const char *who = s->busy_holder;
+	if (s->busy_end == RT_EINTR)
+		return rt_err(err, RT_EINTR, "cancelled after %.0f s of waiting for the database, "
+		              "locked by %s%s%s; nothing was done", s->busy_waited,
+		              who ? "a migration (the migration lock is held by " : "another connection",
+		              who ? who : "", who ? ")" : "");
+	if (who)
+		return rt_err(err, RT_EDB, "%s: a migration is writing to it (the migration lock is "
+		              "held by %s); waited %.0f s", text, who, s->busy_waited);
+	return rt_err(err, RT_EDB, "%s: another connection is writing to it; waited %.0f s",
+	              text, s->busy_waited);
+}
+
+static bool sq_is_busy(struct sq_db *s)
+{
+	return (lite.sqlite3_extended_errcode(s->h) & 0xff) == SQLITE_BUSY && s->busy_end != RT_OK;
+}
+
 static int sq_fail(struct sq_db *s, char **err)
 {
+	if (sq_is_busy(s))
+		return sq_busy_fail(s, lite.sqlite3_errmsg(s->h), err);
 	return rt_err(err, RT_EDB, "%s", lite.sqlite3_errmsg(s->h));
 }
 
@@ -86,6 +120,8 @@ static int sq_stmt_fail(struct sq_db *s, const char *msg, char **err)
 	/* "disk I/O error" alone does not say what failed; the system's
 	 * errno is kept only on some paths (not for a failing COMMIT) */
 	const char *text = msg ? msg : lite.sqlite3_errmsg(s->h);
+	if (sq_is_busy(s))
+		return sq_busy_fail(s, text, err);
 	int code = lite.sqlite3_extended_errcode(s->h), e = lite.sqlite3_system_errno(s->h);
 	if ((code & 0xff) == SQLITE_IOERR && e)
 		return rt_err(err, RT_EDB, "%s (%s)", text, strerror(e));
@@ -94,6 +130,63 @@ static int sq_stmt_fail(struct sq_db *s, const char *msg, char **err)
 		              "file size limit or a failing device)",
 		              text);
 	return rt_err(err, RT_EDB, "%s", text);
+}
+
+/* Who holds the migration lock, for a statement that waits on another
+ * writer; never this process (then the writer is someone else). */
+static int sq_lock_holder(struct db *db, char **holder, char **err);
+
+static char *sq_busy_holder(void *ctx)
+{
+	struct sq_db *s = ctx;
+	char *holder = NULL, *ignored = NULL;
+	if (s->lock_fd < 0 && s->path)
+		sq_lock_holder(&s->on.base, &holder, &ignored);
+	free(ignored);
+	return holder;
+}
+
+/* SQLite's busy handler: count is 0 at the start of each wait. */
+static int sq_busy(void *ctx, int count)
+{
+	struct sq_db *s = ctx;
+	if (count == 0) {
+		if (s->busy_active)
+			db_waiting_end(&s->busy_wt);
+		db_waiting_start(&s->busy_wt, &s->busy, sq_busy_holder, s);
+		s->busy_active = true;
+		s->busy_end = RT_OK;
+	}
+	int t = db_waiting_tick(&s->busy_wt);
+	if (t == RT_OK) {
+		db_sleep(SQ_BUSY_PAUSE);
+		return 1;
+	}
+	s->busy_end = t;
+	s->busy_waited = db_waiting_elapsed(&s->busy_wt);
+	const char *holder = db_waiting_holder(&s->busy_wt);
+	free(s->busy_holder);
+	s->busy_holder = holder ? xstrdup(holder) : NULL;
+	return 0;
+}
+
+/* After a statement: the wait for another writer it went through, if
+ * any, is over. */
+static void sq_busy_over(struct sq_db *s)
+{
+	if (s->busy_active)
+		db_waiting_end(&s->busy_wt);
+	s->busy_active = false;
+}
+
+static void sq_set_busy_wait(struct db *db, const struct db_wait *w)
+{
+	struct sq_db *s = sq(db);
+	sq_busy_over(s);
+	if (w)
+		s->busy = *w;
+	else
+		s->busy = (struct db_wait){.timeout = SQ_BUSY_TIMEOUT};
 }
 
 /* Opens path on s->h with the connection settings retort relies on. */
@@ -107,7 +200,7 @@ static int sq_connect(struct sq_db *s, const char *path, int flags, char **err)
 		return rc;
 	}
 	lite.sqlite3_extended_result_codes(s->h, 1);
-	lite.sqlite3_busy_timeout(s->h, SQ_BUSY_TIMEOUT_MS);
+	lite.sqlite3_busy_handler(s->h, sq_busy, s);
 	if (s->timeout > 0)
 		lite.sqlite3_progress_handler(s->h, SQ_PROGRESS_STEPS, sq_progress, s);
 	if (lite.sqlite3_exec(s->h, "PRAGMA foreign_keys = ON", NULL, NULL,
@@ -148,6 +241,7 @@ static int sq_open(const struct db_url *url, const char *version_table,
 		return rc;
 	struct sq_db *s = xcalloc(1, sizeof *s);
 	s->file_fd = s->lock_fd = -1;
+	s->busy.timeout = SQ_BUSY_TIMEOUT;
 	s->on.query = &sq_query;
 	rc = db_base_init(&s->on.base, &db_sqlite_ops, SQL_SQLITE, version_table,
 	                  err);
@@ -363,6 +457,8 @@ static void sq_close(struct db *db)
 {
 	struct sq_db *s = sq(db);
 	sq_unlock(db);
+	sq_busy_over(s);
+	free(s->busy_holder);
 	lite.sqlite3_close_v2(s->h);
 	if (s->file_fd >= 0)
 		close(s->file_fd);
@@ -400,7 +496,18 @@ static int sq_lock_holder(struct db *db, char **holder, char **err)
 	return rc;
 }
 
-static int sq_lock(struct db *db, double timeout, char **err)
+struct sq_holder {
+	struct sq_db *s;
+	int fd;          /* the lock file */
+};
+
+static char *sq_holder_of(void *ctx)
+{
+	struct sq_holder *h = ctx;
+	return read_holder(h->s, h->fd);
+}
+
+static int sq_lock(struct db *db, const struct db_wait *w, char **err)
 {
 	struct sq_db *s = sq(db);
 	if (!s->path || s->lock_fd >= 0)
@@ -416,7 +523,9 @@ static int sq_lock(struct db *db, double timeout, char **err)
 	if (rc != RT_OK)
 		return rc;
 	/* the database file, then the lock file */
-	double deadline = now_monotonic() + timeout;
+	struct sq_holder h = {s, fd};
+	struct db_waiting wt;
+	db_waiting_start(&wt, w, sq_holder_of, &h);
 	bool on_file = false;
 	for (;;) {
 		int r = on_file ? 0 : flock(s->file_fd, LOCK_EX | LOCK_NB);
@@ -432,17 +541,23 @@ static int sq_lock(struct db *db, double timeout, char **err)
 			break;
 		}
 		if (db->stop) {
-			close(fd);
-			return rt_err(err, RT_EINTR, "interrupted while waiting for the migration lock");
+			rc = rt_err(err, RT_EINTR, "interrupted while waiting for the migration lock");
+			break;
 		}
-		if (now_monotonic() >= deadline) {
+		int t = db_waiting_tick(&wt);
+		if (t == RT_ELOCK) {
 			char *holder = read_holder(s, fd);
-			rc = db_lock_timeout_err(err, holder, timeout);
+			rc = db_lock_timeout_err(err, holder, w->timeout);
 			free(holder);
+			break;
+		}
+		if (t != RT_OK) {
+			rc = db_lock_cancelled_err(err, db_waiting_holder(&wt), db_waiting_elapsed(&wt));
 			break;
 		}
 		db_sleep(SQ_POLL_SECONDS);
 	}
+	db_waiting_end(&wt);
 	if (rc == RT_OK) {
 		char *line = db_holder_line();
 		size_t len = strlen(line);
@@ -470,12 +585,14 @@ static int sq_exec(struct db *db, const char *sql, char **err)
 	if (rc0 != RT_OK)
 		return rc0;
 	sq_arm(s);
+	s->busy_end = RT_OK;
+	int rc = RT_OK;
 	if (lite.sqlite3_exec(s->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int rc = sq_stmt_fail(s, msg, err);
+		rc = sq_stmt_fail(s, msg, err);
 		lite.sqlite3_free(msg);
-		return rc;
 	}
-	return RT_OK;
+	sq_busy_over(s);
+	return rc;
 }
 
 static int sq_begin(struct db *db, char **err)
@@ -524,9 +641,12 @@ static int sq_run(struct db *db, const char *sql, const char *const *args,
 {
 	struct sq_db *s = sq(db);
 	sqlite3_stmt *st;
+	s->busy_end = RT_OK;
 	int rc = sq_prepare(s, sql, args, nargs, &st, err);
-	if (rc != RT_OK)
+	if (rc != RT_OK) {
+		sq_busy_over(s);
 		return rc;
+	}
 	int ncols = lite.sqlite3_column_count(st), step;
 	const char **cols = xcalloc((size_t)ncols + 1, sizeof *cols);
 	sq_arm(s);
@@ -542,6 +662,7 @@ static int sq_run(struct db *db, const char *sql, const char *const *args,
 		*changes = lite.sqlite3_changes(s->h);
 	free(cols);
 	lite.sqlite3_finalize(st);
+	sq_busy_over(s);
 	return rc;
 }
 
@@ -717,6 +838,7 @@ const struct db_ops db_sqlite_ops = {
 	.lock = sq_lock,
 	.unlock = sq_unlock,
 	.lock_holder = sq_lock_holder,
+	.set_busy_wait = sq_set_busy_wait,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,

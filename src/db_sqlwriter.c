@@ -52,7 +52,7 @@ static void sqlw_close(struct db *db)
 	free(w);
 }
 
-static int sqlw_lock(struct db *db, double timeout, char **err)
+static int sqlw_lock(struct db *db, const struct db_wait *w, char **err)
 {
 	return RT_OK;
 }

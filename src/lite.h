@@ -30,7 +30,7 @@
 	X(sqlite3_backup_step) \
 	X(sqlite3_bind_null) \
 	X(sqlite3_bind_text) \
-	X(sqlite3_busy_timeout) \
+	X(sqlite3_busy_handler) \
 	X(sqlite3_changes) \
 	X(sqlite3_close) \
 	X(sqlite3_close_v2) \

@@ -1118,7 +1118,7 @@ enum rt_status run_locked(struct db *db, const struct graph *g, run_plan_fn fn, 
 	run_signals_attach(db);
 	char *lerr = NULL;
 	bool early = run_signal != 0;  /* while connecting, say */
-	int rc = early ? RT_EINTR : db->ops->lock(db, o->lock_timeout, &lerr);
+	int rc = early ? RT_EINTR : db->ops->lock(db, &o->lock_wait, &lerr);
 	if (rc != RT_OK && run_signal) {
 		free(lerr);
 		rc = rt_err(err, RT_EINTR, "interrupted by %s %s: nothing was run",

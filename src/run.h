@@ -38,7 +38,8 @@ void run_expect_free(struct run_expect *e);
 
 struct run_opts {
 	enum txn_mode mode;
-	double lock_timeout;       /* seconds */
+	/* How long to wait for the migration lock, and who is told (db.h). */
+	struct db_wait lock_wait;
 	/* Called after each step (status RT_OK or the failure). May be NULL. */
 	void (*on_step)(void *ctx, const struct plan *p, uint32_t step, enum rt_status status,
 	                double ms);

@@ -4,8 +4,13 @@
  * rebuilt from the heads read there, and refuses when that plan is not the
  * one the user saw. New scripts are written by the command line's own
  * `merge` and `revision` commands. */
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "console.h"
 #include "policy.h"
@@ -22,8 +27,8 @@ static bool usable(struct console *con, bool need_db)
 	}
 	if (need_db && !m->have_db) {
 		if (m->db_configured)
-			console_message(con, THEME_ERROR, "The database could not be read: %.*s",
-			                (int)strcspn(m->db_error, "\n"), m->db_error);
+			console_message(con, THEME_ERROR, "The database could not be read: %.*s%s",
+			                FIRST_LINE(m->db_error));
 		else
 			console_message(con, THEME_WARNING, "No database configured: the console is "
 			                "read-only (use --database URL or retort.ini)");
@@ -59,7 +64,12 @@ struct migrate {
 	const struct run_expect *expect;  /* its fingerprint, checked under the lock */
 	uint32_t failed;            /* the failing step, or UINT32_MAX */
 	double ms;
+	double expect_timeout;      /* seconds the lock is waited for */
 	char *title;
+	bool started;               /* the lock was taken, the first step began */
+	struct strbuf log;          /* a line per step, as the command line prints it */
+	/* What to show once the view has reloaded: a dialog, or NULL. */
+	char *report_title, *report;
 };
 
 static int build(const struct graph *g, enum plan_kind kind, uint32_t rev,
@@ -84,7 +94,9 @@ static void on_progress(void *ctx, uint32_t done, uint32_t total)
 	struct strbuf label = STRBUF_INIT;
 	sb_addf(&label, "%s ", plan_kind_word(mg->shown->steps[done].dir));
 	run_step_title(mg->con->m.g, &mg->shown->steps[done], &label);
-	dialog_progress(mg->con, mg->title, sb_str(&label), done, total);
+	mg->started = true;
+	dialog_progress(mg->con, mg->title, sb_str(&label), done, total,
+	                "Ctrl-C: stop (the running step is rolled back)");
 	sb_free(&label);
 }
 
@@ -93,6 +105,13 @@ static void on_step(void *ctx, const struct plan *p, uint32_t step, enum rt_stat
 {
 	struct migrate *mg = ctx;
 	mg->ms += ms;
+	sb_addf(&mg->log, "Running %s ", plan_kind_word(p->steps[step].dir));
+	run_step_title(mg->con->m.g, &p->steps[step], &mg->log);
+	if (status == RT_OK)
+		sb_addf(&mg->log, " ... done (%.1f ms)\n", ms);
+	else
+		sb_addf(&mg->log, " ... %s after %.1f ms\n",
+		        status == RT_EINTR ? "INTERRUPTED" : "FAILED", ms);
 	if (status != RT_OK)
 		mg->failed = step;
 }
@@ -120,32 +139,87 @@ static void report_failure(struct console *con, struct migrate *mg, const char *
 	} else {
 		sb_adds(&sb, err);
 	}
-	char *title = xasprintf("The %s failed", plan_kind_word(mg->kind));
-	dialog_message(con, title, sb_str(&sb), THEME_ERROR);
-	free(title);
-	sb_free(&sb);
+	mg->report_title = xasprintf("The %s failed", plan_kind_word(mg->kind));
+	mg->report = sb_detach(&sb);
+}
+
+/* A run stopped by Ctrl-C (or a signal): what the command line prints,
+ * the steps that ran then the engine's summary of what stays applied. */
+static void report_interrupted(struct migrate *mg, const struct plan *done, const char *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	uint32_t ran = 0;
+	for (const char *p = sb_str(&mg->log); (p = strstr(p, " ... done (")); p++)
+		ran++;
+	uint32_t total = done ? done->n : mg->shown->n;
+	sb_addf(&sb, "Stopped after %u of %u step%s.\n\n%s\n\n", ran, total, total == 1 ? "" : "s",
+	        err);
+	sb_adds(&sb, sb_str(&mg->log));
+	sb_adds(&sb, "\nWhole migrations only: each step either committed or was rolled back. "
+	        "The console shows the database as it is now.");
+	mg->report_title = xasprintf("The %s was interrupted", plan_kind_word(mg->kind));
+	mg->report = sb_detach(&sb);
+}
+
+/* The migration lock is held by someone else: a box that says who, for
+ * how long; Esc or Ctrl-C cancel. */
+static bool on_lock_wait(void *ctx, double elapsed, const char *holder)
+{
+	struct migrate *mg = ctx;
+	return dialog_wait(mg->con, mg->title, "the migration lock", holder, elapsed,
+	                   mg->expect_timeout);
 }
 
 static void execute(struct console *con, struct migrate *mg)
 {
 	struct cli_ctx *c = con->c;
+	mg->expect_timeout = cli_lock_timeout(c);
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
-		.lock_timeout = cli_lock_timeout(c),
+		.lock_wait = {mg->expect_timeout, on_lock_wait, NULL, mg},
 		.on_step = on_step, .on_progress = on_progress, .ctx = mg, .expect = mg->expect,
 	};
-	dialog_progress(con, mg->title, "Taking the migration lock...", 0, mg->shown->n);
+	dialog_progress(con, mg->title, "Taking the migration lock...", 0, mg->shown->n,
+	                "Esc or Ctrl-C: cancel");
 	struct plan *done = NULL;
 	char *err = NULL;
+	console_interrupted();
 	int rc = run_locked(c->db, con->m.g, plan_under_lock, mg, &o, &done, &err);
+	/* the engine raises a SIGINT it caught again, for the console: seen */
+	console_interrupted();
+	const char *why = err ? err : rt_status_text(rc);
 	if (rc == RT_OK)
 		console_message(con, THEME_APPLIED, "%s %s to %s: %u step%s in %.1f ms",
 		                plan_kind_done(mg->kind), c->url.dbname, con->m.g->nodes[mg->rev].s.rev,
 		                done ? done->n : 0, done && done->n == 1 ? "" : "s", mg->ms);
+	else if (rc == RT_EINTR && !mg->started)
+		console_message(con, THEME_WARNING, "%c%s", toupper((unsigned char)why[0]), why + 1);
+	else if (rc == RT_EINTR)
+		report_interrupted(mg, done, why);
 	else
-		report_failure(con, mg, err ? err : rt_status_text(rc));
+		report_failure(con, mg, why);
 	free(err);
 	plan_free(done);
+}
+
+/* When a plan is empty, what is true: where the database is, and whether
+ * the selected revision is applied. */
+static void nothing_to_do(struct console *con, enum plan_kind kind, uint32_t rev)
+{
+	const struct model *m = &con->m;
+	char *at = model_current_text(m);
+	const char *id = m->g->nodes[rev].s.rev;
+	bool applied = bitset_get(&m->applied, rev), current = bitset_get(&m->current, rev);
+	if (kind == PLAN_UPGRADE && applied)
+		console_message(con, THEME_NORMAL, "Nothing to upgrade: %s is %s (the database is at "
+		                "%s)", id, current ? "current" : "already applied", at);
+	else if (kind == PLAN_DOWNGRADE && current)
+		console_message(con, THEME_NORMAL, "Nothing to downgrade: nothing applied comes after "
+		                "%s (the database is at %s)", id, at);
+	else
+		console_message(con, THEME_NORMAL, "Nothing to %s: the version table would stay as it "
+		                "is (the database is at %s)", plan_kind_word(kind), at);
+	free(at);
 }
 
 static void migrate(struct console *con, enum plan_kind kind)
@@ -185,8 +259,7 @@ static void migrate(struct console *con, enum plan_kind kind)
 		return;
 	}
 	if (p->n == 0) {
-		console_message(con, THEME_NORMAL, "Nothing to %s: the database is already there",
-		                plan_kind_word(kind));
+		nothing_to_do(con, kind, rev);
 		plan_free(p);
 		return;
 	}
@@ -206,7 +279,7 @@ static void migrate(struct console *con, enum plan_kind kind)
 	lint_findings_init(&f);
 	enum sql_dialect dialect = c->url.backend == DB_POSTGRES ? SQL_POSTGRES : SQL_SQLITE;
 	if (policy_findings(m->g, p, dialect, &f, &err) != RT_OK) {
-		console_message(con, THEME_WARNING, "lint: %.*s", (int)strcspn(err, "\n"), err);
+		console_message(con, THEME_WARNING, "lint: %.*s%s", FIRST_LINE(err));
 		free(err);
 		err = NULL;
 	}
@@ -231,15 +304,23 @@ static void migrate(struct console *con, enum plan_kind kind)
 	} else if (!yes) {
 		console_message(con, THEME_NORMAL, "Cancelled: nothing was done");
 	}
+	struct migrate mg = {.con = con, .kind = kind, .rev = rev, .shown = p, .expect = expect,
+	                     .failed = UINT32_MAX};
+	sb_init(&mg.log);
 	if (yes) {
-		char *title = xasprintf("%s %s to %s", plan_kind_title(kind), c->url.dbname, id);
-		struct migrate mg = {con, kind, rev, p, expect, UINT32_MAX, 0, title};
+		mg.title = xasprintf("%s %s to %s", plan_kind_title(kind), c->url.dbname, id);
 		execute(con, &mg);
-		free(title);
 	}
 	preview_set_mode(con, con->last_mode);
 	if (yes)
 		console_reload(con, NULL);
+	/* over the view as it is now */
+	if (mg.report)
+		dialog_message(con, mg.report_title, mg.report, THEME_ERROR);
+	free(mg.title);
+	free(mg.report_title);
+	free(mg.report);
+	sb_free(&mg.log);
 	free(question);
 	free(tab);
 	free(summary);
@@ -304,7 +385,7 @@ static void write_script(struct console *con, const char *what, const char *text
 	out[strcspn(out, "\n")] = '\0';
 	if (rc == RT_OK) {
 		console_reload(con, NULL);
-		console_message(con, THEME_APPLIED, "Wrote %s", out);
+		console_message(con, THEME_APPLIED, "Wrote %s (e opens it in your editor)", out);
 		for (uint32_t i = 0; con->m.g && i < con->m.g->nheads; i++)
 			if (strcmp(con->m.g->nodes[con->m.g->heads[i]].s.path, out) == 0)
 				graph_select_rev(con, con->m.g->heads[i]);
@@ -443,11 +524,137 @@ static void rollback(struct console *con)
 	}
 	if (!usable(con, true))
 		return;
-	char *argv[] = {(char *)"rollback", (char *)con->m.g->nodes[graph_selected(con)].s.rev, NULL};
+	const struct model *m = &con->m;
+	uint32_t rev = (uint32_t)graph_selected(con);
+	const char *id = m->g->nodes[rev].s.rev;
+	if (!bitset_get(&m->applied, rev) || bitset_get(&m->current, rev)) {
+		/* said here, without leaving the console */
+		char *at = model_current_text(m);
+		if (bitset_get(&m->current, rev))
+			console_message(con, THEME_WARNING, "Nothing to roll back: %s is current (the "
+			                "database is at %s)", id, at);
+		else
+			console_message(con, THEME_WARNING, "Nothing to roll back to: %s is not applied "
+			                "(the database is at %s)", id, at);
+		free(at);
+		return;
+	}
+	/* a context of its own, as the shell's commands have: the command
+	 * line's waits and questions on the plain terminal */
+	struct cli_ctx sub;
+	cli_ctx_init_from(&sub, con->c);
+	char *argv[] = {(char *)"rollback", (char *)id, NULL};
 	console_suspend(con);
-	wait_enter(cli_exit(con->c, cli_run(con->c, 2, argv)));
+	wait_enter(cli_run(&sub, 2, argv));
+	cli_ctx_free(&sub);
 	console_resume(con);
 	console_reload(con, NULL);
+}
+
+/* ---- the editor ---- */
+
+/* The file a load error begins with ("path:line: …"), if it exists. */
+static char *error_file(const char *error)
+{
+	size_t n = strcspn(error, ":\n");
+	if (!error[n] || error[n] != ':')
+		return NULL;
+	char *path = xstrndup(error, n);
+	if (access(path, F_OK) != 0) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* Runs the editor on path: its words (split at blanks, as in "code
+ * --wait"; no shell ever runs), then the path. Returns its exit status
+ * (127 when it could not start). The console ignores Ctrl-C meanwhile: it
+ * belongs to the editor. */
+static int run_editor(const char *editor, const char *path)
+{
+	char *words = xstrdup(editor);
+	size_t cap = strlen(editor) / 2 + 3, n = 0;
+	char **argv = xcalloc(cap, sizeof(*argv));
+	for (char *save = NULL, *w = strtok_r(words, " \t", &save); w;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[n++] = w;
+	argv[n++] = (char *)path;
+	struct sigaction ign, old_int, old_quit;
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	pid_t pid = n > 1 ? fork() : -1;
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	int status = 127;
+	if (pid > 0) {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	free(argv);
+	free(words);
+	return status;
+}
+
+static void edit(struct console *con)
+{
+	const struct model *m = &con->m;
+	char *path = NULL;
+	int64_t sel = m->g ? graph_selected(con) : -1;
+	if (sel >= 0)
+		path = xstrdup(m->g->nodes[sel].s.path);
+	else if (m->graph_error)
+		path = error_file(m->graph_error);
+	if (!path) {
+		console_message(con, THEME_WARNING, m->g ? "No revision to edit: c writes the first one"
+		                                         : "No file to edit named in the error");
+		return;
+	}
+	const char *editor = getenv("VISUAL");
+	if (!editor || !*editor)
+		editor = getenv("EDITOR");
+	if (!editor || !*editor)
+		editor = "vi";
+	console_suspend(con);
+	int status = run_editor(editor, path);
+	console_resume(con);
+	console_reload(con, NULL);
+	if (status != 0)
+		console_message(con, THEME_WARNING, "The editor (%s) ended with status %d%s", editor,
+		                status, status == 127 ? ": set VISUAL or EDITOR" : "");
+	else if (con->m.graph_error)
+		console_message(con, THEME_ERROR, "%s: edited, but the scripts could not be loaded: "
+		                "%.*s%s", path, FIRST_LINE(con->m.graph_error));
+	else
+		console_message(con, THEME_NORMAL, "Edited %s; the view is reloaded", path);
+	free(path);
+}
+
+/* ---- waiting for a database another process writes ---- */
+
+static bool on_busy_wait(void *ctx, double elapsed, const char *holder)
+{
+	struct console *con = ctx;
+	return dialog_wait(con, "Waiting for the database",
+	                   holder ? "the database, which a migration is writing"
+	                          : "the database, which another connection is writing",
+	                   holder, elapsed, con->busy.timeout);
+}
+
+void action_busy_wait(struct console *con)
+{
+	con->busy = (struct db_wait){cli_lock_timeout(con->c), on_busy_wait, NULL, con};
+	con->c->busy_wait = &con->busy;
 }
 
 void action_run(struct console *con, enum request r)
@@ -473,6 +680,9 @@ void action_run(struct console *con, enum request r)
 		break;
 	case REQ_ROLLBACK:
 		rollback(con);
+		break;
+	case REQ_EDIT:
+		edit(con);
 		break;
 	case REQ_COMMAND:
 		command_line(con);

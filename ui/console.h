@@ -10,6 +10,7 @@
 #include <curses.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "db.h"
@@ -48,6 +49,10 @@ struct model {
 	uint8_t *checksum;          /* enum cs_state per revision, filled on demand */
 	/* `Transaction: none` steps the ledger shows half done. */
 	struct inspect_opens opens;
+	/* What model_poll compares with: the scripts directory's and the
+	 * SQLite file's times and sizes when the load began. */
+	struct stat dir_stat, db_stat;
+	bool db_stat_ok;
 	/* With a declarative schema configured: the differences `check`
 	 * reports between the database, its migrations and that schema. */
 	int drift;
@@ -60,11 +65,20 @@ struct model {
 void model_load(struct model *m, struct cli_ctx *c);
 void model_free(struct model *m);
 uint32_t model_count(const struct model *m);
+/* The version table's rows, space-separated, or "<base>" (caller frees). */
+char *model_current_text(const struct model *m);
 static inline uint32_t model_rev(const struct model *m, uint32_t row)
 {
 	return m->g->n - 1 - row;
 }
 bool model_is_head(const struct model *m, uint32_t rev);
+/* Since the load: POLL_SAME, or POLL_CHANGED (the scripts directory, or
+ * the version table, changed: reload), or POLL_BUSY when another process
+ * holds the migration lock of a SQLite file (reading it could wait for
+ * the migration: *holder, caller frees). Cheap: on SQLite one stat, and
+ * a SELECT only when the file changed; on PostgreSQL one SELECT. */
+enum model_poll { POLL_SAME, POLL_CHANGED, POLL_BUSY };
+enum model_poll model_poll(struct model *m, char **holder);
 /* Whether rev's file still matches the checksum the ledger recorded;
  * computed (one file read) the first time it is asked. */
 enum cs_state model_checksum(struct model *m, uint32_t rev);
@@ -80,7 +94,13 @@ struct doc {
 	unsigned char *roles;       /* one enum theme_role per byte of text */
 	size_t rcap;
 	struct u32vec lines;        /* where each line starts */
+	unsigned edits;             /* bumped by every change */
 };
+
+/* The columns of a line number before each line of SQL ("   12 "). A line
+ * that starts with bytes of the THEME_LINENO role has them as its gutter:
+ * the preview keeps it in place when it wraps or scrolls sideways. */
+#define DOC_GUTTER 6
 
 void doc_reset(struct doc *d);
 void doc_free(struct doc *d);
@@ -107,6 +127,20 @@ struct pen {
 };
 
 int text_width(const char *s, size_t n);
+/* Glyphs: UTF-8 ones or ASCII (set once the terminal's locale is known). */
+void draw_set_utf8(bool utf8);
+/* What marks text cut at the edge of its space: "…", or ">" in ASCII.
+ * pen_text puts it in the last column when the text does not fit. */
+const char *draw_ellipsis(void);
+/* The bytes of s (n bytes) that fit in cols columns, whole characters, at
+ * least one; *used (may be NULL): their columns. */
+size_t text_fit(const char *s, size_t n, int cols, int *used);
+/* " …" (" ..." in ASCII): a message that leaves lines out. */
+const char *draw_more(void);
+/* printf arguments for "%.*s%s": the first line of text, then draw_more()
+ * when more lines follow. */
+#define FIRST_LINE(text) \
+	(int)strcspn((text), "\n"), (text), strchr((text), '\n') ? draw_more() : ""
 /* The length in bytes of the character at s, and its columns in *cols (an
  * undecodable byte or a control character counts as one). */
 size_t text_char(const char *s, size_t n, int *cols);
@@ -175,6 +209,18 @@ struct console {
 	enum theme_role message_role;
 	char *search;
 	struct le_history search_hist, text_hist;
+	/* The preview's screen rows: long lines wrap (a continuation mark in
+	 * the gutter), or stay whole and scroll sideways by hscroll columns.
+	 * Doc line i starts at row rows.v[i], rows.v[lines] is the total; laid
+	 * out for the doc's edits, the width and the wrapping in rows_for. */
+	bool wrap;
+	int hscroll;
+	struct u32vec rows;
+	struct { unsigned edits; int width; bool wrap; } rows_for;
+	uint32_t want_line;         /* a script line to scroll the preview to, 0 none */
+	int status_rows;            /* the status line's rows: a long question wraps */
+	struct db_wait busy;        /* how a read waits for another writer (c->busy_wait) */
+	char *busy_holder;          /* who migrates the database, as the last poll saw */
 	bool quit;
 };
 
@@ -190,8 +236,14 @@ void console_message(struct console *con, enum theme_role role, const char *fmt,
 void console_reload(struct console *con, const char *rev_id);
 /* A key: a character, or a function key (KEY_*) with *fn set; -1 when the
  * terminal is gone. KEY_RESIZE comes after the layout has followed it: the
- * caller only redraws. */
+ * caller only redraws. Ctrl-C (a SIGINT, which never ends the console)
+ * reads as the character KEY_CTRL('C'). */
 int console_getkey(struct console *con, bool *fn);
+/* The same, waiting at most ms milliseconds: CONSOLE_NO_KEY when none came. */
+#define CONSOLE_NO_KEY (-2)
+int console_getkey_for(struct console *con, bool *fn, int ms);
+/* Whether a SIGINT (Ctrl-C) came since the last call; clears it. */
+bool console_interrupted(void);
 /* Hands the terminal to a plain program (endwin) and takes it back. */
 void console_suspend(struct console *con);
 void console_resume(struct console *con);
@@ -200,8 +252,22 @@ void console_resume(struct console *con);
 /* The revision under the cursor, or -1 when there is none. */
 int64_t graph_selected(const struct console *con);
 void graph_select_rev(struct console *con, uint32_t rev);
-/* Searches ids, labels and messages from the cursor; dir +1 or -1. */
-bool graph_search(struct console *con, const char *text, int dir, bool *wrapped);
+/* Where a search matched: a revision's id, labels or message, or a line
+ * of one of its SQL sections. */
+struct search_hit {
+	bool in_sql;
+	enum script_section section;
+	uint32_t line;              /* the file's line */
+};
+/* Searches from the cursor, row by row (dir +1 or -1, wrapping around):
+ * ids, labels and messages, then the SQL of each revision's script, read
+ * only when its own row is reached. */
+bool graph_search(struct console *con, const char *text, int dir, bool *wrapped,
+                  struct search_hit *hit);
+/* The next row after the cursor (dir +1 down, -1 up, wrapping) whose
+ * revision is a head (heads) or in the version table (!heads); false when
+ * there is none. *nth, *count: which one of how many it is. */
+bool graph_jump(struct console *con, bool heads, int dir, uint32_t *nth, uint32_t *count);
 
 /* preview.c */
 /* Rebuilds the preview for the selected revision when it is stale. */
@@ -215,6 +281,9 @@ void preview_show_plan(struct console *con, const char *title, const char *summa
                        const char *production);
 /* Shows plain text in the plan tab. */
 void preview_show_text(struct console *con, const char *title, const char *text);
+/* Wrapping on or off, the top line kept; sideways scrolling by cols. */
+void preview_set_wrap(struct console *con, bool wrap);
+void preview_scroll_x(struct console *con, int cols);
 
 /* dialog.c */
 /* Asks y/N in the status line; the preview scrolls meanwhile. Default no. */
@@ -231,11 +300,20 @@ char *dialog_input(struct console *con, const char *label, struct le_history *hi
 /* A message box, scrollable, closed by Enter, Esc, q or Space. */
 void dialog_message(struct console *con, const char *title, const char *text,
                     enum theme_role role);
-/* A progress box (no input): label, then a bar of done/total. */
+/* A progress box (no input): label, then a bar of done/total; hint (or
+ * NULL) in its bottom border. */
 void dialog_progress(struct console *con, const char *title, const char *label,
-                     uint32_t done, uint32_t total);
+                     uint32_t done, uint32_t total, const char *hint);
+/* A box while the console waits for another process: what it waits for,
+ * who holds it, for how long out of how long. Returns false when the user
+ * cancels (Esc or Ctrl-C), true to go on waiting. */
+bool dialog_wait(struct console *con, const char *title, const char *what,
+                 const char *holder, double elapsed, double timeout);
 
 /* actions.c */
 void action_run(struct console *con, enum request r);
+/* How the console waits for a database another process writes (SQLite):
+ * a dialog_wait box; fills con->busy for con->c->busy_wait. */
+void action_busy_wait(struct console *con);
 
 #endif

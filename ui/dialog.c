@@ -168,23 +168,41 @@ char *dialog_input(struct console *con, const char *label, struct le_history *hi
 
 bool dialog_confirm(struct console *con, const char *question)
 {
+	bool yes = false;
 	for (;;) {
+		/* a question wider than the terminal wraps: every word of it and
+		 * its [y/N] stay on the screen, above them the panes shrink */
+		struct doc d = {0};
+		doc_add_wrapped(&d, THEME_WARNING, question, COLS - 2);
+		int rows = (int)doc_lines(&d);
+		if (rows != con->status_rows) {
+			con->status_rows = rows;
+			console_layout(con);
+		}
 		console_draw(con);
 		if (con->status) {
-			status_text(con, THEME_WARNING, question);
+			werase(con->status);
+			for (int i = 0; i < rows; i++)
+				draw_doc_line(con->status, i, 1, COLS - 1, &d, (uint32_t)i, A_NORMAL);
 			wnoutrefresh(con->status);
 		}
+		doc_free(&d);
 		doupdate();
 		bool fn;
 		int key = console_getkey(con, &fn);
 		if (fn && key == KEY_RESIZE)
 			continue;
-		if (!fn && (key == 'y' || key == 'Y'))
-			return true;
+		if (!fn && (key == 'y' || key == 'Y')) {
+			yes = true;
+			break;
+		}
 		/* Moving keys scroll the plan; any other key is a no. */
 		if (key < 0 || !view_move(con->focus, keys_request(key)))
-			return false;
+			break;
 	}
+	con->status_rows = 1;
+	console_layout(con);
+	return yes;
 }
 
 /* ---- prompts in a box ---- */
@@ -284,7 +302,7 @@ void dialog_message(struct console *con, const char *title, const char *text,
 }
 
 void dialog_progress(struct console *con, const char *title, const char *label,
-                     uint32_t done, uint32_t total)
+                     uint32_t done, uint32_t total, const char *hint)
 {
 	console_draw(con);
 	int w = COLS - 4 < 70 ? COLS - 4 : 70;
@@ -301,8 +319,49 @@ void dialog_progress(struct console *con, const char *title, const char *label,
 		for (int i = 0; i < bar; i++)
 			pen_text(&p, i < fill ? A_REVERSE : A_DIM, i < fill ? " " : con->utf8 ? "·" : ".");
 		pen_text(&p, A_BOLD, count);
+		if (hint)
+			box_hint(win, hint);
 		wnoutrefresh(win);
 		delwin(win);
 	}
 	doupdate();
+}
+
+bool dialog_wait(struct console *con, const char *title, const char *what,
+                 const char *holder, double elapsed, double timeout)
+{
+	console_draw(con);
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "Waiting for %s.\n", what);
+	if (holder)
+		sb_addf(&sb, "Held by %s.\n", holder);
+	sb_addf(&sb, "Waited %.0f s of %g s; then it gives up, nothing done.", elapsed, timeout);
+	int w = COLS - 4 < 100 ? COLS - 4 : 100;
+	struct doc d = {0};
+	doc_add_wrapped(&d, THEME_NORMAL, sb_str(&sb), w - 4);
+	int lines = (int)doc_lines(&d);
+	WINDOW *win = w > 10 ? box_open(con, lines + 5, w, title, THEME_WARNING) : NULL;
+	if (win) {
+		for (int i = 0; i < lines; i++)
+			draw_doc_line(win, 1 + i, 2, w - 4, &d, (uint32_t)i, A_NORMAL);
+		struct pen p;
+		pen_start(&p, win, lines + 2, 2, w - 2, A_NORMAL);
+		int bar = w - 4, fill = timeout > 0 ? (int)(elapsed / timeout * bar) : 0;
+		for (int i = 0; i < bar; i++)
+			pen_text(&p, i < fill ? A_REVERSE : A_DIM, i < fill ? " " : con->utf8 ? "·" : ".");
+		box_hint(win, "Esc or Ctrl-C: cancel");
+		wnoutrefresh(win);
+		delwin(win);
+	}
+	doc_free(&d);
+	sb_free(&sb);
+	doupdate();
+	for (;;) {
+		bool fn;
+		int key = console_getkey_for(con, &fn, 0);
+		if (key == CONSOLE_NO_KEY)
+			return true;
+		if (key < 0 || (!fn && (key == 27 || key == KEY_CTRL('C'))))
+			return false;
+	}
 }

@@ -13,6 +13,7 @@ void doc_reset(struct doc *d)
 {
 	sb_reset(&d->text);
 	d->lines.n = 0;
+	d->edits++;
 }
 
 void doc_free(struct doc *d)
@@ -29,6 +30,7 @@ void doc_free(struct doc *d)
 static void add_bytes(struct doc *d, const char *s, size_t n, enum theme_role role,
                       const unsigned char *roles)
 {
+	d->edits++;
 	if (d->text.len == 0 && d->lines.n == 0)
 		u32vec_push(&d->lines, 0);
 	for (size_t i = 0; i < n; i++) {
@@ -160,7 +162,7 @@ void doc_add_sql(struct doc *d, const char *sql, size_t len, enum sql_dialect di
 	for (size_t at = 0; at < len; line++) {
 		const char *nl = memchr(sql + at, '\n', len - at);
 		size_t end = nl ? (size_t)(nl - sql) + 1 : len;
-		doc_addf(d, THEME_LINENO, "%5u ", line);
+		doc_addf(d, THEME_LINENO, "%*u ", DOC_GUTTER - 1, line);
 		add_bytes(d, sql + at, end - at, THEME_NORMAL, roles + at);
 		at = end;
 	}

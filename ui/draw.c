@@ -21,6 +21,41 @@ static size_t char_at(const char *s, size_t n, int *cols)
 	return len;
 }
 
+static bool utf8 = true;
+
+void draw_set_utf8(bool on)
+{
+	utf8 = on;
+}
+
+const char *draw_ellipsis(void)
+{
+	return utf8 ? "…" : ">";
+}
+
+const char *draw_more(void)
+{
+	return utf8 ? " …" : " ...";
+}
+
+size_t text_fit(const char *s, size_t n, int cols, int *used)
+{
+	size_t i = 0;
+	int w = 0, c;
+	while (i < n) {
+		size_t len = text_char(s + i, n - i, &c);
+		if (w + c > cols && i > 0)
+			break;
+		w += c;
+		i += len;
+		if (w >= cols)
+			break;
+	}
+	if (used)
+		*used = w;
+	return i;
+}
+
 size_t text_char(const char *s, size_t n, int *cols)
 {
 	size_t len = char_at(s, n, cols);
@@ -48,8 +83,24 @@ void pen_start(struct pen *p, WINDOW *w, int y, int x, int end, attr_t extra)
 	p->extra = extra;
 }
 
+/* Marks the pen's last column: what was to be drawn did not fit. */
+static void pen_cut(struct pen *p, attr_t a)
+{
+	if (p->end <= 0)
+		return;
+	wattrset(p->w, a | p->extra);
+	mvwaddstr(p->w, p->y, p->end - 1, draw_ellipsis());
+	wattrset(p->w, A_NORMAL);
+	p->x = p->end;
+}
+
 void pen_textn(struct pen *p, attr_t a, const char *s, size_t n)
 {
+	if (n && p->x >= p->end) {
+		/* the text before filled the row: this one is cut whole */
+		pen_cut(p, a);
+		return;
+	}
 	wattrset(p->w, a | p->extra);
 	wmove(p->w, p->y, p->x);
 	size_t run = 0;  /* printable bytes not yet drawn */
@@ -74,6 +125,8 @@ void pen_textn(struct pen *p, attr_t a, const char *s, size_t n)
 	if (run)
 		waddnstr(p->w, s + i - run, (int)run);
 	wattrset(p->w, A_NORMAL);
+	if (i < n)
+		pen_cut(p, a);
 }
 
 void pen_text(struct pen *p, attr_t a, const char *s)

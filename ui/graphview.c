@@ -1,7 +1,10 @@
 /* graphview.c: the graph pane, one row per revision, newest first: the
  * lanes that src/lanes.c laid out, then the revision's id, marks, labels,
  * message, dependencies and date. Only the rows on screen are drawn. */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "console.h"
 
@@ -132,7 +135,7 @@ static void draw_problem(struct console *con, struct view *v)
 		text += n + (text[n] == '\n');
 	}
 	pen_start(&p, v->win, y + (y < v->height - 1), 1, v->width, A_NORMAL);
-	pen_text(&p, A_BOLD, "Fix them, then press r to reload.");
+	pen_text(&p, A_BOLD, "Fix them (e opens the first file named), then press r to reload.");
 }
 
 static void graph_draw(struct view *v)
@@ -195,11 +198,55 @@ static bool matches(const struct gnode *x, const char *text)
 	return false;
 }
 
-bool graph_search(struct console *con, const char *text, int dir, bool *wrapped)
+/* The first place of needle (nn bytes) in hay (hn bytes), ignoring ASCII
+ * case, or NULL. */
+static const char *find_nocase(const char *hay, size_t hn, const char *needle, size_t nn)
+{
+	if (nn == 0 || nn > hn)
+		return NULL;
+	int first = tolower((unsigned char)needle[0]);
+	for (size_t i = 0; i + nn <= hn; i++)
+		if (tolower((unsigned char)hay[i]) == first && strncasecmp(hay + i, needle, nn) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/* Whether the SQL of x's script has text: its file is read now (a search
+ * reads only the files of the rows it passes), its sections where the
+ * file has them now. */
+static bool matches_sql(const struct gnode *x, const char *text, struct search_hit *hit)
+{
+	struct script_now now;
+	char *err = NULL;
+	if (script_reread(&x->s, &now, &err) != RT_OK) {
+		free(err);
+		return false;
+	}
+	const size_t off[2] = {now.s.up_off, now.s.down_off}, n[2] = {now.s.up_len, now.s.down_len};
+	const uint32_t line[2] = {now.s.up_line, now.s.down_line};
+	bool found = false;
+	for (int k = 0; k < 2 && !found; k++) {
+		const char *at = find_nocase(now.buf + off[k], n[k], text, strlen(text));
+		if (!at)
+			continue;
+		found = true;
+		hit->in_sql = true;
+		hit->section = k == 0 ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE;
+		hit->line = line[k];
+		for (const char *p = now.buf + off[k]; p < at; p++)
+			hit->line += *p == '\n';
+	}
+	script_now_free(&now);
+	return found;
+}
+
+bool graph_search(struct console *con, const char *text, int dir, bool *wrapped,
+                  struct search_hit *hit)
 {
 	const struct model *m = &con->m;
 	uint32_t n = model_count(m);
 	*wrapped = false;
+	memset(hit, 0, sizeof *hit);
 	if (n == 0 || !*text)
 		return false;
 	uint32_t row = con->graph.cur;
@@ -208,11 +255,38 @@ bool graph_search(struct console *con, const char *text, int dir, bool *wrapped)
 		if (r < 0 || r >= n)
 			*wrapped = true;
 		uint32_t at = (uint32_t)((r % n + n) % n);
-		if (matches(&m->g->nodes[model_rev(m, at)], text)) {
+		const struct gnode *x = &m->g->nodes[model_rev(m, at)];
+		if (matches(x, text) || matches_sql(x, text, hit)) {
 			graph_select_rev(con, model_rev(m, at));
 			return true;
 		}
 	}
 	*wrapped = false;
 	return false;
+}
+
+static bool is_target(const struct model *m, bool heads, uint32_t rev)
+{
+	return heads ? model_is_head(m, rev) : bitset_get(&m->current, rev);
+}
+
+bool graph_jump(struct console *con, bool heads, int dir, uint32_t *nth, uint32_t *count)
+{
+	const struct model *m = &con->m;
+	uint32_t n = model_count(m), found = UINT32_MAX;
+	for (uint32_t k = 1; k <= n && found == UINT32_MAX; k++) {
+		int64_t r = (int64_t)con->graph.cur + dir * (int64_t)k;
+		uint32_t at = (uint32_t)((r % n + n) % n);
+		if (is_target(m, heads, model_rev(m, at)))
+			found = at;
+	}
+	if (found == UINT32_MAX)
+		return false;
+	/* which one it is, counted from the top */
+	*count = *nth = 0;
+	for (uint32_t row = 0; row < n; row++)
+		if (is_target(m, heads, model_rev(m, row)) && ++*count && row == found)
+			*nth = *count;
+	graph_select_rev(con, model_rev(m, found));
+	return true;
 }

@@ -21,14 +21,20 @@
 	R(PAGE_UP, "page-up", "One page up", KEY_PPAGE, KEY_CTRL('B'))                \
 	R(MOVE_FIRST, "first", "The newest revision, or the top", 'g', KEY_HOME)      \
 	R(MOVE_LAST, "last", "The oldest revision, or the bottom", 'G', KEY_END)      \
+	R(CURRENT, "current", "The database's current revision (again: the next one)", '.') \
+	R(NEXT_HEAD, "next-head", "The next head", ']', 'H')                          \
+	R(PREV_HEAD, "prev-head", "The previous head", '[')                           \
 	G("Views")                                                                \
-	R(ENTER, "details", "Show the selected revision's details", '\n', '\r', KEY_ENTER) \
+	R(ENTER, "details", "Show the selected revision's details in the preview", '\n', '\r', KEY_ENTER) \
 	R(NEXT_PANE, "pane", "Move between the graph and the preview", '\t')          \
 	R(VIEW_UPGRADE, "upgrade-sql", "Preview the upgrade SQL", '1')                \
 	R(VIEW_DOWNGRADE, "downgrade-sql", "Preview the downgrade SQL", '2')          \
 	R(VIEW_DETAILS, "info", "Preview the details and the ledger", '3')            \
 	R(VIEW_NEXT, "view", "Cycle the preview: upgrade, downgrade, details", 'v')   \
-	R(SEARCH, "search", "Search ids, labels and messages", '/')                   \
+	R(WRAP, "wrap", "Wrap the preview's long lines, or not (then scroll sideways)", 'w') \
+	R(SCROLL_LEFT, "left", "Scroll the preview left (wrapping off)", 'h', KEY_LEFT) \
+	R(SCROLL_RIGHT, "right", "Scroll the preview right (wrapping off)", 'l', KEY_RIGHT) \
+	R(SEARCH, "search", "Search ids, labels, messages and the scripts' SQL", '/') \
 	R(SEARCH_NEXT, "next", "Next match", 'n')                                     \
 	R(SEARCH_PREV, "previous", "Previous match", 'N')                             \
 	R(RELOAD, "reload", "Read the scripts and the database again", 'r')           \
@@ -37,14 +43,15 @@
 	R(UPGRADE, "upgrade", "Upgrade the database to the selected revision", 'u')   \
 	R(DOWNGRADE, "downgrade", "Downgrade the database to the selected revision", 'd') \
 	R(STAMP, "stamp", "Stamp the selected revision without running SQL", 's')     \
-	R(SELECT, "select", "Select or unselect a head for a merge", ' ')            \
+	R(SELECT, "select", "Select or unselect a head for a merge (the preview: a page down)", ' ') \
 	R(MERGE, "merge", "Merge the selected heads (all heads when none selected)", 'm') \
 	R(REVISION, "new", "Write a new revision on the selected head", 'c')          \
+	R(EDIT, "edit", "Open the selected revision's script in $VISUAL or $EDITOR", 'e') \
 	R(ROLLBACK, "rollback", "Guided rollback to the selected revision", 'R')      \
 	R(COMMAND, "command", "Run a command line (the shell's commands)", ':')       \
 	G("Other")                                                                \
 	R(HELP, "help", "Show this help", '?', KEY_F(1))                              \
-	R(QUIT, "quit", "Quit", 'q')
+	R(QUIT, "quit", "Quit (Ctrl-C stops a wait or a run, never the console)", 'q')
 
 enum request {
 	REQ_NONE,

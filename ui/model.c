@@ -85,10 +85,81 @@ static void load_db(struct model *m)
 	}
 }
 
+/* The SQLite file a poll looks at, or NULL. */
+static const char *db_file(const struct model *m)
+{
+	const struct cli_ctx *c = m->c;
+	if (!c->url_loaded || c->url.backend != DB_SQLITE || !c->url.path || !*c->url.path ||
+	    strcmp(c->url.path, ":memory:") == 0)
+		return NULL;
+	return c->url.path;
+}
+
+static bool same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Before anything is read: a change made meanwhile shows at the next poll. */
+static void take_stamps(struct model *m)
+{
+	struct cli_ctx *c = m->c;
+	if (c->versions_dir && stat(c->versions_dir, &m->dir_stat) != 0)
+		memset(&m->dir_stat, 0, sizeof m->dir_stat);
+	char *err = NULL;
+	if (cli_url(c, &err) != RT_OK) {
+		free(err);
+		return;
+	}
+	const char *path = db_file(m);
+	m->db_stat_ok = path && stat(path, &m->db_stat) == 0;
+}
+
+enum model_poll model_poll(struct model *m, char **holder)
+{
+	struct cli_ctx *c = m->c;
+	struct stat st;
+	*holder = NULL;
+	if (c->versions_dir && stat(c->versions_dir, &st) == 0 && !same_stat(&st, &m->dir_stat))
+		return POLL_CHANGED;
+	if (!m->db_configured)
+		return POLL_SAME;
+	const char *path = db_file(m);
+	if (path) {
+		bool ok = stat(path, &st) == 0;
+		if (ok == m->db_stat_ok && (!ok || same_stat(&st, &m->db_stat)))
+			return POLL_SAME;
+		if (!m->have_db || !c->db)
+			return POLL_CHANGED;  /* it may be readable now */
+		/* a migration may keep readers out until it ends */
+		char *err = NULL;
+		if (c->db->ops->lock_holder(c->db, holder, &err) == RT_OK && *holder)
+			return POLL_BUSY;
+		free(err);
+		m->db_stat = st;
+	} else if (!m->have_db || !c->db) {
+		/* a server that could not be reached is tried again with r */
+		return POLL_SAME;
+	}
+	char **rows = NULL, *err = NULL;
+	uint32_t n = 0;
+	if (c->db->ops->read_heads(c->db, &rows, &n, &err) != RT_OK) {
+		free(err);
+		return POLL_CHANGED;
+	}
+	bool same = n == m->nvrows;
+	for (uint32_t i = 0; i < n && same; i++)
+		same = strcmp(rows[i], m->vrows[i]) == 0;
+	db_strv_free(rows, n);
+	return same ? POLL_SAME : POLL_CHANGED;
+}
+
 void model_load(struct model *m, struct cli_ctx *c)
 {
 	memset(m, 0, sizeof(*m));
 	m->c = c;
+	take_stamps(m);
 	char *err = NULL;
 	int rc = cli_graph(c, &err);
 	if (rc == RT_OK) {
@@ -128,6 +199,16 @@ void model_free(struct model *m)
 	free(m->graph_error);
 	free(m->db_error);
 	memset(m, 0, sizeof(*m));
+}
+
+char *model_current_text(const struct model *m)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (uint32_t i = 0; i < m->nvrows; i++)
+		sb_addf(&sb, "%s%s", i ? " " : "", m->vrows[i]);
+	if (!m->nvrows)
+		sb_adds(&sb, "<base>");
+	return sb_detach(&sb);
 }
 
 uint32_t model_count(const struct model *m)

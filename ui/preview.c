@@ -200,14 +200,32 @@ static void add_details(struct console *con, uint32_t rev)
 	add_state(con, rev);
 }
 
+/* The doc line that shows line `line` of the script: its gutter says so. */
+static uint32_t doc_line_of(const struct doc *d, uint32_t line)
+{
+	char want[DOC_GUTTER + 16];
+	snprintf(want, sizeof want, "%*u ", DOC_GUTTER - 1, line);
+	for (uint32_t i = 0; i < doc_lines(d); i++) {
+		size_t start, len;
+		doc_line(d, i, &start, &len);
+		if (len >= DOC_GUTTER && memcmp(d->text.buf + start, want, DOC_GUTTER) == 0 &&
+		    d->roles[start] == THEME_LINENO)
+			return i;
+	}
+	return 0;
+}
+
 static void rebuild(struct console *con)
 {
 	int64_t rev = graph_selected(con);
+	/* the same revision and tab (a reload) keep their place */
+	bool moved = con->doc_rev != (uint32_t)rev || con->doc_mode != con->mode;
 	doc_reset(&con->doc);
 	con->doc_rev = (uint32_t)rev;
 	con->doc_mode = con->mode;
 	con->doc_gen = con->gen;
-	con->preview.top = 0;
+	if (moved)
+		con->preview.top = 0;
 	if (rev < 0)
 		return;
 	if (con->mode == PREVIEW_DETAILS)
@@ -217,13 +235,182 @@ static void rebuild(struct console *con)
 		            con->mode == PREVIEW_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE);
 }
 
+/* ---- rows on screen: wrapped, or whole and scrolled sideways ---- */
+
+/* The columns of a line's gutter (its leading line number, if any). */
+static int gutter_of(const struct doc *d, size_t start, size_t len)
+{
+	size_t g = 0;
+	while (g < len && g < DOC_GUTTER && d->roles[start + g] == THEME_LINENO)
+		g++;
+	return (int)g;
+}
+
+/* Room for text on a line's first row and on its continuation rows, whose
+ * gutter holds the continuation mark (at least 2 columns). */
+static void room(int width, int gutter, int *first, int *rest)
+{
+	*first = width - gutter;
+	*rest = width - (gutter < 2 ? 2 : gutter);
+}
+
+static uint32_t rows_of(const struct doc *d, uint32_t i, int width)
+{
+	size_t start, len;
+	doc_line(d, i, &start, &len);
+	int g = gutter_of(d, start, len), first, rest;
+	room(width, g, &first, &rest);
+	/* a byte never takes more than one column: short lines fit */
+	if (first < 1 || rest < 1 || len - (size_t)g <= (size_t)first)
+		return 1;
+	const char *s = d->text.buf + start + g;
+	size_t n = len - (size_t)g, at = text_fit(s, n, first, NULL);
+	uint32_t rows = 1;
+	while (at < n) {
+		at += text_fit(s + at, n - at, rest, NULL);
+		rows++;
+	}
+	return rows;
+}
+
+static void layout(struct console *con)
+{
+	const struct doc *d = &con->doc;
+	int width = con->preview.width > 0 ? con->preview.width : COLS;
+	if (con->rows.n && con->rows_for.edits == d->edits && con->rows_for.width == width &&
+	    con->rows_for.wrap == con->wrap)
+		return;
+	uint32_t n = doc_lines(d), at = 0;
+	con->rows.n = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		u32vec_push(&con->rows, at);
+		at += con->wrap ? rows_of(d, i, width) : 1;
+	}
+	u32vec_push(&con->rows, at);
+	con->rows_for.edits = d->edits;
+	con->rows_for.width = width;
+	con->rows_for.wrap = con->wrap;
+}
+
+/* The doc line on screen row r (below the total). */
+static uint32_t line_at(const struct console *con, uint32_t r)
+{
+	const struct u32vec *v = &con->rows;
+	uint32_t lo = 0, hi = v->n - 1;  /* v->v[hi] is the total */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (v->v[mid] <= r)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Draws bytes [from, to) of the doc in their roles. */
+static void pen_doc(struct pen *p, const struct doc *d, size_t from, size_t to)
+{
+	for (size_t i = from; i < to;) {
+		size_t j = i + 1;
+		while (j < to && d->roles[j] == d->roles[i])
+			j++;
+		pen_textn(p, theme_attr(d->roles[i]), d->text.buf + i, j - i);
+		if (pen_left(p) <= 0)
+			break;
+		i = j;
+	}
+}
+
+/* A line cut on the left: its gutter, a mark, then what is right of the
+ * columns scrolled away. Its right end is cut by the pen, marked too. */
+static void draw_scrolled(struct console *con, struct pen *p, size_t start, size_t at,
+                          size_t end)
+{
+	const struct doc *d = &con->doc;
+	pen_doc(p, d, start, at);
+	int skipped = 0;
+	while (at < end && skipped < con->hscroll) {
+		int c;
+		at += text_char(d->text.buf + at, end - at, &c);
+		skipped += c;
+	}
+	if (skipped) {
+		pen_text(p, theme_attr(THEME_LINENO), draw_ellipsis());
+		if (at < end)
+			at += text_fit(d->text.buf + at, end - at, 1, NULL);
+	}
+	pen_doc(p, d, at, end);
+}
+
+static void draw_row(struct console *con, WINDOW *w, int y, uint32_t r)
+{
+	const struct doc *d = &con->doc;
+	int width = con->preview.width;
+	struct pen p;
+	pen_start(&p, w, y, 0, width, A_NORMAL);
+	if (con->rows.n < 2 || r >= con->rows.v[con->rows.n - 1]) {
+		pen_fill(&p, A_NORMAL);
+		return;
+	}
+	uint32_t i = line_at(con, r), k = r - con->rows.v[i];
+	size_t start, len;
+	doc_line(d, i, &start, &len);
+	int g = gutter_of(d, start, len), first, rest;
+	room(width, g, &first, &rest);
+	size_t at = start + (size_t)g, end = start + len;
+	if (!con->wrap) {
+		draw_scrolled(con, &p, start, at, end);
+		pen_fill(&p, A_NORMAL);
+		return;
+	}
+	for (uint32_t seg = 0; seg < k && at < end; seg++)
+		at += text_fit(d->text.buf + at, end - at, seg == 0 ? first : rest, NULL);
+	if (k == 0) {
+		pen_doc(&p, d, start, at);
+	} else {
+		int cont = g < 2 ? 2 : g;
+		char mark[DOC_GUTTER + 8];
+		snprintf(mark, sizeof mark, "%*s%s ", cont - 2, "", con->utf8 ? "↪" : "\\");
+		pen_text(&p, theme_attr(THEME_LINENO), mark);
+	}
+	size_t n = at < end ? text_fit(d->text.buf + at, end - at, k == 0 ? first : rest, NULL) : 0;
+	pen_doc(&p, d, at, at + n);
+	pen_fill(&p, A_NORMAL);
+}
+
+void preview_set_wrap(struct console *con, bool wrap)
+{
+	preview_update(con);
+	uint32_t line = con->rows.n > 1 ? line_at(con, con->preview.top) : 0;
+	con->wrap = wrap;
+	con->hscroll = 0;
+	layout(con);
+	con->preview.top = line < con->rows.n ? con->rows.v[line] : 0;
+	preview_update(con);
+}
+
+void preview_scroll_x(struct console *con, int cols)
+{
+	con->hscroll += cols;
+	if (con->hscroll < 0)
+		con->hscroll = 0;
+}
+
 void preview_update(struct console *con)
 {
 	int64_t rev = graph_selected(con);
 	if (con->mode != PREVIEW_PLAN &&
 	    (con->doc_gen != con->gen || con->doc_mode != con->mode || con->doc_rev != (uint32_t)rev))
 		rebuild(con);
-	con->preview.lines = doc_lines(&con->doc);
+	layout(con);
+	if (con->want_line) {
+		uint32_t i = doc_line_of(&con->doc, con->want_line);
+		uint32_t h = con->preview.height > 0 ? (uint32_t)con->preview.height : 1;
+		uint32_t r = con->rows.v[i];
+		con->want_line = 0;
+		con->preview.top = r > h / 3 ? r - h / 3 : 0;
+	}
+	con->preview.lines = con->rows.v[con->rows.n - 1];
 	view_clamp(&con->preview);
 }
 
@@ -320,6 +507,8 @@ void preview_show_plan(struct console *con, const char *title, const char *summa
 	preview_update(con);
 }
 
+/* The tab row. The focused preview shows it plainly: a mark before the
+ * tabs, a heavy rule and what takes the focus back. */
 static void draw_tabs(struct view *v)
 {
 	struct console *con = v->con;
@@ -327,9 +516,13 @@ static void draw_tabs(struct view *v)
 	attr_t active = theme_attr(THEME_TAB_ACTIVE);
 	if (!focused)
 		active = A_BOLD | A_UNDERLINE;
+	const char *rule = focused ? (con->utf8 ? "━" : "=") : (con->utf8 ? "─" : "-");
 	struct pen p;
 	pen_start(&p, v->win, 0, 0, v->width, A_NORMAL);
-	pen_text(&p, theme_attr(THEME_BORDER), con->utf8 ? "─" : "-");
+	if (focused)
+		pen_text(&p, theme_attr(THEME_TAB_ACTIVE), con->utf8 ? "▶" : ">");
+	else
+		pen_text(&p, theme_attr(THEME_BORDER), rule);
 	for (int i = 0; i < 3; i++) {
 		pen_text(&p, A_NORMAL, " ");
 		pen_text(&p, con->mode == (enum preview_mode)i ? active : theme_attr(THEME_TAB),
@@ -342,12 +535,28 @@ static void draw_tabs(struct view *v)
 	pen_text(&p, A_NORMAL, " ");
 	int64_t rev = graph_selected(con);
 	if (rev >= 0 && con->mode != PREVIEW_PLAN) {
-		pen_text(&p, theme_attr(THEME_BORDER), con->utf8 ? "── " : "-- ");
+		pen_text(&p, theme_attr(THEME_BORDER), rule);
+		pen_text(&p, theme_attr(THEME_BORDER), rule);
+		pen_text(&p, A_NORMAL, " ");
 		pen_text(&p, theme_attr(THEME_ID), con->m.g->nodes[rev].s.rev);
+		pen_text(&p, A_NORMAL, " ");
 	}
-	pen_text(&p, A_NORMAL, " ");
+	if (!con->wrap) {
+		char buf[48];
+		snprintf(buf, sizeof buf, "[no wrap: h/l, column %d]", con->hscroll + 1);
+		pen_text(&p, theme_attr(THEME_BORDER), rule);
+		pen_text(&p, A_NORMAL, " ");
+		pen_text(&p, A_BOLD, buf);
+		pen_text(&p, A_NORMAL, " ");
+	}
+	if (focused) {
+		pen_text(&p, theme_attr(THEME_BORDER), rule);
+		pen_text(&p, A_NORMAL, " ");
+		pen_text(&p, theme_attr(THEME_TAB_ACTIVE), " the keys scroll here; Tab: the graph ");
+		pen_text(&p, A_NORMAL, " ");
+	}
 	while (pen_left(&p) > 0)
-		pen_text(&p, theme_attr(THEME_BORDER), con->utf8 ? "─" : "-");
+		pen_text(&p, theme_attr(THEME_BORDER), rule);
 }
 
 static void preview_draw(struct view *v)
@@ -356,8 +565,13 @@ static void preview_draw(struct view *v)
 	preview_update(con);
 	draw_tabs(v);
 	for (int y = 0; y < v->height; y++)
-		draw_doc_line(v->win, v->header + y, 0, v->width, &con->doc,
-		              v->top + (uint32_t)y, A_NORMAL);
+		draw_row(con, v->win, v->header + y, v->top + (uint32_t)y);
 }
 
-const struct view_ops preview_ops = {"preview", preview_draw, NULL};
+/* Space pages down, as in a pager: the focused preview selects nothing. */
+static bool preview_request(struct view *v, enum request r)
+{
+	return r == REQ_SELECT && view_move(v, REQ_PAGE_DOWN);
+}
+
+const struct view_ops preview_ops = {"preview", preview_draw, preview_request};

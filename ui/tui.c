@@ -16,6 +16,13 @@
 #define MIN_LINES 6
 /* Below this many body rows only the focused pane is shown. */
 #define TWO_PANE_ROWS 16
+/* How far h and l scroll the preview sideways. */
+#define SCROLL_COLS 8
+/* How often, while no key comes, the console looks for changes that
+ * another process made to the database or the scripts. */
+#define POLL_MS 2000
+/* The columns a message keeps in the status line before hints give way. */
+#define STATUS_MIN_MESSAGE 60
 
 /* ---- the terminal: one restore path for exit, errors and signals ---- */
 
@@ -29,9 +36,28 @@ static void restore_terminal(void)
 	}
 }
 
-static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+static const int fatal_signals[] = {SIGTERM, SIGHUP, SIGQUIT,
                                     SIGSEGV, SIGBUS, SIGFPE, SIGABRT};
 static struct sigaction saved_actions[RT_ARRAY_LEN(fatal_signals)];
+static struct sigaction saved_sigint;
+
+/* Ctrl-C never ends the console: it stops what waits or runs. During a
+ * run the engine's own handler takes SIGINT (the running statement is
+ * cancelled, no further step starts) and raises it again afterwards. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+bool console_interrupted(void)
+{
+	bool was = interrupted;
+	interrupted = 0;
+	return was;
+}
 
 static void on_fatal_signal(int sig)
 {
@@ -42,6 +68,16 @@ static void on_fatal_signal(int sig)
 
 static void catch_signals(bool on)
 {
+	if (on) {
+		/* no SA_RESTART: a wait for a key returns, and says Ctrl-C */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_interrupt;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, &saved_sigint);
+	} else {
+		sigaction(SIGINT, &saved_sigint, NULL);
+	}
 	for (size_t i = 0; i < RT_ARRAY_LEN(fatal_signals); i++) {
 		if (!on) {
 			sigaction(fatal_signals[i], &saved_actions[i], NULL);
@@ -87,6 +123,7 @@ static int start_terminal(struct console *con, bool ascii, char **err)
 	theme_init(!con->c->no_color);
 	const char *cs = nl_langinfo(CODESET);
 	con->utf8 = !ascii && cs && strcmp(cs, "UTF-8") == 0;
+	draw_set_utf8(con->utf8);
 	return RT_OK;
 }
 
@@ -116,21 +153,42 @@ void console_resume(struct console *con)
 	console_layout(con);
 }
 
-int console_getkey(struct console *con, bool *fn)
+int console_getkey_for(struct console *con, bool *fn, int ms)
 {
+	*fn = false;
+	double deadline = ms >= 0 ? now_monotonic() + ms / 1000.0 : 0;
+	int key = -1;
 	/* A terminal that went away reads as an endless stream of errors. */
-	for (int errors = 0; errors < 100; errors++) {
+	for (int errors = 0; errors < 100;) {
+		if (console_interrupted()) {
+			key = KEY_CTRL('C');
+			break;
+		}
+		double left = ms >= 0 ? deadline - now_monotonic() : -1;
+		wtimeout(input_win, ms < 0 ? -1 : left > 0 ? (int)(left * 1000) + 1 : 0);
 		wint_t ch;
 		int rc = wget_wch(input_win, &ch);
-		if (rc == ERR)
-			continue;
-		*fn = rc == KEY_CODE_YES;
-		if (*fn && ch == KEY_RESIZE)
-			console_layout(con);
-		return (int)ch;
+		if (rc != ERR) {
+			*fn = rc == KEY_CODE_YES;
+			if (*fn && ch == KEY_RESIZE)
+				console_layout(con);
+			key = (int)ch;
+			break;
+		}
+		/* no key in time is no error; a signal is looked at above */
+		if (ms >= 0 && now_monotonic() >= deadline) {
+			key = CONSOLE_NO_KEY;
+			break;
+		}
+		errors++;
 	}
-	*fn = false;
-	return -1;
+	wtimeout(input_win, -1);
+	return key;
+}
+
+int console_getkey(struct console *con, bool *fn)
+{
+	return console_getkey_for(con, fn, -1);
 }
 
 /* ---- layout ---- */
@@ -155,9 +213,13 @@ void console_layout(struct console *con)
 	con->too_small = COLS < MIN_COLS || LINES < MIN_LINES;
 	if (con->too_small)
 		return;
+	/* a long question takes rows from the panes, never from itself */
+	int srows = con->status_rows > 1 ? con->status_rows : 1;
+	if (srows > LINES - 3)
+		srows = LINES - 3;
 	con->title = newwin(1, COLS, 0, 0);
-	con->status = newwin(1, COLS, LINES - 1, 0);
-	int body = LINES - 2;
+	con->status = newwin(srows, COLS, LINES - srows, 0);
+	int body = LINES - 1 - srows;
 	con->one_pane = body < TWO_PANE_ROWS;
 	if (con->one_pane) {
 		place(con->focus, 1, body);
@@ -243,10 +305,18 @@ static const char *warning(struct console *con, enum theme_role *role, char *buf
 {
 	const struct model *m = &con->m;
 	*role = THEME_ERROR;
-	if (m->graph_error)
-		return "the scripts could not be loaded";
+	if (m->graph_error) {
+		snprintf(buf, n, "the scripts could not be loaded: %.*s%s", FIRST_LINE(m->graph_error));
+		return buf;
+	}
 	if (m->db_error) {
-		snprintf(buf, n, "database: %.*s", (int)strcspn(m->db_error, "\n"), m->db_error);
+		snprintf(buf, n, "database: %.*s%s", FIRST_LINE(m->db_error));
+		return buf;
+	}
+	if (con->busy_holder) {
+		*role = THEME_WARNING;
+		snprintf(buf, n, "another process migrates the database (%s): what is shown may be "
+		         "out of date", con->busy_holder);
 		return buf;
 	}
 	for (uint32_t i = 0; i < m->opens.n; i++) {
@@ -285,27 +355,78 @@ static const char *warning(struct console *con, enum theme_role *role, char *buf
 	return NULL;
 }
 
+/* The keys the status line hints at: what works now, where the focus is. */
+static const enum request *hints(const struct console *con)
+{
+	static const enum request all[] = {REQ_UPGRADE, REQ_DOWNGRADE, REQ_STAMP, REQ_MERGE,
+	                                   REQ_REVISION, REQ_COMMAND, REQ_HELP, REQ_QUIT, REQ_NONE};
+	static const enum request scripts[] = {REQ_MERGE, REQ_REVISION, REQ_EDIT, REQ_COMMAND,
+	                                       REQ_HELP, REQ_QUIT, REQ_NONE};
+	static const enum request broken[] = {REQ_EDIT, REQ_RELOAD, REQ_COMMAND, REQ_HELP,
+	                                      REQ_QUIT, REQ_NONE};
+	static const enum request preview[] = {REQ_MOVE_DOWN, REQ_SELECT, REQ_WRAP, REQ_NEXT_PANE,
+	                                       REQ_HELP, REQ_QUIT, REQ_NONE};
+	static const enum request sideways[] = {REQ_MOVE_DOWN, REQ_SCROLL_LEFT, REQ_SCROLL_RIGHT,
+	                                        REQ_WRAP, REQ_NEXT_PANE, REQ_HELP, REQ_QUIT,
+	                                        REQ_NONE};
+	if (!con->m.g)
+		return broken;
+	if (con->focus == &con->preview)
+		return con->wrap ? preview : sideways;
+	return con->m.have_db ? all : scripts;
+}
+
+/* What a hint calls a request where the table's name would mislead. */
+static const char *hint_name(const struct console *con, enum request r)
+{
+	switch (r) {
+	case REQ_MOVE_DOWN: return "scroll";
+	case REQ_SELECT: return "page";
+	case REQ_WRAP: return con->wrap ? "no-wrap" : "wrap";
+	case REQ_NEXT_PANE: return "graph";
+	default: return NULL;
+	}
+}
+
+static void add_hints(const struct console *con, const enum request *reqs, struct strbuf *sb)
+{
+	char buf[16];
+	for (const enum request *r = reqs; *r != REQ_NONE; r++) {
+		const char *name = hint_name(con, *r);
+		if (con->focus != &con->preview)
+			name = NULL;
+		sb_addf(sb, "%s%s %s", r == reqs ? "" : "  ", keys_key_name(keys_first(*r), buf),
+		        name ? name : keys_name(*r));
+	}
+}
+
 static void draw_status(struct console *con)
 {
-	static const enum request hints[] = {REQ_UPGRADE, REQ_DOWNGRADE, REQ_STAMP, REQ_MERGE,
-	                                     REQ_REVISION, REQ_COMMAND, REQ_HELP, REQ_QUIT, REQ_NONE};
 	static const enum request few[] = {REQ_HELP, REQ_QUIT, REQ_NONE};
 	char buf[512];
 	enum theme_role role = con->message_role;
 	const char *left = con->message ? con->message : warning(con, &role, buf, sizeof buf);
 	struct strbuf sb = STRBUF_INIT;
-	keys_hints(hints, &sb);
+	add_hints(con, hints(con), &sb);
+	/* the hints keep their room while the message keeps enough of its own
+	 * (what is cut of it ends in an ellipsis); else only ? and q */
 	int left_w = left ? text_width(left, strlen(left)) + 2 : 0;
-	if (left_w + text_width(sb.buf, sb.len) + 2 > COLS) {
+	int need = left_w < STATUS_MIN_MESSAGE ? left_w : STATUS_MIN_MESSAGE;
+	if (need + text_width(sb.buf, sb.len) + 2 > COLS) {
 		sb_reset(&sb);
 		keys_hints(few, &sb);
 	}
 	int hint_w = text_width(sb.buf, sb.len) + 1;
+	werase(con->status);
 	struct pen p;
 	pen_start(&p, con->status, 0, 0, COLS, theme_attr(THEME_STATUS));
 	pen_text(&p, A_NORMAL, " ");
-	if (left)
+	if (left) {
+		/* the message keeps its room; an ellipsis marks what is cut */
+		p.end = COLS - (left_w + hint_w + 1 > COLS ? hint_w + 1 : 0);
 		pen_text(&p, theme_attr(role), left);
+		p.end = COLS;
+	}
 	if (pen_left(&p) > hint_w) {
 		pen_fill(&p, A_NORMAL);
 		p.x = COLS - hint_w;
@@ -383,6 +504,8 @@ void console_reload(struct console *con, const char *rev_id)
 
 /* ---- requests ---- */
 
+static const char *const section_names[] = {"upgrade", "downgrade"};
+
 static void search(struct console *con, int dir)
 {
 	if (!con->search) {
@@ -390,10 +513,83 @@ static void search(struct console *con, int dir)
 		return;
 	}
 	bool wrapped;
-	if (!graph_search(con, con->search, dir, &wrapped))
-		console_message(con, THEME_WARNING, "No revision matches '%s'", con->search);
-	else if (wrapped)
+	struct search_hit hit;
+	if (!graph_search(con, con->search, dir, &wrapped, &hit)) {
+		console_message(con, THEME_WARNING, "No revision matches '%s' (ids, labels, messages, "
+		                "SQL)", con->search);
+		return;
+	}
+	if (hit.in_sql) {
+		/* show the line that matched */
+		preview_set_mode(con, hit.section == SCRIPT_UPGRADE ? PREVIEW_UPGRADE
+		                                                    : PREVIEW_DOWNGRADE);
+		con->want_line = hit.line;
+		preview_update(con);
+		console_message(con, THEME_NORMAL, "'%s' in the %s SQL, line %u%s", con->search,
+		                section_names[hit.section == SCRIPT_UPGRADE ? 0 : 1], hit.line,
+		                wrapped ? " (search wrapped around)" : "");
+	} else if (wrapped) {
 		console_message(con, THEME_NORMAL, "Search wrapped around");
+	}
+}
+
+/* A search for a revision id (4 hex digits or more, one revision's
+ * prefix) goes to that revision, before any script that mentions it. */
+static bool search_id(struct console *con, const char *text)
+{
+	const struct graph *g = con->m.g;
+	size_t n = strlen(text);
+	if (!g || n < 4 || strspn(text, "0123456789abcdef") != n)
+		return false;
+	uint32_t rev;
+	if (graph_prefix(g, text, &rev, 1) != 1)
+		return false;
+	graph_select_rev(con, rev);
+	return true;
+}
+
+/* . and ] [: to the database's current revision(s), to the heads. */
+static void jump(struct console *con, bool heads, int dir)
+{
+	const struct model *m = &con->m;
+	if (!m->g)
+		return;
+	if (!heads && !m->have_db) {
+		console_message(con, THEME_WARNING, "The database's current revision is unknown: %s",
+		                m->db_configured ? "the database could not be read"
+		                                 : "no database configured");
+		return;
+	}
+	uint32_t nth, count;
+	if (!graph_jump(con, heads, dir, &nth, &count)) {
+		if (heads)
+			console_message(con, THEME_WARNING, "No head");
+		else if (m->unknown)
+			console_message(con, THEME_NORMAL, "The database is at %s, which no script defines",
+			                m->unknown);
+		else
+			console_message(con, THEME_NORMAL, "The database is empty (<base>): nothing is "
+			                "applied");
+		return;
+	}
+	const char *id = m->g->nodes[graph_selected(con)].s.rev;
+	if (count > 1)
+		console_message(con, THEME_NORMAL, "%s %u of %u: %s", heads ? "Head" : "Current revision",
+		                nth, count, id);
+}
+
+/* After a reload: done, unless something could not be read. */
+static void reloaded(struct console *con, const char *done)
+{
+	const struct model *m = &con->m;
+	const char *err = m->graph_error ? m->graph_error : m->db_error;
+	if (err)
+		console_message(con, THEME_ERROR, "%s: %.*s%s",
+		                m->graph_error ? "The scripts could not be loaded"
+		                               : "The database could not be read",
+		                FIRST_LINE(err));
+	else
+		console_message(con, THEME_NORMAL, "%s", done);
 }
 
 static void focus(struct console *con, struct view *v)
@@ -437,6 +633,27 @@ static void handle(struct console *con, enum request r)
 		preview_set_mode(con, PREVIEW_DETAILS);
 		focus(con, &con->preview);
 		break;
+	case REQ_CURRENT:
+		jump(con, false, +1);
+		break;
+	case REQ_NEXT_HEAD:
+	case REQ_PREV_HEAD:
+		jump(con, true, r == REQ_NEXT_HEAD ? +1 : -1);
+		break;
+	case REQ_WRAP:
+		preview_set_wrap(con, !con->wrap);
+		console_message(con, THEME_NORMAL, con->wrap ? "The preview wraps long lines"
+		                : "The preview no longer wraps: h and l (or Left and Right) scroll "
+		                "sideways");
+		break;
+	case REQ_SCROLL_LEFT:
+	case REQ_SCROLL_RIGHT:
+		if (con->wrap)
+			console_message(con, THEME_NORMAL, "The preview wraps long lines: nothing to "
+			                "scroll sideways (w turns wrapping off)");
+		else
+			preview_scroll_x(con, r == REQ_SCROLL_RIGHT ? SCROLL_COLS : -SCROLL_COLS);
+		break;
 	case REQ_VIEW_UPGRADE:
 	case REQ_VIEW_DOWNGRADE:
 	case REQ_VIEW_DETAILS:
@@ -451,7 +668,8 @@ static void handle(struct console *con, enum request r)
 		if (text && *text) {
 			free(con->search);
 			con->search = text;
-			search(con, +1);
+			if (!search_id(con, text))
+				search(con, +1);
 		} else {
 			free(text);
 		}
@@ -465,7 +683,7 @@ static void handle(struct console *con, enum request r)
 		break;
 	case REQ_RELOAD:
 		console_reload(con, NULL);
-		console_message(con, THEME_NORMAL, "Reloaded the scripts and the database");
+		reloaded(con, "Reloaded the scripts and the database");
 		break;
 	case REQ_REDRAW:
 		clearok(curscr, TRUE);
@@ -482,19 +700,50 @@ static void handle(struct console *con, enum request r)
 	}
 }
 
+/* No key for a while: what another process changed shows without r. */
+static void poll_changes(struct console *con)
+{
+	char *holder = NULL;
+	enum model_poll st = model_poll(&con->m, &holder);
+	free(con->busy_holder);
+	con->busy_holder = holder;
+	if (st != POLL_CHANGED)
+		return;
+	char *before = model_current_text(&con->m);
+	bool had_db = con->m.have_db;
+	console_reload(con, NULL);
+	char *after = model_current_text(&con->m);
+	if (had_db && con->m.have_db && strcmp(before, after) != 0)
+		console_message(con, THEME_WARNING, "The database changed (another process): it was "
+		                "at %s, it is at %s", before, after);
+	else
+		reloaded(con, "The scripts or the database changed (another process): reloaded");
+	free(before);
+	free(after);
+}
+
 static void run_loop(struct console *con)
 {
 	while (!con->quit) {
 		console_draw(con);
 		doupdate();
 		bool fn;
-		int key = console_getkey(con, &fn);
+		int key = console_getkey_for(con, &fn, POLL_MS);
+		if (key == CONSOLE_NO_KEY) {
+			poll_changes(con);
+			continue;
+		}
 		if (key < 0)
 			break;
-		free(con->message);
-		con->message = NULL;
+		/* a resize leaves the message in place: it came from no key */
 		if (fn && key == KEY_RESIZE)
 			continue;
+		free(con->message);
+		con->message = NULL;
+		if (!fn && key == KEY_CTRL('C')) {
+			console_message(con, THEME_NORMAL, "Ctrl-C stops a wait or a run; q quits");
+			continue;
+		}
 		/* Bindings are ASCII or function keys; other characters are text. */
 		if (fn || key < 0x80)
 			handle(con, keys_request(key));
@@ -508,6 +757,8 @@ static void console_free(struct console *con)
 	free(con->plan_title);
 	free(con->message);
 	free(con->search);
+	free(con->busy_holder);
+	u32vec_free(&con->rows);
 	le_history_free(&con->search_hist);
 	le_history_free(&con->text_hist);
 }
@@ -539,6 +790,8 @@ static int run_tui(struct cli_ctx *c, const struct cli_opts *opts, int argc, cha
 	con.preview = (struct view){&preview_ops, &con, NULL, 1, 0, 0, 0, 0, 0, false};
 	con.focus = &con.graph;
 	con.mode = con.last_mode = PREVIEW_UPGRADE;
+	con.wrap = true;
+	action_busy_wait(&con);
 	console_layout(&con);
 	model_load(&con.m, c);
 	con.graph.lines = model_count(&con.m);

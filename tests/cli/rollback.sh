@@ -14,6 +14,14 @@ ok_rc 2 "not on a terminal, rollback refuses without --yes"
 like "$ERR" "not on a terminal: pass --yes" "... and says how to go on"
 is "$(rows)" 041584a9edb9 "... nothing changed"
 
+rt rollback --yes 041584a9edb9 </dev/null
+ok_rc 0 "a rollback to the current revision has nothing to do"
+is "$OUT" "Nothing to roll back: nothing applied comes after 041584a9edb9; the database is at 041584a9edb9." \
+	"... and says where the database is"
+rt rollback --yes dd1123f32f48 </dev/null
+ok_rc 2 "a rollback to a pending head is refused"
+like "$ERR" "^dd1123f32f48 is not applied \(the database is at 041584a9edb9\)" "... saying it is not applied"
+
 # Questions answered no: nothing happens.
 tm_start q1 rollback c0f44988ee9d
 screen_like q1 '^Rollback of sqlite:///app.db: 3 steps, version table afterwards: 2b604fab0cca c0f44988ee9d$' \

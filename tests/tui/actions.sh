@@ -43,6 +43,8 @@ see 'current: dd1123f32f48 │ 2 heads │ 2 pending' "the title follows"
 select_rev 532afb069296
 keys d
 see '^Downgrade app \(sqlite:///app.db\) to 532afb069296: 8 steps$' "d plans every applied descendant"
+see '^↪ ow \(it undoes this script' "the findings wrap, the line's end marked"
+keys NPage
 see '^── 1/8 downgrade dd1123f32f48 -> 041584a9edb9, Create reports$' "children first"
 see 'DROP VIEW order_totals;' "with the downgrade SQL"
 keys y

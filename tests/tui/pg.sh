@@ -1,6 +1,7 @@
 #!/bin/bash
 # The console on PostgreSQL: the masked URL, then an upgrade and a
-# downgrade to selected revisions, checked in the database itself.
+# downgrade to selected revisions, checked in the database itself, and a
+# wait for the migration lock another process holds.
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/tui/tuilib.sh"
 
@@ -38,5 +39,33 @@ keys 3
 see "^  20[0-9-]+ [0-9:]+  upgrade   ok .*\(database user $PGUSER\)" "the details show who applied it, as which database user"
 keys q
 is "$(wait_exit)" 0 "q quits"
+
+# Another process holds the migration lock: the console says who, and
+# Esc gives up, nothing done.
+printf '%s\n' '-- Slow' '--' '-- Revision ID: 5100e0000001' '-- Revises: acb6fdd1c7db' '' \
+	'-- migrate:upgrade' 'SELECT pg_sleep(60);' >versions/5100e0000001.sql
+env --default-signal=INT "$RETORT" -d "$PGURL" upgrade 5100e0000001 >"$T_DIR/slow.out" 2>&1 &
+holder=$!
+at_exit "kill -9 $holder 2>/dev/null"
+n=0
+until rt -d "$PGURL" lock && [ "${OUT#locked}" != "$OUT" ] || [ $n -ge 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+tui_start -d "$PGURL"
+select_rev c0f44988ee9d
+keys u y
+see '│ Waiting for the migration lock\. ' "u y waits for the lock"
+see "│ Held by pid [0-9]+ on [^ ]+ as $PGUSER since 20[0-9-]+ [0-9:]+ \\(retort $holder@" \
+	"naming the session that holds it, and its retort process"
+see '│ Waited [1-9][0-9]* s of 60 s' "for how long, out of how long"
+keys Escape
+see 'Cancelled after [0-9]+ s of waiting for the migration lock' "Esc cancels"
+is "$(psqlq 'SELECT version_num FROM retort_version')" acb6fdd1c7db "nothing was done"
+keys q
+is "$(wait_exit)" 0 "q quits"
+kill -INT $holder
+wait $holder
+is "$?" 130 "the other process, stopped, rolled back"
 
 done_testing

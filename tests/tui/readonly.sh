@@ -29,7 +29,7 @@ printf -- '-- junk\n' >versions/junk.sql
 keys r
 see '^ The scripts could not be loaded:$' "a damaged graph is shown as its errors"
 see 'junk.sql:1: missing .Revision ID. in the header' "with file and line"
-see 'Fix them, then press r to reload' "and the way out"
+see 'Fix them \(e opens the first file named\), then press r to reload' "and the way out"
 keys u
 see 'The scripts could not be loaded: fix them, then press r' "actions refuse"
 rm versions/junk.sql

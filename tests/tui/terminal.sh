@@ -1,7 +1,7 @@
 #!/bin/bash
 # The console and its terminal: resizing at any time (also inside a
-# dialog), degrading below 80x24, restoring the terminal on signals, and
-# refusing to start without a terminal.
+# dialog), degrading below 80x24, restoring the terminal on signals (but
+# SIGINT, which never ends it), and refusing to start without a terminal.
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/tui/tuilib.sh"
 
@@ -23,7 +23,7 @@ tmx resize-window -t tui -x 60 -y 14
 not_see 'Upgrade SQL' "60x14: the preview is hidden"
 see '^ │ ○  dd1123f32f48 \[head\]' "60x14: the graph stays"
 keys Tab
-see '─ 1 Upgrade SQL' "Tab shows the preview in its place"
+see '▶ 1 Upgrade SQL' "Tab shows the preview in its place, focused"
 not_see '453fe4207322 \[head\]' "alone"
 keys Tab
 see '453fe4207322 \[head\]' "Tab brings the graph back"
@@ -38,7 +38,7 @@ see '2 heads: merge them with m' "the status line"
 keys u
 see 'Run it\? \[y/N\]' "u asks"
 tmx resize-window -t tui -x 80 -y 24
-see '^─ 1 Upgrade SQL 2 Downgrade SQL 3 Details Plan: upgrade to dd1123f32f48 ' "the plan is laid out again"
+see '^▶ 1 Upgrade SQL 2 Downgrade SQL 3 Details Plan: upgrade to dd1123f32f48 ' "the plan is laid out again"
 see 'Run it\? \[y/N\]' "the question stays"
 keys n
 see 'Cancelled: nothing was done' "and is still answered"
@@ -48,17 +48,25 @@ keys q
 is "$(wait_exit)" 0 "q quits"
 
 # Signals restore the terminal, then end the process as they would.
-for sig in TERM INT SEGV; do
+for sig in TERM SEGV; do
 	tui_start
 	is "$(pane '#{alternate_on}')" 1 "SIG$sig: the console uses the alternate screen"
 	kill -s "$sig" "$(tui_pid)"
 	is "$(wait_exit)" $((128 + $(kill -l "$sig"))) "SIG$sig ends the console"
 	is "$(pane '#{alternate_on}')" 0 "SIG$sig: the terminal is restored"
 done
+# SIGINT (Ctrl-C) stops a wait or a run, never the console.
 tui_start
 keys C-c
-is "$(wait_exit)" 130 "Ctrl-C ends the console"
-is "$(pane '#{alternate_on}')" 0 "Ctrl-C: the terminal is restored"
+see 'Ctrl-C stops a wait or a run; q quits' "Ctrl-C says what it stops, and how to quit"
+keys x
+not_see 'Ctrl-C stops' "another key clears the message"
+kill -s INT "$(tui_pid)"
+see 'Ctrl-C stops a wait or a run; q quits' "a SIGINT from elsewhere is Ctrl-C too"
+is "$(pane '#{pane_dead}')" 0 "the console goes on"
+is "$(pane '#{alternate_on}')" 1 "on its screen"
+keys q
+is "$(wait_exit)" 0 "q quits"
 
 # Without a terminal.
 rt tui </dev/null

@@ -24,11 +24,13 @@ demo_project() {
 }
 
 # tui_start [ARGS...]: `retort tui ARGS` in the current directory, 120x40,
-# UTF-8, no colour unless the caller's environment says otherwise.
+# UTF-8, no colour unless the caller's environment says otherwise; TUI_ENV:
+# more NAME=VALUE words for its environment (the tmux server keeps the
+# environment it started with).
 TUI_STATUS="$T_DIR/tui.status"
 TUI_PID="$T_DIR/tui.pid"
 tui_start() {
-	local run="env -u NO_COLOR TERM=screen-256color LC_ALL=${TUI_LC:-C.UTF-8}"
+	local run="env -u NO_COLOR TERM=screen-256color LC_ALL=${TUI_LC:-C.UTF-8} ${TUI_ENV:-}"
 	[ -n "${NO_COLOR:-}" ] && run="$run NO_COLOR=1"
 	run="$run $(printf '%q ' "$RETORT" tui "$@")"
 	# An inner shell leaves its pid and becomes retort. The outer one writes

@@ -259,6 +259,25 @@ static void test_step_record(void)
 	db_close(db);
 }
 
+struct told {
+	int calls, done;
+	char *holder;
+};
+
+/* A face told about a wait; it cancels at the third call. */
+static bool on_wait(void *ctx, double elapsed, const char *holder)
+{
+	struct told *t = ctx;
+	if (holder && !t->holder)
+		t->holder = xstrdup(holder);
+	return ++t->calls < 3;
+}
+
+static void on_done(void *ctx)
+{
+	((struct told *)ctx)->done++;
+}
+
 static void test_lock(void)
 {
 	struct db *a = must_open(conninfo, "app_version");
@@ -266,10 +285,10 @@ static void test_lock(void)
 	struct db *other = must_open(conninfo, "other_version");
 	char *err = NULL, *holder = NULL;
 
-	is_int(a->ops->lock(a, 1, &err), RT_OK, "one session takes the lock");
-	is_int(a->ops->lock(a, 1, &err), RT_OK, "taking it twice is harmless");
+	is_int(a->ops->lock(a, &(struct db_wait){.timeout = 1}, &err), RT_OK, "one session takes the lock");
+	is_int(a->ops->lock(a, &(struct db_wait){.timeout = 1}, &err), RT_OK, "taking it twice is harmless");
 	double t0 = now_monotonic();
-	is_int(b->ops->lock(b, 0.3, &err), RT_ELOCK,
+	is_int(b->ops->lock(b, &(struct db_wait){.timeout = 0.3}, &err), RT_ELOCK,
 	       "another session cannot take it");
 	double waited = now_monotonic() - t0;
 	ok(waited >= 0.29 && waited < 5, "it waited for the timeout (%.2f s)", waited);
@@ -282,7 +301,17 @@ static void test_lock(void)
 	ok(holder && strncmp(holder, "pid ", 4) == 0 && strstr(holder, app),
 	   "names the holder: %s", show(holder));
 	free(holder);
-	is_int(other->ops->lock(other, 0, &err), RT_OK,
+	struct told t = {0};
+	t0 = now_monotonic();
+	is_int(b->ops->lock(b, &(struct db_wait){30, on_wait, on_done, &t}, &err), RT_EINTR,
+	       "a face told about the wait may cancel it");
+	ok(now_monotonic() - t0 < 5 && t.calls == 3 && t.done == 1, "at once, told every ~100 ms "
+	   "(%d calls), and told the end", t.calls);
+	ok(t.holder && strstr(t.holder, app), "with the holder: %s", show(t.holder));
+	ok(has(err, "cancelled after") && has(err, app), "the error says so: %s", show(err));
+	free(t.holder);
+	clear(&err);
+	is_int(other->ops->lock(other, &(struct db_wait){.timeout = 0}, &err), RT_OK,
 	       "another version table has a lock of its own");
 	other->ops->unlock(other);
 
@@ -292,9 +321,9 @@ static void test_lock(void)
 	ok(holder == NULL, "nobody holds it after unlock, even inside a transaction");
 	is_int(a->ops->rollback(a, &err), RT_OK, "rollback");
 
-	is_int(b->ops->lock(b, 1, &err), RT_OK, "the other session takes it now");
+	is_int(b->ops->lock(b, &(struct db_wait){.timeout = 1}, &err), RT_OK, "the other session takes it now");
 	db_close(b);
-	is_int(a->ops->lock(a, 0, &err), RT_OK, "closing the handle released it");
+	is_int(a->ops->lock(a, &(struct db_wait){.timeout = 0}, &err), RT_OK, "closing the handle released it");
 	db_close(a);
 	db_close(other);
 	free(app);

@@ -181,11 +181,35 @@ static void test_history(struct db *db, const char *path)
 	       1, "line 0 is stored as NULL");
 }
 
-/* The lock between processes: a child holds it, the parent waits. */
-static void test_lock(const char *path)
+/* A face told about a wait: what it was told; it cancels at the third
+ * call when cancel is set. */
+struct told {
+	int calls, done;
+	double last;
+	char *holder;
+	bool cancel;
+};
+
+static bool on_wait(void *ctx, double elapsed, const char *holder)
 {
-	char *lock = xasprintf("%s.lock", path);
-	int up[2], down[2];
+	struct told *t = ctx;
+	t->calls++;
+	t->last = elapsed;
+	if (holder && !t->holder)
+		t->holder = xstrdup(holder);
+	return !(t->cancel && t->calls >= 3);
+}
+
+static void on_done(void *ctx)
+{
+	((struct told *)ctx)->done++;
+}
+
+/* A child process that takes the migration lock (and runs sql, unless
+ * NULL), then writes 'L' (or 'E') on up; told 'u' on down, it unlocks and
+ * writes 'U'; it exits when down is closed. */
+static pid_t hold_lock(const char *path, const char *sql, int up[2], int down[2])
+{
 	if (pipe(up) != 0 || pipe(down) != 0)
 		abort();
 	fflush(stdout);
@@ -194,7 +218,9 @@ static void test_lock(const char *path)
 		char c;
 		close(down[1]);
 		struct db *cdb = open_db(path, "app_version");
-		int rc = cdb ? cdb->ops->lock(cdb, 5, NULL) : RT_EFAIL;
+		int rc = cdb ? cdb->ops->lock(cdb, &(struct db_wait){.timeout = 5}, NULL) : RT_EFAIL;
+		if (rc == RT_OK && sql)
+			rc = cdb->ops->exec(cdb, sql, NULL);
 		if (write(up[1], rc == RT_OK ? "L" : "E", 1) != 1)
 			_exit(1);
 		if (read(down[0], &c, 1) == 1 && c == 'u') {
@@ -206,6 +232,15 @@ static void test_lock(const char *path)
 		}
 		_exit(0);
 	}
+	return child;
+}
+
+/* The lock between processes: a child holds it, the parent waits. */
+static void test_lock(const char *path)
+{
+	char *lock = xasprintf("%s.lock", path);
+	int up[2], down[2];
+	pid_t child = hold_lock(path, NULL, up, down);
 	char c = 0;
 	ok(read(up[0], &c, 1) == 1 && c == 'L', "a child process takes the lock");
 
@@ -217,7 +252,7 @@ static void test_lock(const char *path)
 	char *err = NULL, *holder = NULL;
 	char *want = xasprintf("pid %ld on ", (long)child);
 	double t0 = now_monotonic();
-	is_int(db->ops->lock(db, 0.3, &err), RT_ELOCK,
+	is_int(db->ops->lock(db, &(struct db_wait){.timeout = 0.3}, &err), RT_ELOCK,
 	       "the parent cannot take it while the child holds it");
 	double waited = now_monotonic() - t0;
 	ok(waited >= 0.29 && waited < 3, "it waited for the timeout (%.2f s)",
@@ -233,6 +268,30 @@ static void test_lock(const char *path)
 	   "names the child: %s", holder ? holder : "(null)");
 	free(holder);
 
+	/* a face is told about the wait, and may cancel it */
+	struct told t = {0};
+	struct db_wait w = {0.6, on_wait, on_done, &t};
+	is_int(db->ops->lock(db, &w, &err), RT_ELOCK, "a told wait still times out");
+	free(err);
+	err = NULL;
+	ok(t.calls >= 3 && t.last > 0.1 && t.last < 0.6, "on_wait was called every ~100 ms "
+	   "(%d calls, the last at %.2f s)", t.calls, t.last);
+	ok(t.holder && strncmp(t.holder, want, strlen(want)) == 0, "with the holder: %s",
+	   t.holder ? t.holder : "(null)");
+	is_int(t.done, 1, "and on_done once at the end");
+	free(t.holder);
+	t = (struct told){.cancel = true};
+	w = (struct db_wait){30, on_wait, on_done, &t};
+	t0 = now_monotonic();
+	is_int(db->ops->lock(db, &w, &err), RT_EINTR, "on_wait returning false cancels the wait");
+	ok(now_monotonic() - t0 < 2, "at once, not at the timeout");
+	ok(err && strstr(err, "cancelled after") && strstr(err, want) &&
+	   strstr(err, "nothing was done"), "saying so: %s", err ? err : "(null)");
+	is_int(t.done, 1, "on_done after a cancelled wait too");
+	free(t.holder);
+	free(err);
+	err = NULL;
+
 	if (write(down[1], "u", 1) != 1)
 		abort();
 	ok(read(up[0], &c, 1) == 1 && c == 'U', "the child unlocks");
@@ -243,8 +302,8 @@ static void test_lock(const char *path)
 	int status;
 	waitpid(child, &status, 0);
 
-	is_int(db->ops->lock(db, 1, &err), RT_OK, "the parent takes it");
-	is_int(db->ops->lock(db, 1, &err), RT_OK, "taking it twice is harmless");
+	is_int(db->ops->lock(db, &(struct db_wait){.timeout = 1}, &err), RT_OK, "the parent takes it");
+	is_int(db->ops->lock(db, &(struct db_wait){.timeout = 1}, &err), RT_OK, "taking it twice is harmless");
 	is_int(db->ops->lock_holder(db, &holder, &err), RT_OK, "lock_holder");
 	char *mine = xasprintf("pid %ld on ", (long)getpid());
 	ok(holder && strncmp(holder, mine, strlen(mine)) == 0,
@@ -263,7 +322,7 @@ static void test_lock(const char *path)
 	child = fork();
 	if (child == 0) {
 		struct db *cdb = open_db(path, "app_version");
-		int rc = cdb ? cdb->ops->lock(cdb, 5, NULL) : RT_EFAIL;
+		int rc = cdb ? cdb->ops->lock(cdb, &(struct db_wait){.timeout = 5}, NULL) : RT_EFAIL;
 		if (write(up[1], rc == RT_OK ? "L" : "E", 1) != 1)
 			_exit(1);
 		pause();
@@ -274,7 +333,7 @@ static void test_lock(const char *path)
 	waitpid(child, &status, 0);
 	is_int(db->ops->lock_holder(db, &holder, &err), RT_OK, "lock_holder");
 	ok(holder == NULL, "nobody holds it once the holder was killed");
-	is_int(db->ops->lock(db, 0, &err), RT_OK,
+	is_int(db->ops->lock(db, &(struct db_wait){.timeout = 0}, &err), RT_OK,
 	       "and it can be taken at once: %s", err ? err : "");
 	db_close(db);
 	close(up[0]);
@@ -284,6 +343,55 @@ static void test_lock(const char *path)
 	free(mine);
 	free(want);
 	free(lock);
+}
+
+/* A reader while a migration writes: a child holds the migration lock and
+ * an exclusive transaction; the parent's read waits as set_busy_wait
+ * says, is told about it, and fails naming the migration's holder. */
+static void test_busy(const char *path)
+{
+	int up[2], down[2];
+	pid_t child = hold_lock(path, "BEGIN EXCLUSIVE", up, down);
+	char c = 0;
+	ok(read(up[0], &c, 1) == 1 && c == 'L', "a child migrates: lock and write transaction");
+	char *want = xasprintf("pid %ld on ", (long)child);
+	struct db *db = open_db(path, "app_version");
+	struct told t = {0};
+	struct db_wait w = {0.5, on_wait, on_done, &t};
+	db->ops->set_busy_wait(db, &w);
+	char **heads = NULL, *err = NULL;
+	uint32_t n = 0;
+	is_int(db->ops->read_heads(db, &heads, &n, &err), RT_EDB,
+	       "a read waits as long as set_busy_wait says, then fails");
+	ok(err && strstr(err, "a migration is writing to it") && strstr(err, want),
+	   "naming the migration's holder: %s", err ? err : "(null)");
+	ok(t.calls >= 2 && t.holder && strstr(t.holder, want), "on_wait was told (%d calls)",
+	   t.calls);
+	is_int(t.done, 1, "and on_done");
+	free(t.holder);
+	free(err);
+	err = NULL;
+	t = (struct told){.cancel = true};
+	w.timeout = 30;
+	db->ops->set_busy_wait(db, &w);
+	double t0 = now_monotonic();
+	is_int(db->ops->read_heads(db, &heads, &n, &err), RT_EINTR, "on_wait may cancel the read");
+	ok(now_monotonic() - t0 < 2 && err && strstr(err, "cancelled after"), "at once: %s",
+	   err ? err : "(null)");
+	free(t.holder);
+	free(err);
+	err = NULL;
+	db->ops->set_busy_wait(db, NULL);
+	close(down[1]);
+	int status;
+	waitpid(child, &status, 0);
+	is_int(db->ops->read_heads(db, &heads, &n, &err), RT_OK, "once it is gone, the read answers");
+	db_strv_free(heads, n);
+	db_close(db);
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	free(want);
 }
 
 /* PRAGMA foreign_keys: read, set outside a transaction only, and the
@@ -341,11 +449,11 @@ static void test_lock_names(const char *path)
 	ok(symlink(path, sym) == 0 && link(path, hard) == 0, "a symlink and a hard link");
 	struct db *a = open_db(path, "app_version"), *b = open_db(sym, "app_version"),
 	          *c = open_db(hard, "app_version");
-	is_int(a->ops->lock(a, 1, &err), RT_OK, "the lock, through the path");
-	is_int(b->ops->lock(b, 0.1, &err), RT_ELOCK, "not through the symlink meanwhile");
+	is_int(a->ops->lock(a, &(struct db_wait){.timeout = 1}, &err), RT_OK, "the lock, through the path");
+	is_int(b->ops->lock(b, &(struct db_wait){.timeout = 0.1}, &err), RT_ELOCK, "not through the symlink meanwhile");
 	free(err);
 	err = NULL;
-	is_int(c->ops->lock(c, 0.1, &err), RT_ELOCK, "nor through the hard link");
+	is_int(c->ops->lock(c, &(struct db_wait){.timeout = 0.1}, &err), RT_ELOCK, "nor through the hard link");
 	free(err);
 	err = NULL;
 	char *mine = xasprintf("pid %ld on ", (long)getpid());
@@ -360,7 +468,7 @@ static void test_lock_names(const char *path)
 	char *stray = xasprintf("%s.lock", sym);
 	ok(access(stray, F_OK) != 0, "no lock file beside the symlink");
 	a->ops->unlock(a);
-	is_int(c->ops->lock(c, 1, &err), RT_OK, "once released, through the hard link");
+	is_int(c->ops->lock(c, &(struct db_wait){.timeout = 1}, &err), RT_OK, "once released, through the hard link");
 	c->ops->unlock(c);
 	db_close(a);
 	db_close(b);
@@ -423,7 +531,7 @@ static void test_memory(void)
 	struct db *db = open_db(":memory:", "retort_version");
 	char *err = NULL, *holder = (char *)"x";
 	ok(db != NULL, "open :memory:");
-	is_int(db->ops->lock(db, 0, &err), RT_OK, "its lock is a no-op");
+	is_int(db->ops->lock(db, &(struct db_wait){.timeout = 0}, &err), RT_OK, "its lock is a no-op");
 	is_int(db->ops->lock_holder(db, &holder, &err), RT_OK, "lock_holder");
 	ok(holder == NULL, "and has no holder");
 	is_int(db->ops->ensure_tables(db, &err), RT_OK, "ensure_tables");
@@ -453,6 +561,7 @@ int main(void)
 	test_history(db, path);
 	test_lock(path);
 	test_lock_names(path);
+	test_busy(path);
 	test_backup(db);
 	check_intent_record(db);
 	db_close(db);

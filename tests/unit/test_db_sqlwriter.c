@@ -49,7 +49,7 @@ static void test_sequence(void)
 
 	static const struct history_row row = {.revision = (char *)"b2"};
 	int rc = RT_OK;
-	rc |= db->ops->lock(db, 60, &err);
+	rc |= db->ops->lock(db, &(struct db_wait){.timeout = 60}, &err);
 	rc |= db->ops->ensure_tables(db, &err);
 	rc |= db->ops->begin(db, &err);
 	db->ops->note(db, "Running upgrade a1 -> b2, Add users");

@@ -9,7 +9,7 @@ static const int probe[] = {
 	'j', 'k', 'g', 'G', 'u', 'd', 's', 'm', 'c', 'R', 'r', 'q', '?', '/', 'n', 'N',
 	'v', '1', '2', '3', ':', ' ', '\t', '\n', '\r', KEY_ENTER, KEY_UP, KEY_DOWN,
 	KEY_NPAGE, KEY_PPAGE, KEY_HOME, KEY_END, KEY_CTRL('L'), KEY_CTRL('F'),
-	KEY_CTRL('B'), KEY_F(1),
+	KEY_CTRL('B'), KEY_F(1), '.', ']', 'H', '[', 'w', 'h', 'l', KEY_LEFT, KEY_RIGHT, 'e',
 };
 
 static void test_bindings(void)
@@ -37,6 +37,15 @@ static void test_bindings(void)
 	is_int(keys_request('N'), REQ_SEARCH_PREV, "N finds the previous match");
 	is_int(keys_request('?'), REQ_HELP, "? shows help");
 	is_int(keys_request('q'), REQ_QUIT, "q quits");
+	is_int(keys_request('.'), REQ_CURRENT, ". goes to the current revision");
+	is_int(keys_request(']'), REQ_NEXT_HEAD, "] goes to the next head");
+	is_int(keys_request('H'), REQ_NEXT_HEAD, "H too");
+	is_int(keys_request('['), REQ_PREV_HEAD, "[ goes to the previous head");
+	is_int(keys_request('w'), REQ_WRAP, "w wraps or unwraps the preview");
+	is_int(keys_request('h'), REQ_SCROLL_LEFT, "h scrolls left");
+	is_int(keys_request(KEY_RIGHT), REQ_SCROLL_RIGHT, "Right scrolls right");
+	is_int(keys_request('e'), REQ_EDIT, "e edits the script");
+	is_int(keys_request(KEY_CTRL('C')), REQ_NONE, "Ctrl-C is no request: it stops waits and runs");
 	is_int(keys_request('x'), REQ_NONE, "an unbound key is no request");
 	is_int(keys_request(0), REQ_NONE, "0 is no request");
 }
