@@ -406,6 +406,38 @@ int script_parse(const char *path, const char *buf, size_t len,
 	return status;
 }
 
+/* *.sql, hidden files left out. */
+static bool sql_wanted(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '.' && n > 4 && strcmp(name + n - 4, ".sql") == 0;
+}
+
+const struct script_format script_format_sql = {
+	.name = "sql",
+	.id = SCRIPT_FORMAT_SQL,
+	.exec = SCRIPT_EXEC_SQL,
+	.wanted = sql_wanted,
+	.parse = script_parse,
+	.section_title = {"-- migrate:upgrade", "-- migrate:downgrade"},
+	.lang = "sql",
+};
+
+static const struct script_format *const formats[SCRIPT_FORMAT_COUNT] = {
+	[SCRIPT_FORMAT_SQL] = &script_format_sql,
+	[SCRIPT_FORMAT_ALEMBIC] = &script_format_alembic,
+};
+
+const struct script_format *script_format_get(enum script_format_id id)
+{
+	return (unsigned)id < SCRIPT_FORMAT_COUNT ? formats[id] : &script_format_sql;
+}
+
+const struct script_format *script_format_of(const struct script *s)
+{
+	return script_format_get((enum script_format_id)s->format);
+}
+
 static bool same_list(const char *const *a, uint32_t na, const char *const *b, uint32_t nb)
 {
 	if (na != nb)
@@ -444,7 +476,7 @@ int script_reread(const struct script *loaded, struct script_now *out, char **er
 	sha256_hex(n.buf, n.len, n.hex);
 	arena_init(&n.arena);
 	char *errs = NULL;
-	rc = script_parse(loaded->path, n.buf, n.len, &n.arena, &n.s, &errs);
+	rc = script_format_of(loaded)->parse(loaded->path, n.buf, n.len, &n.arena, &n.s, &errs);
 	if (rc != RT_OK) {
 		if (errs)
 			rt_err(err, RT_EINPUT, "%s", errs);
