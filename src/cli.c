@@ -135,6 +135,11 @@ const char *cli_version_table(struct cli_ctx *c)
 	return c->version_table ? c->version_table : c->cfg.version_table;
 }
 
+bool cli_alembic(const struct cli_ctx *c)
+{
+	return c->cfg_loaded && c->cfg.format == CONFIG_FORMAT_ALEMBIC;
+}
+
 int cli_graph(struct cli_ctx *c, char **err)
 {
 	if (c->graph)
@@ -142,6 +147,25 @@ int cli_graph(struct cli_ctx *c, char **err)
 	int rc = cli_config(c, err);
 	if (rc != RT_OK)
 		return rc;
+	if (c->cfg.format == CONFIG_FORMAT_ALEMBIC) {
+		/* Alembic's folders, unless --scripts names another location */
+		const struct alembic_ini *a = &c->cfg.alembic;
+		const char *loc = c->scripts ? c->scripts : a->script_location;
+		if (access(loc, F_OK) != 0)
+			return rt_err(err, RT_EINPUT, "%s: no such script location (script_location in "
+			              "%s)", loc, a->path);
+		struct graph_src src = {(const char *const *)a->version_dirs, a->nversion_dirs,
+		                        a->recursive, &script_format_alembic, a->version_locations};
+		const char *one = c->versions_dir;
+		if (c->scripts) {
+			src.dirs = &one;
+			src.ndirs = 1;
+			src.skip_missing = false;
+		}
+		if (!src.skip_missing && access(src.dirs[0], F_OK) != 0)
+			return rt_err(err, RT_EINPUT, "%s: no such versions directory", src.dirs[0]);
+		return graph_load_src(&src, &c->graph, err);
+	}
 	if (access(c->versions_dir, F_OK) != 0)
 		return rt_err(err, RT_EINPUT,
 		              "%s: no such scripts directory; run 'retort init' or pass --scripts DIR",

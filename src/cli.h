@@ -109,6 +109,9 @@ int cli_db_read(struct cli_ctx *c, char **err);
 /* Whether the URL (loaded) names a SQLite file that does not exist. */
 bool cli_db_missing(const struct cli_ctx *c);
 const char *cli_version_table(struct cli_ctx *c);
+/* Whether the project (configuration loaded) is an Alembic project: its
+ * output then follows Alembic's for the same files. */
+bool cli_alembic(const struct cli_ctx *c);
 /* The version table's rows (SPEC `current`), read through cli_db_read;
  * *heads: db_strv_free. */
 int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err);

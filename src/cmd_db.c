@@ -533,6 +533,8 @@ static int run_current(struct cli_ctx *c, int argc, char **argv)
 		sb_adds(&sb, "{\"database\":");
 		sb_add_json_str(&sb, c->url.display);
 		sb_adds(&sb, ",\"current\":[");
+	} else if (c->verbose && cli_alembic(c)) {
+		sb_addf(&sb, "Current revision(s) for %s:\n", c->url.display);
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		int32_t x = graph_find(g, heads[i]);
@@ -548,8 +550,14 @@ static int run_current(struct cli_ctx *c, int argc, char **argv)
 			}
 		} else if (x < 0) {
 			sb_addf(&sb, "%s (unknown: no script defines it)\n", heads[i]);
+		} else if (c->verbose && cli_alembic(c)) {
+			out_rev_verbose_alembic(&sb, g, (uint32_t)x, false);
 		} else if (c->verbose) {
 			out_rev_verbose(&sb, g, (uint32_t)x, true);
+		} else if (cli_alembic(c)) {
+			/* Alembic's current: no labels, the tree markers */
+			out_rev_line(&sb, g, (uint32_t)x, OUT_TREE | OUT_ALEMBIC, false);
+			sb_addc(&sb, '\n');
 		} else {
 			out_rev_line(&sb, g, (uint32_t)x, OUT_LINE_LABELS | OUT_HEAD, false);
 			sb_addc(&sb, '\n');
