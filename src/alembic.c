@@ -3,12 +3,20 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "graph.h"
+#include "plan.h"
 #include "util.h"
 
 #define ALEMBIC_SECTION "alembic"
@@ -430,5 +438,339 @@ int alembic_ini_load(const char *path, struct alembic_ini *out, char **err)
 		return rc;
 	}
 	*out = a;
+	return RT_OK;
+}
+
+/* ---- Alembic's command ---- */
+
+#define ERR_KEEP (64 * 1024)
+
+void alembic_result_free(struct alembic_result *r)
+{
+	free(r->out);
+	free(r->errtext);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Whether name is an executable file in a directory of PATH. */
+static bool on_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	bool found = false;
+	for (const char *p = path; *p && !found;) {
+		size_t n = strcspn(p, ":");
+		char *f = xasprintf("%.*s/%s", (int)(n ? n : 1), n ? p : ".", name);
+		struct stat st;
+		found = stat(f, &st) == 0 && S_ISREG(st.st_mode) && access(f, X_OK) == 0;
+		free(f);
+		p += n + (p[n] == ':');
+	}
+	return found;
+}
+
+/* The command's words (malloc'd vector of malloc'd strings). */
+static char **command_words(uint32_t *n)
+{
+	const char *env = env_trusted("RETORT_ALEMBIC");
+	char **v = NULL;
+	*n = 0;
+	if (env && *env) {
+		for (const char *p = env; *p;) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			size_t len = strcspn(p, " \t");
+			if (len) {
+				v = xrealloc(v, (*n + 1) * sizeof(*v));
+				v[(*n)++] = xstrndup(p, len);
+			}
+			p += len;
+		}
+	}
+	if (*n)
+		return v;
+	if (on_path("alembic")) {
+		v = xmalloc(sizeof(*v));
+		v[0] = xstrdup("alembic");
+		*n = 1;
+		return v;
+	}
+	v = xmalloc(3 * sizeof(*v));
+	v[0] = xstrdup("python3");
+	v[1] = xstrdup("-m");
+	v[2] = xstrdup("alembic");
+	*n = 3;
+	return v;
+}
+
+char *alembic_command_text(void)
+{
+	uint32_t n;
+	char **w = command_words(&n);
+	struct strbuf sb = STRBUF_INIT;
+	for (uint32_t i = 0; i < n; i++) {
+		sb_addf(&sb, "%s%s", i ? " " : "", w[i]);
+		free(w[i]);
+	}
+	free(w);
+	return sb_detach(&sb);
+}
+
+static void fd_to_buf(int fd, struct strbuf *sb, struct strbuf *line, size_t keep,
+                      void (*on_line)(void *ctx, const char *line), void *ctx, bool *open)
+{
+	char buf[8192];
+	ssize_t r = read(fd, buf, sizeof buf);
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (r <= 0) {
+		*open = false;
+		if (line && line->len && on_line)
+			on_line(ctx, sb_str(line));
+		return;
+	}
+	size_t room = keep > sb->len ? keep - sb->len : 0;
+	sb_addn(sb, buf, (size_t)r < room ? (size_t)r : room);
+	if (!line)
+		return;
+	for (ssize_t i = 0; i < r; i++) {
+		if (buf[i] != '\n') {
+			sb_addc(line, buf[i]);
+			continue;
+		}
+		if (on_line)
+			on_line(ctx, sb_str(line));
+		sb_reset(line);
+	}
+}
+
+int alembic_exec(const struct alembic_ini *ini, const char *const *args,
+                 void (*on_line)(void *ctx, const char *line), void *ctx,
+                 struct alembic_result *res, char **err)
+{
+	memset(res, 0, sizeof(*res));
+	uint32_t nw, na = 0;
+	char **words = command_words(&nw);
+	while (args[na])
+		na++;
+	char **argv = xcalloc(nw + na + 3, sizeof(*argv));
+	for (uint32_t i = 0; i < nw; i++)
+		argv[i] = words[i];
+	argv[nw] = (char *)"-c";
+	argv[nw + 1] = ini->path;
+	for (uint32_t i = 0; i < na; i++)
+		argv[nw + 2 + i] = (char *)args[i];
+	int out[2] = {-1, -1}, errp[2] = {-1, -1};
+	int rc = RT_OK;
+	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0) {
+		rc = rt_err(err, RT_EFAIL, "cannot run Alembic: %s", strerror(errno));
+		goto done;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		rc = rt_err(err, RT_EFAIL, "cannot run Alembic: %s", strerror(errno));
+		goto done;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+		if (null >= 0)
+			dup2(null, 0);
+		dup2(out[1], 1);
+		dup2(errp[1], 2);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(errp[1]);
+	out[1] = errp[1] = -1;
+	struct strbuf o = STRBUF_INIT, e = STRBUF_INIT, line = STRBUF_INIT;
+	bool oopen = true, eopen = true;
+	while (oopen || eopen) {
+		struct pollfd pf[2] = {{oopen ? out[0] : -1, POLLIN, 0}, {eopen ? errp[0] : -1, POLLIN, 0}};
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (oopen && (pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			fd_to_buf(out[0], &o, NULL, SIZE_MAX, NULL, NULL, &oopen);
+		if (eopen && (pf[1].revents & (POLLIN | POLLHUP | POLLERR)))
+			fd_to_buf(errp[0], &e, &line, ERR_KEEP, on_line, ctx, &eopen);
+	}
+	sb_free(&line);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	res->out = sb_detach(&o);
+	res->errtext = sb_detach(&e);
+	res->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	/* not installed: the command is missing (127), or python3 lacks it */
+	if (res->status == 127 || (nw >= 3 && res->status == 1 &&
+	                           strstr(res->errtext, "No module named alembic"))) {
+		char *cmd = alembic_command_text();
+		rc = rt_err(err, RT_EFAIL, "Alembic is not installed ('%s' cannot run it): install "
+		            "it (Debian: apt install python3-alembic), or name the command in "
+		            "RETORT_ALEMBIC", cmd);
+		free(cmd);
+		alembic_result_free(res);
+	}
+done:
+	for (int i = 0; i < 2; i++) {
+		if (out[i] >= 0)
+			close(out[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+	}
+	for (uint32_t i = 0; i < nw; i++)
+		free(words[i]);
+	free(words);
+	free(argv);
+	return rc;
+}
+
+bool alembic_running_line(const char *line, const char **dir, const char **rest)
+{
+	const char *p = strstr(line, "Running ");
+	if (!p)
+		return false;
+	p += 8;
+	if (strncmp(p, "upgrade ", 8) == 0) {
+		*dir = "upgrade";
+		*rest = p + 8;
+		return true;
+	}
+	if (strncmp(p, "downgrade ", 10) == 0) {
+		*dir = "downgrade";
+		*rest = p + 10;
+		return true;
+	}
+	return false;
+}
+
+/* ---- offline SQL ---- */
+
+/* The part of an offline script that step (dir, rev) renders: from its
+ * "-- Running DIR from -> to" line to the next such line. */
+static char *chunk_of(const char *text, bool up, const char *rev)
+{
+	const char *mark = up ? "-- Running upgrade " : "-- Running downgrade ";
+	size_t ml = strlen(mark), rl = strlen(rev);
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		if (strncmp(l, mark, ml) == 0) {
+			const char *arrow = strstr(l, " -> ");
+			/* upgrade: the revision after the arrow; downgrade: before it */
+			const char *id = up ? arrow + 4 : l + ml;
+			if (arrow && (!nl || arrow < nl) && strncmp(id, rev, rl) == 0 &&
+			    (id[rl] == '\n' || id[rl] == ' ' || id[rl] == ',' || id[rl] == '\0' ||
+			     id[rl] == '\r')) {
+				const char *end = nl;
+				while (end && *end) {
+					const char *next = end + 1;
+					if (strncmp(next, "-- Running ", 11) == 0)
+						break;
+					end = strchr(next, '\n');
+				}
+				size_t n = end && *end ? (size_t)(end - l) + 1 : strlen(l);
+				return xstrndup(l, n);
+			}
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* `alembic upgrade|downgrade range --sql`: its standard output. */
+static int offline(const struct alembic_ini *ini, bool up, const char *range, char **out,
+                   char **err)
+{
+	const char *args[] = {up ? "upgrade" : "downgrade", range, "--sql", NULL};
+	struct alembic_result r;
+	*out = NULL;
+	int rc = alembic_exec(ini, args, NULL, NULL, &r, err);
+	if (rc != RT_OK)
+		return rc;
+	if (r.status != 0) {
+		const char *e = r.errtext;
+		size_t n = strlen(e);
+		while (n && (e[n - 1] == '\n' || e[n - 1] == ' '))
+			n--;
+		/* its last line says why */
+		const char *last = e + n;
+		while (last > e && last[-1] != '\n')
+			last--;
+		rc = rt_err(err, RT_EFAIL, "alembic %s %s --sql failed (exit %d): %.*s",
+		            args[0], range, r.status, (int)(e + n - last), last);
+	} else {
+		*out = r.out;
+		r.out = NULL;
+	}
+	alembic_result_free(&r);
+	return rc;
+}
+
+/* "a b" → true and the one id in *one (or "" for none). */
+static bool single(const char *heads, char *one, size_t size)
+{
+	if (strchr(heads, ' '))
+		return false;
+	snprintf(one, size, "%s", heads);
+	return true;
+}
+
+void alembic_plan_sql_free(char **sql, uint32_t n)
+{
+	for (uint32_t i = 0; sql && i < n; i++)
+		free(sql[i]);
+	free(sql);
+}
+
+int alembic_plan_sql(const struct alembic_ini *ini, const struct graph *g,
+                     const struct plan *p, char ***sql, char **err)
+{
+	char **v = xcalloc(p->n + 1, sizeof(*v));
+	int rc = RT_OK;
+	*sql = NULL;
+	if (p->n == 0 || p->kind == PLAN_STAMP) {
+		*sql = v;
+		return RT_OK;
+	}
+	bool up = p->kind == PLAN_UPGRADE;
+	char from[64], to[64];
+	/* the whole plan at once, when Alembic can be told where it starts */
+	if (single(p->steps[0].heads_before, from, sizeof from) &&
+	    (p->nfinal <= 1 || up)) {
+		snprintf(to, sizeof to, "%s", p->nfinal == 1 ? p->final_heads[0] : up ? "heads" : "base");
+		char *range = xasprintf("%s:%s", *from ? from : "base", to);
+		char *text = NULL;
+		rc = offline(ini, up, range, &text, err);
+		free(range);
+		for (uint32_t i = 0; rc == RT_OK && i < p->n; i++)
+			v[i] = chunk_of(text, up, p->steps[i].rev_id);
+		free(text);
+	}
+	/* the others one by one, from a parent: Alembic renders more than the
+	 * step (what it does not know is applied), and the step's part is kept */
+	for (uint32_t i = 0; rc == RT_OK && i < p->n; i++) {
+		if (v[i])
+			continue;
+		const struct gnode *x = &g->nodes[p->steps[i].rev];
+		const char *parent = x->nparents ? g->nodes[x->parents[0]].s.rev : "base";
+		char *range = up ? xasprintf("%s:%s", parent, x->s.rev)
+		                 : xasprintf("%s:%s", x->s.rev, parent);
+		char *text = NULL;
+		rc = offline(ini, up, range, &text, err);
+		free(range);
+		if (rc == RT_OK)
+			v[i] = chunk_of(text, up, x->s.rev);
+		free(text);
+	}
+	if (rc != RT_OK) {
+		alembic_plan_sql_free(v, p->n);
+		return rc;
+	}
+	*sql = v;
 	return RT_OK;
 }

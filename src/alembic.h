@@ -43,4 +43,47 @@ bool alembic_ini_is(const char *path);
 int alembic_ini_load(const char *path, struct alembic_ini *out, char **err);
 void alembic_ini_free(struct alembic_ini *a);
 
+/* ---- Alembic's command ---- */
+
+/* What one run of Alembic printed and how it ended. */
+struct alembic_result {
+	char *out;                /* its standard output (malloc'd) */
+	char *errtext;            /* its standard error, at most 64 KiB (malloc'd) */
+	int status;               /* exit status; 128 + N when killed by signal N */
+};
+void alembic_result_free(struct alembic_result *r);
+
+/* Runs `ALEMBIC -c INI args…` in the current directory (where Alembic
+ * resolves the project's relative paths, as retort does), standard input
+ * from /dev/null. ALEMBIC is RETORT_ALEMBIC's words when set, else
+ * `alembic` when it is on PATH, else `python3 -m alembic`. on_line, when
+ * not NULL, is called with each line of standard error as it comes (the
+ * lines of Alembic's log: "INFO  [alembic.runtime.migration] Running
+ * upgrade a -> b, message"). RT_OK when Alembic ran (whatever its status:
+ * see res->status); RT_EFAIL when it could not be started, or is not
+ * installed (err says how to install it). *res: alembic_result_free. */
+int alembic_exec(const struct alembic_ini *ini, const char *const *args,
+                 void (*on_line)(void *ctx, const char *line), void *ctx,
+                 struct alembic_result *res, char **err);
+
+/* The command words alembic_exec runs, for messages: "alembic",
+ * "python3 -m alembic" or RETORT_ALEMBIC (malloc'd). */
+char *alembic_command_text(void);
+
+/* The SQL Alembic's offline mode (`alembic upgrade A:B --sql`) renders
+ * for each step of plan p: (*sql)[i] malloc'd, or NULL for a stamp or a
+ * step Alembic rendered nothing for. The whole plan is rendered at once
+ * where its start and end can be named to Alembic (one revision each),
+ * else step by step. RT_EFAIL when Alembic cannot run or fails (err:
+ * what it said); *sql then NULL. Free with alembic_plan_sql_free. */
+struct graph;
+struct plan;
+int alembic_plan_sql(const struct alembic_ini *ini, const struct graph *g,
+                     const struct plan *p, char ***sql, char **err);
+void alembic_plan_sql_free(char **sql, uint32_t n);
+
+/* "Running upgrade a -> b, message" in a line of Alembic's log: *dir
+ * "upgrade" or "downgrade" (static), *rest what follows (borrowed). */
+bool alembic_running_line(const char *line, const char **dir, const char **rest);
+
 #endif

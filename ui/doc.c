@@ -169,6 +169,38 @@ void doc_add_sql(struct doc *d, const char *sql, size_t len, enum sql_dialect di
 	free(roles);
 }
 
+void doc_add_python(struct doc *d, const char *src, size_t len, uint32_t first_line)
+{
+	unsigned char *roles = xcalloc(len + 1, 1);
+	char quote = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = src[i];
+		if (quote) {
+			roles[i] = THEME_NORMAL;
+			if (c == '\\' && i + 1 < len)
+				roles[++i] = THEME_NORMAL;
+			else if (c == quote || c == '\n')
+				quote = 0;
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+		} else if (c == '#') {
+			while (i < len && src[i] != '\n')
+				roles[i++] = THEME_COMMENT;
+		}
+	}
+	uint32_t line = first_line;
+	for (size_t at = 0; at < len; line++) {
+		const char *nl = memchr(src + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - src) + 1 : len;
+		doc_addf(d, THEME_LINENO, "%5u ", line);
+		add_bytes(d, src + at, end - at, THEME_NORMAL, roles + at);
+		at = end;
+	}
+	if (len && src[len - 1] != '\n')
+		doc_add(d, THEME_NORMAL, "\n");
+	free(roles);
+}
+
 void doc_add_wrapped(struct doc *d, enum theme_role role, const char *text, int width)
 {
 	if (width < 8)
