@@ -185,9 +185,13 @@ int cli_url(struct cli_ctx *c, char **err)
 		s = getenv(from = "RETORT_DATABASE_URL");
 	if (!s || !*s)
 		s = getenv(from = "DATABASE_URL");
+	char *where = NULL;
 	if (!s || !*s) {
 		s = c->cfg.database;
 		from = c->cfg.path ? c->cfg.path : "the configuration";
+		const struct alembic_ini *a = &c->cfg.alembic;
+		if (a->url && s && strcmp(s, a->url) == 0)
+			from = where = xasprintf("%s:%u: sqlalchemy.url", a->path, a->url_line);
 	}
 	if (!s || !*s)
 		return rt_err(err, RT_EUSAGE,
@@ -200,6 +204,7 @@ int cli_url(struct cli_ctx *c, char **err)
 	else
 		rt_err(err, rc, "%s: %s", from, perr);
 	free(perr);
+	free(where);
 	return rc;
 }
 
