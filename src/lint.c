@@ -1947,8 +1947,8 @@ void lint_text(struct lint *l, const struct lint_text *in, bool report,
 int lint_script(struct lint *l, const struct script *s, bool report,
                 struct lint_findings *out, char **err)
 {
-	/* A revision that another tool runs (Alembic's .py) holds no SQL */
-	if (script_format_of(s)->exec != SCRIPT_EXEC_SQL)
+	/* Only .sql scripts hold SQL (Alembic's .py revisions hold Python) */
+	if (s->format != SCRIPT_FORMAT_SQL)
 		return RT_OK;
 	char *buf;
 	size_t len;

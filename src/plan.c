@@ -126,6 +126,9 @@ static void plan_upgrade(const struct graph *g, struct builder *b,
                          const uint32_t *cur, uint32_t ncur,
                          const struct revset *target)
 {
+	/* LABEL@base is below the branch: none of it is needed */
+	if (target->below)
+		return;
 	struct bitset applied, need;
 	bitset_init(&applied, g->n);
 	bitset_init(&need, g->n);
@@ -188,7 +191,7 @@ static int plan_downgrade(const struct graph *g, struct builder *b,
 	 * LABEL@base; everything for base). The closure follows children and
 	 * dependents within the applied set. */
 	struct u32vec stack = {0};
-	if (target->n == 0) {
+	if (target->n == 0 && !target->nroots) {
 		for (uint32_t r = 0; r < g->n; r++)
 			if (bitset_get(&applied, r))
 				u32vec_push(&stack, r);
