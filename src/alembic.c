@@ -774,3 +774,73 @@ int alembic_plan_sql(const struct alembic_ini *ini, const struct graph *g,
 	*sql = v;
 	return RT_OK;
 }
+
+/* ---- a step of a run ---- */
+
+/* The last lines of what Alembic said (a traceback ends with the error). */
+static char *tail_of(const char *text, int lines)
+{
+	size_t n = strlen(text);
+	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		n--;
+	const char *p = text + n;
+	for (int k = 0; p > text && k < lines; k++) {
+		p--;
+		while (p > text && p[-1] != '\n')
+			p--;
+	}
+	return xstrndup(p, (size_t)(text + n - p));
+}
+
+struct step_log {
+	const char *rev;
+	bool up;
+	bool ran;             /* Alembic ran the step */
+	struct strbuf other;  /* steps it ran besides */
+};
+
+static void step_line(void *ctx, const char *line)
+{
+	struct step_log *sl = ctx;
+	const char *dir, *rest;
+	if (!alembic_running_line(line, &dir, &rest))
+		return;
+	/* upgrade: "a, b -> X, message"; downgrade: "X -> a, message" */
+	const char *arrow = strstr(rest, " -> ");
+	const char *id = sl->up ? (arrow ? arrow + 4 : rest) : rest;
+	while (*id == ' ')
+		id++;
+	size_t n = strcspn(id, " ,");
+	bool same = (strcmp(dir, "upgrade") == 0) == sl->up && n == strlen(sl->rev) &&
+	            strncmp(id, sl->rev, n) == 0;
+	if (same)
+		sl->ran = true;
+	else
+		sb_addf(&sl->other, "%s%s %.*s", sl->other.len ? ", " : "", dir, (int)n, id);
+}
+
+int alembic_step(void *ini, const struct graph *g, const struct plan_step *s, char **err)
+{
+	const struct gnode *x = &g->nodes[s->rev];
+	bool up = s->dir == PLAN_UPGRADE;
+	char *target = up ? xstrdup(x->s.rev)
+	                  : xasprintf("%s@%s", x->s.rev,
+	                              x->nparents ? g->nodes[x->parents[0]].s.rev : "base");
+	const char *args[] = {up ? "upgrade" : "downgrade", target, NULL};
+	struct step_log sl = {x->s.rev, up, false, STRBUF_INIT};
+	struct alembic_result r;
+	int rc = alembic_exec(ini, args, step_line, &sl, &r, err);
+	if (rc == RT_OK && r.status != 0) {
+		char *t = tail_of(r.errtext, 3);
+		rc = rt_err(err, RT_EFAIL, "alembic %s %s exited with status %d: %s", args[0], target,
+		            r.status, *t ? t : "(it said nothing)");
+		free(t);
+	} else if (rc == RT_OK && sl.other.len) {
+		rc = rt_err(err, RT_EFAIL, "alembic %s %s ran %s%s", args[0], target, sb_str(&sl.other),
+		            sl.ran ? " besides it" : " instead");
+	}
+	alembic_result_free(&r);
+	sb_free(&sl.other);
+	free(target);
+	return rc;
+}

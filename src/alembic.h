@@ -82,6 +82,15 @@ int alembic_plan_sql(const struct alembic_ini *ini, const struct graph *g,
                      const struct plan *p, char ***sql, char **err);
 void alembic_plan_sql_free(char **sql, uint32_t n);
 
+/* One step of a plan run by Alembic (a run_delegate's step; ctx is the
+ * struct alembic_ini): `alembic upgrade X` once X's parents and
+ * dependencies are applied, `alembic downgrade X@P` (P its first parent,
+ * or base) once what depends on X is reverted: either does X alone.
+ * RT_EFAIL with the end of what Alembic said when it fails, or when its
+ * log says it ran another step than X. */
+struct plan_step;
+int alembic_step(void *ini, const struct graph *g, const struct plan_step *s, char **err);
+
 /* "Running upgrade a -> b, message" in a line of Alembic's log: *dir
  * "upgrade" or "downgrade" (static), *rest what follows (borrowed). */
 bool alembic_running_line(const char *line, const char **dir, const char **rest);

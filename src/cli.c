@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alembic.h"
 #include "db.h"
 #include "run.h"
 #include "util.h"
@@ -133,6 +134,14 @@ int cli_config(struct cli_ctx *c, char **err)
 const char *cli_version_table(struct cli_ctx *c)
 {
 	return c->version_table ? c->version_table : c->cfg.version_table;
+}
+
+const struct run_delegate *cli_delegate(struct cli_ctx *c)
+{
+	if (!cli_alembic(c))
+		return NULL;
+	c->delegate = (struct run_delegate){"Alembic", alembic_step, &c->cfg.alembic};
+	return &c->delegate;
 }
 
 bool cli_alembic(const struct cli_ctx *c)

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alembic.h"
 #include "backup.h"
 #include "cli.h"
 #include "db.h"
@@ -174,6 +175,52 @@ static void print_plan(struct cli_ctx *c, const struct plan *p)
 	sb_free(&sb);
 }
 
+/* --sql on an Alembic project: Alembic's offline mode renders the range
+ * (`alembic upgrade A:B --sql`). Without Alembic, each step of p is shown
+ * as its Python source, in SQL comments, and the error says why. */
+static int alembic_offline(struct cli_ctx *c, enum plan_kind kind, const char *arg,
+                           const struct plan *p, char **err)
+{
+	const char *args[] = {kind == PLAN_UPGRADE ? "upgrade" : "downgrade", arg, "--sql", NULL};
+	struct alembic_result r;
+	int rc = alembic_exec(&c->cfg.alembic, args, NULL, NULL, &r, err);
+	if (rc == RT_OK) {
+		fputs(r.out, c->out);
+		if (r.status != 0) {
+			fputs(r.errtext, c->errf);
+			rc = rt_err(err, RT_EFAIL, "alembic %s %s --sql exited with status %d", args[0],
+			            arg, r.status);
+		}
+		alembic_result_free(&r);
+		return rc;
+	}
+	const struct graph *g = c->graph;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const struct plan_step *s = &p->steps[i];
+		struct strbuf sb = STRBUF_INIT;
+		sb_addf(&sb, "-- Running %s ", kind_word(s->dir));
+		run_step_title(g, s, &sb);
+		sb_adds(&sb, "\n");
+		char *src = NULL;
+		char *e = NULL;
+		if (script_read_sql(&g->nodes[s->rev].s,
+		                    s->dir == PLAN_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE, &src,
+		                    &e) == RT_OK) {
+			for (const char *l = src; *l;) {
+				size_t n = strcspn(l, "\n");
+				sb_addf(&sb, "-- %.*s\n", (int)n, l);
+				l += n + (l[n] == '\n');
+			}
+		}
+		free(e);
+		free(src);
+		sb_adds(&sb, "\n");
+		fputs(sb_str(&sb), c->out);
+		sb_free(&sb);
+	}
+	return rt_err(err, RT_EFAIL, "the Python source of each step is shown instead of its SQL");
+}
+
 /* --sql: render the plan for the range's start without connecting. */
 static int offline_sql(struct cli_ctx *c, struct target *t, const char *arg)
 {
@@ -234,7 +281,9 @@ static int offline_sql(struct cli_ctx *c, struct target *t, const char *arg)
 			db_strv_free(heads, n);
 		}
 	}
-	if (rc == RT_OK) {
+	if (rc == RT_OK && cli_alembic(c) && t->kind != PLAN_STAMP) {
+		rc = alembic_offline(c, t->kind, arg, p, &err);
+	} else if (rc == RT_OK) {
 		struct run_opts o = {.mode = c->cfg.transaction_mode};
 		rc = run_plan(w, g, p, &o, &err);
 	}
@@ -398,6 +447,7 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 		.mode = c->cfg.transaction_mode,
 		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = rehearse,
+		.delegate = cli_delegate(c),
 	};
 	struct run_expect *expect = NULL;
 	if (!rehearse) {
@@ -1087,7 +1137,7 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 		.mode = c->cfg.transaction_mode,
 		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = true,
-		.expect = expect,
+		.expect = expect, .delegate = cli_delegate(c),
 	};
 	struct plan *done = NULL;
 	if (do_rehearse) {

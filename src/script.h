@@ -131,6 +131,21 @@ struct script_new {
 char *script_render(const struct script_new *n);   /* caller frees */
 /* "YYYYMMDD_HHMM_<rev>_<slug>.sql" for a message and a broken-down time. */
 char *script_filename(const char *rev, const char *message, const char *create_date);
+/* An Alembic revision's text (the upgrade and downgrade bodies "pass"):
+ * from template, the text of the project's script.py.mako, when it is a
+ * plain one (only the ${…} expressions of Alembic's own templates, no Mako
+ * control lines or blocks), else from Alembic's default template.
+ * create_date as Python prints a datetime ("2026-11-21 10:30:00.123456").
+ * *plain (may be NULL) says whether template was used. Caller frees. */
+char *script_py_render(const struct script_new *n, const char *template_text, bool *plain);
+/* Alembic's file name for a new revision: file_template (NULL: Alembic's
+ * "%(rev)s_%(slug)s") filled from the id, the message's slug (words joined
+ * by '_', lowercase, cut at 40 characters on a word) and the time, then
+ * ".py". NULL when file_template names something else. Caller frees. */
+struct tm;
+char *script_py_filename(const char *file_template, const char *rev, const char *message,
+                         long long epoch, const struct tm *tm);
+
 /* 12 lowercase hex characters from getrandom(2) into buf[13]. */
 int script_new_rev(char buf[13], char **err);
 

@@ -19,8 +19,10 @@
 #include "script.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum tok_kind { T_NAME, T_STRING, T_NUMBER, T_OP, T_NEWLINE, T_END };
 
@@ -906,3 +908,229 @@ const struct script_format script_format_alembic = {
 	.section_title = {"def upgrade()", "def downgrade()"},
 	.lang = "python",
 };
+
+/* ---- new revisions ---- */
+
+/* Alembic's generic script.py.mako. */
+static const char default_template[] =
+	"\"\"\"${message}\n"
+	"\n"
+	"Revision ID: ${up_revision}\n"
+	"Revises: ${down_revision | comma,n}\n"
+	"Create Date: ${create_date}\n"
+	"\n"
+	"\"\"\"\n"
+	"from alembic import op\n"
+	"import sqlalchemy as sa\n"
+	"${imports if imports else \"\"}\n"
+	"\n"
+	"# revision identifiers, used by Alembic.\n"
+	"revision = ${repr(up_revision)}\n"
+	"down_revision = ${repr(down_revision)}\n"
+	"branch_labels = ${repr(branch_labels)}\n"
+	"depends_on = ${repr(depends_on)}\n"
+	"\n"
+	"\n"
+	"def upgrade() -> None:\n"
+	"    ${upgrades if upgrades else \"pass\"}\n"
+	"\n"
+	"\n"
+	"def downgrade() -> None:\n"
+	"    ${downgrades if downgrades else \"pass\"}\n";
+
+/* Python's repr of a str (ids and labels hold no quote or backslash). */
+static void repr_str(struct strbuf *sb, const char *s)
+{
+	sb_addf(sb, "'%s'", s);
+}
+
+/* repr of Alembic's value: None, a str for one, a tuple for several (or
+ * always a tuple when tuple_one, as branch_labels are). */
+static void repr_list(struct strbuf *sb, const char *const *v, uint32_t n, bool tuple_one)
+{
+	if (n == 0) {
+		sb_adds(sb, "None");
+		return;
+	}
+	if (n == 1 && !tuple_one) {
+		repr_str(sb, v[0]);
+		return;
+	}
+	sb_addc(sb, '(');
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			sb_adds(sb, ", ");
+		repr_str(sb, v[i]);
+	}
+	sb_adds(sb, n == 1 ? ",)" : ")");
+}
+
+/* The value of one ${expr}; false when retort does not know expr. */
+static bool expand(struct strbuf *sb, const char *e, size_t n, const struct script_new *x)
+{
+	char *expr = xstrndup(e, n);
+	char *p = expr, *q = expr;
+	for (; *p; p++)  /* spaces do not matter in these expressions */
+		if (*p != ' ' && *p != '\t')
+			*q++ = *p;
+	*q = '\0';
+	bool ok = true;
+	if (!strcmp(expr, "message"))
+		sb_adds(sb, x->message);
+	else if (!strcmp(expr, "up_revision"))
+		sb_adds(sb, x->rev);
+	else if (!strcmp(expr, "create_date"))
+		sb_adds(sb, x->create_date);
+	else if (!strcmp(expr, "down_revision|comma,n"))
+		for (uint32_t i = 0; i < x->nparents; i++)
+			sb_addf(sb, "%s%s", i ? ", " : "", x->parents[i]);
+	else if (!strcmp(expr, "repr(up_revision)"))
+		repr_str(sb, x->rev);
+	else if (!strcmp(expr, "repr(down_revision)"))
+		repr_list(sb, x->parents, x->nparents, false);
+	else if (!strcmp(expr, "repr(branch_labels)"))
+		repr_list(sb, x->labels, x->nlabels, true);
+	else if (!strcmp(expr, "repr(depends_on)"))
+		repr_list(sb, x->depends, x->ndepends, false);
+	else if (!strcmp(expr, "importsifimportselse\"\"") ||
+	         !strcmp(expr, "importsifimportselse''"))
+		;
+	else if (!strcmp(expr, "upgradesifupgradeselse\"pass\"") ||
+	         !strcmp(expr, "downgradesifdowngradeselse\"pass\"") ||
+	         !strcmp(expr, "upgradesifupgradeselse'pass'") ||
+	         !strcmp(expr, "downgradesifdowngradeselse'pass'"))
+		sb_adds(sb, "pass");
+	else
+		ok = false;
+	free(expr);
+	return ok;
+}
+
+/* The template filled in, or NULL when it is not a plain one. */
+static char *fill(const char *t, const struct script_new *x)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool line_start = true;
+	for (const char *p = t; *p;) {
+		if (line_start) {
+			const char *f = p + strspn(p, " \t");
+			/* Mako control lines (% if …), comments (##) */
+			if (*f == '%' || (f[0] == '#' && f[1] == '#'))
+				goto not_plain;
+		}
+		if (p[0] == '<' && p[1] == '%')
+			goto not_plain;
+		if (p[0] == '\\' && (p[1] == '\n' || (p[1] == '\r' && p[2] == '\n')))
+			goto not_plain;  /* Mako joins such lines */
+		if (p[0] == '$' && p[1] == '{') {
+			const char *close = strchr(p + 2, '}');
+			if (!close || !expand(&sb, p + 2, (size_t)(close - p - 2), x))
+				goto not_plain;
+			p = close + 1;
+			line_start = false;
+			continue;
+		}
+		line_start = *p == '\n';
+		sb_addc(&sb, *p++);
+	}
+	return sb_detach(&sb);
+not_plain:
+	sb_free(&sb);
+	return NULL;
+}
+
+char *script_py_render(const struct script_new *n, const char *template_text, bool *plain)
+{
+	char *text = template_text ? fill(template_text, n) : NULL;
+	if (plain)
+		*plain = text != NULL;
+	return text ? text : fill(default_template, n);
+}
+
+char *script_py_filename(const char *file_template, const char *rev, const char *message,
+                         long long epoch, const struct tm *tm)
+{
+	/* the slug: \w+ runs of the message, joined by '_', lowercase */
+	struct strbuf slug = STRBUF_INIT;
+	for (const char *p = message; *p;) {
+		if (!isalnum((unsigned char)*p) && *p != '_') {
+			p++;
+			continue;
+		}
+		if (slug.len)
+			sb_addc(&slug, '_');
+		while (*p && (isalnum((unsigned char)*p) || *p == '_'))
+			sb_addc(&slug, (char)tolower((unsigned char)*p++));
+	}
+	if (slug.len > 40) {
+		slug.buf[40] = '\0';
+		char *cut = strrchr(slug.buf, '_');
+		if (cut)
+			cut[1] = '\0';
+		slug.len = strlen(slug.buf);
+	}
+	const char *t = file_template ? file_template : "%(rev)s_%(slug)s";
+	struct strbuf sb = STRBUF_INIT;
+	bool ok = true;
+	for (const char *p = t; *p && ok;) {
+		if (p[0] != '%') {
+			sb_addc(&sb, *p++);
+			continue;
+		}
+		if (p[1] == '%') {
+			sb_addc(&sb, '%');
+			p += 2;
+			continue;
+		}
+		const char *close = p[1] == '(' ? strchr(p + 2, ')') : NULL;
+		if (!close) {
+			ok = false;
+			break;
+		}
+		char *key = xstrndup(p + 2, (size_t)(close - p - 2));
+		const char *f = close + 1;
+		char spec[16];
+		size_t sl = strspn(f, "-0 +#123456789.");
+		if (sl > 8 || !f[sl] || !strchr("sdi", f[sl])) {
+			free(key);
+			ok = false;
+			break;
+		}
+		long long num = -1;
+		const char *str = NULL;
+		if (!strcmp(key, "rev")) str = rev;
+		else if (!strcmp(key, "slug")) str = sb_str(&slug);
+		else if (!strcmp(key, "epoch")) num = epoch;
+		else if (!strcmp(key, "year")) num = tm->tm_year + 1900;
+		else if (!strcmp(key, "month")) num = tm->tm_mon + 1;
+		else if (!strcmp(key, "day")) num = tm->tm_mday;
+		else if (!strcmp(key, "hour")) num = tm->tm_hour;
+		else if (!strcmp(key, "minute")) num = tm->tm_min;
+		else if (!strcmp(key, "second")) num = tm->tm_sec;
+		else ok = false;
+		free(key);
+		if (!ok)
+			break;
+		bool as_str = f[sl] == 's';
+		snprintf(spec, sizeof spec, "%%%.*s%s", (int)sl, f, as_str ? "s" : "lld");
+		char buf[256];
+		if (as_str && str)
+			snprintf(buf, sizeof buf, spec, str);
+		else if (as_str)
+			snprintf(buf, sizeof buf, "%lld", num);
+		else if (!str)
+			snprintf(buf, sizeof buf, spec, num);
+		else
+			ok = false;
+		if (ok)
+			sb_adds(&sb, buf);
+		p = f + sl + 1;
+	}
+	sb_free(&slug);
+	if (!ok) {
+		sb_free(&sb);
+		return NULL;
+	}
+	sb_adds(&sb, ".py");
+	return sb_detach(&sb);
+}

@@ -136,6 +136,7 @@ static void execute(struct console *con, struct migrate *mg)
 		.mode = c->cfg.transaction_mode,
 		.lock_timeout = c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
 		.on_step = on_step, .on_progress = on_progress, .ctx = mg, .expect = mg->expect,
+		.delegate = cli_delegate(c),
 	};
 	dialog_progress(con, mg->title, "Taking the migration lock...", 0, mg->shown->n);
 	struct plan *done = NULL;
