@@ -777,19 +777,37 @@ int alembic_plan_sql(const struct alembic_ini *ini, const struct graph *g,
 
 /* ---- a step of a run ---- */
 
-/* The last lines of what Alembic said (a traceback ends with the error). */
-static char *tail_of(const char *text, int lines)
+/* What Alembic's standard error says went wrong: its "FAILED: …" line,
+ * else the exception line that ends a traceback ("sqlalchemy.exc.
+ * OperationalError: …"), else its last line. */
+static char *why_failed(const char *text)
 {
-	size_t n = strlen(text);
-	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
-		n--;
-	const char *p = text + n;
-	for (int k = 0; p > text && k < lines; k++) {
-		p--;
-		while (p > text && p[-1] != '\n')
-			p--;
+	const char *best = NULL, *exc = NULL, *last = NULL;
+	size_t best_n = 0, exc_n = 0, last_n = 0;
+	for (const char *l = text; *l;) {
+		size_t n = strcspn(l, "\n");
+		if (n) {
+			last = l;
+			last_n = n;
+		}
+		if (strncmp(l, "FAILED: ", 8) == 0) {
+			best = l + 8;
+			best_n = n - 8;
+		}
+		size_t id = 0;
+		while (id < n && (isalnum((unsigned char)l[id]) || l[id] == '_' || l[id] == '.'))
+			id++;
+		if (id && id + 1 < n && l[id] == ':' && l[id + 1] == ' ' && isalpha((unsigned char)*l)) {
+			exc = l;
+			exc_n = n;
+		}
+		l += n + (l[n] == '\n');
 	}
-	return xstrndup(p, (size_t)(text + n - p));
+	if (best)
+		return xstrndup(best, best_n);
+	if (exc)
+		return xstrndup(exc, exc_n);
+	return last ? xstrndup(last, last_n) : xstrdup("");
 }
 
 struct step_log {
@@ -831,7 +849,7 @@ int alembic_step(void *ini, const struct graph *g, const struct plan_step *s, ch
 	struct alembic_result r;
 	int rc = alembic_exec(ini, args, step_line, &sl, &r, err);
 	if (rc == RT_OK && r.status != 0) {
-		char *t = tail_of(r.errtext, 3);
+		char *t = why_failed(r.errtext);
 		rc = rt_err(err, RT_EFAIL, "alembic %s %s exited with status %d: %s", args[0], target,
 		            r.status, *t ? t : "(it said nothing)");
 		free(t);

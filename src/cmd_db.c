@@ -563,6 +563,42 @@ const struct cmd_entry cmd_stamp = {
 
 /* ---- current ---- */
 
+/* Alembic's current revisions for the version table's rows: every applied
+ * revision (the rows, their ancestors and dependencies) that no applied
+ * revision revises, so that a dependency kept in its dependent's row is
+ * named too; rows no script defines stay. *heads replaced (db_strv_free). */
+static void alembic_current(const struct graph *g, char ***heads, uint32_t *n)
+{
+	struct bitset applied;
+	bitset_init(&applied, g->n);
+	struct u32vec unknown = {0};
+	for (uint32_t i = 0; i < *n; i++) {
+		int32_t x = graph_find(g, (*heads)[i]);
+		if (x < 0)
+			u32vec_push(&unknown, i);
+		else if (!bitset_get(&applied, (uint32_t)x))
+			graph_ancestors(g, (uint32_t)x, true, &applied);
+	}
+	char **v = xcalloc(g->n + *n + 1, sizeof(*v));
+	uint32_t k = 0;
+	for (uint32_t r = g->n; r-- > 0;) {
+		if (!bitset_get(&applied, r))
+			continue;
+		bool above = false;
+		for (uint32_t j = 0; j < g->nodes[r].nchildren && !above; j++)
+			above = bitset_get(&applied, g->nodes[r].children[j]);
+		if (!above)
+			v[k++] = xstrdup(g->nodes[r].s.rev);
+	}
+	for (uint32_t i = 0; i < unknown.n; i++)
+		v[k++] = xstrdup((*heads)[unknown.v[i]]);
+	db_strv_free(*heads, *n);
+	*heads = v;
+	*n = k;
+	u32vec_free(&unknown);
+	bitset_free(&applied);
+}
+
 static int run_current(struct cli_ctx *c, int argc, char **argv)
 {
 	char *err = NULL;
@@ -578,6 +614,8 @@ static int run_current(struct cli_ctx *c, int argc, char **argv)
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
 	const struct graph *g = c->graph;
+	if (cli_alembic(c) && !c->json)
+		alembic_current(g, &heads, &n);
 	struct strbuf sb = STRBUF_INIT;
 	if (c->json) {
 		sb_adds(&sb, "{\"database\":");
