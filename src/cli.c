@@ -296,8 +296,8 @@ extern const struct cmd_entry cmd_lint, cmd_rollback;
 
 const struct cmd_entry *const cli_commands[] = {
 	&cmd_init, &cmd_revision, &cmd_merge, &cmd_upgrade, &cmd_downgrade,
-	&cmd_stamp, &cmd_current, &cmd_heads, &cmd_branches, &cmd_history,
-	&cmd_show, &cmd_check, &cmd_repair, &cmd_lock, &cmd_backup,
+	&cmd_stamp, &cmd_current, &cmd_status, &cmd_heads, &cmd_branches, &cmd_history,
+	&cmd_show, &cmd_check, &cmd_repair, &cmd_resolve, &cmd_lock, &cmd_backup,
 	&cmd_lint, &cmd_rollback,
 	NULL,
 };
@@ -592,15 +592,20 @@ int cli_run(struct cli_ctx *c, int argc, char **argv)
 		rc = cli_graph(c, &err);
 	if (rc == RT_OK && (e->needs & CMD_NEEDS_DB))
 		rc = cli_url(c, &err);
+	bool caught = rc == RT_OK && (e->needs & CMD_WRITES);
+	if (caught)
+		run_signals_catch();
 	if (rc == RT_OK)
 		rc = e->run(c, nargs, args);
 	else if (err)
 		fprintf(c->errf, "%s\n", err);
+	if (caught)
+		run_signals_release();
 	free(err);
 	free(rest);
 	fflush(c->out);
-	/* a run stopped by a signal exits as shells report one: 128 + N */
-	if (rc == RT_EINTR && run_interrupt_signal())
+	/* a command stopped by a signal exits as shells report one: 128 + N */
+	if (rc != RT_OK && (caught || rc == RT_EINTR) && run_interrupt_signal())
 		return 128 + run_interrupt_signal();
 	return rt_status_exit(rc);
 }

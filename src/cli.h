@@ -52,6 +52,9 @@ struct cmd_opt {
 enum {
 	CMD_NEEDS_GRAPH = 1 << 0,  /* a valid scripts directory */
 	CMD_NEEDS_DB = 1 << 1,     /* a configured database */
+	/* It may write to the database: SIGINT, SIGTERM and SIGHUP are caught
+	 * from before it connects until it returns (run_signals_catch). */
+	CMD_WRITES = 1 << 2,
 };
 
 struct cmd_entry {
@@ -130,6 +133,32 @@ int cmd_history_applied(struct cli_ctx *c, const char *revision);
 
 /* Command families (one file each). */
 extern const struct cmd_entry cmd_init, cmd_revision, cmd_merge, cmd_heads,
-	cmd_branches, cmd_history, cmd_show;
+	cmd_branches, cmd_history, cmd_show, cmd_status, cmd_resolve;
+
+/* The `Transaction: none` steps the ledger shows half done
+ * (inspect_open_steps), for read commands, appended to sb: a line each,
+ * brief (current) or in full with the way out and without those still
+ * running (check), or JSON objects separated by commas. *count: how many
+ * were appended. Opens the database. */
+enum cli_open_style { OPEN_STYLE_BRIEF, OPEN_STYLE_PROBLEMS, OPEN_STYLE_JSON };
+struct strbuf;
+int cli_open_steps(struct cli_ctx *c, enum cli_open_style style, struct strbuf *sb,
+                   int *count, char **err);
+
+/* Whether an action may go on under the production policy. reasons: what
+ * policy_check found, or POLICY_RESOLVE (0: nothing to confirm). A
+ * --confirm-database that names another database stops any action: the
+ * command meant another one. Off a terminal --yes --confirm-database NAME
+ * confirms (else RT_EUSAGE, saying what to pass); on a terminal the name is
+ * typed (a wrong one is RT_EFAIL). cmd: the command, for messages; verb:
+ * what the prompt says the name is typed for. */
+int cli_production_confirm(struct cli_ctx *c, const char *cmd, const char *verb,
+                           unsigned reasons, char **err);
+
+/* `resolve`: settles the open step of spec (see run_record_resolve) as
+ * applied (0), reverted (1), or as the version table has it (2, for
+ * `repair`); *found false (and nothing printed) when, for 2, spec has no
+ * open step. Returns a status; errors printed. */
+int cli_resolve(struct cli_ctx *c, const char *spec, int decision, bool *found);
 
 #endif

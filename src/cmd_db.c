@@ -332,13 +332,7 @@ static void print_plan_findings(struct cli_ctx *c, const struct lint_findings *f
 	}
 }
 
-/* Whether the plan may run under the production policy. reasons: what
- * policy_check found (0: nothing to confirm). A --confirm-database that
- * names another database stops any run: the command meant another one.
- * Off a terminal --yes --confirm-database NAME confirms (else RT_EUSAGE,
- * saying what to pass); on a terminal the name is typed (a wrong one is
- * RT_EFAIL). verb: what the prompt says the name is typed for. */
-static int production_confirm(struct cli_ctx *c, const char *cmd, const char *verb,
+int cli_production_confirm(struct cli_ctx *c, const char *cmd, const char *verb,
                               unsigned reasons, char **err)
 {
 	const char *named = cli_opt("confirm-database");
@@ -382,7 +376,7 @@ static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
 {
 	*expect = NULL;
 	if (!c->cfg.production)
-		return production_confirm(c, cmd, cmd, 0, err);
+		return cli_production_confirm(c, cmd, cmd, 0, err);
 	char **heads = NULL;
 	uint32_t n = 0;
 	struct plan *p = NULL;
@@ -410,7 +404,7 @@ static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
 		print_plan_findings(c, &f);
 	}
 	if (rc == RT_OK)
-		rc = production_confirm(c, cmd, kind_word(p->kind), reasons, err);
+		rc = cli_production_confirm(c, cmd, kind_word(p->kind), reasons, err);
 	lint_findings_free(&f);
 	plan_free(p);
 	if (rc != RT_OK) {
@@ -433,6 +427,8 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 		uint32_t n = 0;
 		struct plan *p = NULL;
 		rc = c->db->ops->read_heads(c->db, &heads, &n, &err);
+		if (rc == RT_OK)  /* what the run would refuse */
+			rc = run_check_open(c->db, c->graph, false, &err);
 		if (rc == RT_OK)
 			rc = build_plan(t, (const char *const *)heads, n, &p, &err);
 		if (rc == RT_OK)
@@ -522,12 +518,12 @@ static int run_downgrade(struct cli_ctx *c, int argc, char **argv)
 
 const struct cmd_entry cmd_upgrade = {
 	"upgrade", "[TARGET]", "apply revisions up to TARGET (default: head)", migrate_opts,
-	CMD_NEEDS_GRAPH, run_upgrade,
+	CMD_NEEDS_GRAPH | CMD_WRITES, run_upgrade,
 };
 
 const struct cmd_entry cmd_downgrade = {
 	"downgrade", "TARGET", "revert revisions down to TARGET", migrate_opts,
-	CMD_NEEDS_GRAPH, run_downgrade,
+	CMD_NEEDS_GRAPH | CMD_WRITES, run_downgrade,
 };
 
 /* ---- stamp ---- */
@@ -558,7 +554,7 @@ static int run_stamp(struct cli_ctx *c, int argc, char **argv)
 
 const struct cmd_entry cmd_stamp = {
 	"stamp", "TARGET...", "set the version table without running scripts", stamp_opts,
-	CMD_NEEDS_GRAPH, run_stamp,
+	CMD_NEEDS_GRAPH | CMD_WRITES, run_stamp,
 };
 
 /* ---- current ---- */
@@ -652,13 +648,19 @@ static int run_current(struct cli_ctx *c, int argc, char **argv)
 		}
 	}
 	if (c->json)
-		sb_adds(&sb, "]}\n");
+		sb_adds(&sb, "],\"unfinished\":[");
 	else if (c->verbose && n == 0)
 		sb_addf(&sb, "<base>: nothing applied to %s\n", c->url.display);
+	/* a step left half done: the version table alone does not say where
+	 * the database is */
+	int nopen = 0;
+	rc = cli_open_steps(c, c->json ? OPEN_STYLE_JSON : OPEN_STYLE_BRIEF, &sb, &nopen, &err);
+	if (c->json)
+		sb_adds(&sb, "]}\n");
 	fputs(sb_str(&sb), c->out);
 	sb_free(&sb);
 	db_strv_free(heads, n);
-	return RT_OK;
+	return cli_report(c, rc, err);
 }
 
 const struct cmd_entry cmd_current = {
@@ -755,6 +757,10 @@ static int run_check(struct cli_ctx *c, int argc, char **argv)
 		}
 		u32vec_free(&changed);
 		db_strv_free(heads, n);
+		int nopen = 0;
+		if (rc == RT_OK)
+			rc = cli_open_steps(c, OPEN_STYLE_PROBLEMS, &problems, &nopen, &err);
+		nproblems += nopen;
 		int ndrift = 0;
 		if (rc == RT_OK)
 			rc = schema_drift(c, &problems, &ndrift, &skipped, &err);
@@ -881,6 +887,12 @@ static int run_repair(struct cli_ctx *c, int argc, char **argv)
 	int rc = cli_db_read(c, &err);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
+	/* a Transaction: none step left half done: the version table is
+	 * accepted as it is, and the ledger says so */
+	bool found = false;
+	rc = cli_resolve(c, argv[1], 2, &found);
+	if (found || rc != RT_OK)
+		return rc;
 	rc = c->db->ops->lock(c->db, c->lock_timeout >= 0 ? c->lock_timeout : c->cfg.lock_timeout,
 	                      &err);
 	if (rc != RT_OK)
@@ -897,9 +909,16 @@ static int run_repair(struct cli_ctx *c, int argc, char **argv)
 	return cli_report(c, rc, err);
 }
 
+static const struct cmd_opt repair_opts[] = {
+	{"yes", 'y', NULL, "with --confirm-database: no question on a production database"},
+	{"confirm-database", 0, "NAME", "the database's name, for a production database"},
+	{NULL, 0, NULL, NULL},
+};
+
 const struct cmd_entry cmd_repair = {
-	"repair", "SPEC", "accept the edited file of one applied revision (new checksum)",
-	no_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB, run_repair,
+	"repair", "SPEC", "accept the edited file of one applied revision (new checksum), or the "
+	"version table as it is after an interrupted Transaction: none step",
+	repair_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB | CMD_WRITES, run_repair,
 };
 
 /* ---- lock ---- */
@@ -1009,8 +1028,9 @@ int cmd_history_applied(struct cli_ctx *c, const char *revision)
 				else
 					sb_adds(&sb, "null");
 			}
-			sb_addf(&sb, ",\"duration_ms\":%.3f,\"error_line\":%lld,\"last_ok_line\":%lld}",
-			        r->duration_ms, (long long)r->error_line, (long long)r->last_ok_line);
+			sb_addf(&sb, ",\"duration_ms\":%.3f,\"error_line\":%lld,\"last_ok_line\":%lld,"
+			        "\"pid\":%lld}", r->duration_ms, (long long)r->error_line,
+			        (long long)r->last_ok_line, (long long)r->pid);
 			continue;
 		}
 		sb_addf(&sb, "%s  %-9s %-12s %-6s %8.1f ms  %s@%s", r->started_at, r->direction,
@@ -1028,6 +1048,12 @@ int cmd_history_applied(struct cli_ctx *c, const char *revision)
 				sb_addf(&sb, " (last statement that succeeded: line %lld)",
 				        (long long)r->last_ok_line);
 			sb_addf(&sb, ": %s", r->error);
+		} else if (strcmp(r->outcome, "started") == 0 || strcmp(r->outcome, "interrupted") == 0) {
+			sb_addf(&sb, "\n    not completed: last statement known to have run: ");
+			if (r->last_ok_line)
+				sb_addf(&sb, "line %lld", (long long)r->last_ok_line);
+			else
+				sb_adds(&sb, "none");
 		}
 		sb_addc(&sb, '\n');
 	}
@@ -1150,7 +1176,7 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 	 * a refusal comes before any backup. */
 	bool typed = reasons && c->interactive && !(yes && cli_opt("confirm-database"));
 	if (!typed) {
-		rc = production_confirm(c, "rollback", "roll back", reasons, &err);
+		rc = cli_production_confirm(c, "rollback", "roll back", reasons, &err);
 		if (rc != RT_OK) {
 			run_expect_free(expect);
 			return cli_report(c, rc, err);
@@ -1191,7 +1217,7 @@ static int run_rollback(struct cli_ctx *c, int argc, char **argv)
 		fprintf(c->out, "The rehearsal passed and was rolled back.\n");
 	}
 	if (typed) {
-		rc = production_confirm(c, "rollback", "roll back", reasons, &err);
+		rc = cli_production_confirm(c, "rollback", "roll back", reasons, &err);
 		if (rc != RT_OK) {
 			fprintf(c->out, "Not rolled back: nothing changed.\n");
 			free(backup_path);

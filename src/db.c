@@ -96,7 +96,9 @@ char *db_ddl_version_table(enum sql_dialect dialect, const char *table)
  * rowid, one more than the largest: the ledger is never deleted from, so
  * ids only grow, without AUTOINCREMENT's sqlite_sequence row, which
  * costs every step another page written twice (a tenth of a small
- * migration's time). Ledgers created with AUTOINCREMENT keep it. */
+ * migration's time). Ledgers created with AUTOINCREMENT keep it. pid
+ * came later: ensure_tables adds it to a ledger that lacks it, and until
+ * then it is read as NULL. */
 #define DB_HISTORY_COLUMNS(X)                                                  \
 	X(id, "INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY", ID)                  \
 	X(revision, "VARCHAR(32) NOT NULL", "VARCHAR(32) NOT NULL", STR)           \
@@ -114,7 +116,8 @@ char *db_ddl_version_table(enum sql_dialect dialect, const char *table)
 	X(retort_version, "TEXT", "TEXT", STR)                                     \
 	X(error_line, "INTEGER", "INTEGER", INT)                                   \
 	X(last_ok_line, "INTEGER", "INTEGER", INT)                                 \
-	X(error, "TEXT", "TEXT", STR)
+	X(error, "TEXT", "TEXT", STR)                                              \
+	X(pid, "INTEGER", "INTEGER", INT)
 
 enum hcol_kind { HC_ID, HC_STR, HC_TIME, HC_REAL, HC_INT, HC_DBUSER };
 
@@ -149,39 +152,83 @@ static void add_placeholder(struct strbuf *sb, enum sql_dialect dialect,
 	sb_addf(sb, "%c%d", dialect == SQL_POSTGRES ? '$' : '?', n);
 }
 
-static char *history_insert_sql(enum sql_dialect dialect)
+/* The value of column c as the n-th parameter. */
+static void add_value(struct strbuf *sb, enum sql_dialect dialect, const struct hcol *c,
+                      int n)
+{
+	if (c->kind == HC_TIME && dialect == SQL_POSTGRES) {
+		/* the text carries no zone: read it as UTC whatever the
+		 * session's TimeZone says */
+		sb_adds(sb, "(");
+		add_placeholder(sb, dialect, n);
+		sb_adds(sb, "::timestamp AT TIME ZONE 'UTC')");
+	} else {
+		add_placeholder(sb, dialect, n);
+	}
+}
+
+static const char *db_user_value(enum sql_dialect dialect)
+{
+	return dialect == SQL_POSTGRES ? "current_user" : "NULL";
+}
+
+/* The statement that writes a row whose parameters history_params makes:
+ * an INSERT, or with update an UPDATE of the row whose id is parameter
+ * ncols (the last). */
+static char *history_write_sql(enum sql_dialect dialect, bool update)
 {
 	struct strbuf names = STRBUF_INIT, vals = STRBUF_INIT;
 	int n = 0;
 	for (size_t i = 0; i < RT_ARRAY_LEN(hcols); i++) {
 		const struct hcol *c = &hcols[i];
-		if (c->kind == HC_ID)
+		/* an overwritten row keeps the database user that wrote it */
+		if (c->kind == HC_ID || (update && c->kind == HC_DBUSER))
 			continue;
 		if (names.len) {
 			sb_adds(&names, ", ");
-			sb_adds(&vals, ", ");
+			if (!update)
+				sb_adds(&vals, ", ");
+		}
+		if (update && strcmp(c->name, "last_ok_line") == 0) {
+			/* never back: a statement whose answer was lost with the
+			 * connection may have recorded its line after all */
+			sb_addf(&names, "last_ok_line = NULLIF(%s(coalesce(last_ok_line, 0), "
+			        "coalesce(CAST(", dialect == SQL_POSTGRES ? "GREATEST" : "max");
+			add_value(&names, dialect, c, ++n);
+			sb_adds(&names, " AS INTEGER), 0)), 0)");
+			continue;
+		}
+		if (update) {
+			sb_addf(&names, "%s = ", c->name);
+			add_value(&names, dialect, c, ++n);
+			continue;
 		}
 		sb_adds(&names, c->name);
-		if (c->kind == HC_DBUSER) {
-			sb_adds(&vals, dialect == SQL_POSTGRES ? "current_user" : "NULL");
-		} else if (c->kind == HC_TIME && dialect == SQL_POSTGRES) {
-			/* the text carries no zone: read it as UTC whatever the
-			 * session's TimeZone says */
-			sb_adds(&vals, "(");
-			add_placeholder(&vals, dialect, ++n);
-			sb_adds(&vals, "::timestamp AT TIME ZONE 'UTC')");
-		} else {
-			add_placeholder(&vals, dialect, ++n);
-		}
+		if (c->kind == HC_DBUSER)
+			sb_adds(&vals, db_user_value(dialect));
+		else
+			add_value(&vals, dialect, c, ++n);
 	}
-	char *sql = xasprintf("INSERT INTO \"" DB_HISTORY_TABLE "\" (%s) VALUES (%s)",
-	                      sb_str(&names), sb_str(&vals));
+	char *sql;
+	if (update) {
+		add_placeholder(&vals, dialect, ++n);
+		sql = xasprintf("UPDATE \"" DB_HISTORY_TABLE "\" SET %s WHERE id = %s",
+		                sb_str(&names), sb_str(&vals));
+	} else {
+		sql = xasprintf("INSERT INTO \"" DB_HISTORY_TABLE "\" (%s) VALUES (%s)",
+		                sb_str(&names), sb_str(&vals));
+	}
 	sb_free(&names);
 	sb_free(&vals);
 	return sql;
 }
 
-static char *history_select_sql(enum sql_dialect dialect, bool by_revision)
+/* Which rows history_select_sql reads. */
+enum history_sel { HS_ALL, HS_REVISION, HS_OPEN };
+
+/* has_pid: the ledger has the pid column (else NULL is read for it). */
+static char *history_select_sql(enum sql_dialect dialect, enum history_sel sel,
+                                bool has_pid)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sb_adds(&sb, "SELECT ");
@@ -190,17 +237,31 @@ static char *history_select_sql(enum sql_dialect dialect, bool by_revision)
 		if (i)
 			sb_adds(&sb, ", ");
 		if (c->kind == HC_TIME && dialect == SQL_POSTGRES)
-			sb_addf(&sb, "to_char(%s AT TIME ZONE 'UTC', "
+			sb_addf(&sb, "to_char(h.%s AT TIME ZONE 'UTC', "
 			        "'YYYY-MM-DD HH24:MI:SS.MS')", c->name);
+		else if (!has_pid && strcmp(c->name, "pid") == 0)
+			sb_adds(&sb, "NULL");
 		else
-			sb_adds(&sb, c->name);
+			sb_addf(&sb, "h.%s", c->name);
 	}
-	sb_adds(&sb, " FROM \"" DB_HISTORY_TABLE "\"");
-	if (by_revision) {
-		sb_adds(&sb, " WHERE revision = ");
+	sb_adds(&sb, " FROM \"" DB_HISTORY_TABLE "\" h");
+	if (sel == HS_REVISION) {
+		sb_adds(&sb, " WHERE h.revision = ");
 		add_placeholder(&sb, dialect, 1);
+	} else if (sel == HS_OPEN) {
+		/* a row that no later row about its revision settles (see
+		 * db_ops.history_open); the ledger is read whole, but only the
+		 * few rows that pass the first test look further */
+#define OPEN_ROW(t) "(" t ".outcome = 'started' OR (" t ".outcome = 'failed' AND " \
+	t ".last_ok_line > 0))"
+		sb_adds(&sb, " WHERE " OPEN_ROW("h") " AND h.direction IN ('upgrade', 'downgrade')"
+		        " AND NOT EXISTS (SELECT 1 FROM \"" DB_HISTORY_TABLE "\" s"
+		        " WHERE s.revision = h.revision AND s.id > h.id"
+		        " AND s.direction IN ('upgrade', 'downgrade', 'stamp', 'resolve')"
+		        " AND (s.outcome IN ('ok', 'applied', 'reverted') OR " OPEN_ROW("s") "))");
+#undef OPEN_ROW
 	}
-	sb_adds(&sb, " ORDER BY id");
+	sb_adds(&sb, " ORDER BY h.id");
 	return sb_detach(&sb);
 }
 
@@ -214,11 +275,12 @@ static locale_t c_numeric_locale(void)
 	return c;
 }
 
-/* The INSERT's parameters; v[i] NULL means SQL NULL. The strings are
+/* The parameters of history_write_sql's statement (an UPDATE's id last,
+ * when row->id is set); v[i] NULL means SQL NULL. The strings are
  * borrowed from row or point into the struct's own buffers. */
 struct history_params {
 	const char *v[DB_HISTORY_NCOLS];
-	char num[3][32];
+	char num[DB_HISTORY_NCOLS][32];
 };
 
 static int history_params(const struct history_row *row,
@@ -245,6 +307,10 @@ static int history_params(const struct history_row *row,
 #undef ENC_TIME
 #undef ENC_REAL
 #undef ENC_INT
+	if (row->id) {
+		snprintf(p->num[k], sizeof p->num[k], "%" PRId64, row->id);
+		p->v[i++] = p->num[k++];
+	}
 	if (c)
 		uselocale(old);
 	return i;
@@ -314,6 +380,30 @@ static const struct db_query *query(struct db *db)
 	return ((struct db_online *)db)->query;
 }
 
+static void found_row(void *ctx, const char *const *cols, int ncols)
+{
+	*(bool *)ctx = true;
+}
+
+/* Whether the ledger (known to exist) has its pid column. */
+static int ledger_has_pid(struct db *db, bool *has, char **err)
+{
+	struct db_online *on = (struct db_online *)db;
+	if (on->ledger_has_pid) {
+		*has = true;
+		return RT_OK;
+	}
+	*has = false;
+	const char *sql = db->dialect == SQL_POSTGRES
+		? "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('\"" DB_HISTORY_TABLE "\"') "
+		  "AND attname = 'pid' AND NOT attisdropped"
+		: "SELECT 1 FROM pragma_table_info('" DB_HISTORY_TABLE "') WHERE name = 'pid'";
+	int rc = on->query->run(db, sql, NULL, 0, found_row, has, NULL, err);
+	if (rc == RT_OK)
+		on->ledger_has_pid = *has;
+	return rc;
+}
+
 int db_online_ensure_tables(struct db *db, char **err)
 {
 	char *ddl[2] = {db_ddl_version_table(db->dialect, db->version_table),
@@ -323,6 +413,16 @@ int db_online_ensure_tables(struct db *db, char **err)
 		rc = db->ops->exec(db, ddl[i], err);
 	for (size_t i = 0; i < RT_ARRAY_LEN(ddl); i++)
 		free(ddl[i]);
+	/* a ledger an older version created: the same rows, one column more */
+	bool has = false;
+	if (rc == RT_OK)
+		rc = ledger_has_pid(db, &has, err);
+	if (rc == RT_OK && !has) {
+		rc = db->ops->exec(db, "ALTER TABLE \"" DB_HISTORY_TABLE "\" ADD COLUMN pid INTEGER",
+		                   err);
+		if (rc == RT_OK)
+			((struct db_online *)db)->ledger_has_pid = true;
+	}
 	return rc;
 }
 
@@ -396,9 +496,61 @@ int db_online_history_insert(struct db *db, const struct history_row *row,
 {
 	struct history_params p;
 	int nargs = history_params(row, &p);
-	char *sql = history_insert_sql(db->dialect);
+	char *sql = history_write_sql(db->dialect, row->id != 0);
 	int rc = query(db)->run(db, sql, p.v, nargs, NULL, NULL, NULL, err);
 	free(sql);
+	return rc;
+}
+
+static void take_id(void *ctx, const char *const *cols, int ncols)
+{
+	if (ncols > 0 && cols[0])
+		*(int64_t *)ctx = strtoll(cols[0], NULL, 10);
+}
+
+int db_online_history_start(struct db *db, const struct history_row *row,
+                            int64_t *id, char **err)
+{
+	struct history_row r = *row;
+	r.id = 0;
+	struct history_params p;
+	int nargs = history_params(&r, &p);
+	char *ins = history_write_sql(db->dialect, false);
+	char *sql = xasprintf("%s RETURNING id", ins);
+	int64_t got = 0;
+	int rc = query(db)->run(db, sql, p.v, nargs, take_id, &got, NULL, err);
+	if (rc == RT_OK && got <= 0)
+		rc = rt_err(err, RT_EDB, "the ledger gave the new row no id");
+	if (rc == RT_OK)
+		*id = got;
+	free(sql);
+	free(ins);
+	return rc;
+}
+
+char *db_history_progress_sql(int64_t id, int64_t line, double ms)
+{
+	return xasprintf("UPDATE \"" DB_HISTORY_TABLE "\" SET last_ok_line = %" PRId64
+	                 ", duration_ms = %lld WHERE id = %" PRId64,
+	                 line, (long long)(ms + 0.5), id);
+}
+
+int db_online_exec_noted(struct db *db, const char *sql, int64_t id,
+                         int64_t line, double ms, bool *ran, char **err)
+{
+	*ran = false;
+	int rc = db->ops->exec(db, sql, err);
+	if (rc != RT_OK)
+		return rc;
+	*ran = true;
+	char *note = db_history_progress_sql(id, line, ms);
+	char *why = NULL;
+	rc = query(db)->run(db, note, NULL, 0, NULL, NULL, NULL, &why);
+	if (rc != RT_OK)
+		rt_err(err, rc, "it ran, but the ledger could not record it: %s",
+		       why ? why : "unknown error");
+	free(why);
+	free(note);
 	return rc;
 }
 
@@ -458,7 +610,7 @@ int db_online_step_record(struct db *db, const char *const *del, uint32_t ndel,
 		sb_adds(&sb, ")), ");
 	}
 	sb.len -= 2;  /* the last ", " */
-	char *hist = history_insert_sql(db->dialect);
+	char *hist = history_write_sql(db->dialect, row->id != 0);
 	sb_addf(&sb, " %s RETURNING ", hist);
 	free(hist);
 	for (uint32_t i = 0; i < ndel; i++)
@@ -495,15 +647,16 @@ static void add_history_row(void *ctx, const char *const *cols, int ncols)
 	history_row_from_text(&rv->v[rv->n++], cols);
 }
 
-int db_online_history_read(struct db *db, const char *revision,
-                           struct history_row **rows, uint32_t *n,
-                           char **err)
+static int read_rows(struct db *db, enum history_sel sel, const char *revision,
+                     struct history_row **rows, uint32_t *n, char **err)
 {
-	bool exists = false;
+	bool exists = false, has_pid = false;
 	int rc = query(db)->table_exists(db, DB_HISTORY_TABLE, &exists, err);
 	struct rowv out = {0};
+	if (rc == RT_OK && exists)
+		rc = ledger_has_pid(db, &has_pid, err);
 	if (rc == RT_OK && exists) {
-		char *sql = history_select_sql(db->dialect, revision != NULL);
+		char *sql = history_select_sql(db->dialect, sel, has_pid);
 		rc = query(db)->run(db, sql, &revision, revision ? 1 : 0,
 		                    add_history_row, &out, NULL, err);
 		free(sql);
@@ -515,6 +668,19 @@ int db_online_history_read(struct db *db, const char *revision,
 	*rows = out.v;
 	*n = out.n;
 	return RT_OK;
+}
+
+int db_online_history_read(struct db *db, const char *revision,
+                           struct history_row **rows, uint32_t *n,
+                           char **err)
+{
+	return read_rows(db, revision ? HS_REVISION : HS_ALL, revision, rows, n, err);
+}
+
+int db_online_history_open(struct db *db, struct history_row **rows,
+                           uint32_t *n, char **err)
+{
+	return read_rows(db, HS_OPEN, NULL, rows, n, err);
 }
 
 void db_online_note(struct db *db, const char *text)

@@ -11,6 +11,7 @@
 #ifndef RT_DB_H
 #define RT_DB_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,15 +25,28 @@ struct db {
 	const struct db_ops *ops;
 	enum sql_dialect dialect;
 	const char *version_table; /* borrowed from the caller of open */
+	/* Set (from a signal handler) to end a wait for the migration lock:
+	 * lock then fails with RT_EINTR. Cleared by whoever sets it up. */
+	volatile sig_atomic_t stop;
 };
 
-/* One row of the ledger, retort_history (SPEC §4). Strings borrowed when
- * writing; owned by the array when read (db_history_free). */
+/* One row of the ledger, retort_history. Strings borrowed when writing;
+ * owned by the array when read (db_history_free).
+ *
+ * A `Transaction: none` step writes its row before its first statement,
+ * with outcome "started" (its intent record), keeps last_ok_line up to
+ * date after each statement, and overwrites the row with its outcome at
+ * the end. A started row that no process is working on any more means the
+ * step was interrupted; `resolve` then marks it "interrupted" and appends
+ * a row of direction "resolve" whose outcome is the operator's decision,
+ * "applied" or "reverted". */
 struct history_row {
-	int64_t id;                /* assigned by the database; ignored on insert */
+	int64_t id;                /* assigned by the database; on writing, 0
+	                              for a new row, else the row to overwrite */
 	char *revision;
-	char *direction;           /* upgrade, downgrade, stamp, repair */
-	char *outcome;             /* ok, failed */
+	char *direction;           /* upgrade, downgrade, stamp, repair, resolve */
+	char *outcome;             /* ok, failed, started, interrupted; for
+	                              resolve: applied, reverted */
 	char *heads_before;        /* space-separated revision ids, "" for none */
 	char *heads_after;
 	char *checksum;            /* SHA-256 hex of the script file, or NULL */
@@ -47,6 +61,8 @@ struct history_row {
 	int64_t last_ok_line;      /* Transaction: none — last statement that
 	                              succeeded, 0 = none */
 	char *error;               /* the database's message, or NULL */
+	int64_t pid;               /* the retort process that wrote it, 0 =
+	                              unknown (ledgers of older versions) */
 };
 
 struct db_ops {
@@ -62,7 +78,8 @@ struct db_ops {
 	 * PostgreSQL a session-level advisory lock taken outside any
 	 * transaction. Waits up to timeout seconds; RT_ELOCK with the holder
 	 * in *err on timeout, or with the reason when the lock file is not a
-	 * regular file of one name (a symlink is never followed). */
+	 * regular file of one name (a symlink is never followed); RT_EINTR as
+	 * soon as db->stop is set. */
 	int (*lock)(struct db *db, double timeout, char **err);
 	void (*unlock)(struct db *db);
 	/* *holder: NULL when nobody holds the lock, else a malloc'd line
@@ -87,12 +104,14 @@ struct db_ops {
 	int (*version_delete)(struct db *db, const char *rev, char **err);
 	int (*version_purge)(struct db *db, char **err);
 
+	/* Writes row: a new one, or when row->id is set, over that row. */
 	int (*history_insert)(struct db *db, const struct history_row *row,
 	                      char **err);
 	/* Optional (NULL: version_delete, version_insert and history_insert
-	 * one by one). A step's version rows and its ledger row in one
-	 * statement, so one round trip instead of 1 + ndel + nins; fails as
-	 * version_delete does when a row to delete is not there. */
+	 * one by one). A step's version rows and its ledger row (new, or over
+	 * row->id) in one statement, so one round trip instead of 1 + ndel +
+	 * nins; fails as version_delete does when a row to delete is not
+	 * there. */
 	int (*step_record)(struct db *db, const char *const *del, uint32_t ndel,
 	                   const char *const *ins, uint32_t nins,
 	                   const struct history_row *row, char **err);
@@ -100,6 +119,34 @@ struct db_ops {
 	 * missing. *rows: free with db_history_free. */
 	int (*history_read)(struct db *db, const char *revision,
 	                    struct history_row **rows, uint32_t *n, char **err);
+
+	/* The intent record of a `Transaction: none` step. Optional (NULL:
+	 * none is kept, as in the SQL writer, which keeps no ledger).
+	 * history_start writes row (outcome "started") outside any
+	 * transaction, so that it is committed before the step's first
+	 * statement runs; *id: the new row's id. */
+	int (*history_start)(struct db *db, const struct history_row *row,
+	                     int64_t *id, char **err);
+	/* Runs one statement of that step (outside any transaction of
+	 * retort's), then records in row id that line is the last statement
+	 * known to have run, ms after the step started. PostgreSQL sends both
+	 * in one round trip, one implicit transaction, where the statement
+	 * allows it (not a statement that refuses to run in a transaction
+	 * block, nor one that ends or starts one): the line is then recorded
+	 * exactly when the statement took effect. Otherwise, and on SQLite,
+	 * the record follows the statement, and a process killed between the
+	 * two leaves the line before. *ran: whether the statement took effect
+	 * (false when it failed; true with an error when only the record
+	 * failed). */
+	int (*exec_noted)(struct db *db, const char *sql, int64_t id,
+	                  int64_t line, double ms, bool *ran, char **err);
+	/* The rows that may leave a `Transaction: none` step half done: a
+	 * started row, or a failed one after some of its statements ran
+	 * (last_ok_line set), that no later row about the same revision
+	 * settles (an ok upgrade, downgrade or stamp, a resolve, or another
+	 * such row). Oldest first; free with db_history_free. */
+	int (*history_open)(struct db *db, struct history_row **rows, uint32_t *n,
+	                    char **err);
 
 	/* A consistent copy into dest (SQLite online backup API; pg_dump by
 	 * fork/exec for PostgreSQL). progress may be NULL. */

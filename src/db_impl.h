@@ -34,6 +34,9 @@ struct db_query {
 struct db_online {
 	struct db base;
 	const struct db_query *query;
+	/* The ledger was seen to have its pid column (ledgers of older
+	 * versions lack it until a run adds it). */
+	bool ledger_has_pid;
 };
 
 /* Fills the common part of a handle; RT_EINPUT when the version table is
@@ -62,6 +65,17 @@ int db_online_step_record(struct db *db, const char *const *del, uint32_t ndel,
 int db_online_history_read(struct db *db, const char *revision,
                            struct history_row **rows, uint32_t *n,
                            char **err);
+int db_online_history_start(struct db *db, const struct history_row *row,
+                            int64_t *id, char **err);
+/* exec_noted as two statements: the statement, then the record. */
+int db_online_exec_noted(struct db *db, const char *sql, int64_t id,
+                         int64_t line, double ms, bool *ran, char **err);
+int db_online_history_open(struct db *db, struct history_row **rows,
+                           uint32_t *n, char **err);
+/* The record of exec_noted as one statement with its values written in
+ * (numbers only), for sending in the same round trip as the statement.
+ * Caller frees. */
+char *db_history_progress_sql(int64_t id, int64_t line, double ms);
 /* note: a comment for rendered SQL, nothing to do on a connection. */
 void db_online_note(struct db *db, const char *text);
 
@@ -74,7 +88,9 @@ void db_online_note(struct db *db, const char *text);
 	.version_delete = db_online_version_delete,                               \
 	.version_purge = db_online_version_purge,                                 \
 	.history_insert = db_online_history_insert,                               \
-	.history_read = db_online_history_read
+	.history_read = db_online_history_read,                                   \
+	.history_start = db_online_history_start,                                 \
+	.history_open = db_online_history_open
 
 /* A growable array of malloc'd strings, handed out as read_heads' result. */
 struct db_strv {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pq.h"
+#include "sqllex.h"
 #include "util.h"
 
 extern char **environ;
@@ -435,6 +436,8 @@ static int pg_lock(struct db *db, double timeout, char **err)
 		pq.PQclear(res);
 		if (got)
 			break;
+		if (db->stop)
+			return rt_err(err, RT_EINTR, "interrupted while waiting for the migration lock");
 		if (now_monotonic() >= deadline) {
 			char *holder = NULL;
 			char *ignored = NULL;
@@ -479,6 +482,84 @@ static int pg_begin(struct db *db, char **err)
 			return rc;
 	}
 	return pg_exec(db, "BEGIN", err);
+}
+
+/* Whether a statement of a Transaction: none script may share an
+ * implicit transaction with the ledger's record of it: not one that ends
+ * or starts a transaction or needs one of its own (BEGIN, COMMIT, …,
+ * SAVEPOINT, LOCK, SET, DECLARE), not one that refuses to run in a
+ * transaction block or commits inside itself (VACUUM, … CONCURRENTLY,
+ * CALL, DO), and not COPY, whose data would be asked for. */
+static bool pg_shares_transaction(const char *sql)
+{
+	static const char *const alone[] = {
+		"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE",
+		"PREPARE", "LOCK", "SET", "RESET", "DECLARE", "VACUUM", "CALL", "DO", "COPY",
+		"DISCARD", "CHECKPOINT", "REINDEX", "CLUSTER",
+	};
+	struct sqllex lx;
+	struct sql_token t;
+	sqllex_init(&lx, sql, strlen(sql), SQL_POSTGRES, 1);
+	bool first = true;
+	for (sqllex_next(&lx, &t); t.type != SQL_TOK_EOF; sqllex_next(&lx, &t)) {
+		if (t.type == SQL_TOK_COMMENT)
+			continue;
+		if (t.type == SQL_TOK_ERROR)
+			return false;
+		if (first) {
+			first = false;
+			if (t.type != SQL_TOK_WORD)
+				return false;
+			for (size_t i = 0; i < RT_ARRAY_LEN(alone); i++)
+				if (sqllex_is(&lx, &t, alone[i]))
+					return false;
+		}
+		if (t.type == SQL_TOK_WORD && (sqllex_is(&lx, &t, "CONCURRENTLY") ||
+		                              sqllex_is(&lx, &t, "DATABASE") ||
+		                              sqllex_is(&lx, &t, "TABLESPACE") ||
+		                              sqllex_is(&lx, &t, "SYSTEM") ||
+		                              sqllex_is(&lx, &t, "SUBSCRIPTION")))
+			return false;
+	}
+	return !first;
+}
+
+/* exec_noted: the statement and the ledger's record of it in one round
+ * trip, one implicit transaction, where the statement allows it. */
+static int pg_exec_noted(struct db *db, const char *sql, int64_t id, int64_t line,
+                         double ms, bool *ran, char **err)
+{
+	struct pg_db *p = pg(db);
+	*ran = false;
+	if (!p->conn)
+		return rt_err(err, RT_EDB, "%s", p->lost);
+	if (!pg_shares_transaction(sql))
+		return db_online_exec_noted(db, sql, id, line, ms, ran, err);
+	char *note = db_history_progress_sql(id, line, ms);
+	/* the newline ends a -- comment on the statement's last line */
+	char *both = xasprintf("%s\n;\n%s", sql, note);
+	PGresult *res;
+	pg_roundtrip(p, both, NULL, 0, &res);
+	free(both);
+	free(note);
+	if (!p->conn)
+		return rt_err(err, RT_EDB, "%s", p->lost);
+	ExecStatusType st = pq.PQresultStatus(res);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		pq.PQclear(res);
+		*ran = true;
+		return RT_OK;
+	}
+	/* a statement that refuses an implicit transaction block and was
+	 * not recognised above: nothing ran, so it runs again alone (not
+	 * inside the script's own transaction, which the error has ended) */
+	const char *state = res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (state && strcmp(state, "25001") == 0 &&
+	    pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE) {
+		pq.PQclear(res);
+		return db_online_exec_noted(db, sql, id, line, ms, ran, err);
+	}
+	return pg_fail(p, res, err);
 }
 
 static int pg_commit(struct db *db, char **err)
@@ -904,6 +985,7 @@ const struct db_ops db_pg_ops = {
 	.rollback = pg_rollback,
 	.exec = pg_exec,
 	DB_ONLINE_OPS,
+	.exec_noted = pg_exec_noted,
 	.step_record = db_online_step_record,
 	.backup = pg_backup,
 	.interrupt = pg_interrupt,

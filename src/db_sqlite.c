@@ -431,6 +431,10 @@ static int sq_lock(struct db *db, double timeout, char **err)
 			            strerror(errno));
 			break;
 		}
+		if (db->stop) {
+			close(fd);
+			return rt_err(err, RT_EINTR, "interrupted while waiting for the migration lock");
+		}
 		if (now_monotonic() >= deadline) {
 			char *holder = read_holder(s, fd);
 			rc = db_lock_timeout_err(err, holder, timeout);
@@ -718,6 +722,7 @@ const struct db_ops db_sqlite_ops = {
 	.rollback = sq_rollback,
 	.exec = sq_exec,
 	DB_ONLINE_OPS,
+	.exec_noted = db_online_exec_noted,
 	.backup = sq_backup,
 	.interrupt = sq_interrupt,
 	.set_statement_timeout = sq_set_statement_timeout,

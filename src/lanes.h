@@ -92,7 +92,9 @@ unsigned lane_sym_links(enum lane_sym sym);
 	X(LANE_STATE_NONE,    "●", "*", "a revision")                      \
 	X(LANE_STATE_APPLIED, "●", "*", "applied")                         \
 	X(LANE_STATE_PENDING, "○", "o", "pending")                         \
-	X(LANE_STATE_UNKNOWN, "◌", "?", "unknown: the database could not be read")
+	X(LANE_STATE_UNKNOWN, "◌", "?", "unknown: the database could not be read")   \
+	X(LANE_STATE_INTERRUPTED, "◐", "%", "interrupted: a Transaction: none step " \
+	  "stopped part-way")
 
 enum lane_state {
 #define LANE_X(name, utf8, ascii, words) name,

@@ -12,6 +12,7 @@
  * is linted against the state after its upgrade; its own changes to the
  * model are journalled and undone afterwards. */
 #include "lint.h"
+#include "lint_forms.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -392,6 +393,64 @@ static void index_drop(struct lint *l, const char *name)
 		col_pin(l, l->idx[at].cols[i], -1);
 }
 
+/* ---- facts about objects other than columns ---- */
+
+/* A domain with a CHECK or NOT NULL, a partitioned table's default
+ * partition (its name kept as the entry's type text), a table with a
+ * valid CHECK: kept in the column store under a table name no SQL name
+ * can have, so that a downgrade's changes to them are undone with the
+ * rest. */
+enum fact { FACT_DOMAIN_CHECK, FACT_DEFAULT_PARTITION, FACT_VALID_CHECK,
+            FACT_NOT_VALID_CHECK /* "table<US>constraint" */ };
+
+static const char *fact_table(enum fact f)
+{
+	static const char *const t[] = {"\x01" "domain-check", "\x01" "default-partition",
+		"\x01" "valid-check", "\x01" "not-valid-check"};
+	return t[f];
+}
+
+static bool fact_get(struct lint *l, enum fact f, const char *name)
+{
+	return col_find(l, fact_table(f), name) != UINT32_MAX;
+}
+
+/* Sets (with a value of at most 47 bytes, or NULL) or clears a fact. */
+static void fact_set(struct lint *l, enum fact f, const char *name, bool on,
+                     const char *value)
+{
+	uint32_t at = col_find(l, fact_table(f), name);
+	if (!on) {
+		if (at != UINT32_MAX)
+			col_kill(l, at);
+		return;
+	}
+	if (at == UINT32_MAX)
+		at = col_add(l, fact_table(f), name);
+	struct col c = l->cols[at];
+	snprintf(c.type.text, sizeof(c.type.text), "%s", value ? value : "");
+	col_set(l, at, &c);
+}
+
+/* The default partition of parent, or NULL; valid until the next change. */
+static const char *fact_default_partition(struct lint *l, const char *parent)
+{
+	uint32_t at = col_find(l, fact_table(FACT_DEFAULT_PARTITION), parent);
+	return at == UINT32_MAX ? NULL : l->cols[at].type.text;
+}
+
+/* A table that goes (dropped, detached) is no longer anyone's default
+ * partition, and has no facts of its own. */
+static void facts_forget_table(struct lint *l, const char *table)
+{
+	uint32_t *head = table_head(l, fact_table(FACT_DEFAULT_PARTITION), false);
+	for (uint32_t i = head ? *head : UINT32_MAX; i != UINT32_MAX; i = l->cols[i].next)
+		if (l->cols[i].alive && strcmp(l->cols[i].type.text, table) == 0)
+			col_kill(l, i);
+	fact_set(l, FACT_DEFAULT_PARTITION, table, false, NULL);
+	fact_set(l, FACT_VALID_CHECK, table, false, NULL);
+}
+
 /* ---- statements as token arrays ---- */
 
 struct tk {
@@ -526,6 +585,12 @@ struct run {
 	struct { uint32_t at; const char *table; } *pend;
 	uint32_t npend, cappend;
 	struct u32vec withdrawn;   /* indexes into out->v */
+	/* SET TimeZone = 'UTC' earlier in the section: timestamp and
+	 * timestamptz convert without a rewrite (PostgreSQL 12+). */
+	bool utc;
+	/* Enum values (their quoted literals) added earlier in the section: a
+	 * use in the same transaction fails. */
+	struct names new_enum_values;
 };
 
 RT_PRINTF(5, 6)
@@ -1110,6 +1175,321 @@ struct alter {
 	bool is_new;               /* created earlier in this section */
 };
 
+/* ---- the lock table (lint_forms.h) ---- */
+
+static bool elem_word(const struct stmt *s, uint32_t i, const char *e, size_t n)
+{
+	while (n > 0) {
+		size_t k = 0;
+		while (k < n && e[k] != '|')
+			k++;
+		char w[32];
+		if (k < sizeof(w)) {
+			memcpy(w, e, k);
+			w[k] = '\0';
+			if (kw(s, i, w))
+				return true;
+		}
+		e += k;
+		n -= k;
+		if (n > 0) {
+			e++;
+			n--;
+		}
+	}
+	return false;
+}
+
+/* Matches the pattern p (up to ';' or its end; the syntax of
+ * LINT_FORM_LIST) against tokens [i, end); [from, end) is the whole range
+ * `!w` looks through. The first name `_` matches goes to *target. */
+static bool pat_match(struct run *r, const struct stmt *s, uint32_t i, uint32_t from,
+                      uint32_t end, const char *p, struct name *target, bool *have)
+{
+	while (*p == ' ')
+		p++;
+	if (!*p || *p == ';')
+		return true;
+	const char *e = p;
+	while (*p && *p != ' ' && *p != ';')
+		p++;
+	size_t n = (size_t)(p - e);
+	if (n == 1 && *e == '*') {
+		for (uint32_t j = i; j <= end; j++)
+			if (pat_match(r, s, j, from, end, p, target, have))
+				return true;
+		return false;
+	}
+	if (n == 1 && *e == '$')
+		return i >= end && pat_match(r, s, i, from, end, p, target, have);
+	if (*e == '!') {
+		for (uint32_t j = from; j < end; j++)
+			if (elem_word(s, j, e + 1, n - 1))
+				return false;
+		return pat_match(r, s, i, from, end, p, target, have);
+	}
+	if (n == 1 && *e == '_') {
+		struct name nm;
+		if (i >= end || !parse_name(r, s, i, &nm) || nm.end > end)
+			return false;
+		bool had = *have;
+		struct name saved = *target;
+		if (!had) {
+			*target = nm;
+			*have = true;
+		}
+		if (pat_match(r, s, nm.end, from, end, p, target, have))
+			return true;
+		*target = saved;
+		*have = had;
+		return false;
+	}
+	bool opt = e[n - 1] == '?';
+	size_t wn = opt ? n - 1 : n;
+	if (i < end && elem_word(s, i, e, wn) &&
+	    pat_match(r, s, i + 1, from, end, p, target, have))
+		return true;
+	return opt && pat_match(r, s, i, from, end, p, target, have);
+}
+
+/* A finding for a form of the lock table: what it does, and its safe
+ * alternative. obj: the object it acts on, or NULL. */
+static void form_finding(struct run *r, const struct stmt *s, enum lint_form f,
+                         const char *obj)
+{
+	const struct lint_form_info *fi = &lint_forms[f];
+	char what[160];
+	switch (fi->effect) {
+	case EFFECT_REWRITE:
+		snprintf(what, sizeof(what), "writes a new copy under an ACCESS EXCLUSIVE "
+		         "lock: reads and writes wait until it is done");
+		break;
+	case EFFECT_SCAN:
+	case EFFECT_BUILD:
+		if (fi->lock == LOCK_ACCESS_EXCLUSIVE)
+			snprintf(what, sizeof(what), "reads every row under an ACCESS EXCLUSIVE "
+			         "lock: reads and writes wait for the whole scan");
+		else
+			snprintf(what, sizeof(what), "reads every row under a %s lock: writes "
+			         "wait for the whole scan", lint_lock_name(fi->lock));
+		break;
+	case EFFECT_FAILS:
+		snprintf(what, sizeof(what), "cannot run inside a transaction: the migration fails");
+		break;
+	default:
+		snprintf(what, sizeof(what), "takes a %s lock", lint_lock_name(fi->lock));
+		break;
+	}
+	finding(r, (enum lint_rule)fi->rule, lint_rules[fi->rule].severity, s->line,
+	        "%s%s%s: %s%s%s%s", fi->form, obj ? " on " : "", obj ? obj : "", what,
+	        fi->alternative[0] ? " (instead: " : "", fi->alternative,
+	        fi->alternative[0] ? ")" : "");
+}
+
+/* The forms whose pattern matches tokens [from, end): a statement, or
+ * with al an action of ALTER TABLE. */
+static void forms_match(struct run *r, const struct stmt *s, uint32_t from, uint32_t end,
+                        const struct alter *al)
+{
+	for (int f = 0; f < LINT_NFORMS; f++) {
+		const char *p = lint_forms[f].pattern;
+		if (!p || (p[0] == '@') != (al != NULL))
+			continue;
+		for (const char *alt = al ? p + 1 : p; alt; alt = strchr(alt, ';')) {
+			if (*alt == ';')
+				alt++;
+			struct name target = {NULL, NULL, 0};
+			bool have = false;
+			if (!pat_match(r, s, from, from, end, alt, &target, &have))
+				continue;
+			if (lint_forms[f].effect == EFFECT_FAILS) {
+				if (in_txn(r))
+					form_finding(r, s, (enum lint_form)f, NULL);
+			} else if (al ? !al->is_new : !(have && created_here(r, target.key))) {
+				form_finding(r, s, (enum lint_form)f,
+				             al ? al->table.show : have ? target.show : NULL);
+			}
+			break;
+		}
+	}
+}
+
+/* SET [SESSION | LOCAL] TIME ZONE 'UTC', SET timezone = 'UTC' (or TO). */
+static bool sets_utc(const struct stmt *s)
+{
+	uint32_t i = 1;
+	if (!kw(s, 0, "set"))
+		return false;
+	if (kw(s, i, "session") || kw(s, i, "local"))
+		i++;
+	if (kw(s, i, "time") && kw(s, i + 1, "zone"))
+		i += 2;
+	else if (kw(s, i, "timezone") && (punct(s, i + 1, '=') || kw(s, i + 1, "to")))
+		i += 2;
+	else
+		return false;
+	const struct tk *v = tok(s, i);
+	static const char *const utc[] = {"'UTC'", "'utc'", "'Etc/UTC'", "'UTC0'", "'GMT'",
+		"'Etc/GMT'", "'Z'", "'Zulu'"};
+	for (size_t k = 0; k < RT_ARRAY_LEN(utc); k++)
+		if (v->type == SQL_TOK_STRING && v->len == strlen(utc[k]) &&
+		    strncmp(v->s, utc[k], v->len) == 0)
+			return true;
+	return kw(s, i, "utc");
+}
+
+/* CREATE DOMAIN, ALTER DOMAIN, DROP DOMAIN: which domains have constraints
+ * (ADD COLUMN of one rewrites the table). */
+static void domain_stmt(struct run *r, const struct stmt *s)
+{
+	struct name d;
+	if (kw(s, 0, "create") && kw(s, 1, "domain") && parse_name(r, s, 2, &d)) {
+		names_add(&r->created, d.key);
+		bool constrained = find_kw(s, d.end, s->n, 0, "check") < s->n ||
+		                   has_kw_pair(s, d.end, s->n, 0, "not", "null");
+		fact_set(r->l, FACT_DOMAIN_CHECK, d.key, constrained, NULL);
+	} else if (kw(s, 0, "alter") && kw(s, 1, "domain") && parse_name(r, s, 2, &d)) {
+		if (kw(s, d.end, "add") || (kw(s, d.end, "set") && kw(s, d.end + 1, "not")))
+			fact_set(r->l, FACT_DOMAIN_CHECK, d.key, true, NULL);
+	} else if (kw(s, 0, "drop") && kw(s, 1, "domain")) {
+		struct name v[32];
+		uint32_t n = name_list(r, s, skip_if_exists(s, 2), v, RT_ARRAY_LEN(v));
+		for (uint32_t k = 0; k < n; k++)
+			fact_set(r->l, FACT_DOMAIN_CHECK, v[k].key, false, NULL);
+	}
+}
+
+/* CREATE TABLE x PARTITION OF parent …: a default partition is read to
+ * move out nothing that belongs to x, under ACCESS EXCLUSIVE. CREATE
+ * TABLE with a CHECK: x has a valid CHECK (ATTACH PARTITION may skip its
+ * scan). */
+static void create_table_facts(struct run *r, const struct stmt *s)
+{
+	uint32_t i = 1;
+	while (kw(s, i, "global") || kw(s, i, "local") || kw(s, i, "temp") ||
+	       kw(s, i, "temporary") || kw(s, i, "unlogged"))
+		i++;
+	struct name t, parent;
+	if (!kw(s, i, "table") || !parse_name(r, s, skip_if_exists(s, i + 1), &t))
+		return;
+	facts_forget_table(r->l, t.key);
+	if (find_kw(s, t.end, s->n, 1, "check") < s->n ||
+	    find_kw(s, t.end, s->n, 2, "check") < s->n)
+		fact_set(r->l, FACT_VALID_CHECK, t.key, true, NULL);
+	if (!kw(s, t.end, "partition") || !kw(s, t.end + 1, "of") ||
+	    !parse_name(r, s, t.end + 2, &parent))
+		return;
+	const char *dflt = fact_default_partition(r->l, parent.key);
+	if (find_kw(s, parent.end, s->n, 0, "default") < s->n)
+		fact_set(r->l, FACT_DEFAULT_PARTITION, parent.key, true, t.key);
+	else if (dflt && !created_here(r, parent.key) && !created_here(r, dflt))
+		form_finding(r, s, FORM_CREATE_PARTITION_DEFAULT, parent.show);
+}
+
+/* The lock table's rules for a whole statement, before the other rules
+ * read it. */
+static void lock_table_rules(struct run *r, const struct stmt *s)
+{
+	if (!r->pg)
+		return;
+	if (sets_utc(s))
+		r->utc = true;
+	/* A value ALTER TYPE … ADD VALUE added earlier in this transaction. */
+	for (uint32_t i = 0; i < s->n && in_txn(r) && r->new_enum_values.n; i++) {
+		const struct tk *t = tok(s, i);
+		if (t->type != SQL_TOK_STRING)
+			continue;
+		char *lit = scratch_strndup(r, t->s, t->len);
+		if (names_has(&r->new_enum_values, lit)) {
+			form_finding(r, s, FORM_ENUM_USE_NEW_VALUE, NULL);
+			break;
+		}
+	}
+	struct name ty;
+	if (kw(s, 0, "alter") && kw(s, 1, "type") && parse_name(r, s, 2, &ty) &&
+	    kw(s, ty.end, "add") && kw(s, ty.end + 1, "value") && in_txn(r)) {
+		uint32_t v = skip_if_exists(s, ty.end + 2);
+		if (tok(s, v)->type == SQL_TOK_STRING)
+			names_add(&r->new_enum_values, scratch_strndup(r, tok(s, v)->s, tok(s, v)->len));
+	}
+	domain_stmt(r, s);
+	if (kw(s, 0, "create"))
+		create_table_facts(r, s);
+	/* a view made in this section: nobody reads it yet */
+	if (kw(s, 0, "create") && kw(s, 1, "materialized") && kw(s, 2, "view") &&
+	    parse_name(r, s, skip_if_exists(s, 3), &ty))
+		names_add(&r->created, ty.key);
+	if (kw(s, 0, "drop") && kw(s, 1, "table")) {
+		struct name v[32];
+		uint32_t n = name_list(r, s, skip_if_exists(s, 2), v, RT_ARRAY_LEN(v));
+		for (uint32_t k = 0; k < n; k++)
+			facts_forget_table(r->l, v[k].key);
+	}
+	forms_match(r, s, 0, s->n, NULL);
+}
+
+/* ATTACH PARTITION x: x is read unless a valid CHECK proves the bound
+ * (lint only knows that x has a valid CHECK, not what it says), and a
+ * default partition is read for rows that belong to x; both under ACCESS
+ * EXCLUSIVE. i: after ATTACH PARTITION. */
+static void attach_partition(struct run *r, const struct stmt *s, uint32_t i, uint32_t b,
+                             const struct alter *al)
+{
+	struct name x;
+	if (!parse_name(r, s, i, &x) || x.end > b)
+		return;
+	if (find_kw(s, x.end, b, 0, "default") < b) {
+		fact_set(r->l, FACT_DEFAULT_PARTITION, al->table.key, true, x.key);
+		return;
+	}
+	const char *dflt = fact_default_partition(r->l, al->table.key);
+	bool scans_x = !created_here(r, x.key) && !fact_get(r->l, FACT_VALID_CHECK, x.key);
+	bool scans_default = dflt && !al->is_new && !created_here(r, dflt);
+	if (scans_x || scans_default)
+		form_finding(r, s, FORM_ATTACH_PARTITION, al->table.show);
+}
+
+/* The lock table's rules for one action of ALTER TABLE, tokens [a, b). */
+static void lock_table_action(struct run *r, const struct stmt *s, uint32_t a, uint32_t b,
+                              const struct alter *al)
+{
+	if (!r->pg)
+		return;
+	if (kw(s, a, "attach") && kw(s, a + 1, "partition")) {
+		attach_partition(r, s, a + 2, b, al);
+	} else if (kw(s, a, "detach") && kw(s, a + 1, "partition")) {
+		struct name x;
+		const char *dflt = fact_default_partition(r->l, al->table.key);
+		if (dflt && parse_name(r, s, a + 2, &x) && strcmp(dflt, x.key) == 0)
+			fact_set(r->l, FACT_DEFAULT_PARTITION, al->table.key, false, NULL);
+	} else if (kw(s, a, "validate") && kw(s, a + 1, "constraint") &&
+	           is_name_tok(tok(s, a + 2))) {
+		const char *c = col_key(&r->scratch, al->table.key, ident_key(r, tok(s, a + 2)));
+		if (fact_get(r->l, FACT_NOT_VALID_CHECK, c))
+			fact_set(r->l, FACT_VALID_CHECK, al->table.key, true, NULL);
+	} else if (kw(s, a, "add") && find_kw(s, a, b, 0, "check") < b) {
+		if (!has_kw_pair(s, a, b, 0, "not", "valid"))
+			fact_set(r->l, FACT_VALID_CHECK, al->table.key, true, NULL);
+		else if (kw(s, a + 1, "constraint") && is_name_tok(tok(s, a + 2)))
+			fact_set(r->l, FACT_NOT_VALID_CHECK,
+			         col_key(&r->scratch, al->table.key, ident_key(r, tok(s, a + 2))),
+			         true, NULL);
+	} else if (kw(s, a, "rename") && kw(s, a + 1, "to") && is_name_tok(tok(s, a + 2))) {
+		const char *to = ident_key(r, tok(s, a + 2));
+		const char *dflt = fact_default_partition(r->l, al->table.key);
+		if (dflt) {
+			char keep[48];
+			snprintf(keep, sizeof(keep), "%s", dflt);
+			fact_set(r->l, FACT_DEFAULT_PARTITION, to, true, keep);
+		}
+		if (fact_get(r->l, FACT_VALID_CHECK, al->table.key))
+			fact_set(r->l, FACT_VALID_CHECK, to, true, NULL);
+		facts_forget_table(r->l, al->table.key);
+	}
+	forms_match(r, s, a, b, al);
+}
+
+
 static void add_column(struct run *r, const struct stmt *s, uint32_t a, uint32_t b,
                        const struct alter *al)
 {
@@ -1143,9 +1523,19 @@ static void add_column(struct run *r, const struct stmt *s, uint32_t a, uint32_t
 			FIND(r, LINT_VOLATILE_DEFAULT, s->line,
 			     "ADD COLUMN %s.%s with %s%s rewrites every row of %s", t, c, why,
 			     d.volatile_fn ? "()" : "", t);
-		if (d.references)
+		/* A new column that is all NULL has nothing to check. */
+		if (d.references && d.has_default && !d.default_null)
 			FIND(r, LINT_ADD_FOREIGN_KEY, s->line,
-			     "ADD COLUMN %s.%s REFERENCES locks %s and the referenced table", t, c, t);
+			     "ADD COLUMN %s.%s with a default REFERENCES checks every row while "
+			     "%s and the referenced table are locked against writes", t, c, t);
+		if (d.check)
+			FIND(r, LINT_ADD_CHECK, s->line,
+			     "ADD COLUMN %s.%s CHECK runs the check on every row under an ACCESS "
+			     "EXCLUSIVE lock", t, c);
+		struct name ty;
+		if (!why && parse_name(r, s, d.col.end, &ty) &&
+		    fact_get(r->l, FACT_DOMAIN_CHECK, ty.key))
+			form_finding(r, s, FORM_ADD_COLUMN_DOMAIN, t);
 		if (d.primary || d.unique)
 			FIND(r, LINT_ADD_UNIQUE, s->line,
 			     "ADD COLUMN %s.%s %s builds an index under an ACCESS EXCLUSIVE lock",
@@ -1264,6 +1654,17 @@ static void drop_column(struct run *r, const struct stmt *s, uint32_t i,
 		col_kill(r->l, at);
 }
 
+static bool with_time_zone(const struct ltype *t)
+{
+	char low[sizeof(t->text)];
+	size_t k = 0;
+	for (; t->text[k]; k++)
+		low[k] = (char)(t->text[k] >= 'A' && t->text[k] <= 'Z' ? t->text[k] | 0x20
+		                                                         : t->text[k]);
+	low[k] = '\0';
+	return strstr(low, "timestamptz") || strstr(low, "with time zone");
+}
+
 /* ALTER [COLUMN] c TYPE t: data and lock findings for one type change. */
 static void alter_type(struct run *r, const struct stmt *s, uint32_t i, uint32_t b,
                        const struct alter *al, const struct name *c)
@@ -1280,6 +1681,11 @@ static void alter_type(struct run *r, const struct stmt *s, uint32_t i, uint32_t
 	if (at != UINT32_MAX)
 		old = r->l->cols[at].type;
 	enum type_verdict v = type_compare(&old, &nt);
+	/* timestamp and timestamptz are the same instants in UTC (12+) */
+	bool tz_change = old.fam == TF_TIMESTAMP && nt.fam == TF_TIMESTAMP &&
+	                 v == TV_CHANGE && with_time_zone(&old) != with_time_zone(&nt);
+	if (tz_change && r->utc)
+		v = TV_SAME;
 	if (using && v < TV_REWRITE)
 		v = TV_REWRITE;
 	const char *t = al->table.show, *cn = c->show;
@@ -1309,7 +1715,9 @@ static void alter_type(struct run *r, const struct stmt *s, uint32_t i, uint32_t
 			else
 				FIND(r, LINT_TYPE_CHANGE, s->line,
 				     "%s.%s from %s to %s converts every value (those that do not "
-				     "convert fail the migration),%s", t, cn, old.text, nt.text, lock);
+				     "convert fail the migration),%s%s", t, cn, old.text, nt.text, lock,
+				     tz_change ? " unless the session's TimeZone is UTC: SET LOCAL "
+				                 "TimeZone = 'UTC' first" : "");
 			break;
 		}
 	}
@@ -1448,8 +1856,172 @@ static void alter_table(struct run *r, const struct stmt *s, uint32_t i, bool vi
 			     al.table.show);
 		if (!view || kw(s, a, "rename"))
 			alter_action(r, s, a, b, &al);
+		if (!view)
+			lock_table_action(r, s, a, b, &al);
 		a = b + 1;
 	}
+}
+
+/* ---- predicates that are always true ---- */
+
+enum truth { TRUTH_UNKNOWN, TRUTH_FALSE, TRUTH_TRUE };
+
+static enum truth truth_of(bool b)
+{
+	return b ? TRUTH_TRUE : TRUTH_FALSE;
+}
+
+/* A number token's value; false when it has no plain decimal form. */
+static bool tok_number(const struct tk *t, double *out)
+{
+	char buf[64];
+	if (t->type != SQL_TOK_NUMBER || t->len >= sizeof(buf))
+		return false;
+	memcpy(buf, t->s, t->len);
+	buf[t->len] = '\0';
+	char *end;
+	*out = strtod(buf, &end);
+	return *end == '\0';
+}
+
+/* a OP b where both are literals: numbers, or '…' strings (written the
+ * same way, or both plain and so different values when spelt apart). */
+static enum truth compare_literals(const struct tk *a, const struct tk *op,
+                                   const struct tk *b)
+{
+	if (op->type != SQL_TOK_PUNCT)
+		return TRUTH_UNKNOWN;
+	char o[3] = "";
+	if (op->len < sizeof(o)) {
+		memcpy(o, op->s, op->len);
+		o[op->len] = '\0';
+	}
+	bool eq = strcmp(o, "=") == 0 || strcmp(o, "==") == 0;
+	bool ne = strcmp(o, "<>") == 0 || strcmp(o, "!=") == 0;
+	double x, y;
+	if (tok_number(a, &x) && tok_number(b, &y)) {
+		if (eq || ne)
+			return truth_of((x == y) == eq);
+		if (strcmp(o, "<") == 0)
+			return truth_of(x < y);
+		if (strcmp(o, "<=") == 0)
+			return truth_of(x <= y);
+		if (strcmp(o, ">") == 0)
+			return truth_of(x > y);
+		if (strcmp(o, ">=") == 0)
+			return truth_of(x >= y);
+		return TRUTH_UNKNOWN;
+	}
+	if (a->type != SQL_TOK_STRING || b->type != SQL_TOK_STRING || !(eq || ne))
+		return TRUTH_UNKNOWN;
+	bool same = a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+	if (same)
+		return truth_of(eq);
+	if (a->s[0] == '\'' && b->s[0] == '\'')
+		return truth_of(ne);
+	return TRUTH_UNKNOWN;
+}
+
+static enum truth truth_expr(const struct stmt *s, uint32_t a, uint32_t e, uint32_t depth);
+
+/* One operand of AND, tokens [a, e): NOT x, (x), true, false, a number
+ * (SQLite reads 1 as true), literal OP literal, NULL IS NULL. */
+static enum truth truth_term(const struct stmt *s, uint32_t a, uint32_t e, uint32_t depth)
+{
+	if (a >= e)
+		return TRUTH_UNKNOWN;
+	if (kw(s, a, "not")) {
+		enum truth t = truth_term(s, a + 1, e, depth);
+		return t == TRUTH_UNKNOWN ? t : truth_of(t == TRUTH_FALSE);
+	}
+	if (punct(s, a, '(') && punct(s, e - 1, ')') && tok(s, e - 1)->depth == depth) {
+		uint32_t k = a + 1;   /* the parenthesis must close at e - 1 */
+		while (k < e - 1 && tok(s, k)->depth > depth)
+			k++;
+		if (k == e - 1)
+			return truth_expr(s, a + 1, e - 1, depth + 1);
+	}
+	double x;
+	switch (e - a) {
+	case 1:
+		if (kw(s, a, "true"))
+			return TRUTH_TRUE;
+		if (kw(s, a, "false"))
+			return TRUTH_FALSE;
+		if (tok_number(tok(s, a), &x))
+			return truth_of(x != 0);
+		return TRUTH_UNKNOWN;
+	case 3:
+		if (kw(s, a, "null") && kw(s, a + 1, "is") && kw(s, a + 2, "null"))
+			return TRUTH_TRUE;
+		return compare_literals(tok(s, a), tok(s, a + 1), tok(s, a + 2));
+	default:
+		return TRUTH_UNKNOWN;
+	}
+}
+
+/* The next top-level `w` (AND or OR) in [a, e), skipping CASE … END and
+ * the AND of BETWEEN x AND y; e when there is none. */
+static uint32_t next_connective(const struct stmt *s, uint32_t a, uint32_t e,
+                                uint32_t depth, const char *w)
+{
+	uint32_t cases = 0;
+	bool between = false;
+	for (uint32_t i = a; i < e; i++) {
+		if (tok(s, i)->depth != depth)
+			continue;
+		if (kw(s, i, "case"))
+			cases++;
+		else if (kw(s, i, "end") && cases > 0)
+			cases--;
+		else if (kw(s, i, "between"))
+			between = true;
+		else if (cases == 0 && kw(s, i, "and") && between)
+			between = false;
+		else if (cases == 0 && kw(s, i, w))
+			return i;
+	}
+	return e;
+}
+
+/* The value of a predicate, tokens [a, e) at depth, when it does not
+ * depend on the row: x OR y is true when either is, x AND y when both. */
+static enum truth truth_expr(const struct stmt *s, uint32_t a, uint32_t e, uint32_t depth)
+{
+	bool all_false = true;
+	for (uint32_t o = a; o < e;) {
+		uint32_t oe = next_connective(s, o, e, depth, "or");
+		enum truth branch = TRUTH_TRUE;
+		for (uint32_t c = o; c < oe;) {
+			uint32_t ce = next_connective(s, c, oe, depth, "and");
+			enum truth t = truth_term(s, c, ce, depth);
+			if (t == TRUTH_FALSE)
+				branch = TRUTH_FALSE;
+			else if (t == TRUTH_UNKNOWN && branch == TRUTH_TRUE)
+				branch = TRUTH_UNKNOWN;
+			c = ce + 1;
+		}
+		if (o == oe)
+			branch = TRUTH_UNKNOWN;
+		if (branch == TRUTH_TRUE)
+			return TRUTH_TRUE;
+		all_false = all_false && branch == TRUTH_FALSE;
+		o = oe + 1;
+	}
+	return all_false && a < e ? TRUTH_FALSE : TRUTH_UNKNOWN;
+}
+
+/* A WHERE whose condition, tokens from a to the end of the statement at
+ * depth (or RETURNING, ORDER BY, LIMIT), holds for every row: WHERE true,
+ * WHERE 1 = 1, WHERE 'a' = 'a', WHERE … OR 1 = 1. */
+static bool where_always_true(const struct stmt *s, uint32_t a, uint32_t end,
+                              uint32_t depth)
+{
+	uint32_t e = a;
+	while (e < end && !(tok(s, e)->depth == depth &&
+	                    (kw(s, e, "returning") || kw(s, e, "order") || kw(s, e, "limit"))))
+		e++;
+	return truth_expr(s, a, e, depth) == TRUTH_TRUE;
 }
 
 /* ---- DELETE / UPDATE anywhere a statement can start ---- */
@@ -1484,7 +2056,9 @@ static void dml(struct run *r, const struct stmt *s)
 		/* to the parenthesis that closes it (which has the outer depth) */
 		while (end < s->n && tok(s, end)->depth >= depth)
 			end++;
-		bool where = find_kw(s, i + 1, end, depth, "where") < end;
+		uint32_t w = find_kw(s, i + 1, end, depth, "where");
+		bool always = w < end && where_always_true(s, w + 1, end, depth);
+		bool where = w < end && !always;
 		uint32_t j = del ? i + 2 : i + 1;
 		if (upd && kw(s, j, "or"))
 			j += 2;   /* UPDATE OR REPLACE */
@@ -1495,10 +2069,12 @@ static void dml(struct run *r, const struct stmt *s)
 			continue;
 		if (del)
 			FIND(r, LINT_DELETE_ALL, s->line,
-			     "DELETE FROM %s has no WHERE: it deletes every row", t.show);
+			     "DELETE FROM %s has %s: it deletes every row", t.show,
+			     always ? "a WHERE that is always true" : "no WHERE");
 		else if (find_kw(s, t.end, end, depth, "set") < end)
 			FIND(r, LINT_UPDATE_ALL, s->line,
-			     "UPDATE %s has no WHERE: it changes every row", t.show);
+			     "UPDATE %s has %s: it changes every row", t.show,
+			     always ? "a WHERE that is always true" : "no WHERE");
 	}
 }
 
@@ -1576,6 +2152,7 @@ static bool transaction_control(const struct run *r, const struct stmt *s)
 
 static void statement(struct run *r, const struct stmt *s)
 {
+	lock_table_rules(r, s);
 	if (transaction_control(r, s))
 		FIND(r, LINT_TXN_CONTROL, s->line,
 		     "%.*s inside a script that runs in a transaction",
@@ -1818,6 +2395,8 @@ static uint32_t lint_section(struct run *r, enum script_section which, const cha
 	r->created.n = 0;
 	r->not_valid_fk.n = r->not_valid_check.n = 0;
 	r->npend = 0;
+	r->utc = false;
+	r->new_enum_values.n = 0;
 	if (sqllex_split(p, n, r->l->dialect, line, &st, &nst, &err) != RT_OK) {
 		unsigned at = line;
 		char what[128] = "";
@@ -1941,6 +2520,7 @@ void lint_text(struct lint *l, const struct lint_text *in, bool report,
 	free(r.not_valid_check.v);
 	free(r.up_tables.v);
 	free(r.up_cols.v);
+	free(r.new_enum_values.v);
 	arena_free(&r.scratch);
 }
 

@@ -112,13 +112,28 @@ enum { LINT_SQLITE = 1, LINT_PG = 2, LINT_ANY = 3 };
 	X(LINT_LOCK_TABLE, "lock-table", LINT_WARNING, LINT_PG, 0,               \
 	  "LOCK TABLE holds a lock until the migration commits",                     \
 	  "let each statement take the lock it needs, and set lock_timeout")         \
+	X(LINT_TABLE_REWRITE, "table-rewrite", LINT_WARNING, LINT_PG, 0,             \
+	  "the statement writes a new copy of the table under an ACCESS EXCLUSIVE "  \
+	  "lock: reads and writes wait until the whole table is copied",             \
+	  "the form's safe alternative, named in the message (docs/lint.md lists "  \
+	  "each form's)")                                                            \
+	X(LINT_BLOCKS_READS, "blocks-reads", LINT_WARNING, LINT_PG, 0,               \
+	  "the statement reads every row of a table under an ACCESS EXCLUSIVE "      \
+	  "lock: reads and writes wait for the whole scan",                          \
+	  "the form's safe alternative, named in the message (docs/lint.md lists "  \
+	  "each form's)")                                                            \
+	X(LINT_LONG_LOCK, "long-lock", LINT_WARNING, LINT_PG, 0,                     \
+	  "the statement reads every row of the tables it checks under a lock that " \
+	  "blocks writes: writes wait for the whole scan",                           \
+	  "the form's safe alternative, named in the message (docs/lint.md lists "  \
+	  "each form's)")                                                            \
 	X(LINT_CONCURRENTLY_TXN, "concurrently-in-transaction", LINT_ERROR, LINT_PG, 0, \
 	  "CONCURRENTLY cannot run inside a transaction: the migration fails",       \
 	  "move the statement to a script of its own with Transaction: none")        \
 	X(LINT_NEEDS_NO_TXN, "needs-no-transaction", LINT_ERROR, LINT_ANY, 0,    \
 	  "VACUUM, CREATE/DROP DATABASE, REINDEX SCHEMA/DATABASE/SYSTEM, ALTER "     \
-	  "SYSTEM and tablespaces cannot run inside a transaction: the migration "   \
-	  "fails",                                                                   \
+	  "SYSTEM, tablespaces, and the other forms the lock table marks as "        \
+	  "failing in a transaction cannot run inside one: the migration fails",     \
 	  "move the statement to a script of its own with Transaction: none")        \
 	X(LINT_TXN_CONTROL, "transaction-control", LINT_ERROR, LINT_ANY, 0,      \
 	  "BEGIN, COMMIT or ROLLBACK inside a script that retort runs in a "         \

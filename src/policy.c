@@ -155,6 +155,7 @@ void policy_describe(unsigned reasons, struct strbuf *out)
 		{POLICY_STAMP_DROP, "a stamp that drops a head"},
 		{POLICY_PURGE, "a stamp --purge"},
 		{POLICY_DATA_LOSS, "statements that lose data"},
+		{POLICY_RESOLVE, "recording how an interrupted step was settled"},
 	};
 	uint32_t n = 0, total = 0;
 	for (size_t i = 0; i < RT_ARRAY_LEN(names); i++)

@@ -27,6 +27,8 @@ enum {
 	                               it stays in the version table) */
 	POLICY_PURGE = 1 << 3,      /* stamp --purge empties the version table */
 	POLICY_DATA_LOSS = 1 << 4,  /* a data-loss lint finding in what runs */
+	POLICY_RESOLVE = 1 << 5,    /* resolve records by hand how an interrupted
+	                               step was settled */
 };
 
 /* The lint findings of the sections the plan runs: the upgrade sections of

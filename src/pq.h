@@ -48,7 +48,8 @@
 	X(PQserverVersion) \
 	X(PQsetNoticeReceiver) \
 	X(PQsocket) \
-	X(PQstatus)
+	X(PQstatus) \
+	X(PQtransactionStatus)
 
 struct pq_api {
 #define PQ_MEMBER(name) __typeof__(name) *name;

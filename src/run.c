@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inspect.h"
 #include "sha256.h"
 #include "sqllex.h"
 
@@ -35,11 +36,13 @@ struct caught {
 static void on_signal(int sig)
 {
 	int saved = errno;
+	struct db *db = run_db;
+	if (db)
+		db->stop = 1;  /* a wait for the lock ends */
 	/* the first signal stops the statement; later ones must not cancel
 	 * the rollback or the ledger row that record the interruption */
 	if (!run_signal) {
 		run_signal = sig;
-		struct db *db = run_db;
 		if (db && db->ops->interrupt)
 			db->ops->interrupt(db);
 	}
@@ -60,7 +63,7 @@ int run_interrupt_signal(void)
 /* No SA_RESTART: a wait in progress returns, and the runner looks at the
  * flag. A signal the process ignores (nohup, a shell's background job)
  * stays ignored. */
-static void catch_signals(struct db *db, struct caught *c)
+static void catch_signals(struct caught *c)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -70,7 +73,7 @@ static void catch_signals(struct db *db, struct caught *c)
 		sigaddset(&sa.sa_mask, run_signals[i]);
 	run_signal = 0;
 	last_signal = 0;
-	run_db = db;
+	run_db = NULL;
 	for (size_t i = 0; i < RUN_NSIGNALS; i++) {
 		c->installed[i] = false;
 		if (sigaction(run_signals[i], NULL, &c->old[i]) != 0 ||
@@ -98,6 +101,30 @@ static void release_signals(struct caught *c)
 		if (c->installed[i] && theirs && last_signal == run_signals[i])
 			raise(run_signals[i]);
 	}
+}
+
+/* The handlers are installed by the outermost run_signals_catch and put
+ * back by the matching release. */
+static struct caught caught;
+static int caught_depth;
+
+void run_signals_catch(void)
+{
+	if (caught_depth++ == 0)
+		catch_signals(&caught);
+}
+
+void run_signals_attach(struct db *db)
+{
+	if (db)
+		db->stop = run_signal != 0;
+	run_db = db;
+}
+
+void run_signals_release(void)
+{
+	if (caught_depth > 0 && --caught_depth == 0)
+		release_signals(&caught);
 }
 
 void run_step_title(const struct graph *g, const struct plan_step *s,
@@ -310,9 +337,14 @@ static void skip_stmts(const struct graph *g, const struct plan *p, struct step_
 	}
 }
 
+static char *stmt_text(const struct step_sql *q, uint32_t i)
+{
+	return xstrndup(q->text + q->stmts[i].off, q->stmts[i].len);
+}
+
 static int exec_stmt(struct db *db, const struct step_sql *q, uint32_t i, char **err)
 {
-	char *sql = xstrndup(q->text + q->stmts[i].off, q->stmts[i].len);
+	char *sql = stmt_text(q, i);
 	int rc = db->ops->exec(db, sql, err);
 	free(sql);
 	return rc;
@@ -474,6 +506,7 @@ static void ledger_start(struct ledger *l, const struct plan_step *s, const stru
 	l->row.os_user = (char *)w->os_user;
 	l->row.host = (char *)w->host;
 	l->row.retort_version = (char *)PACKAGE_VERSION;
+	l->row.pid = (int64_t)getpid();
 }
 
 static void ledger_finish(struct ledger *l, const char *outcome)
@@ -484,11 +517,12 @@ static void ledger_finish(struct ledger *l, const char *outcome)
 	l->row.outcome = (char *)outcome;
 }
 
-/* After a failure: the ledger keeps the attempt in its own transaction.
- * The heads stay as they were (the step did not happen). Returns NULL when
- * the row was written, else why not (caller frees): the server may be gone. */
 static char *ledger_alone(struct db *db, struct ledger *l);
 
+/* After a failure: the ledger keeps the attempt in its own transaction
+ * (over the step's intent record, when it has one). The heads stay as they
+ * were (the step did not happen). Returns NULL when the row was written,
+ * else why not (caller frees): the server may be gone. */
 static char *ledger_failure(struct db *db, struct ledger *l, const char *msg)
 {
 	ledger_finish(l, "failed");
@@ -517,23 +551,41 @@ static char *ledger_alone(struct db *db, struct ledger *l)
 	return why ? why : xstrdup("unknown error");
 }
 
-int run_record_repair(struct db *db, const char *rev, const char *checksum,
-                      const char *heads, char **err)
+/* A ledger row of a step done by hand (repair, resolve), in a transaction
+ * of its own together with the version table's change; open: an intent
+ * record to mark interrupted, or NULL. */
+static int record_by_hand(struct db *db, const char *rev, const char *direction,
+                          const char *outcome, const char *checksum,
+                          const char *heads_before, const char *heads_after,
+                          const struct history_row *open,
+                          const char *const *del, uint32_t ndel,
+                          const char *const *ins, uint32_t nins, char **err)
 {
 	struct who w;
 	who_am_i(&w);
 	struct plan_step s = {0};
 	s.rev_id = rev;
-	s.heads_before = s.heads_after = heads;
+	s.heads_before = heads_before;
+	s.heads_after = heads_after;
 	struct ledger l;
 	ledger_start(&l, &s, &w);
-	l.row.direction = (char *)"repair";
+	l.row.direction = (char *)direction;
 	l.row.checksum = (char *)checksum;
 	int rc = db->ops->begin(db, err);
 	if (rc == RT_OK)
 		rc = db->ops->ensure_tables(db, err);
+	if (rc == RT_OK && open && strcmp(open->outcome, "started") == 0) {
+		/* the intent record says what became of it */
+		struct history_row was = *open;
+		was.outcome = (char *)"interrupted";
+		rc = db->ops->history_insert(db, &was, err);
+	}
+	for (uint32_t i = 0; i < ndel && rc == RT_OK; i++)
+		rc = db->ops->version_delete(db, del[i], err);
+	for (uint32_t i = 0; i < nins && rc == RT_OK; i++)
+		rc = db->ops->version_insert(db, ins[i], err);
 	if (rc == RT_OK) {
-		ledger_finish(&l, "ok");
+		ledger_finish(&l, outcome);
 		rc = db->ops->history_insert(db, &l.row, err);
 	}
 	if (rc == RT_OK)
@@ -542,6 +594,23 @@ int run_record_repair(struct db *db, const char *rev, const char *checksum,
 	db->ops->rollback(db, &ignored);
 	free(ignored);
 	return rc;
+}
+
+int run_record_repair(struct db *db, const char *rev, const char *checksum,
+                      const char *heads, char **err)
+{
+	return record_by_hand(db, rev, "repair", "ok", checksum, heads, heads, NULL, NULL, 0,
+	                      NULL, 0, err);
+}
+
+int run_record_resolve(struct db *db, const struct history_row *open, bool applied,
+                       const char *const *del, uint32_t ndel,
+                       const char *const *ins, uint32_t nins,
+                       const char *heads_before, const char *heads_after, char **err)
+{
+	return record_by_hand(db, open->revision, "resolve", applied ? "applied" : "reverted",
+	                      open->checksum, heads_before, heads_after, open, del, ndel, ins,
+	                      nins, err);
 }
 
 static void note_step(struct db *db, const struct graph *g, const struct plan_step *s)
@@ -555,7 +624,19 @@ static void note_step(struct db *db, const struct graph *g, const struct plan_st
 
 /* Runs one step. in_txn: an enclosing transaction is open (single mode):
  * the step neither begins nor commits, and a failure rolls back that
- * transaction, the whole run, before the ledger records the failure. */
+ * transaction, the whole run, before the ledger records the failure.
+ *
+ * A `Transaction: none` step keeps an intent record: its ledger row is
+ * committed with outcome "started" before its first statement, the line
+ * of each statement that ran is recorded in it, and the row is completed
+ * together with the version table at the end. A process killed in the
+ * middle leaves the row started, which the next run reads as interrupted.
+ *
+ * Signals: one that arrives before a transactional step's COMMIT rolls it
+ * back (the running statement is cancelled; between statements, and
+ * before the COMMIT, the flag is looked at). Once every statement of a
+ * `Transaction: none` step has run, its completion is not cancelled: the
+ * step is done, and the ledger must say so. */
 static int run_step(struct db *db, const struct graph *g, const struct plan *p,
                     uint32_t i, struct step_sql *qs, bool in_txn, bool rehearse,
                     const struct who *w, char **err)
@@ -584,23 +665,46 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 	struct fk_step fk = {0};
 	if (!in_txn && s->dir != PLAN_STAMP)
 		rc = fk_enter(db, &q, autocommit, &fk, &failed_line, &dberr);
+	bool intent = autocommit && !rehearse && db->ops->history_start && db->ops->exec_noted;
+	bool no_intent = false;
+	struct db *attached = run_db;
+	if (rc == RT_OK && intent) {
+		l.row.outcome = (char *)"started";
+		rc = run_signal ? RT_EINTR : db->ops->history_start(db, &l.row, &l.row.id, &dberr);
+		no_intent = rc != RT_OK;
+	}
 	if (rc == RT_OK && !in_txn && !autocommit)
 		rc = db->ops->begin(db, &dberr);
 	if (rc == RT_OK && s->dir == PLAN_STAMP && p->purge)
 		rc = db->ops->version_purge(db, &dberr);
 
 	for (uint32_t k = 0; k < q.n && rc == RT_OK; k++) {
-		/* a signal between two statements: the next one does not start */
-		rc = run_signal ? RT_EINTR : exec_stmt(db, &q, k, &dberr);
+		uint32_t line = q.stmts[k].line;
+		if (run_signal) {
+			/* a signal between two statements: the next one does not start */
+			rc = RT_EINTR;
+		} else if (intent) {
+			char *sql = stmt_text(&q, k);
+			bool ran = false;
+			rc = db->ops->exec_noted(db, sql, l.row.id, line,
+			                         (now_monotonic() - l.t0) * 1000.0, &ran, &dberr);
+			free(sql);
+			if (ran)
+				l.row.last_ok_line = line;
+		} else {
+			rc = exec_stmt(db, &q, k, &dberr);
+			if (rc == RT_OK && autocommit)
+				l.row.last_ok_line = line;
+		}
 		if (rc != RT_OK)
-			failed_line = q.stmts[k].line;
-		else if (autocommit)
-			l.row.last_ok_line = q.stmts[k].line;
+			failed_line = line;
 	}
 	if (rc == RT_OK && fk.check)
 		rc = db->ops->foreign_key_check(db, &dberr);
-	if (rc == RT_OK && autocommit && !in_txn)
+	if (rc == RT_OK && autocommit && !in_txn) {
+		run_db = NULL;  /* see above: the completion is not cancelled */
 		rc = db->ops->begin(db, &dberr);
+	}
 	bool purge = s->dir == PLAN_STAMP && p->purge;
 	if (rc == RT_OK && db->ops->step_record) {
 		/* the version rows and the ledger row in one round trip */
@@ -615,11 +719,15 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 			rc = db->ops->history_insert(db, &l.row, &dberr);
 		}
 	}
+	/* the last moment a signal can still undo a transactional step */
+	if (rc == RT_OK && !in_txn && !autocommit && run_signal)
+		rc = RT_EINTR;
 	bool at_commit = false;
 	if (rc == RT_OK && !in_txn) {
 		rc = db->ops->commit(db, &dberr);
 		at_commit = rc != RT_OK;
 	}
+	run_db = attached;
 
 	if (rc != RT_OK) {
 		if (run_signal) {
@@ -649,7 +757,11 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 			       dberr ? dberr : "failed");
 		else
 			rt_err(err, RT_EFAIL, "%s: %s", path, dberr ? dberr : "failed");
-		if (autocommit && l.row.last_ok_line)
+		bool partial = autocommit && l.row.last_ok_line;
+		if (no_intent && !run_signal)
+			rt_err(err, RT_EFAIL, "%s: Transaction: none — its ledger row could not be "
+			       "written before it started, so none of it was run", path);
+		else if (partial)
 			rt_err(err, RT_EFAIL,
 			       "%s: Transaction: none — statements up to line %lld were applied and "
 			       "stay; the revision is not recorded as applied",
@@ -666,6 +778,13 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 			if (why)
 				rt_err(err, RT_EFAIL, "%s: the ledger could not record this failure: %s",
 				       path, why);
+			if (why && intent && !no_intent)
+				rt_err(err, RT_EFAIL, "%s: its ledger row stays 'started': the next run "
+				       "will take the step for interrupted", path);
+			else if (partial)
+				rt_err(err, RT_EFAIL, "%s: until the database is put right by hand and "
+				       "that is recorded with 'retort resolve %s --applied|--reverted', "
+				       "upgrade, downgrade and stamp refuse to run", path, s->rev_id);
 			free(why);
 		}
 		rc = run_signal ? RT_EINTR : RT_EFAIL;
@@ -886,6 +1005,8 @@ static int interrupted(const struct plan *p, uint32_t i, bool single, bool runni
 	if (running)
 		sb_addf(&sb, "interrupted by %s: %s %s", sig, p->steps[i].rev_id,
 		        no_txn ? "is not recorded as applied" : "was rolled back");
+	else if (i == 0)
+		sb_addf(&sb, "interrupted by %s before the first step", sig);
 	else
 		sb_addf(&sb, "interrupted by %s between two steps", sig);
 	if (i)
@@ -938,6 +1059,13 @@ static int execute_plan(struct db *db, const struct graph *g, const struct plan 
 				       "was rolled back");
 			return RT_EFAIL;
 		}
+	}
+	if (single && run_signal) {
+		/* before the COMMIT: the whole run is rolled back */
+		char *ignored = NULL;
+		db->ops->rollback(db, &ignored);
+		free(ignored);
+		return interrupted(p, p->n, single, false, false, err);
 	}
 	if (o->on_progress)
 		o->on_progress(o->ctx, p->n, p->n);
@@ -1086,17 +1214,62 @@ static int expect_same_plan(const struct run_expect *e, const struct plan *p, ch
 	return RT_EFAIL;
 }
 
+int run_check_open(struct db *db, const struct graph *g, bool locked, char **err)
+{
+	struct inspect_opens o;
+	int rc = inspect_open_steps(db, g, locked, &o, err);
+	if (rc != RT_OK || !o.blocking) {
+		inspect_opens_free(&o);
+		return rc;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	for (uint32_t i = 0; i < o.n; i++) {
+		if (o.v[i].state == OPEN_RUNNING)
+			continue;
+		if (sb.len)
+			sb_adds(&sb, "\n");
+		inspect_open_describe(&o.v[i], &sb);
+		sb_adds(&sb, "\n");
+		inspect_open_way_out(&o.v[i], &sb);
+	}
+	rt_err(err, RT_EFAIL, "%s\nUntil then upgrade, downgrade and stamp refuse to run: "
+	       "nothing was run.", sb_str(&sb));
+	sb_free(&sb);
+	inspect_opens_free(&o);
+	return RT_EFAIL;
+}
+
 int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx,
                const struct run_opts *o, struct plan **done, char **err)
 {
 	*done = NULL;
-	int rc = db->ops->lock(db, o->lock_timeout, err);
-	if (rc != RT_OK)
+	/* from the wait for the lock to its release, a signal ends the run in
+	 * order, never by its default action */
+	run_signals_catch();
+	run_signals_attach(db);
+	char *lerr = NULL;
+	bool early = run_signal != 0;  /* while connecting, say */
+	int rc = early ? RT_EINTR : db->ops->lock(db, o->lock_timeout, &lerr);
+	if (rc != RT_OK && run_signal) {
+		free(lerr);
+		rc = rt_err(err, RT_EINTR, "interrupted by %s %s: nothing was run",
+		            signal_name(run_signal),
+		            early ? "before the run started" : "while waiting for the migration lock");
+	} else if (rc != RT_OK) {
+		rt_err(err, rc, "%s", lerr ? lerr : "the migration lock could not be taken");
+		free(lerr);
+	}
+	if (rc != RT_OK) {
+		run_signals_release();
 		return rc;
+	}
 	char **heads = NULL;
 	uint32_t n = 0;
 	struct plan *p = NULL;
 	rc = db->ops->read_heads(db, &heads, &n, err);
+	/* with the lock held, a started row is one whose process ended */
+	if (rc == RT_OK)
+		rc = run_check_open(db, g, true, err);
 	if (rc == RT_OK)
 		rc = fn(fnctx, (const char *const *)heads, n, &p, err);
 	if (rc == RT_OK && o->expect && (rc = expect_same_plan(o->expect, p, err)) != RT_OK) {
@@ -1104,15 +1277,11 @@ int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx
 		p = NULL;
 	}
 	if (rc == RT_OK) {
-		struct caught c;
-		catch_signals(db, &c);
 		rc = run_plan(db, g, p, o, err);
 		*done = p;
-		db->ops->unlock(db);
-		release_signals(&c);
-	} else {
-		db->ops->unlock(db);
 	}
+	db->ops->unlock(db);
 	db_strv_free(heads, n);
+	run_signals_release();
 	return rc;
 }

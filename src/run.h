@@ -82,16 +82,37 @@ typedef int (*run_plan_fn)(void *ctx, const char *const *heads, uint32_t nheads,
 int run_locked(struct db *db, const struct graph *g, run_plan_fn fn, void *fnctx,
                const struct run_opts *o, struct plan **done, char **err);
 
-/* SIGINT, SIGTERM and SIGHUP while run_locked executes the plan (not while
- * it waits for the lock): the running statement is cancelled through
- * db_ops.interrupt, the migration rolls back, the ledger records a failed
- * row "interrupted by SIGINT (…)", no further step starts, the lock is
- * released, and run_locked returns RT_EINTR. A signal the process ignores
- * stays ignored. The caller's handlers are put back afterwards, and a
- * caller that had a handler of its own for the signal gets it raised
- * again. run_interrupt_signal: the signal that interrupted the last
- * run_locked, 0 for none (the command line exits 128 + that number). */
+/* SIGINT, SIGTERM and SIGHUP from the wait for the lock to its release
+ * in run_locked (and, with run_signals_catch, from whenever the caller
+ * starts): while the lock is awaited, the wait ends and nothing runs;
+ * while a statement runs, it is cancelled through db_ops.interrupt;
+ * between statements the next one does not start. A transactional step
+ * that has not sent its COMMIT is rolled back (one whose COMMIT is on its
+ * way completes, and the run stops after it); a `Transaction: none` step
+ * keeps the statements that ran, and one whose statements all ran is
+ * completed. The ledger records a failed row "interrupted by SIGINT (…)",
+ * no further step starts, the lock is released, and run_locked returns
+ * RT_EINTR. A signal the process ignores stays ignored. The caller's
+ * handlers are put back afterwards, and a caller that had a handler of
+ * its own for the signal gets it raised again. run_interrupt_signal: the
+ * signal that interrupted the last run, 0 for none (the command line exits
+ * 128 + that number). */
 int run_interrupt_signal(void);
+
+/* Catches those signals from now until the matching release (calls nest:
+ * the outermost pair installs and restores the handlers), so that a
+ * command that will migrate is never ended by their default action, from
+ * before it connects to after its last statement. attach: the handle
+ * whose statement or lock wait a signal stops (NULL for none yet). */
+void run_signals_catch(void);
+void run_signals_attach(struct db *db);
+void run_signals_release(void);
+
+/* RT_EFAIL, with each step described and the way out, when the ledger
+ * shows a `Transaction: none` step left half done (inspect_open_steps;
+ * locked: the caller holds the migration lock). run_locked refuses so
+ * before it plans anything. */
+int run_check_open(struct db *db, const struct graph *g, bool locked, char **err);
 
 /* Executes a plan (no lock; for the offline writer and for callers that
  * hold the lock). On failure *err is "FILE:LINE: MESSAGE". */
@@ -114,6 +135,16 @@ int run_plan_skipping(struct db *db, const struct graph *g, const struct plan *p
  * heads: the version table as it is, space-separated. */
 int run_record_repair(struct db *db, const char *rev, const char *checksum,
                       const char *heads, char **err);
+
+/* Records, in one transaction, how the operator settled the half-done
+ * step whose ledger row is open (a started row is marked "interrupted"):
+ * a row of direction "resolve" and outcome "applied" or "reverted", and
+ * the version table's change (rows deleted, then inserted); heads_before
+ * and heads_after: the version table around it, space-separated. */
+int run_record_resolve(struct db *db, const struct history_row *open, bool applied,
+                       const char *const *del, uint32_t ndel,
+                       const char *const *ins, uint32_t nins,
+                       const char *heads_before, const char *heads_after, char **err);
 
 /* "a1 -> b2, message" (upgrade), "b2 -> a1, message" (downgrade),
  * "a1 b2 -> c3" (stamp): how a step is named in output and --sql. */

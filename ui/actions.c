@@ -158,6 +158,24 @@ static void migrate(struct console *con, enum plan_kind kind)
 		return;
 	struct model *m = &con->m;
 	struct cli_ctx *c = con->c;
+	if (m->opens.blocking) {
+		/* the engine would refuse: say why before showing a plan */
+		struct strbuf sb = STRBUF_INIT;
+		for (uint32_t i = 0; i < m->opens.n; i++) {
+			if (m->opens.v[i].state == OPEN_RUNNING)
+				continue;
+			inspect_open_describe(&m->opens.v[i], &sb);
+			sb_adds(&sb, "\n\n");
+			inspect_open_way_out(&m->opens.v[i], &sb);
+			sb_adds(&sb, "\n\n");
+		}
+		sb_adds(&sb, "Until then upgrade, downgrade and stamp refuse to run.");
+		char *title = xasprintf("Cannot %s: a step was left half done", verbs[kind]);
+		dialog_message(con, title, sb_str(&sb), THEME_ERROR);
+		free(title);
+		sb_free(&sb);
+		return;
+	}
 	uint32_t rev = (uint32_t)graph_selected(con);
 	const char *id = m->g->nodes[rev].s.rev;
 	struct plan *p = NULL;

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "db.h"
+#include "inspect.h"
 #include "keys.h"
 #include "lanes.h"
 #include "lineedit.h"
@@ -45,6 +46,8 @@ struct model {
 	struct history_row *by_rev;
 	uint32_t *rev_start;
 	uint8_t *checksum;          /* enum cs_state per revision, filled on demand */
+	/* `Transaction: none` steps the ledger shows half done. */
+	struct inspect_opens opens;
 	/* With a declarative schema configured: the differences `check`
 	 * reports between the database, its migrations and that schema. */
 	int drift;
@@ -67,6 +70,8 @@ bool model_is_head(const struct model *m, uint32_t rev);
 enum cs_state model_checksum(struct model *m, uint32_t rev);
 /* The ledger's rows about rev, oldest first; *n their count. */
 const struct history_row *model_ledger(const struct model *m, uint32_t rev, uint32_t *n);
+/* rev's step left half done, or NULL. */
+const struct inspect_open *model_open(const struct model *m, uint32_t rev);
 
 /* ---- doc.c: text with a theme role per byte, split into lines ---- */
 

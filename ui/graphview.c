@@ -23,6 +23,8 @@ static enum lane_state node_state(const struct console *con, uint32_t rev)
 	const struct model *m = &con->m;
 	if (!m->have_db)
 		return LANE_STATE_UNKNOWN;
+	if (model_open(m, rev))  /* half applied, half not */
+		return LANE_STATE_INTERRUPTED;
 	return bitset_get(&m->applied, rev) ? LANE_STATE_APPLIED : LANE_STATE_PENDING;
 }
 
@@ -33,8 +35,10 @@ static void draw_lanes(const struct console *con, const struct view *v, struct p
 	const struct lanes *l = m->lanes;
 	uint32_t cells = lane_cells(v, l), width = lanes_width(l, row);
 	enum lane_state st = node_state(con, rev);
-	enum theme_role node_role = st == LANE_STATE_UNKNOWN ? THEME_NORMAL
-	                          : st == LANE_STATE_APPLIED ? THEME_APPLIED : THEME_PENDING;
+	enum theme_role node_role = st == LANE_STATE_UNKNOWN       ? THEME_NORMAL
+	                          : st == LANE_STATE_INTERRUPTED ? THEME_ERROR
+	                          : st == LANE_STATE_APPLIED     ? THEME_APPLIED
+	                                                         : THEME_PENDING;
 	for (uint32_t col = 0; col < cells; col++) {
 		if (col >= width) {
 			pen_text(p, A_NORMAL, "  ");
@@ -80,6 +84,10 @@ static void draw_row(struct console *con, struct view *v, int y, uint32_t row)
 		draw_tag(&p, THEME_CURRENT, "[current]");
 	if (changed)
 		draw_tag(&p, THEME_CHANGED, "[changed]");
+	const struct inspect_open *open = m->have_db ? model_open(m, rev) : NULL;
+	if (open)
+		draw_tag(&p, open->state == OPEN_RUNNING ? THEME_WARNING : THEME_ERROR,
+		         open->state == OPEN_RUNNING ? "[running]" : "[interrupted]");
 	for (uint32_t i = 0; i < x->s.nlabels; i++) {
 		pen_text(&p, A_NORMAL, i ? ", " : " (");
 		pen_text(&p, theme_attr(THEME_LABEL), x->s.labels[i]);

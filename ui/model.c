@@ -62,6 +62,8 @@ static void load_db(struct model *m)
 		rc = cli_current(c, &m->vrows, &m->nvrows, &err);
 	if (rc == RT_OK)
 		rc = c->db->ops->history_read(c->db, NULL, &m->ledger, &m->nledger, &err);
+	if (rc == RT_OK)
+		rc = inspect_open_steps(c->db, g, false, &m->opens, &err);
 	if (rc != RT_OK) {
 		m->db_error = err ? err : xstrdup(rt_status_text(rc));
 		m->db_missing = cli_db_missing(c);
@@ -137,6 +139,7 @@ void model_free(struct model *m)
 	}
 	db_strv_free(m->vrows, m->nvrows);
 	db_history_free(m->ledger, m->nledger);
+	inspect_opens_free(&m->opens);
 	free(m->drift_first);
 	free(m->by_rev);
 	free(m->rev_start);
@@ -165,6 +168,14 @@ const struct history_row *model_ledger(const struct model *m, uint32_t rev, uint
 	}
 	*n = m->rev_start[rev + 1] - m->rev_start[rev];
 	return m->by_rev + m->rev_start[rev];
+}
+
+const struct inspect_open *model_open(const struct model *m, uint32_t rev)
+{
+	for (uint32_t i = 0; i < m->opens.n; i++)
+		if (m->opens.v[i].rev == (int32_t)rev)
+			return &m->opens.v[i];
+	return NULL;
 }
 
 enum cs_state model_checksum(struct model *m, uint32_t rev)

@@ -108,6 +108,23 @@ static void add_state(struct console *con, uint32_t rev)
 		return;
 	}
 	bool applied = bitset_get(&m->applied, rev);
+	const struct inspect_open *open = model_open(m, rev);
+	if (open) {
+		struct strbuf sb = STRBUF_INIT;
+		inspect_open_brief(open, &sb);
+		doc_addf(d, THEME_ERROR, "%s (Transaction: none)\n", sb_str(&sb));
+		sb_reset(&sb);
+		inspect_open_describe(open, &sb);
+		if (open->state != OPEN_RUNNING) {
+			sb_addc(&sb, ' ');
+			inspect_open_way_out(open, &sb);
+		}
+		doc_add_wrapped(d, THEME_ERROR, sb_str(&sb), con->preview.width > 20
+		                                              ? con->preview.width - 2 : 60);
+		doc_add(d, THEME_NORMAL, "\n");
+		sb_free(&sb);
+		add_field(d, "Version");
+	}
 	doc_addf(d, applied ? THEME_APPLIED : THEME_PENDING, "%s%s\n",
 	         applied ? "applied" : "pending",
 	         bitset_get(&m->current, rev) ? " (current: in the version table)" : "");

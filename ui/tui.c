@@ -226,6 +226,11 @@ static void draw_title(struct console *con)
 			snprintf(buf, sizeof buf, "%s%u pending", sep, m->g->n - m->napplied);
 			pen_text(&p, A_NORMAL, buf);
 		}
+		if (m->have_db && m->opens.blocking) {
+			pen_text(&p, A_NORMAL, sep);
+			snprintf(buf, sizeof buf, "%u interrupted", m->opens.blocking);
+			pen_text(&p, theme_attr(THEME_ERROR) | A_BOLD, buf);
+		}
 		snprintf(buf, sizeof buf, "%s%u revision%s", sep, m->g->n, m->g->n == 1 ? "" : "s");
 		pen_text(&p, A_NORMAL, buf);
 	}
@@ -244,11 +249,30 @@ static const char *warning(struct console *con, enum theme_role *role, char *buf
 		snprintf(buf, n, "database: %.*s", (int)strcspn(m->db_error, "\n"), m->db_error);
 		return buf;
 	}
+	for (uint32_t i = 0; i < m->opens.n; i++) {
+		const struct inspect_open *o = &m->opens.v[i];
+		if (o->state == OPEN_RUNNING)
+			continue;
+		/* the database is between two revisions: nothing else matters more */
+		struct strbuf sb = STRBUF_INIT;
+		inspect_open_brief(o, &sb);
+		snprintf(buf, n, "%s: %s: put it right, then :resolve %s --applied|--reverted",
+		         o->row->revision, sb_str(&sb), o->row->revision);
+		sb_free(&sb);
+		return buf;
+	}
 	if (m->unknown) {
 		snprintf(buf, n, "the database is at %s, which no script defines; see :check", m->unknown);
 		return buf;
 	}
 	*role = THEME_WARNING;
+	for (uint32_t i = 0; i < m->opens.n; i++) {
+		const struct inspect_open *o = &m->opens.v[i];
+		snprintf(buf, n, "%s: its %s is running now (pid %lld on %s); press r to reload",
+		         o->row->revision, o->row->direction, (long long)o->row->pid,
+		         o->row->host ? o->row->host : "?");
+		return buf;
+	}
 	if (m->drift) {
 		snprintf(buf, n, "%d drift%s (%s); see :check", m->drift,
 		         m->drift == 1 ? "" : "s", m->drift_first);
@@ -389,6 +413,9 @@ static void show_help(struct console *con)
 		sb_addf(&sb, "%s%s %s", i ? "   " : "  ", lane_state_glyph(states[i], con->utf8),
 		        lane_state_words(states[i]));
 	sb_adds(&sb, "\n  ! the script changed since it was applied\n");
+	sb_addf(&sb, "  %s [interrupted] a Transaction: none step stopped part-way: "
+	        ":resolve REV --applied|--reverted once it is put right by hand\n",
+	        lane_state_glyph(LANE_STATE_INTERRUPTED, con->utf8));
 	sb_addf(&sb, "  [head] no children   [current] in the version table   %s depends on\n",
 	        con->utf8 ? "⇢" : "=>");
 	dialog_message(con, "Keys", sb_str(&sb), THEME_NORMAL);

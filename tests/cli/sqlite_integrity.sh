@@ -286,8 +286,15 @@ EOF
 	is "$(dbq "SELECT count(*) FROM runs")" 1 "[sqlite] h2's statements ran once"
 	is_rows "h1" "after the holder was killed (h2 runs outside a transaction: not recorded)"
 
-	# h2 takes a moment now: long enough for the others to pile up
+	rt -d "sqlite:///links/sym.db" upgrade head
+	ok_rc 1 "[sqlite] ... and through any name the next run refuses to run past the step left half done"
+	like "$ERR" "h2 was interrupted during its upgrade" "[sqlite] ... naming it"
+
+	# h2 takes a moment now: long enough for the others to pile up; its
+	# half is undone by hand, and that is recorded
 	dbq "UPDATE knob SET n = 1000000; DELETE FROM runs"
+	rt -d "sqlite:///links/hard.db" resolve h2 --reverted
+	ok_rc 0 "[sqlite] resolve h2 --reverted through the hard link"
 	race names "sqlite:///$DBF" sqlite:///links/sym.db sqlite:///links/hard.db \
 		sqlite:///./data/app.db sqlite:///sub/../data/app.db "sqlite:///$d/links/../data/app.db"
 	is "$RCS" " 0 0 0 0 0 0" "[sqlite] six concurrent upgrades through six names all exit 0"

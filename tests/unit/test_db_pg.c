@@ -206,6 +206,16 @@ static void test_history(struct db *db)
 	is_int(query_int("SELECT count(*) FROM retort_history WHERE "
 	                 "error_line IS NULL AND revision = 'aaaa'"), 1,
 	       "line 0 is stored as NULL");
+	check_intent_record(db);
+	/* what cannot share a transaction with the ledger's record runs alone */
+	char *e = NULL;
+	bool ran = false;
+	is_int(db->ops->exec_noted(db, "CREATE INDEX CONCURRENTLY t_intent_x ON t_intent (x)", 1, 5,
+	                           1.0, &ran, &e), RT_OK, "CREATE INDEX CONCURRENTLY: %s", show(e));
+	ok(ran, "it ran");
+	is_int(query_int("SELECT last_ok_line FROM retort_history WHERE id = 1"), 5,
+	       "and its line is recorded");
+	free(e);
 }
 
 /* A step's version rows and ledger row in one statement (a version table

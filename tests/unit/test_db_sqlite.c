@@ -454,6 +454,7 @@ int main(void)
 	test_lock(path);
 	test_lock_names(path);
 	test_backup(db);
+	check_intent_record(db);
 	db_close(db);
 	test_memory();
 	test_foreign_keys();

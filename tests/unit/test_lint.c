@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lint.h"
+#include "lint_forms.h"
 #include "tap.h"
 
 /* "LINE:RULE" for each finding, comma-separated (caller frees). */
@@ -332,8 +333,10 @@ static void test_renames_and_failures(void)
 	PG("ALTER TABLE t ADD COLUMN a int NOT NULL DEFAULT NULL;", "2:add-column-not-null",
 	   "DEFAULT NULL is no default");
 	PG("ALTER TABLE t ADD COLUMN a int DEFAULT 1 NOT NULL;", "", "NOT NULL with DEFAULT");
-	PG("ALTER TABLE t ADD COLUMN a int REFERENCES u ON DELETE SET DEFAULT;",
-	   "2:add-foreign-key", "SET DEFAULT of a foreign key is no column default");
+	PG("ALTER TABLE t ADD COLUMN a int REFERENCES u ON DELETE SET DEFAULT;", "",
+	   "SET DEFAULT of a foreign key is no column default (an all-NULL column: no check)");
+	PG("ALTER TABLE t ADD COLUMN a int DEFAULT 1 REFERENCES u ON DELETE SET DEFAULT;",
+	   "2:add-foreign-key", "a new column with a default is checked against the key");
 	LITE("ALTER TABLE t ADD COLUMN a int NOT NULL;", "2:add-column-not-null",
 	     "SQLite: NOT NULL without DEFAULT");
 	LITE("ALTER TABLE t ADD COLUMN a int DEFAULT (random());", "2:sqlite-alter",
@@ -482,6 +485,251 @@ static void test_model(void)
 	STEP(l, "ALTER TABLE p ALTER COLUMN n TYPE varchar(5);", "SELECT 1;", false,
 	     "2:type-narrowing", "but what it learnt is used");
 	lint_free(l);
+}
+
+/* ---- the lock table (lint_forms.h) ---- */
+
+/* Findings of sql, linted as a script after LINT_FORMS_FIXTURE (an
+ * earlier revision). */
+static void lint_after_fixture(const char *sql, bool txn, struct lint_findings *f)
+{
+	struct lint *l = lint_new(SQL_POSTGRES);
+	struct lint_findings learn;
+	lint_findings_init(&learn);
+	lint_pair(l, LINT_FORMS_FIXTURE, "SELECT 1;", true, &learn);
+	lint_findings_free(&learn);
+	lint_pair(l, sql, "SELECT 1;", txn, f);
+	lint_free(l);
+}
+
+static bool has_rule(const struct lint_findings *f, int rule)
+{
+	for (uint32_t i = 0; i < f->n; i++)
+		if ((int)f->v[i].rule == rule)
+			return true;
+	return false;
+}
+
+static void test_forms(void)
+{
+	{
+		struct lint *l = lint_new(SQL_POSTGRES);
+		STEP(l, LINT_FORMS_FIXTURE, "SELECT 1;", false, "",
+		     "the examples' schema lints clean");
+		lint_free(l);
+	}
+	bool covered[LINT_NRULES] = {false};
+	for (int i = 0; i < LINT_NFORMS; i++) {
+		const struct lint_form_info *fi = &lint_forms[i];
+		struct lint_findings f;
+		char *got;
+		if (fi->rule != LINT_SAFE)
+			covered[fi->rule] = true;
+
+		lint_findings_init(&f);
+		lint_after_fixture(fi->example, true, &f);
+		got = describe(&f, false);
+		if (fi->rule == LINT_SAFE)
+			is_str(got, "", "%s: lint stays silent on %s", fi->name, fi->example);
+		else
+			ok(has_rule(&f, fi->rule), "%s: %s is flagged %s (got %s)", fi->name,
+			   fi->example, lint_rules[fi->rule].id, got);
+		free(got);
+		lint_findings_free(&f);
+
+		if (!fi->safe[0])
+			continue;
+		lint_findings_init(&f);
+		lint_after_fixture(fi->safe, !(fi->flags & FORM_SAFE_NOTXN), &f);
+		got = describe(&f, false);
+		is_str(got, "", "%s: its safe form is not flagged: %s%s", fi->name, fi->safe,
+		       fi->flags & FORM_SAFE_NOTXN ? " (Transaction: none)" : "");
+		free(got);
+		lint_findings_free(&f);
+	}
+
+	/* The classes agree with what the rows say PostgreSQL does. */
+	for (int i = 0; i < LINT_NFORMS; i++) {
+		const struct lint_form_info *fi = &lint_forms[i];
+		bool consistent = true;
+		switch (fi->rule) {
+		case LINT_TABLE_REWRITE:
+			consistent = fi->effect == EFFECT_REWRITE && fi->lock == LOCK_ACCESS_EXCLUSIVE;
+			break;
+		case LINT_BLOCKS_READS:
+			consistent = fi->effect == EFFECT_SCAN && fi->lock == LOCK_ACCESS_EXCLUSIVE;
+			break;
+		case LINT_LONG_LOCK:
+			consistent = (fi->effect == EFFECT_SCAN || fi->effect == EFFECT_BUILD) &&
+			             fi->lock >= LOCK_SHARE && fi->lock < LOCK_ACCESS_EXCLUSIVE;
+			break;
+		case LINT_NEEDS_NO_TXN:
+		case LINT_CONCURRENTLY_TXN:
+			consistent = fi->effect == EFFECT_FAILS;
+			break;
+		case LINT_SAFE:
+			/* a rewrite, a scan under a lock that blocks writes, or a
+			 * failure always has a rule */
+			consistent = fi->effect == EFFECT_CATALOG ||
+			             (fi->effect == EFFECT_SCAN && fi->lock < LOCK_SHARE) ||
+			             (fi->effect == EFFECT_SCAN && fi->lock == LOCK_EXCLUSIVE);
+			break;
+		}
+		ok(consistent, "%s: its rule fits its lock and effect", fi->name);
+		ok(fi->form[0] && fi->example[0] &&
+		   (fi->rule == LINT_SAFE || fi->effect == EFFECT_FAILS || fi->alternative[0]),
+		   "%s: a statement form, an example, and an alternative where it is flagged",
+		   fi->name);
+	}
+	/* Every rule about PostgreSQL's locks has its forms in the table. */
+	for (int r = 0; r < LINT_NRULES; r++)
+		if (lint_rules[r].dialects == LINT_PG)
+			ok(covered[r], "rule %s has its rows in the lock table", lint_rules[r].id);
+}
+
+/* docs/lint.md's lock table is lint_forms_markdown()'s, between its
+ * markers: a change to the table without the docs fails here (`make
+ * update-lint-docs` rewrites the section). */
+static void test_forms_docs(void)
+{
+	char *doc, *path = xasprintf("%s/docs/lint.md", RT_SRCDIR);
+	size_t len;
+	if (read_file(path, &doc, &len, NULL) != RT_OK) {
+		ok(0, "docs/lint.md is readable");
+		free(path);
+		return;
+	}
+	const char *begin = strstr(doc, LINT_FORMS_BEGIN), *end = strstr(doc, LINT_FORMS_END);
+	ok(begin && end && begin < end, "docs/lint.md marks its lock table");
+	if (begin && end && begin < end) {
+		begin += strlen(LINT_FORMS_BEGIN);
+		struct strbuf want = STRBUF_INIT;
+		sb_addc(&want, '\n');
+		lint_forms_markdown(&want);
+		sb_addc(&want, '\n');
+		char *have = xstrndup(begin, (size_t)(end - begin));
+		is_str(have, sb_str(&want),
+		       "docs/lint.md's lock table is the one in lint_forms.h (make update-lint-docs)");
+		free(have);
+		sb_free(&want);
+	}
+	free(doc);
+	free(path);
+}
+
+static void test_always_true(void)
+{
+	PG("DELETE FROM t WHERE true;", "2:delete-without-where", "WHERE true");
+	PG("DELETE FROM t WHERE 1 = 1;", "2:delete-without-where", "WHERE 1 = 1");
+	PG("DELETE FROM t WHERE 1=1;", "2:delete-without-where", "WHERE 1=1");
+	PG("DELETE FROM t WHERE 'a' = 'a';", "2:delete-without-where", "WHERE 'a' = 'a'");
+	PG("DELETE FROM t WHERE id = 5 OR 1 = 1;", "2:delete-without-where",
+	   "OR 1 = 1 at the top level");
+	PG("DELETE FROM t WHERE (id = 5) OR (TRUE);", "2:delete-without-where",
+	   "OR (TRUE), parenthesised");
+	PG("DELETE FROM t WHERE NOT false;", "2:delete-without-where", "NOT false");
+	PG("DELETE FROM t WHERE 1 <> 2 AND 'x' != 'y';", "2:delete-without-where",
+	   "comparisons of different literals");
+	PG("DELETE FROM t WHERE (1 = 1 AND true) RETURNING *;", "2:delete-without-where",
+	   "RETURNING ends the condition");
+	LITE("DELETE FROM t WHERE 1;", "2:delete-without-where", "SQLite: WHERE 1");
+	PG("UPDATE t SET a = 0 WHERE true;", "2:update-without-where", "UPDATE … WHERE true");
+	PG("UPDATE t SET a = 0 WHERE 2 > 1 OR a IS NULL;", "2:update-without-where",
+	   "UPDATE … WHERE 2 > 1 OR …");
+	PG("WITH x AS (DELETE FROM t WHERE 1 = 1 RETURNING id) SELECT * FROM x;",
+	   "2:delete-without-where", "in a CTE");
+	PG("DELETE FROM t WHERE id = 1 AND 1 = 1;", "", "AND 1 = 1 still names rows");
+	PG("DELETE FROM t WHERE 1 = 0;", "", "a false WHERE deletes nothing");
+	PG("DELETE FROM t WHERE a = a;", "", "a column compared with itself depends on the row");
+	PG("DELETE FROM t WHERE 'a' = 'b' OR id = 2;", "", "a false branch, then a real one");
+	PG("DELETE FROM t WHERE id BETWEEN 1 AND 5;", "", "the AND of BETWEEN");
+	PG("DELETE FROM t WHERE CASE WHEN a OR true THEN b END;", "",
+	   "an OR inside CASE is not at the top level");
+	PG("DELETE FROM t WHERE (id = 1 OR true) AND id = 2;", "",
+	   "a true group AND a real condition");
+	PG("DELETE FROM t WHERE id IN (SELECT id FROM u WHERE true);", "",
+	   "a true WHERE in a subquery");
+	PG("DELETE FROM t WHERE E'a' = 'b';", "", "an escape string is not compared");
+}
+
+static void test_forms_context(void)
+{
+	struct lint *l = lint_new(SQL_POSTGRES);
+	STEP(l, "CREATE TABLE pp (k int) PARTITION BY LIST (k);\n"
+	        "CREATE TABLE pp_d PARTITION OF pp DEFAULT;\n"
+	        "CREATE TABLE pp_1 PARTITION OF pp FOR VALUES IN (1);", "SELECT 1;", false, "",
+	     "partitions of a table created in the same section");
+	STEP(l, "CREATE TABLE pp_2 PARTITION OF pp FOR VALUES IN (2);", "SELECT 1;", false,
+	     "2:blocks-reads", "a partition of a table with a default partition");
+	char *got = step(l, "ALTER TABLE pp DETACH PARTITION pp_d CONCURRENTLY;", "SELECT 1;",
+	                 false, false);
+	is_str(got, "", "the default partition detached (Transaction: none)");
+	free(got);
+	STEP(l, "CREATE TABLE pp_3 PARTITION OF pp FOR VALUES IN (3);", "SELECT 1;", false, "",
+	     "no default partition any more");
+	STEP(l, "CREATE TABLE x (k int);\nALTER TABLE pp ATTACH PARTITION x FOR VALUES IN (4);",
+	     "SELECT 1;", false, "", "attaching a table created in the same section");
+	STEP(l, "ALTER TABLE x ADD CONSTRAINT x_k CHECK (k = 5) NOT VALID;", "SELECT 1;", false,
+	     "", "a NOT VALID check");
+	STEP(l, "ALTER TABLE pp ATTACH PARTITION x FOR VALUES IN (5);", "SELECT 1;", false,
+	     "2:blocks-reads", "a NOT VALID check proves nothing");
+	STEP(l, "ALTER TABLE pp DETACH PARTITION x;\nALTER TABLE x ADD CONSTRAINT x_f FOREIGN KEY "
+	        "(k) REFERENCES u NOT VALID;", "SELECT 1;", false, "2:detach-partition", "a key");
+	STEP(l, "ALTER TABLE x VALIDATE CONSTRAINT x_f;\n"
+	        "ALTER TABLE pp ATTACH PARTITION x FOR VALUES IN (5);", "SELECT 1;", false,
+	     "3:blocks-reads", "a validated foreign key proves nothing either");
+	STEP(l, "ALTER TABLE pp DETACH PARTITION x CONCURRENTLY;", "SELECT 1;", false,
+	     "2:concurrently-in-transaction", "detached again");
+	STEP(l, "ALTER TABLE x VALIDATE CONSTRAINT x_k;\n"
+	        "ALTER TABLE pp ATTACH PARTITION x FOR VALUES IN (5);", "SELECT 1;", false, "",
+	     "once the CHECK is validated, lint trusts it");
+	lint_free(l);
+
+	l = lint_new(SQL_POSTGRES);
+	STEP(l, "CREATE DOMAIN email AS text;\nCREATE DOMAIN code AS text NOT NULL;\n"
+	        "CREATE TABLE c (id int);", "SELECT 1;", false, "", "domains");
+	STEP(l, "ALTER TABLE c ADD COLUMN e email, ADD COLUMN k public.code DEFAULT 'x';",
+	     "SELECT 1;", false, "2:table-rewrite",
+	     "a column of a domain with NOT NULL rewrites; a plain domain does not");
+	STEP(l, "ALTER DOMAIN email ADD CONSTRAINT at CHECK (VALUE LIKE '%@%') NOT VALID;\n"
+	        "ALTER TABLE c ADD COLUMN e2 email;", "SELECT 1;", false, "3:table-rewrite",
+	     "a domain that gains a constraint");
+	STEP(l, "DROP DOMAIN email CASCADE;\nCREATE DOMAIN email AS text;\n"
+	        "ALTER DOMAIN email ADD CONSTRAINT at CHECK (VALUE LIKE '%@%');",
+	     "SELECT 1;", false, "", "a domain created in the same section is used nowhere yet");
+	lint_free(l);
+
+	PG("ALTER TYPE mood ADD VALUE 'sad';\nUPDATE t SET m = 'sad' WHERE id = 1;",
+	   "3:needs-no-transaction", "a new enum value used in the same transaction");
+	PG_NOTXN("ALTER TYPE mood ADD VALUE 'sad';\nUPDATE t SET m = 'sad' WHERE id = 1;", "",
+	         "with Transaction: none the value is committed first");
+	PG("ALTER TYPE mood ADD VALUE IF NOT EXISTS 'sad';\nSELECT 'happy';", "",
+	   "another string is no use of the value");
+	PG("CREATE TABLE n (id int);\nALTER TABLE n SET TABLESPACE fast;\n"
+	   "ALTER TABLE n SET UNLOGGED;", "", "moving or unlogging a new table is free");
+	PG("ALTER TABLE t SET TABLESPACE fast, SET (fillfactor = 50);", "2:table-rewrite",
+	   "one action of several");
+	PG("ALTER TABLE t ALTER COLUMN g SET EXPRESSION AS (a + 1);", "2:table-rewrite",
+	   "SET EXPRESSION (17)");
+	PG("ALTER INDEX IF EXISTS ix SET TABLESPACE fast;", "2:table-rewrite",
+	   "ALTER INDEX … SET TABLESPACE");
+	PG("ALTER MATERIALIZED VIEW mv SET ACCESS METHOD heap2;", "2:table-rewrite",
+	   "ALTER MATERIALIZED VIEW … SET ACCESS METHOD");
+	PG("REFRESH MATERIALIZED VIEW CONCURRENTLY mv WITH DATA;", "",
+	   "REFRESH … CONCURRENTLY");
+	PG("CLUSTER VERBOSE;", "2:cluster,2:needs-no-transaction", "CLUSTER VERBOSE");
+	PG_NOTXN("CLUSTER;", "2:cluster", "CLUSTER outside a transaction");
+	l = lint_new(SQL_POSTGRES);
+	STEP(l, "CREATE TABLE e (ts timestamp, tz timestamptz);", "SELECT 1;", false, "",
+	     "timestamps");
+	STEP(l, "SET TIME ZONE 'UTC';\nALTER TABLE e ALTER COLUMN ts TYPE timestamptz;\n"
+	        "ALTER TABLE e ALTER COLUMN tz TYPE timestamp;", "SELECT 1;", false, "",
+	     "SET TIME ZONE 'UTC' first: timestamp and timestamptz convert in place");
+	STEP(l, "ALTER TABLE e ALTER COLUMN ts TYPE timestamp;", "SELECT 1;", false,
+	     "2:type-change", "in another time zone they are rewritten");
+	lint_free(l);
+	LITE("CLUSTER; REFRESH MATERIALIZED VIEW mv; ALTER TABLE t SET TABLESPACE x;",
+	     "2:sqlite-alter", "SQLite: the PostgreSQL lock table does not apply");
 }
 
 /* ---- the corpus ---- */
@@ -692,6 +940,10 @@ int main(void)
 	test_traps();
 	test_ignore();
 	test_model();
+	test_always_true();
+	test_forms();
+	test_forms_context();
+	test_forms_docs();
 	test_corpus("sqlite", SQL_SQLITE);
 	test_corpus("postgresql", SQL_POSTGRES);
 	test_garbage();

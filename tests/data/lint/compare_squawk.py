@@ -2,6 +2,7 @@
 """Measures retort lint and squawk on the PostgreSQL corpus (docs/lint.md).
 
 usage: compare_squawk.py RETORT SQUAWK [--no-assume-in-transaction]
+       compare_squawk.py RETORT SQUAWK --forms LINT_TABLE
 
 Each case below is a statement of tests/data/lint/postgresql/versions,
 judged by hand: dangerous (it loses data, takes a long lock, or fails) or
@@ -9,7 +10,18 @@ safe (a trap a naive linter flags). A tool "flags" a case when it reports
 one of the listed rules on one of the case's lines. squawk runs as a user of
 retort would run it: --pg-version=15, and --assume-in-transaction unless
 the script says `Transaction: none`. Not part of `make check`: squawk is a
-third-party tool (npm install squawk-cli)."""
+third-party tool (npm install squawk-cli).
+
+With --forms, the cases are the rows of retort's lock table instead
+(LINT_TABLE is the built lint-table program): each row's example is
+dangerous when the row has a rule, its safe form is not, and a row with no
+rule is a safe statement. Each is one revision script after a revision
+holding the table's schema (lint-table --fixture); squawk lints each
+script alone, with --assume-in-transaction unless the case runs with
+Transaction: none. A tool flags a case when it reports anything on it but
+advice that fits every statement (lock and statement timeouts, IF [NOT]
+EXISTS, schema style) and concerns other than locks, rewrites, lost data
+and failures (ADVICE below)."""
 import json
 import os
 import subprocess
@@ -77,7 +89,8 @@ CASES = [
     ("08", 11, 11, "ADD COLUMN … NOT NULL, no default", True, REQUIRED),
     ("08", 12, 12, "ADD COLUMN … DEFAULT 0 NOT NULL", False,
      (DEFAULT[0] | REQUIRED[0], DEFAULT[1] | REQUIRED[1])),
-    ("08", 13, 13, "ADD COLUMN … REFERENCES", True, FK),
+    ("08", 13, 13, "ADD COLUMN … REFERENCES, no default (an all-NULL column: nothing checked)",
+     False, FK),
     ("08", 16, 16, "downgrade: DROP COLUMN (two actions)", True, DROP_C),
     ("08", 22, 22, "DROP COLUMN", True, DROP_C),
     ("09", 7, 8, "ADD FOREIGN KEY", True, FK),
@@ -124,6 +137,80 @@ CASES = [
 ]
 
 
+ADVICE = {"require-lock-timeout", "require-statement-timeout", "prefer-robust-stmts",
+          "prefer-text-field", "prefer-bigint-over-int", "prefer-bigint-over-smallint",
+          "prefer-identity", "prefer-timestamp-tz", "ban-char-field",
+          # concerns retort does not judge: clients that break, enum order
+          "ban-drop-not-null", "require-enum-value-ordering"}
+SECTION_RULES = {"irreversible", "empty-downgrade"}
+
+
+def forms(retort, squawk, table):
+    import tempfile
+    rows = json.loads(subprocess.run([table, "--json"], capture_output=True, text=True,
+                                     check=True).stdout)
+    fixture = subprocess.run([table, "--fixture"], capture_output=True, text=True,
+                             check=True).stdout
+    cases = []  # (row, kind, sql, dangerous, notxn)
+    for row in rows:
+        cases.append((row, "example", row["example"], row["rule"] is not None, False))
+        if row["safe"]:
+            cases.append((row, "safe form", row["safe"], False, row["safe_notxn"]))
+    with tempfile.TemporaryDirectory() as tmp:
+        versions = os.path.join(tmp, "versions")
+        os.mkdir(versions)
+
+        def script(n, parent, sql, notxn):
+            head = "-- case %d\n--\n-- Revision ID: c%04d\n" % (n, n)
+            if parent is not None:
+                head += "-- Revises: c%04d\n" % parent
+            if notxn:
+                head += "-- Transaction: none\n"
+            path = os.path.join(versions, "c%04d.sql" % n)
+            with open(path, "w") as fh:
+                fh.write(head + "\n-- migrate:upgrade\n" + sql.rstrip(";") +
+                         ";\n\n-- migrate:downgrade\nSELECT 1;\n")
+            return path
+
+        script(0, None, fixture, False)
+        paths = [script(i + 1, 0, sql, notxn)
+                 for i, (_, _, sql, _, notxn) in enumerate(cases)]
+        out = subprocess.run([retort, "-s", tmp, "--json", "lint", "--dialect", "postgresql",
+                              "--fail-on", "none"], capture_output=True, text=True,
+                             check=True).stdout
+        rf = {}
+        for f in json.loads(out):
+            if f["rule"] not in SECTION_RULES:
+                rf.setdefault(os.path.basename(f["file"]), set()).add(f["rule"])
+        sf = {}
+        for (row, kind, sql, danger, notxn), path in zip(cases, paths):
+            args = [squawk, "--pg-version=15", "--reporter", "json"]
+            if not notxn:
+                args.append("--assume-in-transaction")
+            res = subprocess.run(args + [path], capture_output=True, text=True).stdout
+            rules = {x["rule_name"] for x in json.loads(res or "[]")} - ADVICE
+            sf[os.path.basename(path)] = rules
+    score = {"retort": [0, 0, 0, 0], "squawk": [0, 0, 0, 0]}
+    print("| form | case | dangerous | retort | squawk |")
+    print("| --- | --- | --- | --- | --- |")
+    for (row, kind, sql, danger, notxn), path in zip(cases, paths):
+        f = os.path.basename(path)
+        marks = []
+        for tool, found in (("retort", rf.get(f, set())), ("squawk", sf.get(f, set()))):
+            hit = bool(found)
+            score[tool][(0 if hit else 1) if danger else (2 if hit else 3)] += 1
+            mark = ", ".join("`%s`" % x for x in sorted(found)) if hit else "silent"
+            marks.append(mark + ("" if hit == danger else " ✗"))
+        print("| %s | %s%s | %s | %s | %s |" % (row["form"].replace("|", "\\|"), kind,
+              " (Transaction: none)" if notxn else "", "yes" if danger else "no",
+              marks[0], marks[1]))
+    print()
+    for tool in ("retort", "squawk"):
+        tp, fn, fp, tn = score[tool]
+        print("%s: %d of %d dangerous statements flagged, %d of %d safe ones flagged wrongly"
+              % (tool, tp, tp + fn, fp, fp + tn))
+
+
 def file_of(prefix):
     for f in sorted(os.listdir(VERSIONS)):
         if f.startswith(prefix + "_"):
@@ -162,6 +249,9 @@ def flagged(findings, f, first, last, rules):
 def main():
     if len(sys.argv) < 3:
         raise SystemExit(__doc__)
+    if "--forms" in sys.argv:
+        forms(sys.argv[1], sys.argv[2], sys.argv[sys.argv.index("--forms") + 1])
+        return
     assume = "--no-assume-in-transaction" not in sys.argv
     rf = retort_findings(sys.argv[1])
     sf = squawk_findings(sys.argv[2], assume)
