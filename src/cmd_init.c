@@ -161,8 +161,9 @@ static int check_rendered(const char *path, const char *text, const char *messag
 
 /* An Alembic project's new revision: a .py file from the project's
  * script.py.mako (or Alembic's own template), named by its file_template,
- * in the folder of the revision it builds on. */
-static int write_py_revision(struct cli_ctx *c, struct script_new *n, char **err)
+ * in the folder of the revision it builds on. *text and *path malloc'd. */
+static int py_revision(struct cli_ctx *c, struct script_new *n, char **text_out,
+                       char **path_out, char **err)
 {
 	const struct alembic_ini *a = &c->cfg.alembic;
 	const struct graph *g = c->graph;
@@ -209,8 +210,6 @@ static int write_py_revision(struct cli_ctx *c, struct script_new *n, char **err
 		            "(it knows rev, slug, epoch, year, month, day, hour, minute, second)",
 		            a->path, a->file_template);
 	char *path = name ? xasprintf("%s/%s", dir, name) : NULL;
-	if (rc == RT_OK)
-		rc = mkdir_p(dir, 0755, err);
 	if (rc == RT_OK) {
 		/* what Alembic will read from it: the same revision */
 		struct arena ar;
@@ -225,20 +224,18 @@ static int write_py_revision(struct cli_ctx *c, struct script_new *n, char **err
 		arena_free(&ar);
 	}
 	if (rc == RT_OK)
-		rc = write_new_file(path, text, err);
-	if (rc == RT_OK)
-		fprintf(c->out, "%s\n", path);
-	free(text);
+		rc = mkdir_p(dir, 0755, err);
+	*text_out = text;
+	*path_out = path;
 	free(name);
-	free(path);
 	free(dir);
 	return rc;
 }
 
-static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
+/* A .sql script, in the versions directory. */
+static int sql_revision(struct cli_ctx *c, struct script_new *n, char **text_out,
+                        char **path_out, char **err)
 {
-	if (cli_alembic(c))
-		return write_py_revision(c, n, err);
 	char date[32];
 	now_text(date);
 	n->create_date = date;
@@ -246,12 +243,24 @@ static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
 	char *name = script_filename(n->rev, n->message, date);
 	char *path = xasprintf("%s/%s", c->versions_dir, name);
 	int rc = check_rendered(path, text, n->message, err);
+	*text_out = text;
+	*path_out = path;
+	free(name);
+	return rc;
+}
+
+/* Writes a new revision in the project's format (never over a file) and
+ * prints its path. */
+static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
+{
+	char *text = NULL, *path = NULL;
+	int rc = cli_alembic(c) ? py_revision(c, n, &text, &path, err)
+	                        : sql_revision(c, n, &text, &path, err);
 	if (rc == RT_OK)
 		rc = write_new_file(path, text, err);
 	if (rc == RT_OK)
 		fprintf(c->out, "%s\n", path);
 	free(text);
-	free(name);
 	free(path);
 	return rc;
 }

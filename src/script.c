@@ -212,16 +212,25 @@ static uint32_t split_list(struct arena *a, const char *s, const char *e,
 	return n;
 }
 
-int script_parse(const char *path, const char *buf, size_t len,
-                 struct arena *a, struct script *out, char **errs)
+int script_check_labels(const char *path, uint32_t line, const char *const *labels,
+                        uint32_t n, char **errs)
 {
-	struct script s;
-	memset(&s, 0, sizeof(s));
-	s.path = arena_strdup(a, path);
-	s.message = "";
 	int status = RT_OK;
-	uint32_t bad_line;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!script_valid_label(labels[i]))
+			status = rt_err(errs, RT_EINPUT,
+			    "%s:%u: malformed branch label '%s': expected a letter, then "
+			    "letters, digits, _ or -", path, line, labels[i]);
+		else if (script_reserved_word(labels[i]))
+			status = rt_err(errs, RT_EINPUT, "%s:%u: branch label '%s' is a reserved word",
+			                path, line, labels[i]);
+	}
+	return status;
+}
 
+int script_text_check(const char *path, const char *buf, size_t len, char **errs)
+{
+	uint32_t bad_line;
 	if (memchr(buf, '\0', len)) {
 		uint32_t line = 1;
 		for (const char *p = buf; *p; p++)
@@ -231,6 +240,19 @@ int script_parse(const char *path, const char *buf, size_t len,
 	}
 	if (!utf8_valid(buf, len, &bad_line))
 		return rt_err(errs, RT_EINPUT, "%s:%u: not valid UTF-8", path, bad_line);
+	return RT_OK;
+}
+
+int script_parse(const char *path, const char *buf, size_t len,
+                 struct arena *a, struct script *out, char **errs)
+{
+	struct script s;
+	memset(&s, 0, sizeof(s));
+	s.path = arena_strdup(a, path);
+	s.message = "";
+	int status = script_text_check(path, buf, len, errs);
+	if (status != RT_OK)
+		return status;
 
 	size_t pos = 0;
 	uint32_t no = 0;
@@ -359,16 +381,8 @@ int script_parse(const char *path, const char *buf, size_t len,
 		case KEY_BRANCH_LABELS:
 			s.labels_line = l.no;
 			s.nlabels = split_list(a, val, ce, &s.labels);
-			for (uint32_t i = 0; i < s.nlabels; i++) {
-				if (!script_valid_label(s.labels[i]))
-					status = rt_err(errs, RT_EINPUT,
-					    "%s:%u: malformed branch label '%s': expected a letter, then "
-					    "letters, digits, _ or -", path, l.no, s.labels[i]);
-				else if (script_reserved_word(s.labels[i]))
-					status = rt_err(errs, RT_EINPUT,
-					    "%s:%u: branch label '%s' is a reserved word", path, l.no,
-					    s.labels[i]);
-			}
+			if (script_check_labels(path, l.no, s.labels, s.nlabels, errs) != RT_OK)
+				status = RT_EINPUT;
 			break;
 		case KEY_DEPENDS_ON:
 			s.depends_line = l.no;

@@ -60,6 +60,15 @@ struct script {
 int script_parse(const char *path, const char *buf, size_t len,
                  struct arena *a, struct script *out, char **errs);
 
+/* Every format's files are text: RT_EINPUT ("path:line: …") for a NUL
+ * byte or bytes that are not UTF-8. */
+int script_text_check(const char *path, const char *buf, size_t len, char **errs);
+
+/* Each branch label valid and not a reserved word; RT_EINPUT with one
+ * "path:line: …" per bad one. */
+int script_check_labels(const char *path, uint32_t line, const char *const *labels,
+                        uint32_t n, char **errs);
+
 typedef int script_parse_fn(const char *path, const char *buf, size_t len,
                             struct arena *a, struct script *out, char **errs);
 

@@ -779,16 +779,9 @@ static int py_parse(const char *path, const char *buf, size_t len, struct arena 
 	s.path = arena_strdup(a, path);
 	s.message = "";
 	s.format = SCRIPT_FORMAT_ALEMBIC;
-	uint32_t bad_line;
-	if (memchr(buf, '\0', len)) {
-		uint32_t line = 1;
-		for (const char *p = buf; *p; p++)
-			line += *p == '\n';
-		return rt_err(errs, RT_EINPUT, "%s:%u: contains a NUL byte: not a text file",
-		              path, line);
-	}
-	if (!utf8_valid(buf, len, &bad_line))
-		return rt_err(errs, RT_EINPUT, "%s:%u: not valid UTF-8", path, bad_line);
+	int status = script_text_check(path, buf, len, errs);
+	if (status != RT_OK)
+		return status;
 
 	struct pyparse pp;
 	memset(&pp, 0, sizeof(pp));
@@ -831,7 +824,6 @@ static int py_parse(const char *path, const char *buf, size_t len, struct arena 
 	if (pp.lx.failed)
 		return RT_EINPUT;
 
-	int status = RT_OK;
 	describe(&pp);
 	s.has_downgrade = pp.seen_func[1];
 	if (pp.have[HK_REVISION]) {
@@ -866,16 +858,8 @@ static int py_parse(const char *path, const char *buf, size_t len, struct arena 
 	if (pp.have[HK_LABELS]) {
 		s.labels_line = pp.val_line[HK_LABELS];
 		s.nlabels = as_list(&pp.vals[HK_LABELS], &s.labels);
-		for (uint32_t i = 0; i < s.nlabels; i++) {
-			if (!script_valid_label(s.labels[i]))
-				status = rt_err(errs, RT_EINPUT,
-				    "%s:%u: malformed branch label '%s': expected a letter, then "
-				    "letters, digits, _ or -", path, s.labels_line, s.labels[i]);
-			else if (script_reserved_word(s.labels[i]))
-				status = rt_err(errs, RT_EINPUT,
-				    "%s:%u: branch label '%s' is a reserved word", path, s.labels_line,
-				    s.labels[i]);
-		}
+		if (script_check_labels(path, s.labels_line, s.labels, s.nlabels, errs) != RT_OK)
+			status = RT_EINPUT;
 	}
 	if (pp.have[HK_DEPENDS]) {
 		s.depends_line = pp.val_line[HK_DEPENDS];

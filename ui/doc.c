@@ -141,6 +141,23 @@ static enum theme_role token_role(const char *sql, const struct sql_token *t)
 	}
 }
 
+/* text's lines, each after its number (first_line for the first), with a
+ * role per byte. */
+static void add_numbered(struct doc *d, const char *text, size_t len,
+                         const unsigned char *roles, uint32_t first_line)
+{
+	uint32_t line = first_line;
+	for (size_t at = 0; at < len; line++) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - text) + 1 : len;
+		doc_addf(d, THEME_LINENO, "%5u ", line);
+		add_bytes(d, text + at, end - at, THEME_NORMAL, roles + at);
+		at = end;
+	}
+	if (len && text[len - 1] != '\n')
+		doc_add(d, THEME_NORMAL, "\n");
+}
+
 void doc_add_sql(struct doc *d, const char *sql, size_t len, enum sql_dialect dialect,
                  uint32_t first_line)
 {
@@ -156,16 +173,7 @@ void doc_add_sql(struct doc *d, const char *sql, size_t len, enum sql_dialect di
 		if (t.type == SQL_TOK_ERROR)
 			break;
 	}
-	uint32_t line = first_line;
-	for (size_t at = 0; at < len; line++) {
-		const char *nl = memchr(sql + at, '\n', len - at);
-		size_t end = nl ? (size_t)(nl - sql) + 1 : len;
-		doc_addf(d, THEME_LINENO, "%5u ", line);
-		add_bytes(d, sql + at, end - at, THEME_NORMAL, roles + at);
-		at = end;
-	}
-	if (len && sql[len - 1] != '\n')
-		doc_add(d, THEME_NORMAL, "\n");
+	add_numbered(d, sql, len, roles, first_line);
 	free(roles);
 }
 
@@ -188,16 +196,7 @@ void doc_add_python(struct doc *d, const char *src, size_t len, uint32_t first_l
 				roles[i++] = THEME_COMMENT;
 		}
 	}
-	uint32_t line = first_line;
-	for (size_t at = 0; at < len; line++) {
-		const char *nl = memchr(src + at, '\n', len - at);
-		size_t end = nl ? (size_t)(nl - src) + 1 : len;
-		doc_addf(d, THEME_LINENO, "%5u ", line);
-		add_bytes(d, src + at, end - at, THEME_NORMAL, roles + at);
-		at = end;
-	}
-	if (len && src[len - 1] != '\n')
-		doc_add(d, THEME_NORMAL, "\n");
+	add_numbered(d, src, len, roles, first_line);
 	free(roles);
 }
 

@@ -104,6 +104,15 @@ static void check_parsed(const char *buf, size_t size, const struct script *s)
 	round_trip(buf, s);
 }
 
+/* A refused file: said why on "path:line:" lines, *out left alone. */
+static void check_refused(int rc, const char *err, const struct script *s,
+                          const struct script *untouched, const char *prefix)
+{
+	fuzz_check(rc == RT_EINPUT, "%s status %d", prefix, rc);
+	fuzz_check(fuzz_err_lines_start(err, prefix, true), "error shape: %s", err);
+	fuzz_check(memcmp(s, untouched, sizeof *s) == 0, "%s a refused file wrote *out", prefix);
+}
+
 /* The .py reader: the same shape of result, and a revision written from
  * the header it read (Alembic's default template) reads back the same. */
 static void fuzz_py(const char *buf, size_t size)
@@ -116,9 +125,7 @@ static void fuzz_py(const char *buf, size_t size)
 	arena_init(&a);
 	int rc = script_format_alembic.parse("fuzz.py", buf, size, &a, &s, &err);
 	if (rc != RT_OK) {
-		fuzz_check(rc == RT_EINPUT, "py: status %d", rc);
-		fuzz_check(fuzz_err_lines_start(err, "fuzz.py:", true), "py: error shape: %s", err);
-		fuzz_check(memcmp(&s, &untouched, sizeof s) == 0, "py: a refused revision wrote *out");
+		check_refused(rc, err, &s, &untouched, "fuzz.py:");
 		free(err);
 		arena_free(&a);
 		return;
@@ -176,9 +183,7 @@ FUZZ_ONE(script)
 		fuzz_check(err == NULL, "success with an error: %s", err);
 		check_parsed(buf, size, &s);
 	} else {
-		fuzz_check(rc == RT_EINPUT, "status %d", rc);
-		fuzz_check(fuzz_err_lines_start(err, PATH ":", true), "error shape: %s", err);
-		fuzz_check(memcmp(&s, &untouched, sizeof s) == 0, "a refused script wrote *out");
+		check_refused(rc, err, &s, &untouched, PATH ":");
 	}
 	free(err);
 	arena_free(&a);
