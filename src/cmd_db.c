@@ -689,7 +689,7 @@ static void json_lines(struct strbuf *sb, const char *text)
 static int run_check(struct cli_ctx *c, int argc, char **argv)
 {
 	char *err = NULL;
-	struct strbuf problems = STRBUF_INIT, skipped = STRBUF_INIT;
+	struct strbuf problems = STRBUF_INIT, skipped = STRBUF_INIT, uncompared = STRBUF_INIT;
 	int nproblems = 0;
 	if (argc > 1) {
 		fprintf(c->errf, "retort check: unexpected argument '%s'\n", argv[1]);
@@ -763,13 +763,14 @@ static int run_check(struct cli_ctx *c, int argc, char **argv)
 		nproblems += nopen;
 		int ndrift = 0;
 		if (rc == RT_OK)
-			rc = schema_drift(c, &problems, &ndrift, &skipped, &err);
+			rc = schema_drift(c, &problems, &ndrift, &skipped, &uncompared, &err);
 		nproblems += ndrift;
 		if (rc != RT_OK) {
 			/* what the replay left out may be why it failed */
 			if (!c->json && !c->quiet)
 				fputs(sb_str(&skipped), c->out);
 			sb_free(&skipped);
+			sb_free(&uncompared);
 			sb_free(&problems);
 			free(uerr);
 			return cli_report(c, rc, err);
@@ -782,19 +783,25 @@ static int run_check(struct cli_ctx *c, int argc, char **argv)
 		json_lines(&sb, sb_str(&problems));
 		sb_adds(&sb, ",\"skipped\":");
 		json_lines(&sb, sb_str(&skipped));
+		sb_adds(&sb, ",\"not_compared\":");
+		json_lines(&sb, sb_str(&uncompared));
 		sb_addf(&sb, ",\"database_checked\":%s}\n", have_db ? "true" : "false");
 		fputs(sb_str(&sb), c->out);
 		sb_free(&sb);
 		sb_free(&skipped);
+		sb_free(&uncompared);
 		sb_free(&problems);
 		return nproblems ? RT_EFOUND : RT_OK;
 	}
-	/* statements the drift check's replay did not run (never counted as
-	 * problems): before the problems, which the comparison found without
-	 * them */
-	if (!c->quiet)
+	/* statements the drift check's replay did not run, and what it does
+	 * not compare (never counted as problems): before the problems,
+	 * which the comparison found without them */
+	if (!c->quiet) {
 		fputs(sb_str(&skipped), c->out);
+		fputs(sb_str(&uncompared), c->out);
+	}
 	sb_free(&skipped);
+	sb_free(&uncompared);
 	if (nproblems) {
 		fputs(sb_str(&problems), c->out);
 		fprintf(c->out, "%d problem%s found\n", nproblems, nproblems == 1 ? "" : "s");

@@ -338,37 +338,62 @@ static int run_revision(struct cli_ctx *c, int argc, char **argv)
 			deps[i] = g->nodes[d.v[0]].s.rev;
 		revset_free(&d);
 	}
-	char *up = NULL, *down = NULL;
+	struct schema_migration m = {0};
 	if (rc == RT_OK && cli_flag("autogenerate") && cli_alembic(c))
 		rc = rt_err(&err, RT_EUSAGE, "--autogenerate writes SQL; in an Alembic project, "
 		            "Alembic's own autogenerate compares your models: alembic revision "
 		            "--autogenerate");
 	if (rc == RT_OK && cli_flag("autogenerate")) {
 		struct strbuf skipped = STRBUF_INIT;
-		rc = schema_autogenerate(c, parents, base.n, &skipped, &up, &down, &err);
+		rc = schema_autogenerate(c, parents, base.n, &skipped, &m, &err);
 		if (!c->quiet)
 			fputs(sb_str(&skipped), c->errf);
 		sb_free(&skipped);
-		if (rc == RT_OK && !*up && !c->quiet)
+		if (rc == RT_OK && !*m.upgrade && !m.pre_upgrade && !c->quiet)
 			fprintf(c->errf, "No schema changes detected: the database matches %s\n",
 			        c->cfg.schema);
 	}
+	char pre[13];
+	if (rc == RT_OK && m.pre_upgrade) {
+		/* PostgreSQL cannot use an enum value in the transaction that
+		 * adds it: the values come first, in a revision of their own
+		 * outside any transaction, which the new revision revises */
+		do
+			rc = script_new_rev(pre, &err);
+		while (rc == RT_OK && (graph_find(g, pre) >= 0 || strcmp(pre, rev) == 0));
+		char *msg = xasprintf("%s (enum values, outside a transaction)", message);
+		struct script_new n = {0};
+		n.rev = pre;
+		n.message = msg;
+		n.parents = parents;
+		n.nparents = base.n;
+		n.upgrade_sql = m.pre_upgrade;
+		n.downgrade_sql = m.pre_downgrade;
+		n.no_transaction = true;
+		if (rc == RT_OK)
+			rc = write_script(c, &n, &err);
+		free(msg);
+		if (rc == RT_OK && !c->quiet)
+			fprintf(c->errf, "The new enum values are added by %s (Transaction: none), which %s "
+			        "revises: PostgreSQL cannot use a value in the transaction that adds it\n",
+			        pre, rev);
+	}
 	if (rc == RT_OK) {
+		const char *pre_parent = pre;
 		struct script_new n = {0};
 		n.rev = rev;
 		n.message = message;
-		n.parents = parents;
-		n.nparents = base.n;
+		n.parents = m.pre_upgrade ? &pre_parent : parents;
+		n.nparents = m.pre_upgrade ? 1 : base.n;
 		n.labels = &label;
 		n.nlabels = label ? 1 : 0;
 		n.depends = deps;
 		n.ndepends = (uint32_t)ndeps;
-		n.upgrade_sql = up;
-		n.downgrade_sql = down;
+		n.upgrade_sql = m.upgrade;
+		n.downgrade_sql = m.downgrade;
 		rc = write_script(c, &n, &err);
 	}
-	free(up);
-	free(down);
+	schema_migration_free(&m);
 	free(deps);
 	free(parents);
 	revset_free(&base);

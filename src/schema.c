@@ -24,10 +24,20 @@ void schema_free(struct schema *s)
 		free(s->tables[i].cols);
 		free(s->tables[i].cons);
 	}
+	for (uint32_t i = 0; i < s->ntypes; i++) {
+		free(s->types[i].cons);
+		free(s->types[i].attrs);
+	}
 	free(s->tables);
 	free(s->indexes);
 	free(s->views);
 	free(s->triggers);
+	free(s->types);
+	free(s->sequences);
+	free(s->functions);
+	free(s->extensions);
+	free(s->policies);
+	free(s->uncompared);
 	arena_free(&s->arena);
 	free(s);
 }
@@ -37,7 +47,7 @@ const char *schema_str(struct schema *s, const char *str)
 	return str ? arena_strdup(&s->arena, str) : NULL;
 }
 
-static const char **str_list(struct schema *s, const char *const *v, uint32_t n)
+const char **schema_strs(struct schema *s, const char *const *v, uint32_t n)
 {
 	if (!n)
 		return NULL;
@@ -90,7 +100,7 @@ struct schema_constraint *schema_add_constraint(struct schema *s,
 	c->kind = kind;
 	c->name = schema_str(s, name);
 	c->def = schema_str(s, def);
-	c->cols = str_list(s, cols, ncols);
+	c->cols = schema_strs(s, cols, ncols);
 	c->ncols = ncols;
 	return c;
 }
@@ -106,7 +116,7 @@ struct schema_index *schema_add_index(struct schema *s, const char *table,
 	x->unique = unique;
 	x->def = schema_str(s, def);
 	x->sql = schema_str(s, sql);
-	x->cols = str_list(s, cols, ncols);
+	x->cols = schema_strs(s, cols, ncols);
 	x->ncols = ncols;
 	return x;
 }
@@ -119,7 +129,7 @@ struct schema_view *schema_add_view(struct schema *s, const char *name,
 	v->name = schema_str(s, name);
 	v->def = schema_str(s, def);
 	v->sql = schema_str(s, sql);
-	v->deps = str_list(s, deps, ndeps);
+	v->deps = schema_strs(s, deps, ndeps);
 	v->ndeps = ndeps;
 	return v;
 }
@@ -135,9 +145,130 @@ struct schema_trigger *schema_add_trigger(struct schema *s, const char *table,
 	t->table = schema_str(s, table);
 	t->def = schema_str(s, def);
 	t->sql = schema_str(s, sql);
-	t->deps = str_list(s, deps, ndeps);
+	t->deps = schema_strs(s, deps, ndeps);
 	t->ndeps = ndeps;
 	return t;
+}
+
+struct schema_type *schema_add_type(struct schema *s, const char *name, char kind,
+                                    const char *ref)
+{
+	struct schema_type *t = grow(&s->types, &s->ntypes, &s->types_cap, sizeof *t);
+	t->name = schema_str(s, name);
+	t->kind = kind;
+	t->ref = schema_str(s, ref ? ref : name);
+	return t;
+}
+
+void schema_set_labels(struct schema *s, struct schema_type *t,
+                       const char *const *labels, uint32_t n)
+{
+	t->labels = schema_strs(s, labels, n);
+	t->nlabels = n;
+}
+
+struct schema_constraint *schema_add_domain_check(struct schema *s, struct schema_type *t,
+                                                  const char *name, const char *def)
+{
+	struct schema_constraint *c = grow(&t->cons, &t->ncons, &t->cons_cap, sizeof *c);
+	c->kind = SCHEMA_CHECK;
+	c->name = schema_str(s, name);
+	c->def = schema_str(s, def);
+	return c;
+}
+
+struct schema_column *schema_add_attribute(struct schema *s, struct schema_type *t,
+                                           const char *name, const char *type)
+{
+	struct schema_column *c = grow(&t->attrs, &t->nattrs, &t->attrs_cap, sizeof *c);
+	c->name = schema_str(s, name);
+	c->type = schema_str(s, type);
+	return c;
+}
+
+struct schema_sequence *schema_add_sequence(struct schema *s, const char *name,
+                                            const char *def)
+{
+	struct schema_sequence *q = grow(&s->sequences, &s->nsequences, &s->sequences_cap,
+	                                 sizeof *q);
+	q->name = schema_str(s, name);
+	q->def = schema_str(s, def);
+	return q;
+}
+
+const char *schema_sig(struct schema *s, const char *name, const char *args)
+{
+	struct strbuf sb = STRBUF_INIT;
+	schema_quote(&sb, name);
+	sb_addf(&sb, "(%s)", args);
+	const char *r = schema_str(s, sb_str(&sb));
+	sb_free(&sb);
+	return r;
+}
+
+struct schema_function *schema_add_function(struct schema *s, const char *name,
+                                            const char *args, char kind,
+                                            const char *result, const char *arguments,
+                                            const char *def)
+{
+	struct schema_function *f = grow(&s->functions, &s->nfunctions, &s->functions_cap,
+	                                 sizeof *f);
+	f->name = schema_str(s, name);
+	f->args = schema_str(s, args);
+	f->sig = schema_sig(s, name, args);
+	f->kind = kind;
+	f->result = schema_str(s, result);
+	f->arguments = schema_str(s, arguments);
+	f->def = schema_str(s, def);
+	return f;
+}
+
+struct schema_extension *schema_add_extension(struct schema *s, const char *name,
+                                              const char *schema)
+{
+	struct schema_extension *e = grow(&s->extensions, &s->nextensions,
+	                                  &s->extensions_cap, sizeof *e);
+	e->name = schema_str(s, name);
+	e->schema = schema_str(s, schema);
+	return e;
+}
+
+struct schema_policy *schema_add_policy(struct schema *s, const char *table,
+                                        const char *name, const char *def)
+{
+	struct schema_policy *p = grow(&s->policies, &s->npolicies, &s->policies_cap,
+	                               sizeof *p);
+	p->name = schema_str(s, name);
+	p->table = schema_str(s, table);
+	p->def = schema_str(s, def);
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "CREATE POLICY ");
+	schema_quote(&sb, name);
+	sb_adds(&sb, " ON ");
+	schema_quote(&sb, table);
+	sb_addf(&sb, " %s", def);
+	p->sql = schema_str(s, sb_str(&sb));
+	sb_free(&sb);
+	return p;
+}
+
+void schema_set_grants(struct schema *s, struct schema_grants *g,
+                       const struct schema_grant *v, uint32_t n)
+{
+	g->v = n ? arena_alloc(&s->arena, n * sizeof *g->v) : NULL;
+	g->n = n;
+	for (uint32_t i = 0; i < n; i++) {
+		g->v[i].grantee = schema_str(s, v[i].grantee);
+		g->v[i].privilege = schema_str(s, v[i].privilege);
+		g->v[i].grantable = v[i].grantable;
+	}
+}
+
+void schema_add_uncompared(struct schema *s, const char *what)
+{
+	const char **slot = grow(&s->uncompared, &s->nuncompared, &s->uncompared_cap,
+	                         sizeof *slot);
+	*slot = schema_str(s, what);
 }
 
 /* qsort has no context argument: names are compared bytewise, which
@@ -168,6 +299,58 @@ static int by_trigger_name(const void *x, const void *y)
 	return c ? c : strcmp(a->name, b->name);
 }
 
+static int by_type_name(const void *x, const void *y)
+{
+	return strcmp(((const struct schema_type *)x)->name,
+	              ((const struct schema_type *)y)->name);
+}
+
+static int by_sequence_name(const void *x, const void *y)
+{
+	return strcmp(((const struct schema_sequence *)x)->name,
+	              ((const struct schema_sequence *)y)->name);
+}
+
+static int by_function_sig(const void *x, const void *y)
+{
+	const struct schema_function *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+	return c ? c : strcmp(a->args, b->args);
+}
+
+static int by_extension_name(const void *x, const void *y)
+{
+	return strcmp(((const struct schema_extension *)x)->name,
+	              ((const struct schema_extension *)y)->name);
+}
+
+static int by_policy_name(const void *x, const void *y)
+{
+	const struct schema_policy *a = x, *b = y;
+	int c = strcmp(a->table, b->table);
+	return c ? c : strcmp(a->name, b->name);
+}
+
+static int by_grant(const void *x, const void *y)
+{
+	const struct schema_grant *a = x, *b = y;
+	int c = strcmp(a->privilege, b->privilege);
+	if (!c)
+		c = strcmp(a->grantee, b->grantee);
+	return c ? c : (int)a->grantable - (int)b->grantable;
+}
+
+static int by_string(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static void sort_grants(struct schema_grants *g)
+{
+	if (g->n > 1)
+		qsort(g->v, g->n, sizeof *g->v, by_grant);
+}
+
 void schema_sort(struct schema *s)
 {
 	if (s->ntables)
@@ -178,6 +361,28 @@ void schema_sort(struct schema *s)
 		qsort(s->views, s->nviews, sizeof *s->views, by_view_name);
 	if (s->ntriggers)
 		qsort(s->triggers, s->ntriggers, sizeof *s->triggers, by_trigger_name);
+	if (s->ntypes)
+		qsort(s->types, s->ntypes, sizeof *s->types, by_type_name);
+	if (s->nsequences)
+		qsort(s->sequences, s->nsequences, sizeof *s->sequences, by_sequence_name);
+	if (s->nfunctions)
+		qsort(s->functions, s->nfunctions, sizeof *s->functions, by_function_sig);
+	if (s->nextensions)
+		qsort(s->extensions, s->nextensions, sizeof *s->extensions, by_extension_name);
+	if (s->npolicies)
+		qsort(s->policies, s->npolicies, sizeof *s->policies, by_policy_name);
+	if (s->nuncompared)
+		qsort(s->uncompared, s->nuncompared, sizeof *s->uncompared, by_string);
+	for (uint32_t i = 0; i < s->ntables; i++)
+		sort_grants(&s->tables[i].grants);
+	for (uint32_t i = 0; i < s->nviews; i++)
+		sort_grants(&s->views[i].grants);
+	for (uint32_t i = 0; i < s->ntypes; i++)
+		sort_grants(&s->types[i].grants);
+	for (uint32_t i = 0; i < s->nsequences; i++)
+		sort_grants(&s->sequences[i].grants);
+	for (uint32_t i = 0; i < s->nfunctions; i++)
+		sort_grants(&s->functions[i].grants);
 }
 
 bool schema_name_eq(enum sql_dialect d, const char *a, const char *b)
@@ -229,6 +434,60 @@ int32_t schema_trigger_at(const struct schema *s, const char *table, const char 
 		    (s->dialect == SQL_SQLITE || strcmp(s->triggers[i].table, table) == 0))
 			return (int32_t)i;
 	return -1;
+}
+
+int32_t schema_type_at(const struct schema *s, const char *name)
+{
+	for (uint32_t i = 0; i < s->ntypes; i++)
+		if (strcmp(s->types[i].name, name) == 0)
+			return (int32_t)i;
+	return -1;
+}
+
+int32_t schema_sequence_at(const struct schema *s, const char *name)
+{
+	for (uint32_t i = 0; i < s->nsequences; i++)
+		if (strcmp(s->sequences[i].name, name) == 0)
+			return (int32_t)i;
+	return -1;
+}
+
+int32_t schema_function_at(const struct schema *s, const char *name, const char *args)
+{
+	for (uint32_t i = 0; i < s->nfunctions; i++)
+		if (strcmp(s->functions[i].name, name) == 0 && strcmp(s->functions[i].args, args) == 0)
+			return (int32_t)i;
+	return -1;
+}
+
+int32_t schema_function_sig_at(const struct schema *s, const char *sig)
+{
+	for (uint32_t i = 0; i < s->nfunctions; i++)
+		if (strcmp(s->functions[i].sig, sig) == 0)
+			return (int32_t)i;
+	return -1;
+}
+
+int32_t schema_extension_at(const struct schema *s, const char *name)
+{
+	for (uint32_t i = 0; i < s->nextensions; i++)
+		if (strcmp(s->extensions[i].name, name) == 0)
+			return (int32_t)i;
+	return -1;
+}
+
+int32_t schema_policy_at(const struct schema *s, const char *table, const char *name)
+{
+	for (uint32_t i = 0; i < s->npolicies; i++)
+		if (strcmp(s->policies[i].name, name) == 0 && strcmp(s->policies[i].table, table) == 0)
+			return (int32_t)i;
+	return -1;
+}
+
+struct schema_type *schema_find_type(const struct schema *s, const char *name)
+{
+	int32_t i = schema_type_at(s, name);
+	return i < 0 ? NULL : &s->types[i];
 }
 
 struct schema_table *schema_find_table(const struct schema *s, const char *name)
@@ -505,6 +764,68 @@ void schema_deltas_free(struct schema_deltas *d)
 	memset(d, 0, sizeof *d);
 }
 
+bool schema_grants_eq(const struct schema_grants *a, const struct schema_grants *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (uint32_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].grantee, b->v[i].grantee) != 0 ||
+		    strcmp(a->v[i].privilege, b->v[i].privilege) != 0 ||
+		    a->v[i].grantable != b->v[i].grantable)
+			return false;
+	return true;
+}
+
+void schema_grants_text(struct strbuf *sb, const struct schema_grants *g)
+{
+	if (!g->n)
+		sb_adds(sb, "none");
+	for (uint32_t i = 0; i < g->n; i++)
+		sb_addf(sb, "%s%s TO %s%s", i ? ", " : "", g->v[i].privilege, g->v[i].grantee,
+		        g->v[i].grantable ? " WITH GRANT OPTION" : "");
+}
+
+void schema_type_body(struct strbuf *sb, const struct schema_type *t)
+{
+	switch (t->kind) {
+	case SCHEMA_ENUM:
+		sb_adds(sb, "AS ENUM (");
+		for (uint32_t i = 0; i < t->nlabels; i++) {
+			if (i)
+				sb_adds(sb, ", ");
+			schema_literal(sb, t->labels[i]);
+		}
+		sb_addc(sb, ')');
+		break;
+	case SCHEMA_COMPOSITE:
+		sb_adds(sb, "AS (");
+		for (uint32_t i = 0; i < t->nattrs; i++) {
+			if (i)
+				sb_adds(sb, ", ");
+			schema_quote(sb, t->attrs[i].name);
+			sb_addf(sb, " %s", t->attrs[i].type);
+			if (t->attrs[i].collation)
+				sb_addf(sb, " COLLATE %s", t->attrs[i].collation);
+		}
+		sb_addc(sb, ')');
+		break;
+	default:
+		sb_addf(sb, "AS %s", t->base);
+		if (t->collation)
+			sb_addf(sb, " COLLATE %s", t->collation);
+		if (t->dflt)
+			sb_addf(sb, " DEFAULT %s", t->dflt);
+		if (t->notnull)
+			sb_adds(sb, " NOT NULL");
+		for (uint32_t i = 0; i < t->ncons; i++) {
+			sb_adds(sb, " CONSTRAINT ");
+			schema_quote(sb, t->cons[i].name);
+			sb_addf(sb, " %s", t->cons[i].def);
+		}
+		break;
+	}
+}
+
 struct differ {
 	const struct schema *a, *b;
 	struct schema_deltas *out;
@@ -575,6 +896,196 @@ static const char *col_summary(struct differ *df, const struct schema_column *c)
 	return r;
 }
 
+static const char *comment_text(struct differ *df, const char *comment)
+{
+	if (!comment)
+		return "none";
+	struct strbuf sb = STRBUF_INIT;
+	schema_literal(&sb, comment);
+	const char *r = one_line(df, sb_str(&sb));
+	sb_free(&sb);
+	return r;
+}
+
+static const char *grants_text(struct differ *df, const struct schema_grants *g)
+{
+	struct strbuf sb = STRBUF_INIT;
+	schema_grants_text(&sb, g);
+	const char *r = arena_strdup(&df->out->arena, sb_str(&sb));
+	sb_free(&sb);
+	return r;
+}
+
+/* A changed comment, and changed grants when both are given. */
+static void diff_meta(struct differ *df, enum schema_obj obj, const char *table,
+                      const char *name, const char *comment_a, const char *comment_b,
+                      const struct schema_grants *ga, const struct schema_grants *gb)
+{
+	struct schema_delta *x;
+	if (!schema_str_eq(comment_a, comment_b)) {
+		x = delta(df, SCHEMA_CHANGED, obj, table, name);
+		x->what = "comment";
+		x->in_a = comment_text(df, comment_a);
+		x->in_b = comment_text(df, comment_b);
+	}
+	if (ga && gb && !schema_grants_eq(ga, gb)) {
+		x = delta(df, SCHEMA_CHANGED, obj, table, name);
+		x->what = "grants";
+		x->in_a = grants_text(df, ga);
+		x->in_b = grants_text(df, gb);
+	}
+}
+
+/* Presence of an object on one side only, or a change of `what`. */
+static void diff_one(struct differ *df, enum schema_obj obj, const char *table,
+                     const char *name, const char *what, const char *in_a, const char *in_b)
+{
+	enum schema_delta_kind kind = !in_a ? SCHEMA_ADDED : !in_b ? SCHEMA_REMOVED : SCHEMA_CHANGED;
+	if (kind == SCHEMA_CHANGED && strcmp(in_a, in_b) == 0)
+		return;
+	struct schema_delta *x = delta(df, kind, obj, table, name);
+	x->what = kind == SCHEMA_CHANGED ? what : NULL;
+	x->in_a = in_a ? one_line(df, in_a) : "absent";
+	x->in_b = in_b ? one_line(df, in_b) : "absent";
+}
+
+static const char *type_text(struct differ *df, const struct schema_type *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+	schema_type_body(&sb, t);
+	/* "AS ENUM (…)" reads "ENUM (…)"; a domain "DOMAIN AS integer …" */
+	const char *r = dstr(df, "%s%s", t->kind == SCHEMA_DOMAIN ? "DOMAIN " : "",
+	                     sb_str(&sb) + (t->kind == SCHEMA_DOMAIN ? 0 : 3));
+	sb_free(&sb);
+	return r;
+}
+
+static void diff_types(struct differ *df)
+{
+	const struct schema *a = df->a, *b = df->b;
+	for (uint32_t i = 0; i < a->ntypes; i++) {
+		const struct schema_type *ta = &a->types[i];
+		int32_t j = schema_type_at(b, ta->name);
+		const struct schema_type *tb = j < 0 ? NULL : &b->types[j];
+		if (!tb) {
+			diff_one(df, SCHEMA_TYPE, NULL, ta->name, NULL, type_text(df, ta), NULL);
+			continue;
+		}
+		diff_one(df, SCHEMA_TYPE, NULL, ta->name,
+		         ta->kind == SCHEMA_ENUM && tb->kind == SCHEMA_ENUM ? "values" : "definition",
+		         type_text(df, ta), type_text(df, tb));
+		diff_meta(df, SCHEMA_TYPE, NULL, ta->name, ta->comment, tb->comment, &ta->grants,
+		          &tb->grants);
+	}
+	for (uint32_t j = 0; j < b->ntypes; j++)
+		if (schema_type_at(a, b->types[j].name) < 0)
+			diff_one(df, SCHEMA_TYPE, NULL, b->types[j].name, NULL, NULL,
+			         type_text(df, &b->types[j]));
+}
+
+static const char *owner_text(struct differ *df, const struct schema_sequence *q)
+{
+	return q->owned_table ? dstr(df, "%s.%s", q->owned_table, q->owned_column) : "none";
+}
+
+static void diff_sequences(struct differ *df)
+{
+	const struct schema *a = df->a, *b = df->b;
+	for (uint32_t i = 0; i < a->nsequences; i++) {
+		const struct schema_sequence *qa = &a->sequences[i];
+		int32_t j = schema_sequence_at(b, qa->name);
+		if (j < 0) {
+			diff_one(df, SCHEMA_SEQUENCE, NULL, qa->name, NULL, qa->def, NULL);
+			continue;
+		}
+		const struct schema_sequence *qb = &b->sequences[j];
+		diff_one(df, SCHEMA_SEQUENCE, NULL, qa->name, "definition", qa->def, qb->def);
+		diff_one(df, SCHEMA_SEQUENCE, NULL, qa->name, "owned by", owner_text(df, qa),
+		         owner_text(df, qb));
+		diff_meta(df, SCHEMA_SEQUENCE, NULL, qa->name, qa->comment, qb->comment, &qa->grants,
+		          &qb->grants);
+	}
+	for (uint32_t j = 0; j < b->nsequences; j++)
+		if (schema_sequence_at(a, b->sequences[j].name) < 0)
+			diff_one(df, SCHEMA_SEQUENCE, NULL, b->sequences[j].name, NULL, NULL,
+			         b->sequences[j].def);
+}
+
+static void diff_functions(struct differ *df)
+{
+	const struct schema *a = df->a, *b = df->b;
+	for (uint32_t i = 0; i < a->nfunctions; i++) {
+		const struct schema_function *fa = &a->functions[i];
+		int32_t j = schema_function_at(b, fa->name, fa->args);
+		if (j < 0) {
+			diff_one(df, SCHEMA_FUNCTION, NULL, fa->sig, NULL, "present", NULL);
+			continue;
+		}
+		const struct schema_function *fb = &b->functions[j];
+		diff_one(df, SCHEMA_FUNCTION, NULL, fa->sig, "definition", fa->def, fb->def);
+		diff_meta(df, SCHEMA_FUNCTION, NULL, fa->sig, fa->comment, fb->comment, &fa->grants,
+		          &fb->grants);
+	}
+	for (uint32_t j = 0; j < b->nfunctions; j++)
+		if (schema_function_at(a, b->functions[j].name, b->functions[j].args) < 0)
+			diff_one(df, SCHEMA_FUNCTION, NULL, b->functions[j].sig, NULL, NULL, "present");
+}
+
+static const char *ext_text(struct differ *df, const struct schema_extension *e)
+{
+	return e->schema ? dstr(df, "in schema %s", e->schema) : "present";
+}
+
+static void diff_extensions(struct differ *df)
+{
+	const struct schema *a = df->a, *b = df->b;
+	for (uint32_t i = 0; i < a->nextensions; i++) {
+		int32_t j = schema_extension_at(b, a->extensions[i].name);
+		diff_one(df, SCHEMA_EXTENSION, NULL, a->extensions[i].name, "schema",
+		         ext_text(df, &a->extensions[i]), j < 0 ? NULL : ext_text(df, &b->extensions[j]));
+	}
+	for (uint32_t j = 0; j < b->nextensions; j++)
+		if (schema_extension_at(a, b->extensions[j].name) < 0)
+			diff_one(df, SCHEMA_EXTENSION, NULL, b->extensions[j].name, NULL, NULL,
+			         ext_text(df, &b->extensions[j]));
+}
+
+/* Policies of one table (in a as ta, in b as tb; either may be NULL). */
+static void diff_policies(struct differ *df, const char *ta, const char *tb)
+{
+	const struct schema *a = df->a, *b = df->b;
+	for (uint32_t i = 0; ta && i < a->npolicies; i++) {
+		const struct schema_policy *pa = &a->policies[i];
+		if (strcmp(pa->table, ta) != 0)
+			continue;
+		int32_t j = tb ? schema_policy_at(b, tb, pa->name) : -1;
+		diff_one(df, SCHEMA_POLICY, pa->table, pa->name, "definition", pa->def,
+		         j < 0 ? NULL : b->policies[j].def);
+	}
+	for (uint32_t j = 0; tb && j < b->npolicies; j++) {
+		const struct schema_policy *pb = &b->policies[j];
+		if (strcmp(pb->table, tb) == 0 && (!ta || schema_policy_at(a, ta, pb->name) < 0))
+			diff_one(df, SCHEMA_POLICY, pb->table, pb->name, NULL, NULL, pb->def);
+	}
+}
+
+static const char *rls_text(const struct schema_table *t)
+{
+	return !t->rls ? "disabled" : t->rls_forced ? "enabled, forced" : "enabled";
+}
+
+static const char *partition_text(struct differ *df, const struct schema_table *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+	if (t->parent)
+		sb_addf(&sb, "PARTITION OF %s %s", t->parent, t->bound);
+	if (t->partition_by)
+		sb_addf(&sb, "%sPARTITION BY %s", sb.len ? " " : "", t->partition_by);
+	const char *r = dstr(df, "%s", sb.len ? sb_str(&sb) : "none");
+	sb_free(&sb);
+	return r;
+}
+
 static void diff_columns(struct differ *df, const struct schema_table *ta,
                          const struct schema_table *tb)
 {
@@ -629,6 +1140,7 @@ static void diff_columns(struct differ *df, const struct schema_table *ta,
 			x->in_a = ca->identity ? (ca->identity == 'a' ? "ALWAYS" : "BY DEFAULT") : "none";
 			x->in_b = cb->identity ? (cb->identity == 'a' ? "ALWAYS" : "BY DEFAULT") : "none";
 		}
+		diff_meta(df, SCHEMA_COLUMN, ta->name, ca->name, ca->comment, cb->comment, NULL, NULL);
 	}
 	for (uint32_t j = 0; j < tb->ncols; j++) {
 		if (schema_col_at(d, ta, tb->cols[j].name) >= 0)
@@ -742,6 +1254,10 @@ void schema_diff(const struct schema *a, const struct schema *b,
 	arena_init(&d->arena);
 	struct differ df = {a, b, d};
 	enum sql_dialect dl = a->dialect;
+	diff_extensions(&df);
+	diff_types(&df);
+	diff_sequences(&df);
+	diff_functions(&df);
 	/* the tables of both sides, paired, in name order */
 	struct tname *names = xcalloc((size_t)a->ntables + b->ntables + 1, sizeof *names);
 	uint32_t n = 0;
@@ -770,31 +1286,52 @@ void schema_diff(const struct schema *a, const struct schema *b,
 			x->in_a = ta->options ? ta->options : "none";
 			x->in_b = tb->options ? tb->options : "none";
 		}
+		diff_one(&df, SCHEMA_TABLE, ta->name, ta->name, "partition", partition_text(&df, ta),
+		         partition_text(&df, tb));
+		diff_one(&df, SCHEMA_TABLE, ta->name, ta->name, "row security", rls_text(ta),
+		         rls_text(tb));
+		diff_meta(&df, SCHEMA_TABLE, ta->name, ta->name, ta->comment, tb->comment, &ta->grants,
+		          &tb->grants);
 		diff_columns(&df, ta, tb);
 		diff_constraints(&df, ta, tb);
 		diff_indexes(&df, ta->name, tb->name);
+		diff_policies(&df, ta->name, tb->name);
 	}
 	free(names);
 	/* indexes on tables only one side has are covered by the table */
 	for (uint32_t k = 0; k < a->nviews; k++) {
 		const struct schema_view *va = &a->views[k];
 		int32_t m = schema_view_at(b, va->name);
+		const struct schema_view *vb = m < 0 ? NULL : &b->views[m];
+		enum schema_obj obj = va->materialized ? SCHEMA_MATVIEW : SCHEMA_VIEW;
 		struct schema_delta *x;
-		if (m < 0) {
-			x = delta(&df, SCHEMA_REMOVED, SCHEMA_VIEW, NULL, va->name);
+		if (!vb) {
+			x = delta(&df, SCHEMA_REMOVED, obj, NULL, va->name);
 			x->in_a = "present";
 			x->in_b = "absent";
-		} else if (strcmp(va->def, b->views[m].def) != 0) {
-			x = delta(&df, SCHEMA_CHANGED, SCHEMA_VIEW, NULL, va->name);
+			continue;
+		}
+		if (va->materialized != vb->materialized) {
+			x = delta(&df, SCHEMA_CHANGED, obj, NULL, va->name);
+			x->what = "kind";
+			x->in_a = va->materialized ? "materialized" : "a view";
+			x->in_b = vb->materialized ? "materialized" : "a view";
+		} else if (strcmp(va->def, vb->def) != 0) {
+			x = delta(&df, SCHEMA_CHANGED, obj, NULL, va->name);
 			x->what = "definition";
 			x->in_a = one_line(&df, va->def);
-			x->in_b = one_line(&df, b->views[m].def);
+			x->in_b = one_line(&df, vb->def);
 		}
+		diff_meta(&df, obj, NULL, va->name, va->comment, vb->comment, &va->grants, &vb->grants);
+		if (va->materialized && vb->materialized)
+			diff_indexes(&df, va->name, vb->name);
 	}
 	for (uint32_t k = 0; k < b->nviews; k++) {
 		if (schema_view_at(a, b->views[k].name) >= 0)
 			continue;
-		struct schema_delta *x = delta(&df, SCHEMA_ADDED, SCHEMA_VIEW, NULL, b->views[k].name);
+		struct schema_delta *x = delta(&df, SCHEMA_ADDED,
+		                               b->views[k].materialized ? SCHEMA_MATVIEW : SCHEMA_VIEW,
+		                               NULL, b->views[k].name);
 		x->in_a = "absent";
 		x->in_b = "present";
 	}
@@ -830,11 +1367,27 @@ static const char *const con_kind_text[] = {
 #undef SCHEMA_X
 };
 
+static const char *const obj_text[] = {
+#define SCHEMA_X(name, text) text,
+	SCHEMA_OBJS(SCHEMA_X)
+#undef SCHEMA_X
+};
+
 void schema_delta_line(const struct schema_delta *x, const char *a_label,
                        const char *b_label, struct strbuf *out)
 {
 	sb_adds(out, "drift: ");
 	switch (x->obj) {
+	case SCHEMA_MATVIEW:
+	case SCHEMA_TYPE:
+	case SCHEMA_SEQUENCE:
+	case SCHEMA_FUNCTION:
+	case SCHEMA_EXTENSION:
+		sb_addf(out, "%s %s", obj_text[x->obj], x->name);
+		break;
+	case SCHEMA_POLICY:
+		sb_addf(out, "policy %s.%s", x->table, x->name);
+		break;
 	case SCHEMA_TABLE:
 		sb_addf(out, "table %s", x->name);
 		break;

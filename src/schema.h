@@ -5,17 +5,19 @@
  * A model holds tables (columns with type, nullability, default, collation,
  * generated and identity columns), their primary key, unique, check,
  * exclusion and foreign-key constraints, indexes (partial and expression
- * indexes included), views and triggers. It is read from a connected
- * database by schema_read, so that the server itself has parsed the SQL: a
- * declarative schema.sql, or the history of migrations, is first applied to
- * a scratch database of the same backend (schema_load_sql,
- * schema_load_migrations). retort's version and history tables are never
- * part of a model.
+ * indexes included), views and triggers; on PostgreSQL also enums, domains
+ * and composite types, sequences, functions and procedures, extensions,
+ * materialized views, partitioned tables and their partitions, row-level
+ * security and its policies, the grants on those objects and their
+ * comments. It is read from a connected database by schema_read, so that
+ * the server itself has parsed the SQL: a declarative schema.sql, or the
+ * history of migrations, is first applied to a scratch database of the
+ * same backend (schema_load_sql, schema_load_migrations). retort's version
+ * and history tables are never part of a model.
  *
- * What a model does not hold is neither compared nor generated: sequences
- * other than those of serial columns, functions, types, domains,
- * extensions, materialized views, partitioned tables, grants, comments,
- * SQLite virtual tables (see retort(1), "Autogenerate and drift").
+ * What a model does not hold is neither compared nor generated; what of it
+ * the database has is named in the model's `uncompared` list, so that
+ * check can say so (see retort(1), "Autogenerate and drift").
  *
  * Ownership: a struct schema owns everything reachable from it (strings in
  * its arena, arrays malloc'd); schema_free releases it all. Pointers to
@@ -51,6 +53,23 @@ struct schema_column {
 	/* SQLite: the column's definition as written in CREATE TABLE (for
 	 * ADD COLUMN); NULL for PostgreSQL. Not compared. */
 	const char *sql;
+	const char *comment;       /* COMMENT ON COLUMN, or NULL */
+};
+
+/* A privilege granted on an object to a role other than its owner (the
+ * owner's own are not compared). An object that has never been granted
+ * anything holds its kind's defaults (EXECUTE on a function and USAGE on a
+ * type to PUBLIC). */
+struct schema_grant {
+	const char *grantee;       /* a role as an identifier, or PUBLIC */
+	const char *privilege;     /* "SELECT", "EXECUTE", "UPDATE (email)" */
+	bool grantable;            /* WITH GRANT OPTION */
+};
+
+/* Sorted by privilege, then grantee (schema_sort). */
+struct schema_grants {
+	struct schema_grant *v;
+	uint32_t n;
 };
 
 #define SCHEMA_CON_KINDS(X)                 \
@@ -87,9 +106,20 @@ struct schema_table {
 	uint32_t ncols;
 	struct schema_constraint *cons;
 	uint32_t ncons;
-	const char *options;       /* SQLite: "strict", "without rowid"; NULL */
+	/* SQLite: "strict", "without rowid"; PostgreSQL: "unlogged"; NULL */
+	const char *options;
 	const char *sql;           /* SQLite: CREATE TABLE as stored; else NULL */
 	uint32_t cols_cap, cons_cap;
+	/* PostgreSQL */
+	const char *comment;
+	struct schema_grants grants;
+	bool rls, rls_forced;      /* ROW LEVEL SECURITY enabled, forced */
+	const char *partition_by;  /* a partitioned table: "RANGE (at)" */
+	/* a partition: its parent and "FOR VALUES …" or "DEFAULT"; its
+	 * columns, and what it inherits from the parent, are the parent's
+	 * and not in the model */
+	const char *parent;
+	const char *bound;
 };
 
 struct schema_index {
@@ -111,6 +141,12 @@ struct schema_view {
 	const char *sql;           /* CREATE VIEW */
 	const char **deps;         /* the tables and views it reads */
 	uint32_t ndeps;
+	/* PostgreSQL */
+	bool materialized;         /* its indexes are in the model's indexes */
+	const char **funcs;        /* the functions it calls, as "name(args)" */
+	uint32_t nfuncs;
+	const char *comment;
+	struct schema_grants grants;
 };
 
 struct schema_trigger {
@@ -120,6 +156,77 @@ struct schema_trigger {
 	const char *sql;           /* CREATE TRIGGER */
 	const char **deps;         /* SQLite: the tables and views its body names */
 	uint32_t ndeps;
+	const char *func;          /* PostgreSQL: its function, "name(args)" */
+};
+
+/* PostgreSQL types of the schema: enums, domains and composite types
+ * (range and base types are not modelled). */
+enum schema_type_kind { SCHEMA_ENUM = 'e', SCHEMA_DOMAIN = 'd', SCHEMA_COMPOSITE = 'c' };
+
+struct schema_type {
+	const char *name;
+	char kind;                 /* enum schema_type_kind */
+	const char *ref;           /* how a column's type names it (format_type) */
+	const char **labels;       /* enum: its values in their order */
+	uint32_t nlabels;
+	/* domain: its base type, default, collation (NULL: the base type's),
+	 * NOT NULL, and CHECK constraints */
+	const char *base, *dflt, *collation;
+	bool notnull;
+	struct schema_constraint *cons;
+	uint32_t ncons, cons_cap;
+	/* domain: a check or default calls a function of the schema */
+	bool uses_funcs;
+	/* composite: its attributes (name, type, collation) */
+	struct schema_column *attrs;
+	uint32_t nattrs, attrs_cap;
+	const char *comment;
+	struct schema_grants grants;
+};
+
+/* A sequence that is not a serial column's or an identity's. */
+struct schema_sequence {
+	const char *name;
+	/* compared: "AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE …
+	 * START WITH 1 CACHE 1 NO CYCLE" (not its current value) */
+	const char *def;
+	const char *owned_table, *owned_column;   /* OWNED BY, or NULL */
+	const char *comment;
+	struct schema_grants grants;
+};
+
+/* A function or procedure, identified by its name and argument types. */
+struct schema_function {
+	const char *name;
+	const char *args;          /* pg_get_function_identity_arguments */
+	const char *sig;           /* name(args), the name quoted as needed */
+	char kind;                 /* 'f' function (or window), 'p' procedure */
+	const char *result;        /* pg_get_function_result; NULL: procedure */
+	const char *arguments;     /* with names and defaults */
+	/* compared: pg_get_functiondef() without the schema before the name;
+	 * also the statement that creates or replaces it */
+	const char *def;
+	/* created before the tables: it reads no table or row type and is
+	 * not LANGUAGE sql, or a table's default, check or index uses it */
+	bool early;
+	const char **deps;         /* the tables and views it is known to read */
+	uint32_t ndeps;
+	const char *comment;
+	struct schema_grants grants;
+};
+
+struct schema_extension {
+	const char *name;
+	const char *schema;        /* NULL: the schema read; else where it lives */
+};
+
+/* A row-level security policy. */
+struct schema_policy {
+	const char *name;
+	const char *table;
+	/* compared: "AS PERMISSIVE FOR SELECT TO PUBLIC USING (…)" */
+	const char *def;
+	const char *sql;           /* CREATE POLICY */
 };
 
 struct schema {
@@ -132,6 +239,21 @@ struct schema {
 	uint32_t nviews, views_cap;
 	struct schema_trigger *triggers;
 	uint32_t ntriggers, triggers_cap;
+	struct schema_type *types;
+	uint32_t ntypes, types_cap;
+	struct schema_sequence *sequences;
+	uint32_t nsequences, sequences_cap;
+	struct schema_function *functions;
+	uint32_t nfunctions, functions_cap;
+	struct schema_extension *extensions;
+	uint32_t nextensions, extensions_cap;
+	struct schema_policy *policies;
+	uint32_t npolicies, policies_cap;
+	/* What the database holds that the model does not: "KIND NAME"
+	 * ("range type floatrange", "virtual table docs"), in name order.
+	 * Such objects are neither compared nor generated. */
+	const char **uncompared;
+	uint32_t nuncompared, uncompared_cap;
 	struct arena arena;
 };
 
@@ -163,14 +285,40 @@ struct schema_trigger *schema_add_trigger(struct schema *s, const char *table,
                                           const char *name, const char *def,
                                           const char *sql,
                                           const char *const *deps, uint32_t ndeps);
+struct schema_type *schema_add_type(struct schema *s, const char *name, char kind,
+                                    const char *ref);
+/* Enum values, in their order. */
+void schema_set_labels(struct schema *s, struct schema_type *t,
+                       const char *const *labels, uint32_t n);
+struct schema_constraint *schema_add_domain_check(struct schema *s, struct schema_type *t,
+                                                  const char *name, const char *def);
+struct schema_column *schema_add_attribute(struct schema *s, struct schema_type *t,
+                                           const char *name, const char *type);
+struct schema_sequence *schema_add_sequence(struct schema *s, const char *name,
+                                            const char *def);
+struct schema_function *schema_add_function(struct schema *s, const char *name,
+                                            const char *args, char kind,
+                                            const char *result, const char *arguments,
+                                            const char *def);
+struct schema_extension *schema_add_extension(struct schema *s, const char *name,
+                                              const char *schema);
+struct schema_policy *schema_add_policy(struct schema *s, const char *table,
+                                        const char *name, const char *def);
+/* Grants (copied; the list replaces what was there). */
+void schema_set_grants(struct schema *s, struct schema_grants *g,
+                       const struct schema_grant *v, uint32_t n);
+void schema_add_uncompared(struct schema *s, const char *what);
 /* A string copied into the model's arena (NULL stays NULL). */
 const char *schema_str(struct schema *s, const char *str);
-/* Sorts tables, indexes, views and triggers by name, so that every listing and
- * every generated script is deterministic. */
+/* A list of strings copied into the model's arena. */
+const char **schema_strs(struct schema *s, const char *const *v, uint32_t n);
+/* Sorts every list by name, so that every listing and every generated
+ * script is deterministic. */
 void schema_sort(struct schema *s);
 
 struct schema_table *schema_find_table(const struct schema *s, const char *name);
 struct schema_view *schema_find_view(const struct schema *s, const char *name);
+struct schema_type *schema_find_type(const struct schema *s, const char *name);
 /* Names compare as the dialect does: exactly on PostgreSQL, ignoring
  * ASCII case on SQLite. */
 bool schema_name_eq(enum sql_dialect d, const char *a, const char *b);
@@ -202,18 +350,40 @@ enum schema_delta_kind {
 	SCHEMA_CHANGED,            /* in both, differing in `what` */
 };
 
-enum schema_obj { SCHEMA_TABLE, SCHEMA_COLUMN, SCHEMA_CONSTRAINT, SCHEMA_INDEX,
-                  SCHEMA_VIEW, SCHEMA_TRIGGER };
+#define SCHEMA_OBJS(X)                           \
+	X(SCHEMA_TABLE, "table")                      \
+	X(SCHEMA_COLUMN, "column")                    \
+	X(SCHEMA_CONSTRAINT, "constraint")            \
+	X(SCHEMA_INDEX, "index")                      \
+	X(SCHEMA_VIEW, "view")                        \
+	X(SCHEMA_MATVIEW, "materialized view")        \
+	X(SCHEMA_TRIGGER, "trigger")                  \
+	X(SCHEMA_TYPE, "type")                        \
+	X(SCHEMA_SEQUENCE, "sequence")                \
+	X(SCHEMA_FUNCTION, "function")                \
+	X(SCHEMA_EXTENSION, "extension")              \
+	X(SCHEMA_POLICY, "policy")
+
+enum schema_obj {
+#define SCHEMA_X(name, text) name,
+	SCHEMA_OBJS(SCHEMA_X)
+#undef SCHEMA_X
+};
 
 struct schema_delta {
 	enum schema_delta_kind kind;
 	enum schema_obj obj;
 	enum schema_con_kind con_kind;  /* SCHEMA_CONSTRAINT */
-	const char *table;         /* the table of a column, constraint, index */
-	const char *name;          /* NULL for an unnamed constraint */
+	/* the table of a column, constraint, index, trigger or policy */
+	const char *table;
+	/* NULL for an unnamed constraint; a function's is "name(args)" */
+	const char *name;
 	const char *what;          /* CHANGED: "type", "nullability", "default",
 	                              "collation", "generated", "identity",
-	                              "definition", "name", "options" */
+	                              "definition", "name", "options",
+	                              "values", "owned by", "comment",
+	                              "grants", "row security",
+	                              "partition" */
 	const char *in_a, *in_b;   /* what each side has, for a reader */
 };
 
@@ -224,9 +394,10 @@ struct schema_deltas {
 };
 void schema_deltas_free(struct schema_deltas *d);
 
-/* Every difference between a and b (same dialect): tables in name order
- * (each with its columns, constraints and indexes), then views, then
- * triggers. d is initialized by the call. */
+/* Every difference between a and b (same dialect): extensions, types,
+ * sequences, functions, tables in name order (each with its columns,
+ * constraints, indexes and policies), then views, then triggers. d is
+ * initialized by the call. */
 void schema_diff(const struct schema *a, const struct schema *b,
                  struct schema_deltas *d);
 
@@ -245,8 +416,26 @@ void schema_delta_line(const struct schema_delta *x, const char *a_label,
  * SQLite changes that ALTER TABLE cannot make rebuild the table (create,
  * copy, drop, rename, recreate indexes) inside the migration's
  * transaction. Renames are never guessed: a drop and an add, with a
- * review comment. Empty when the schemas are the same. Caller frees. */
+ * review comment (an enum value that another takes the place of is
+ * renamed, under one). An enum value the script both adds and uses is
+ * made by rebuilding the type, so that it all runs in one transaction.
+ * Empty when the schemas are the same. Caller frees. */
 char *schema_sql(const struct schema *from, const struct schema *to);
+
+/* The script from `from` to `to` as revision --autogenerate writes it:
+ * like schema_sql, and on PostgreSQL, when the upgrade uses an enum value
+ * that it adds (or the server, server_version_num, is older than 12),
+ * ALTER TYPE … ADD VALUE in a step of its own before it, run outside any
+ * transaction: PostgreSQL cannot use a value in the transaction that adds
+ * it. That step's downgrade removes the values again (a rebuild, in one
+ * statement). */
+struct schema_migration {
+	char *upgrade, *downgrade;         /* the step in a transaction */
+	char *pre_upgrade, *pre_downgrade; /* NULL, or the step outside one */
+};
+void schema_migration(const struct schema *from, const struct schema *to, int server_version,
+                      struct schema_migration *m);
+void schema_migration_free(struct schema_migration *m);
 
 /* ---- scratch databases and the commands ---- */
 
@@ -268,23 +457,25 @@ int schema_load_migrations(struct cli_ctx *c, const char *const *heads,
                            uint32_t n, struct strbuf *skipped, struct schema **out,
                            char **err);
 
-/* Drift (SPEC §5 check): compares the live database with the schema the
- * applied migrations produce and, when `schema` is configured, with it.
- * Appends one "drift: …" line per difference to report and sets *count;
- * the statements the replays left out go to skipped (may be NULL), as
- * for schema_load_sql. Needs c's graph and database (cli_graph, cli_db);
- * skips the migrations when the database is at a revision no script
- * defines. Prints nothing. */
+/* Drift (check): compares the live database with the schema the applied
+ * migrations produce and, when `schema` is configured, with it. Appends
+ * one "drift: …" line per difference to report and sets *count; the
+ * statements the replays left out go to skipped (may be NULL), as for
+ * schema_load_sql; what the schemas hold that is not compared goes to
+ * uncompared (may be NULL), a line each, "not compared: KIND NAME (in the
+ * database, from the migrations, from FILE)". Needs c's graph and
+ * database (cli_graph, cli_db); skips the migrations when the database is
+ * at a revision no script defines. Prints nothing. */
 int schema_drift(struct cli_ctx *c, struct strbuf *report, int *count,
-                 struct strbuf *skipped, char **err);
+                 struct strbuf *skipped, struct strbuf *uncompared, char **err);
 
 /* revision --autogenerate: checks that the database is at exactly the
- * revisions `base` (the new revision's parents), then returns the SQL
- * that brings it to the configured schema and back (caller frees both).
+ * revisions `base` (the new revision's parents), then fills *out with the
+ * SQL that brings it to the configured schema and back, for the server's
+ * version (schema_migration; free with schema_migration_free).
  * skipped: as for schema_load_sql. RT_EUSAGE without a configured
  * schema; RT_EFAIL when the database is elsewhere. */
 int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nbase,
-                        struct strbuf *skipped, char **upgrade, char **downgrade,
-                        char **err);
+                        struct strbuf *skipped, struct schema_migration *out, char **err);
 
 #endif

@@ -16,6 +16,7 @@ struct cur {
 	struct sql_token *t;       /* comments left out */
 	uint32_t n, i;
 	char **err;
+	bool conflict;             /* an ON CONFLICT clause was read */
 };
 
 static int cur_init(struct cur *c, const char *sql, char **err)
@@ -158,11 +159,14 @@ static int check_con(struct cur *c, struct sqlite_tabledef *t, char **pending_na
 	return rc;
 }
 
-/* ON CONFLICT x: read and ignored (it changes no stored data). */
+/* ON CONFLICT x: read and not modelled (it changes no stored data, only
+ * what an INSERT does); the table says it has one. */
 static void skip_conflict(struct cur *c)
 {
-	if (kw(c, c->i, "on") && kw(c, c->i + 1, "conflict"))
+	if (kw(c, c->i, "on") && kw(c, c->i + 1, "conflict")) {
 		c->i += 3;
+		c->conflict = true;
+	}
 }
 
 /* "( name [COLLATE x] [ASC|DESC], … )": the names. */
@@ -434,6 +438,7 @@ int sqlite_parse_table(const char *sql, struct sqlite_tabledef *out, char **err)
 	}
 out:
 	free(c.t);
+	out->on_conflict = c.conflict;
 	if (rc != RT_OK)
 		sqlite_tabledef_free(out);
 	return rc;

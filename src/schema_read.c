@@ -1,8 +1,6 @@
 /* schema_read.c: a connected database's schema into the model.
  *
- * PostgreSQL says everything through its catalog, in canonical text
- * (format_type, pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef).
- * SQLite's pragmas say what SQLite itself parsed (types, nullability,
+ * PostgreSQL's catalog is read by schema_read_pg.c. SQLite's pragmas say what SQLite itself parsed (types, nullability,
  * defaults, keys, unique indexes, foreign keys); the rest (checks,
  * constraint names, collations, generated columns, AUTOINCREMENT, table
  * options) exists only in the CREATE TABLE text, which is parsed here
@@ -83,13 +81,13 @@ static int sq_rows(struct sq_reader *r, const char *sql, const char *arg, struct
 	return db_select(r->db, sql, &arg, arg ? 1 : 0, out, r->err);
 }
 
-static void strv_push(char ***v, uint32_t *n, const char *s)
+void schema_strv_push(char ***v, uint32_t *n, const char *s)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof **v);
 	(*v)[(*n)++] = xstrdup(s);
 }
 
-static void strv_clear(char ***v, uint32_t *n)
+void schema_strv_clear(char ***v, uint32_t *n)
 {
 	for (uint32_t i = 0; i < *n; i++)
 		free((*v)[i]);
@@ -105,7 +103,7 @@ static int sq_pk_cols(struct sq_reader *r, const char *table, char ***cols, uint
 	int rc = sq_rows(r, "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk",
 	                 table, &rows);
 	for (uint32_t i = 0; rc == RT_OK && i < rows.nrows; i++)
-		strv_push(cols, n, db_cell(&rows, i, 0));
+		schema_strv_push(cols, n, db_cell(&rows, i, 0));
 	db_rows_free(&rows);
 	return rc;
 }
@@ -176,7 +174,7 @@ static int sq_constraints(struct sq_reader *r, struct schema_table *t,
 		schema_add_constraint(r->s, t, SCHEMA_PRIMARY, name, sb_str(&sb),
 		                      (const char *const *)cols, ncols);
 	}
-	strv_clear(&cols, &ncols);
+	schema_strv_clear(&cols, &ncols);
 	if (rc == RT_OK)
 		rc = sq_rows(r, "SELECT name FROM pragma_index_list(?1) WHERE origin = 'u' "
 		                "ORDER BY name", t->name, &rows);
@@ -192,7 +190,7 @@ static int sq_constraints(struct sq_reader *r, struct schema_table *t,
 				            "is not supported", t->name);
 				break;
 			}
-			strv_push(&cols, &ncols, col);
+			schema_strv_push(&cols, &ncols, col);
 			sb_adds(&sb, k ? ", " : "");
 			sq_ident(&sb, col);
 			if (coll && strcasecmp(coll, "BINARY") != 0) {
@@ -208,7 +206,7 @@ static int sq_constraints(struct sq_reader *r, struct schema_table *t,
 			schema_add_constraint(r->s, t, SCHEMA_UNIQUE, name, sb_str(&sb),
 			                      (const char *const *)cols, ncols);
 		}
-		strv_clear(&cols, &ncols);
+		schema_strv_clear(&cols, &ncols);
 		db_rows_free(&xrows);
 	}
 	db_rows_free(&rows);
@@ -220,10 +218,10 @@ static int sq_constraints(struct sq_reader *r, struct schema_table *t,
 		sb_addf(&sb, "CHECK (%s)", cd->check);
 		for (uint32_t c = 0; c < t->ncols; c++)
 			if (schema_sql_mentions(cd->check, SQL_SQLITE, t->cols[c].name))
-				strv_push(&cols, &ncols, t->cols[c].name);
+				schema_strv_push(&cols, &ncols, t->cols[c].name);
 		schema_add_constraint(r->s, t, SCHEMA_CHECK, cd->name, sb_str(&sb),
 		                      (const char *const *)cols, ncols);
-		strv_clear(&cols, &ncols);
+		schema_strv_clear(&cols, &ncols);
 	}
 	if (rc == RT_OK)
 		rc = sq_rows(r, "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete, "
@@ -235,9 +233,9 @@ static int sq_constraints(struct sq_reader *r, struct schema_table *t,
 		uint32_t nto = 0;
 		bool implicit = false;
 		while (end < rows.nrows && strcmp(db_cell(&rows, end, 0), db_cell(&rows, i, 0)) == 0) {
-			strv_push(&cols, &ncols, db_cell(&rows, end, 2));
+			schema_strv_push(&cols, &ncols, db_cell(&rows, end, 2));
 			if (db_cell(&rows, end, 3))
-				strv_push(&to, &nto, db_cell(&rows, end, 3));
+				schema_strv_push(&to, &nto, db_cell(&rows, end, 3));
 			else
 				implicit = true;
 			end++;
@@ -245,7 +243,7 @@ static int sq_constraints(struct sq_reader *r, struct schema_table *t,
 		const char *ref = db_cell(&rows, i, 1);
 		if (implicit) {
 			/* REFERENCES t without columns: t's primary key */
-			strv_clear(&to, &nto);
+			schema_strv_clear(&to, &nto);
 			rc = sq_pk_cols(r, ref, &to, &nto);
 		}
 		sb_reset(&sb);
@@ -273,8 +271,8 @@ static int sq_constraints(struct sq_reader *r, struct schema_table *t,
 			c->ref_table = schema_str(r->s, ref);
 			c->on_delete = schema_str(r->s, del ? del : "NO ACTION");
 		}
-		strv_clear(&cols, &ncols);
-		strv_clear(&to, &nto);
+		schema_strv_clear(&cols, &ncols);
+		schema_strv_clear(&to, &nto);
 		i = end;
 	}
 	db_rows_free(&rows);
@@ -319,8 +317,15 @@ int schema_read_sqlite(struct db *db, const char *version_table, struct schema *
 	for (uint32_t i = 0; rc == RT_OK && i < objs.nrows; i++) {
 		const char *type = db_cell(&objs, i, 0), *name = db_cell(&objs, i, 1);
 		const char *sql = db_cell(&objs, i, 3), *kind = db_cell(&objs, i, 4);
-		if (strcmp(type, "table") != 0 || strcmp(kind, "table") != 0 ||
-		    sq_excluded(&r, name) || strncasecmp(sql, "CREATE VIRTUAL", 14) == 0)
+		if (strcmp(type, "table") != 0 || sq_excluded(&r, name))
+			continue;
+		/* a virtual table's shadow tables are its own */
+		if (strcmp(kind, "virtual") == 0 || strncasecmp(sql, "CREATE VIRTUAL", 14) == 0) {
+			char *what = xasprintf("virtual table %s", name);
+			schema_add_uncompared(s, what);
+			free(what);
+		}
+		if (strcmp(kind, "table") != 0 || strncasecmp(sql, "CREATE VIRTUAL", 14) == 0)
 			continue;
 		struct sqlite_tabledef def;
 		char *perr = NULL;
@@ -332,6 +337,11 @@ int schema_read_sqlite(struct db *db, const char *version_table, struct schema *
 		struct schema_table *t = schema_add_table(s, name);
 		t->sql = schema_str(s, sql);
 		t->options = schema_str(s, def.options);
+		if (def.on_conflict) {
+			char *what = xasprintf("ON CONFLICT clause of table %s", name);
+			schema_add_uncompared(s, what);
+			free(what);
+		}
 		rc = sq_columns(&r, t, sql, &def);
 		if (rc == RT_OK)
 			rc = sq_constraints(&r, t, &def);
@@ -380,310 +390,6 @@ int schema_read_sqlite(struct db *db, const char *version_table, struct schema *
 	free(rels);
 	free(deps);
 	db_rows_free(&objs);
-	return rc;
-}
-
-/* ---- PostgreSQL ---- */
-
-/* Every query reads the schema $1, the first of the search path; the
- * version and history tables are $2 and $3. */
-#define PG_OURS(rel, ns)                                                      \
-	" " ns ".nspname = $1 AND " rel ".relname NOT IN ($2, $3)"                \
-	" AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid ="            \
-	" 'pg_class'::regclass AND e.objid = " rel ".oid AND e.deptype = 'e')"
-
-/* A name in another schema is qualified; one in ours is not. */
-#define PG_RELNAME(rel, ns)                                                   \
-	"CASE WHEN " ns ".nspname = $1 THEN " rel ".relname"                      \
-	" ELSE " ns ".nspname || '.' || " rel ".relname END"
-
-static const char pg_tables_sql[] =
-	"SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE c.relkind = 'r' AND NOT c.relispartition AND" PG_OURS("c", "n")
-	" ORDER BY c.relname";
-
-static const char pg_columns_sql[] =
-	"SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
-	" pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,"
-	" CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN"
-	"  CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)"
-	"  ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END END,"
-	" s.relname,"
-	" a.attidentity = '' AND s.oid IS NOT NULL"
-	"  AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)"
-	"  AND pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', s.oid::regclass::text)"
-	" FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-	" JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid"
-	" LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-	" LEFT JOIN pg_collation co ON co.oid = a.attcollation"
-	" LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace"
-	" LEFT JOIN LATERAL (SELECT sc.oid, sc.relname FROM pg_depend dp"
-	"  JOIN pg_class sc ON sc.oid = dp.objid AND sc.relkind = 'S'"
-	"  WHERE dp.classid = 'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass"
-	"  AND dp.refobjid = c.oid AND dp.refobjsubid = a.attnum AND dp.deptype = 'a'"
-	"  ORDER BY sc.relname LIMIT 1) s ON true"
-	" WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND" PG_OURS("c", "n")
-	" ORDER BY c.relname, a.attnum";
-
-static const char pg_constraints_sql[] =
-	"SELECT c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid),"
-	" " PG_RELNAME("rc", "rn") ", con.confdeltype,"
-	" ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)"
-	"  JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num"
-	"  ORDER BY k.ord)::text[]"
-	" FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
-	" JOIN pg_namespace n ON n.oid = c.relnamespace"
-	" LEFT JOIN pg_class rc ON rc.oid = con.confrelid"
-	" LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
-	" WHERE con.contype IN ('p', 'u', 'x', 'c', 'f') AND c.relkind = 'r' AND" PG_OURS("c", "n")
-	" ORDER BY c.relname, con.conname";
-
-static const char pg_indexes_sql[] =
-	"SELECT ct.relname, ci.relname, i.indisunique, pg_get_indexdef(i.indexrelid),"
-	" 'CREATE ' || CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX '"
-	" || quote_ident(ci.relname) || ' ON ' || quote_ident(n.nspname) || '.'"
-	" || quote_ident(ct.relname) || ' '"
-	" FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid"
-	" JOIN pg_class ct ON ct.oid = i.indrelid JOIN pg_namespace n ON n.oid = ct.relnamespace"
-	" WHERE ct.relkind = 'r' AND" PG_OURS("ct", "n")
-	" AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid"
-	"  AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))"
-	" ORDER BY ct.relname, ci.relname";
-
-static const char pg_views_sql[] =
-	"SELECT c.relname, pg_get_viewdef(c.oid, true),"
-	" array_to_string(c.reloptions, ', '),"
-	" ARRAY(SELECT DISTINCT " PG_RELNAME("r", "rn") " FROM pg_rewrite rw"
-	"  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid"
-	"  AND d.refclassid = 'pg_class'::regclass"
-	"  JOIN pg_class r ON r.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = r.relnamespace"
-	"  WHERE rw.ev_class = c.oid AND r.oid <> c.oid ORDER BY 1)::text[]"
-	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE c.relkind = 'v' AND" PG_OURS("c", "n")
-	" ORDER BY c.relname";
-
-static const char pg_triggers_sql[] =
-	"SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid)"
-	" FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-	" JOIN pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE NOT t.tgisinternal AND c.relkind IN ('r', 'v') AND" PG_OURS("c", "n")
-	" ORDER BY c.relname, t.tgname";
-
-/* A text[] as PostgreSQL prints it ({a,"b c"}) into its elements. */
-static void pg_text_array(const char *s, char ***out, uint32_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	if (!s || *s != '{')
-		return;
-	const char *p = s + 1;
-	while (*p && *p != '}') {
-		struct strbuf sb = STRBUF_INIT;
-		if (*p == '"') {
-			for (p++; *p && *p != '"'; p++) {
-				if (*p == '\\' && p[1])
-					p++;
-				sb_addc(&sb, *p);
-			}
-			if (*p == '"')
-				p++;
-		} else {
-			for (; *p && *p != ',' && *p != '}'; p++)
-				sb_addc(&sb, *p);
-		}
-		strv_push(out, n, sb_str(&sb));
-		sb_free(&sb);
-		if (*p == ',')
-			p++;
-	}
-}
-
-static const char *pg_action(const char *code)
-{
-	switch (code ? *code : 'a') {
-	case 'r': return "RESTRICT";
-	case 'c': return "CASCADE";
-	case 'n': return "SET NULL";
-	case 'd': return "SET DEFAULT";
-	default: return "NO ACTION";
-	}
-}
-
-static enum schema_con_kind pg_con_kind(char c)
-{
-	switch (c) {
-	case 'p': return SCHEMA_PRIMARY;
-	case 'u': return SCHEMA_UNIQUE;
-	case 'x': return SCHEMA_EXCLUDE;
-	case 'c': return SCHEMA_CHECK;
-	default: return SCHEMA_FOREIGN;
-	}
-}
-
-static int pg_columns(struct db *db, const char *const *args, struct schema *s, char **err)
-{
-	struct db_rows rows;
-	int rc = db_select(db, pg_columns_sql, args, 3, &rows, err);
-	for (uint32_t i = 0; rc == RT_OK && i < rows.nrows; i++) {
-		struct schema_table *t = schema_find_table(s, db_cell(&rows, i, 0));
-		if (!t)
-			continue;  /* created since the tables were read */
-		const char *gen = db_cell(&rows, i, 6);
-		bool generated = gen && *gen;
-		bool serial = strcmp(db_cell(&rows, i, 9), "t") == 0;
-		const char *expr = db_cell(&rows, i, 4);
-		struct schema_column *c = schema_add_column(
-			s, t, db_cell(&rows, i, 1), db_cell(&rows, i, 2),
-			strcmp(db_cell(&rows, i, 3), "t") == 0, generated || serial ? NULL : expr);
-		const char *ident = db_cell(&rows, i, 5);
-		c->identity = ident && *ident ? *ident : 0;
-		c->collation = schema_str(s, db_cell(&rows, i, 7));
-		if (generated) {
-			c->generated = schema_str(s, expr);
-			c->stored = true;
-		}
-		c->serial = serial;
-		if (serial)
-			c->sequence = schema_str(s, db_cell(&rows, i, 8));
-	}
-	db_rows_free(&rows);
-	return rc;
-}
-
-static int pg_constraints(struct db *db, const char *const *args, struct schema *s, char **err)
-{
-	struct db_rows rows;
-	int rc = db_select(db, pg_constraints_sql, args, 3, &rows, err);
-	for (uint32_t i = 0; rc == RT_OK && i < rows.nrows; i++) {
-		struct schema_table *t = schema_find_table(s, db_cell(&rows, i, 0));
-		if (!t)
-			continue;
-		char **cols;
-		uint32_t ncols;
-		pg_text_array(db_cell(&rows, i, 6), &cols, &ncols);
-		enum schema_con_kind kind = pg_con_kind(*db_cell(&rows, i, 2));
-		struct schema_constraint *c = schema_add_constraint(
-			s, t, kind, db_cell(&rows, i, 1), db_cell(&rows, i, 3),
-			(const char *const *)cols, ncols);
-		if (kind == SCHEMA_FOREIGN) {
-			c->ref_table = schema_str(s, db_cell(&rows, i, 4));
-			c->on_delete = pg_action(db_cell(&rows, i, 5));
-		}
-		strv_clear(&cols, &ncols);
-	}
-	db_rows_free(&rows);
-	return rc;
-}
-
-static int pg_indexes(struct db *db, const char *const *args, struct schema *s, char **err)
-{
-	struct db_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-	int rc = db_select(db, pg_indexes_sql, args, 3, &rows, err);
-	for (uint32_t i = 0; rc == RT_OK && i < rows.nrows; i++) {
-		const char *table = db_cell(&rows, i, 0), *name = db_cell(&rows, i, 1);
-		const char *full = db_cell(&rows, i, 3), *prefix = db_cell(&rows, i, 4);
-		if (!schema_find_table(s, table))
-			continue;
-		/* pg_get_indexdef qualifies the table; the model keeps the part
-		 * from USING on, which says everything else */
-		size_t n = strlen(prefix);
-		if (strncmp(full, prefix, n) != 0 || strncmp(full + n, "USING ", 6) != 0) {
-			rc = rt_err(err, RT_EFAIL, "index %s: cannot read its definition: %s", name, full);
-			break;
-		}
-		bool unique = strcmp(db_cell(&rows, i, 2), "t") == 0;
-		sb_reset(&sb);
-		sb_adds(&sb, unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-		schema_quote(&sb, name);
-		sb_adds(&sb, " ON ");
-		schema_quote(&sb, table);
-		sb_addf(&sb, " %s", full + n);
-		schema_add_index(s, table, name, unique, full + n, sb_str(&sb), NULL, 0);
-	}
-	sb_free(&sb);
-	db_rows_free(&rows);
-	return rc;
-}
-
-static int pg_views(struct db *db, const char *const *args, struct schema *s, char **err)
-{
-	struct db_rows rows;
-	struct strbuf def = STRBUF_INIT, sql = STRBUF_INIT;
-	int rc = db_select(db, pg_views_sql, args, 3, &rows, err);
-	for (uint32_t i = 0; rc == RT_OK && i < rows.nrows; i++) {
-		const char *name = db_cell(&rows, i, 0), *body = db_cell(&rows, i, 1);
-		const char *opts = db_cell(&rows, i, 2);
-		while (*body == ' ' || *body == '\n')
-			body++;
-		size_t n = strlen(body);
-		while (n && (body[n - 1] == ';' || body[n - 1] == ' ' || body[n - 1] == '\n'))
-			n--;
-		sb_reset(&def);
-		if (opts && *opts)
-			sb_addf(&def, "WITH (%s) ", opts);
-		sb_addn(&def, body, n);
-		sb_reset(&sql);
-		sb_adds(&sql, "CREATE VIEW ");
-		schema_quote(&sql, name);
-		if (opts && *opts)
-			sb_addf(&sql, " WITH (%s)", opts);
-		sb_adds(&sql, " AS\n");
-		sb_addn(&sql, body, n);
-		char **deps;
-		uint32_t ndeps;
-		pg_text_array(db_cell(&rows, i, 3), &deps, &ndeps);
-		schema_add_view(s, name, sb_str(&def), sb_str(&sql), (const char *const *)deps, ndeps);
-		strv_clear(&deps, &ndeps);
-	}
-	sb_free(&def);
-	sb_free(&sql);
-	db_rows_free(&rows);
-	return rc;
-}
-
-static int pg_triggers(struct db *db, const char *const *args, struct schema *s, char **err)
-{
-	struct db_rows rows;
-	int rc = db_select(db, pg_triggers_sql, args, 3, &rows, err);
-	for (uint32_t i = 0; rc == RT_OK && i < rows.nrows; i++) {
-		const char *table = db_cell(&rows, i, 0), *def = db_cell(&rows, i, 2);
-		if (!schema_find_table(s, table) && !schema_find_view(s, table))
-			continue;
-		schema_add_trigger(s, table, db_cell(&rows, i, 1), def, def, &table, 1);
-	}
-	db_rows_free(&rows);
-	return rc;
-}
-
-int schema_read_pg(struct db *db, const char *version_table, struct schema *s,
-                   char **err)
-{
-	struct db_rows rows;
-	int rc = db_select(db, "SELECT current_schema()", NULL, 0, &rows, err);
-	if (rc != RT_OK)
-		return rc;
-	char *nsp = rows.nrows == 1 && db_cell(&rows, 0, 0) ? xstrdup(db_cell(&rows, 0, 0)) : NULL;
-	db_rows_free(&rows);
-	if (!nsp)
-		return rt_err(err, RT_EFAIL, "no schema of the search path exists: "
-		              "there is nowhere to read tables from");
-	const char *args[] = {nsp, version_table, DB_HISTORY_TABLE};
-	rc = db_select(db, pg_tables_sql, args, 3, &rows, err);
-	for (uint32_t i = 0; rc == RT_OK && i < rows.nrows; i++)
-		schema_add_table(s, db_cell(&rows, i, 0));
-	db_rows_free(&rows);
-	if (rc == RT_OK)
-		rc = pg_columns(db, args, s, err);
-	if (rc == RT_OK)
-		rc = pg_constraints(db, args, s, err);
-	if (rc == RT_OK)
-		rc = pg_indexes(db, args, s, err);
-	if (rc == RT_OK)
-		rc = pg_views(db, args, s, err);
-	if (rc == RT_OK)
-		rc = pg_triggers(db, args, s, err);
-	free(nsp);
 	return rc;
 }
 

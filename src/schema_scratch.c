@@ -272,8 +272,38 @@ static void report(const struct schema *a, const struct schema *b, const char *b
 	schema_deltas_free(&d);
 }
 
+/* One line per object that some of the schemas hold and none compares,
+ * naming where it is. */
+static void list_uncompared(const struct schema *const *s, const char *const *labels,
+                            uint32_t n, struct strbuf *out)
+{
+	uint32_t *at = xcalloc(n + 1, sizeof *at);
+	for (;;) {
+		const char *next = NULL;
+		for (uint32_t k = 0; k < n; k++)
+			if (s[k] && at[k] < s[k]->nuncompared &&
+			    (!next || strcmp(s[k]->uncompared[at[k]], next) < 0))
+				next = s[k]->uncompared[at[k]];
+		if (!next)
+			break;
+		sb_addf(out, "not compared: %s (", next);
+		bool first = true;
+		for (uint32_t k = 0; k < n; k++) {
+			if (!s[k] || at[k] >= s[k]->nuncompared || strcmp(s[k]->uncompared[at[k]], next) != 0)
+				continue;
+			sb_addf(out, "%s%s", first ? "" : ", ", labels[k]);
+			first = false;
+			/* the same name twice in one list is one line */
+			while (at[k] < s[k]->nuncompared && strcmp(s[k]->uncompared[at[k]], next) == 0)
+				at[k]++;
+		}
+		sb_adds(out, ")\n");
+	}
+	free(at);
+}
+
 int schema_drift(struct cli_ctx *c, struct strbuf *out, int *count, struct strbuf *skipped,
-                 char **err)
+                 struct strbuf *uncompared, char **err)
 {
 	*count = 0;
 	int rc = cli_graph(c, err);
@@ -307,11 +337,15 @@ int schema_drift(struct cli_ctx *c, struct strbuf *out, int *count, struct strbu
 		rc = read_target(c, skipped, &target, err);
 	if (rc == RT_OK && mig)
 		report(live, mig, "from the migrations", out, count);
-	if (rc == RT_OK && target) {
-		char *label = xasprintf("from %s", c->cfg.schema);
+	char *label = c->cfg.schema ? xasprintf("from %s", c->cfg.schema) : NULL;
+	if (rc == RT_OK && target)
 		report(live, target, label, out, count);
-		free(label);
+	if (rc == RT_OK && uncompared) {
+		const struct schema *const all[] = {live, mig, target};
+		const char *const labels[] = {"in the database", "from the migrations", label};
+		list_uncompared(all, labels, 3, uncompared);
 	}
+	free(label);
 	schema_free(live);
 	schema_free(mig);
 	schema_free(target);
@@ -324,9 +358,22 @@ static int cmp_str(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+/* PostgreSQL's server_version_num, 0 for SQLite. */
+static int server_version(struct db *db, char **err, int *out)
+{
+	*out = 0;
+	if (db->dialect != SQL_POSTGRES)
+		return RT_OK;
+	struct db_rows rows;
+	int rc = db_select(db, "SELECT current_setting('server_version_num')", NULL, 0, &rows, err);
+	if (rc == RT_OK && rows.nrows == 1 && db_cell(&rows, 0, 0))
+		*out = atoi(db_cell(&rows, 0, 0));
+	db_rows_free(&rows);
+	return rc;
+}
+
 int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nbase,
-                        struct strbuf *skipped, char **upgrade, char **downgrade,
-                        char **err)
+                        struct strbuf *skipped, struct schema_migration *out, char **err)
 {
 	int rc = cli_config(c, err);
 	if (rc != RT_OK)
@@ -376,14 +423,15 @@ int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nba
 	free(want);
 	db_strv_free(heads, n);
 	struct schema *live = NULL, *target = NULL;
+	int version = 0;
 	if (rc == RT_OK)
 		rc = schema_read(c->db, cli_version_table(c), &live, err);
 	if (rc == RT_OK)
+		rc = server_version(c->db, err, &version);
+	if (rc == RT_OK)
 		rc = read_target(c, skipped, &target, err);
-	if (rc == RT_OK) {
-		*upgrade = schema_sql(live, target);
-		*downgrade = schema_sql(target, live);
-	}
+	if (rc == RT_OK)
+		schema_migration(live, target, version, out);
 	schema_free(live);
 	schema_free(target);
 	return rc;

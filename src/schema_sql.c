@@ -25,32 +25,16 @@
 
 #define REBUILD_PREFIX "retort_new_"
 
-struct gen {
-	const struct schema *a, *b;
-	enum sql_dialect d;
-	struct strbuf out;
-	int32_t *ta_b;             /* a table → b table, -1: dropped */
-	int32_t *tb_a;             /* b table → a table, -1: new */
-	int32_t **con_ab;          /* per a table (matched): its constraints' match */
-	int32_t **con_ba;          /* per b table (matched) */
-	bool *rebuild;             /* per a table (SQLite) */
-	bool *touched;             /* per a table: views and triggers must go */
-	bool **fk_drop;            /* per a table (matched), per constraint */
-	bool *view_drop, *view_make;
-	bool *trig_drop, *trig_make;
-};
-
 /* ---- output ---- */
 
-static void stmt_end(struct gen *g, struct strbuf *sb)
+void gen_stmt_end(struct gen *g, struct strbuf *sb)
 {
 	sb_adds(&g->out, sb_str(sb));
 	sb_adds(&g->out, ";\n");
 	sb_reset(sb);
 }
 
-static void review(struct gen *g, const char *fmt, ...) RT_PRINTF(2, 3);
-static void review(struct gen *g, const char *fmt, ...)
+void gen_review(struct gen *g, const char *fmt, ...)
 {
 	va_list ap;
 	sb_adds(&g->out, "-- review: ");
@@ -60,8 +44,9 @@ static void review(struct gen *g, const char *fmt, ...)
 	sb_addc(&g->out, '\n');
 }
 
-/* One statement: fmt with %s for each name, quoted. */
-static void stmt_names(struct gen *g, const char *fmt, ...)
+/* One statement: fmt with %s for each name, quoted, and %S for text
+ * that is already SQL (a function's "name(args)"). */
+void gen_stmt_names(struct gen *g, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -70,17 +55,20 @@ static void stmt_names(struct gen *g, const char *fmt, ...)
 		if (p[0] == '%' && p[1] == 's') {
 			schema_quote(&sb, va_arg(ap, const char *));
 			p++;
+		} else if (p[0] == '%' && p[1] == 'S') {
+			sb_adds(&sb, va_arg(ap, const char *));
+			p++;
 		} else {
 			sb_addc(&sb, *p);
 		}
 	}
 	va_end(ap);
-	stmt_end(g, &sb);
+	gen_stmt_end(g, &sb);
 	sb_free(&sb);
 }
 
 /* A statement kept as the database printed it, without a final ';'. */
-static void stmt_text(struct gen *g, const char *sql)
+void gen_stmt_text(struct gen *g, const char *sql)
 {
 	size_t n = strlen(sql);
 	while (n && (sql[n - 1] == ';' || sql[n - 1] == ' ' || sql[n - 1] == '\n' ||
@@ -102,24 +90,40 @@ static int32_t a_table(const struct gen *g, const char *name)
 	return schema_table_at(g->a, name);
 }
 
+/* A constraint is dropped and added again: it changes, or it names a type
+ * that is rebuilt (which it depends on). */
 static bool con_changed(const struct gen *g, uint32_t ia, uint32_t k)
 {
 	const struct schema_table *ta = &g->a->tables[ia], *tb = tb_of(g, ia);
 	int32_t m = g->con_ab[ia][k];
-	return m < 0 || strcmp(ta->cons[k].def, tb->cons[m].def) != 0;
+	return m < 0 || strcmp(ta->cons[k].def, tb->cons[m].def) != 0 ||
+	       gen_mentions_rebuilt(g, ta->cons[k].def);
 }
 
-/* The index of a (on a surviving table) is dropped: gone or redefined. */
+/* The index of a (on a surviving table) is dropped: gone, redefined, or
+ * naming a type that is rebuilt. */
 static bool index_goes(const struct gen *g, const struct schema_index *xa)
 {
 	int32_t j = schema_index_at(g->b, xa->name);
-	return j < 0 || !schema_index_same(g->d, xa, &g->b->indexes[j]);
+	return j < 0 || !schema_index_same(g->d, xa, &g->b->indexes[j]) ||
+	       gen_mentions_rebuilt(g, xa->def);
 }
 
 static bool index_comes(const struct gen *g, const struct schema_index *xb)
 {
 	int32_t i = schema_index_at(g->a, xb->name);
-	return i < 0 || !schema_index_same(g->d, &g->a->indexes[i], xb);
+	return i < 0 || !schema_index_same(g->d, &g->a->indexes[i], xb) ||
+	       gen_mentions_rebuilt(g, xb->def);
+}
+
+/* A column whose values are rewritten: its type changes (or is rebuilt),
+ * or its generation expression does. */
+static bool col_retyped(const struct gen *g, const struct schema_column *ca,
+                        const struct schema_column *cb)
+{
+	return (schema_col_diff(ca, cb) & (SCHEMA_COL_TYPE | SCHEMA_COL_GENERATED)) != 0 ||
+	       gen_col_rebuilt(g, ca) ||
+	       (ca->generated && gen_mentions_rebuilt(g, ca->generated));
 }
 
 static bool col_type_changes(const struct gen *g, uint32_t ia, const char *col)
@@ -129,8 +133,24 @@ static bool col_type_changes(const struct gen *g, uint32_t ia, const char *col)
 	int32_t j = tb ? schema_col_at(g->d, tb, col) : -1;
 	if (i < 0 || j < 0)
 		return i >= 0;
-	return (schema_col_diff(&ta->cols[i], &tb->cols[j]) &
-	        (SCHEMA_COL_TYPE | SCHEMA_COL_GENERATED)) != 0;
+	return col_retyped(g, &ta->cols[i], &tb->cols[j]);
+}
+
+/* What PostgreSQL cannot ALTER: a table that becomes partitioned or stops
+ * being so, a new partition key, a partition that becomes a table or the
+ * reverse. Such a table is dropped and created again. */
+static bool pg_recreated(const struct schema_table *ta, const struct schema_table *tb)
+{
+	return !schema_str_eq(ta->partition_by, tb->partition_by) || !ta->parent != !tb->parent;
+}
+
+/* How deep a table is in its partition tree (0: not a partition). */
+static uint32_t partition_depth(const struct schema *s, const struct schema_table *t)
+{
+	uint32_t d = 0;
+	for (; t && t->parent && d <= s->ntables; d++)
+		t = schema_find_table(s, t->parent);
+	return d;
 }
 
 /* SQLite's ALTER TABLE ADD COLUMN takes a column that has no PRIMARY KEY
@@ -185,6 +205,11 @@ static void plan_tables(struct gen *g)
 		g->ta_b[i] = schema_table_at(b, a->tables[i].name);
 	for (uint32_t j = 0; j < b->ntables; j++) {
 		g->tb_a[j] = schema_table_at(a, b->tables[j].name);
+		if (g->tb_a[j] >= 0 && g->d == SQL_POSTGRES &&
+		    pg_recreated(&a->tables[g->tb_a[j]], &b->tables[j])) {
+			g->ta_b[g->tb_a[j]] = -1;
+			g->tb_a[j] = -1;
+		}
 		if (g->tb_a[j] < 0)
 			continue;
 		uint32_t i = (uint32_t)g->tb_a[j];
@@ -218,6 +243,15 @@ static void plan_tables(struct gen *g)
 		g->touched[i] = has_removed_col(g, i);
 		for (uint32_t k = 0; k < a->tables[i].ncols && !g->touched[i] && g->d == SQL_POSTGRES; k++)
 			g->touched[i] = col_type_changes(g, i, a->tables[i].cols[k].name);
+	}
+	/* a partition's columns are its parent's */
+	for (bool more = true; more;) {
+		more = false;
+		for (uint32_t i = 0; i < a->ntables; i++) {
+			int32_t p = a->tables[i].parent ? a_table(g, a->tables[i].parent) : -1;
+			if (p >= 0 && g->touched[p] && !g->touched[i])
+				g->touched[i] = more = true;
+		}
 	}
 }
 
@@ -288,8 +322,13 @@ static void plan_dependents(struct gen *g)
 {
 	const struct schema *a = g->a, *b = g->b;
 	for (uint32_t v = 0; v < a->nviews; v++) {
-		int32_t m = schema_view_at(b, a->views[v].name);
-		g->view_drop[v] = m < 0 || strcmp(a->views[v].def, b->views[m].def) != 0;
+		const struct schema_view *va = &a->views[v];
+		int32_t m = schema_view_at(b, va->name);
+		g->view_drop[v] = m < 0 || strcmp(va->def, b->views[m].def) != 0 ||
+		                  va->materialized != b->views[m].materialized ||
+		                  gen_mentions_rebuilt(g, va->def);
+		for (uint32_t k = 0; k < va->nfuncs && !g->view_drop[v]; k++)
+			g->view_drop[v] = gen_func_recreated(g, va->funcs[k]);
 	}
 	for (bool more = true; more;) {
 		more = false;
@@ -310,7 +349,9 @@ static void plan_dependents(struct gen *g)
 		int32_t m = schema_trigger_at(b, x->table, x->name);
 		bool go = m < 0 || strcmp(x->def, b->triggers[m].def) != 0 ||
 		          !schema_name_eq(g->d, x->table, b->triggers[m].table) ||
-		          touched_name(g, x->table) || view_dropped_name(g, x->table);
+		          touched_name(g, x->table) || view_dropped_name(g, x->table) ||
+		          (x->func && gen_func_recreated(g, x->func)) ||
+		          gen_mentions_rebuilt(g, x->def);
 		for (uint32_t k = 0; k < x->ndeps && !go; k++)
 			go = touched_name(g, x->deps[k]) || view_dropped_name(g, x->deps[k]);
 		g->trig_drop[t] = go;
@@ -334,9 +375,9 @@ static void drop_triggers(struct gen *g)
 		    view_dropped_name(g, x->table))
 			continue;
 		if (g->d == SQL_POSTGRES)
-			stmt_names(g, "DROP TRIGGER %s ON %s", x->name, x->table);
+			gen_stmt_names(g, "DROP TRIGGER %s ON %s", x->name, x->table);
 		else
-			stmt_names(g, "DROP TRIGGER %s", x->name);
+			gen_stmt_names(g, "DROP TRIGGER %s", x->name);
 	}
 }
 
@@ -344,7 +385,7 @@ static void make_triggers(struct gen *g)
 {
 	for (uint32_t t = 0; t < g->b->ntriggers; t++)
 		if (g->trig_make[t])
-			stmt_text(g, g->b->triggers[t].sql);
+			gen_stmt_text(g, g->b->triggers[t].sql);
 }
 
 static bool view_reads(const struct schema_view *v, enum sql_dialect d, const char *name)
@@ -353,6 +394,15 @@ static bool view_reads(const struct schema_view *v, enum sql_dialect d, const ch
 		if (schema_name_eq(d, v->deps[k], name))
 			return true;
 	return false;
+}
+
+static void emit_view(struct gen *g, const struct schema_view *v, bool drop)
+{
+	if (drop)
+		gen_stmt_names(g, v->materialized ? "DROP MATERIALIZED VIEW %s" : "DROP VIEW %s",
+		               v->name);
+	else
+		gen_stmt_text(g, v->sql);
 }
 
 /* Views of s marked in `set`, in dependency order: readers after what
@@ -375,10 +425,7 @@ static void emit_views(struct gen *g, const struct schema *s, const bool *set, b
 			}
 			if (!ready)
 				continue;
-			if (drop)
-				stmt_names(g, "DROP VIEW %s", s->views[v].name);
-			else
-				stmt_text(g, s->views[v].sql);
+			emit_view(g, &s->views[v], drop);
 			done[v] = progress = true;
 		}
 	}
@@ -386,10 +433,7 @@ static void emit_views(struct gen *g, const struct schema *s, const bool *set, b
 	for (uint32_t v = 0; v < s->nviews; v++) {
 		if (!set[v] || done[v])
 			continue;
-		if (drop)
-			stmt_names(g, "DROP VIEW %s", s->views[v].name);
-		else
-			stmt_text(g, s->views[v].sql);
+		emit_view(g, &s->views[v], drop);
 	}
 	free(done);
 }
@@ -426,15 +470,30 @@ static void pg_add_con(struct gen *g, const char *table, const struct schema_con
 	sb_adds(&sb, " ADD CONSTRAINT ");
 	schema_quote(&sb, c->name);
 	sb_addf(&sb, " %s", c->def);
-	stmt_end(g, &sb);
+	gen_stmt_end(g, &sb);
 	sb_free(&sb);
 }
 
 static void pg_create_table(struct gen *g, const struct schema_table *t)
 {
 	struct strbuf sb = STRBUF_INIT;
-	sb_adds(&sb, "CREATE TABLE ");
+	sb_adds(&sb, t->options && strcmp(t->options, "unlogged") == 0 ? "CREATE UNLOGGED TABLE "
+	                                                                  : "CREATE TABLE ");
 	schema_quote(&sb, t->name);
+	if (t->parent) {
+		/* a partition: the parent's columns; its own constraints after */
+		sb_adds(&sb, " PARTITION OF ");
+		schema_quote(&sb, t->parent);
+		sb_addf(&sb, " %s", t->bound);
+		if (t->partition_by)
+			sb_addf(&sb, " PARTITION BY %s", t->partition_by);
+		gen_stmt_end(g, &sb);
+		sb_free(&sb);
+		for (uint32_t k = 0; k < t->ncons; k++)
+			if (t->cons[k].kind != SCHEMA_FOREIGN)
+				pg_add_con(g, t->name, &t->cons[k]);
+		return;
+	}
 	sb_adds(&sb, " (");
 	bool first = true;
 	for (uint32_t k = 0; k < t->ncols; k++) {
@@ -453,7 +512,9 @@ static void pg_create_table(struct gen *g, const struct schema_table *t)
 		first = false;
 	}
 	sb_adds(&sb, "\n)");
-	stmt_end(g, &sb);
+	if (t->partition_by)
+		sb_addf(&sb, " PARTITION BY %s", t->partition_by);
+	gen_stmt_end(g, &sb);
 	sb_free(&sb);
 	for (uint32_t k = 0; k < t->ncons; k++)
 		if (t->cons[k].kind != SCHEMA_FOREIGN && not_valid(&t->cons[k]))
@@ -486,21 +547,21 @@ static void pg_alter_col(struct gen *g, const char *table, const char *col,
 	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	stmt_end(g, &sb);
+	gen_stmt_end(g, &sb);
 	sb_free(&sb);
 }
 
 static void pg_add_column(struct gen *g, const char *table, const struct schema_column *c)
 {
 	if (c->notnull && !c->dflt && !c->identity && !c->serial && !c->generated)
-		review(g, "%s.%s is NOT NULL without a default: adding it fails if %s has rows",
+		gen_review(g, "%s.%s is NOT NULL without a default: adding it fails if %s has rows",
 		       table, c->name, table);
 	struct strbuf sb = STRBUF_INIT;
 	sb_adds(&sb, "ALTER TABLE ");
 	schema_quote(&sb, table);
 	sb_adds(&sb, " ADD COLUMN ");
 	pg_coldef(&sb, c);
-	stmt_end(g, &sb);
+	gen_stmt_end(g, &sb);
 	sb_free(&sb);
 }
 
@@ -509,32 +570,43 @@ static void pg_change_column(struct gen *g, const char *table, const struct sche
 {
 	unsigned bits = schema_col_diff(ca, cb);
 	struct strbuf sb = STRBUF_INIT;
-	if (bits & SCHEMA_COL_GENERATED) {
-		review(g, "%s.%s: a generated column cannot be altered into another: it is "
+	/* a column of a type that is rebuilt is cast to the new one; a
+	 * default that names such a type is set again */
+	bool rebuilt = gen_col_rebuilt(g, ca);
+	bool type = strcmp(ca->type, cb->type) != 0 || rebuilt;
+	/* dropped before what it names (pg_generate) */
+	bool dropped = ca->dflt && gen_mentions_rebuilt(g, ca->dflt);
+	bool reset = (ca->dflt && type) || dropped;
+	if ((bits & SCHEMA_COL_GENERATED) || (ca->generated && gen_mentions_rebuilt(g, ca->generated))) {
+		gen_review(g, "%s.%s: a generated column cannot be altered into another: it is "
 		       "dropped and added again", table, ca->name);
-		stmt_names(g, "ALTER TABLE %s DROP COLUMN %s", table, ca->name);
+		gen_stmt_names(g, "ALTER TABLE %s DROP COLUMN %s", table, ca->name);
 		pg_add_column(g, table, cb);
 		return;
 	}
 	if (ca->identity && !cb->identity)
 		pg_alter_col(g, table, ca->name, "DROP IDENTITY");
 	bool serial_off = ca->serial && !cb->serial, serial_on = !ca->serial && cb->serial;
-	if (ca->dflt && ((bits & SCHEMA_COL_DEFAULT) || serial_on))
+	/* a default of the old type may not cast to the new one */
+	if (ca->dflt && !dropped && ((bits & SCHEMA_COL_DEFAULT) || serial_on || reset))
 		pg_alter_col(g, table, ca->name, "DROP DEFAULT");
 	if (serial_off) {
 		pg_alter_col(g, table, ca->name, "DROP DEFAULT");
 		if (ca->sequence)
-			stmt_names(g, "DROP SEQUENCE %s", ca->sequence);
+			gen_stmt_names(g, "DROP SEQUENCE %s", ca->sequence);
 	}
-	bool type = strcmp(ca->type, cb->type) != 0;
 	if (type || (bits & SCHEMA_COL_COLLATION)) {
 		schema_quote(&sb, cb->name);
 		char *col = sb_detach(&sb);
 		sb_addf(&sb, "TYPE %s", cb->type);
 		if (cb->collation || ca->collation)
 			sb_addf(&sb, " COLLATE %s", cb->collation ? cb->collation : "\"default\"");
+		/* there is no cast between two enums or composite types: their
+		 * values go through their text */
 		if (type)
-			sb_addf(&sb, " USING %s::%s", col, cb->type);
+			sb_addf(&sb, " USING %s%s::%s", col, gen_cast_via_text(g, ca->type), cb->type);
+		if (type && gen_type_gains_values(g, cb->type))
+			g->uses_added = true;
 		pg_alter_col(g, table, ca->name, "%s", sb_str(&sb));
 		sb_reset(&sb);
 		free(col);
@@ -544,7 +616,7 @@ static void pg_change_column(struct gen *g, const char *table, const struct sche
 		sb_adds(&sb, "ALTER SEQUENCE ");
 		schema_quote(&sb, ca->sequence);
 		sb_addf(&sb, " AS %s", cb->type);
-		stmt_end(g, &sb);
+		gen_stmt_end(g, &sb);
 	}
 	if (serial_on) {
 		char *seq = cb->sequence ? xstrdup(cb->sequence)
@@ -555,7 +627,7 @@ static void pg_change_column(struct gen *g, const char *table, const struct sche
 		schema_quote(&sb, table);
 		sb_addc(&sb, '.');
 		schema_quote(&sb, cb->name);
-		stmt_end(g, &sb);
+		gen_stmt_end(g, &sb);
 		sb_adds(&sb, "DEFAULT nextval(");
 		regclass_literal(&sb, seq);
 		sb_addc(&sb, ')');
@@ -568,15 +640,15 @@ static void pg_change_column(struct gen *g, const char *table, const struct sche
 		schema_quote(&sb, cb->name);
 		sb_adds(&sb, "), 0) + 1, false) FROM ");
 		schema_quote(&sb, table);
-		stmt_end(g, &sb);
+		gen_stmt_end(g, &sb);
 		free(seq);
-	} else if (cb->dflt && ((bits & SCHEMA_COL_DEFAULT) || serial_off)) {
+	} else if (cb->dflt && ((bits & SCHEMA_COL_DEFAULT) || serial_off || reset)) {
 		pg_alter_col(g, table, ca->name, "SET DEFAULT %s", cb->dflt);
 	}
 	if ((bits & SCHEMA_COL_NULL) && cb->notnull) {
 		if (cb->dflt) {
 			/* the default only fills rows written from now on */
-			review(g, "%s.%s becomes NOT NULL: its NULLs take the default first", table,
+			gen_review(g, "%s.%s becomes NOT NULL: its NULLs take the default first", table,
 			       ca->name);
 			sb_adds(&sb, "UPDATE ");
 			schema_quote(&sb, table);
@@ -585,9 +657,9 @@ static void pg_change_column(struct gen *g, const char *table, const struct sche
 			sb_addf(&sb, " = DEFAULT WHERE ");
 			schema_quote(&sb, cb->name);
 			sb_adds(&sb, " IS NULL");
-			stmt_end(g, &sb);
+			gen_stmt_end(g, &sb);
 		} else {
-			review(g, "%s.%s becomes NOT NULL: this fails while a row holds NULL there",
+			gen_review(g, "%s.%s becomes NOT NULL: this fails while a row holds NULL there",
 			       table, ca->name);
 		}
 		pg_alter_col(g, table, ca->name, "SET NOT NULL");
@@ -608,7 +680,7 @@ static void pg_change_column(struct gen *g, const char *table, const struct sche
 		schema_quote(&sb, cb->name);
 		sb_adds(&sb, "), 0) + 1, false) FROM ");
 		sb_adds(&sb, sb_str(&id));
-		stmt_end(g, &sb);
+		gen_stmt_end(g, &sb);
 		sb_free(&id);
 	} else if (cb->identity && ca->identity != cb->identity)
 		pg_alter_col(g, table, ca->name, "SET GENERATED %s",
@@ -628,7 +700,7 @@ static void rename_hint(struct gen *g, const struct schema_table *ta,
 		if (schema_col_at(g->d, ta, tb->cols[k].name) < 0)
 			sb_addf(&come, "%s%s", come.len ? ", " : "", tb->cols[k].name);
 	if (gone.len && come.len)
-		review(g, "%s: column(s) %s dropped and %s added; if this is a rename, use "
+		gen_review(g, "%s: column(s) %s dropped and %s added; if this is a rename, use "
 		       "ALTER TABLE %s RENAME COLUMN … TO … instead, which keeps the data",
 		       tb->name, sb_str(&gone), sb_str(&come), tb->name);
 	sb_free(&gone);
@@ -638,87 +710,146 @@ static void rename_hint(struct gen *g, const struct schema_table *ta,
 static void table_rename_hint(struct gen *g)
 {
 	struct strbuf gone = STRBUF_INIT, come = STRBUF_INIT;
+	/* a table dropped and created under the same name is not a rename */
 	for (uint32_t i = 0; i < g->a->ntables; i++)
-		if (g->ta_b[i] < 0)
+		if (g->ta_b[i] < 0 && schema_table_at(g->b, g->a->tables[i].name) < 0)
 			sb_addf(&gone, "%s%s", gone.len ? ", " : "", g->a->tables[i].name);
 	for (uint32_t j = 0; j < g->b->ntables; j++)
-		if (g->tb_a[j] < 0)
+		if (g->tb_a[j] < 0 && schema_table_at(g->a, g->b->tables[j].name) < 0)
 			sb_addf(&come, "%s%s", come.len ? ", " : "", g->b->tables[j].name);
 	if (gone.len && come.len)
-		review(g, "table(s) %s dropped and %s created; if this is a rename, use "
+		gen_review(g, "table(s) %s dropped and %s created; if this is a rename, use "
 		       "ALTER TABLE … RENAME TO … instead, which keeps the rows",
 		       sb_str(&gone), sb_str(&come));
 	sb_free(&gone);
 	sb_free(&come);
 }
 
+/* Tables in the order to drop them (deepest partitions first: a parent's
+ * drop takes its partitions) or to create them (parents first). */
+static void pg_tables_in_order(struct gen *g, bool drop)
+{
+	const struct schema *s = drop ? g->a : g->b;
+	uint32_t depth = 0;
+	for (uint32_t i = 0; i < s->ntables; i++) {
+		uint32_t d = partition_depth(s, &s->tables[i]);
+		depth = d > depth ? d : depth;
+	}
+	for (uint32_t k = 0; k <= depth; k++) {
+		for (uint32_t i = 0; i < s->ntables; i++) {
+			if ((drop ? g->ta_b[i] : g->tb_a[i]) >= 0 ||
+			    partition_depth(s, &s->tables[i]) != (drop ? depth - k : k))
+				continue;
+			if (drop)
+				gen_stmt_names(g, "DROP TABLE %s", s->tables[i].name);
+			else
+				pg_create_table(g, &s->tables[i]);
+		}
+	}
+}
+
+static bool matview_made(const struct gen *g, const char *name)
+{
+	int32_t v = schema_view_at(g->b, name);
+	return v >= 0 && g->view_make[v];
+}
+
 static void pg_generate(struct gen *g)
 {
 	const struct schema *a = g->a, *b = g->b;
 	plan_fks(g);
+	pg_plan_policies(g);
+	pg_extensions_create(g);
+	pg_policies_drop(g);
 	drop_triggers(g);
 	emit_views(g, a, g->view_drop, true);
 	for (uint32_t i = 0; i < a->ntables; i++)
 		for (uint32_t k = 0; k < a->tables[i].ncons; k++)
 			if (g->fk_drop[i][k])
-				stmt_names(g, "ALTER TABLE %s DROP CONSTRAINT %s", a->tables[i].name,
-				           a->tables[i].cons[k].name);
+				gen_stmt_names(g, "ALTER TABLE %s DROP CONSTRAINT %s", a->tables[i].name,
+				               a->tables[i].cons[k].name);
 	for (uint32_t x = 0; x < a->nindexes; x++) {
-		int32_t t = a_table(g, a->indexes[x].table);
-		if (t >= 0 && g->ta_b[t] >= 0 && index_goes(g, &a->indexes[x]))
-			stmt_names(g, "DROP INDEX %s", a->indexes[x].name);
+		const struct schema_index *xa = &a->indexes[x];
+		int32_t t = a_table(g, xa->table), v = schema_view_at(a, xa->table);
+		/* one of a table or materialized view that goes, goes with it */
+		bool stays = t >= 0 ? g->ta_b[t] >= 0 : v >= 0 && !g->view_drop[v];
+		if (stays && index_goes(g, xa))
+			gen_stmt_names(g, "DROP INDEX %s", xa->name);
 	}
 	for (uint32_t i = 0; i < a->ntables; i++) {
 		if (g->ta_b[i] < 0)
 			continue;
 		for (uint32_t k = 0; k < a->tables[i].ncons; k++)
 			if (a->tables[i].cons[k].kind != SCHEMA_FOREIGN && con_changed(g, i, k))
-				stmt_names(g, "ALTER TABLE %s DROP CONSTRAINT %s", a->tables[i].name,
-				           a->tables[i].cons[k].name);
+				gen_stmt_names(g, "ALTER TABLE %s DROP CONSTRAINT %s", a->tables[i].name,
+				               a->tables[i].cons[k].name);
+		/* a default that names a function made again or a type rebuilt
+		 * goes before them; the column takes its default again below */
+		for (uint32_t k = 0; k < a->tables[i].ncols; k++)
+			if (a->tables[i].cols[k].dflt && gen_mentions_rebuilt(g, a->tables[i].cols[k].dflt))
+				pg_alter_col(g, a->tables[i].name, a->tables[i].cols[k].name, "DROP DEFAULT");
+	}
+	pg_functions_drop(g, true);
+	pg_sequences_disown(g);
+	for (uint32_t i = 0; i < a->ntables; i++) {
+		int32_t j = schema_table_at(b, a->tables[i].name);
+		if (g->ta_b[i] < 0 && j >= 0)
+			gen_review(g, "%s: %s, which ALTER TABLE cannot do: the table is dropped and "
+			           "created again, and its rows are lost unless moved first",
+			           a->tables[i].name, !a->tables[i].parent != !b->tables[j].parent
+			           ? "it becomes a partition or stops being one"
+			           : "its partitioning changes");
 	}
 	table_rename_hint(g);
-	for (uint32_t i = 0; i < a->ntables; i++)
-		if (g->ta_b[i] < 0)
-			stmt_names(g, "DROP TABLE %s", a->tables[i].name);
-	for (uint32_t j = 0; j < b->ntables; j++)
-		if (g->tb_a[j] < 0)
-			pg_create_table(g, &b->tables[j]);
+	pg_tables_in_order(g, true);
+	pg_types_prepare(g);
+	pg_types_make(g, false);
+	pg_sequences_make(g);
+	pg_functions_make(g, 0);
+	pg_types_make(g, true);
+	pg_tables_in_order(g, false);
 	for (uint32_t j = 0; j < b->ntables; j++) {
-		if (g->tb_a[j] < 0)
+		if (g->tb_a[j] < 0) {
+			pg_table_extras(g, NULL, &b->tables[j]);
 			continue;
+		}
 		uint32_t i = (uint32_t)g->tb_a[j];
 		const struct schema_table *ta = &a->tables[i], *tb = &b->tables[j];
 		for (uint32_t k = 0; k < ta->ncons; k++) {
 			int32_t m = g->con_ab[i][k];
 			if (m >= 0 && !g->fk_drop[i][k] && !con_changed(g, i, k) &&
 			    !schema_str_eq(ta->cons[k].name, tb->cons[m].name))
-				stmt_names(g, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s", tb->name,
-				           ta->cons[k].name, tb->cons[m].name);
+				gen_stmt_names(g, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s", tb->name,
+				               ta->cons[k].name, tb->cons[m].name);
 		}
 		rename_hint(g, ta, tb);
 		for (uint32_t k = 0; k < tb->ncols; k++) {
 			int32_t c = schema_col_at(g->d, ta, tb->cols[k].name);
 			if (c < 0)
 				pg_add_column(g, tb->name, &tb->cols[k]);
-			else if (schema_col_diff(&ta->cols[c], &tb->cols[k]))
+			else if (schema_col_diff(&ta->cols[c], &tb->cols[k]) ||
+			         col_retyped(g, &ta->cols[c], &tb->cols[k]) ||
+			         (ta->cols[c].dflt && gen_mentions_rebuilt(g, ta->cols[c].dflt)))
 				pg_change_column(g, tb->name, &ta->cols[c], &tb->cols[k]);
 		}
 		for (uint32_t k = 0; k < ta->ncols; k++)
 			if (schema_col_at(g->d, tb, ta->cols[k].name) < 0)
-				stmt_names(g, "ALTER TABLE %s DROP COLUMN %s", tb->name, ta->cols[k].name);
+				gen_stmt_names(g, "ALTER TABLE %s DROP COLUMN %s", tb->name, ta->cols[k].name);
+		pg_table_extras(g, ta, tb);
 	}
+	pg_types_finish(g, true);
 	/* keys before checks, as CREATE TABLE would have them */
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t j = 0; j < b->ntables; j++) {
 			if (g->tb_a[j] < 0)
 				continue;
-			const struct schema_table *ta = &a->tables[g->tb_a[j]], *tb = &b->tables[j];
+			const struct schema_table *tb = &b->tables[j];
 			for (uint32_t k = 0; k < tb->ncons; k++) {
 				const struct schema_constraint *c = &tb->cons[k];
 				int32_t m = g->con_ba[j][k];
 				if (c->kind == SCHEMA_FOREIGN || (c->kind == SCHEMA_CHECK) != (pass == 1))
 					continue;
-				if (m < 0 || strcmp(ta->cons[m].def, c->def) != 0)
+				if (m < 0 || con_changed(g, (uint32_t)g->tb_a[j], (uint32_t)m))
 					pg_add_con(g, tb->name, c);
 			}
 		}
@@ -726,7 +857,7 @@ static void pg_generate(struct gen *g)
 	for (uint32_t x = 0; x < b->nindexes; x++) {
 		int32_t t = schema_table_at(b, b->indexes[x].table);
 		if (t >= 0 && (g->tb_a[t] < 0 || index_comes(g, &b->indexes[x])))
-			stmt_text(g, b->indexes[x].sql);
+			gen_stmt_text(g, b->indexes[x].sql);
 	}
 	for (uint32_t j = 0; j < b->ntables; j++) {
 		const struct schema_table *tb = &b->tables[j];
@@ -738,8 +869,24 @@ static void pg_generate(struct gen *g)
 				pg_add_con(g, tb->name, &tb->cons[k]);
 		}
 	}
+	pg_sequences_own(g);
+	pg_functions_drop(g, false);
+	pg_sequences_drop(g);
+	pg_types_finish(g, false);
+	pg_functions_make(g, 1);
 	emit_views(g, b, g->view_make, false);
+	/* the indexes of materialized views made again, or new on them */
+	for (uint32_t x = 0; x < b->nindexes; x++) {
+		const struct schema_index *xb = &b->indexes[x];
+		if (schema_table_at(b, xb->table) < 0 &&
+		    (matview_made(g, xb->table) || index_comes(g, xb)))
+			gen_stmt_text(g, xb->sql);
+	}
+	pg_functions_make(g, 2);
 	make_triggers(g);
+	pg_policies_make(g);
+	pg_grants_and_comments(g);
+	pg_extensions_drop(g);
 }
 
 /* ---- SQLite ---- */
@@ -803,11 +950,11 @@ static void sqlite_rebuild_create(struct gen *g, uint32_t ia)
 	sb_addf(&g->out, "-- rebuild %s: a new copy, its rows, the old copy dropped, the new "
 	        "one renamed\n", tb->name);
 	if (sqlite_new_copy_sql(g, tb, &sb) != RT_OK) {
-		review(g, "%s: its CREATE TABLE could not be read to name the new copy", tb->name);
+		gen_review(g, "%s: its CREATE TABLE could not be read to name the new copy", tb->name);
 		sb_reset(&sb);
 		sb_adds(&sb, tb->sql);
 	}
-	stmt_end(g, &sb);
+	gen_stmt_end(g, &sb);
 	sb_free(&sb);
 }
 
@@ -820,7 +967,7 @@ static void sqlite_rebuild_copy(struct gen *g, uint32_t ia)
 		int32_t c = schema_col_at(g->d, ta, cb->name);
 		bool was_null = c >= 0 && !ta->cols[c].notnull;
 		if (cb->notnull && !cb->dflt && !cb->generated && (c < 0 || was_null))
-			review(g, "%s.%s is NOT NULL%s: the copy fails if %s", tb->name, cb->name,
+			gen_review(g, "%s.%s is NOT NULL%s: the copy fails if %s", tb->name, cb->name,
 			       c < 0 ? " without a default" : "",
 			       c < 0 ? "the table has rows" : "a row holds NULL there");
 		if (c < 0 || cb->generated || ta->cols[c].generated)
@@ -845,10 +992,10 @@ static void sqlite_rebuild_copy(struct gen *g, uint32_t ia)
 		schema_quote(&sb, nn);
 		sb_addf(&sb, " (%s) SELECT %s FROM ", sb_str(&cols), sb_str(&vals));
 		schema_quote(&sb, ta->name);
-		stmt_end(g, &sb);
+		gen_stmt_end(g, &sb);
 		free(nn);
 	} else {
-		review(g, "%s: no column is kept, so no row is copied", tb->name);
+		gen_review(g, "%s: no column is kept, so no row is copied", tb->name);
 	}
 	sb_free(&sb);
 	sb_free(&cols);
@@ -885,7 +1032,7 @@ static void sqlite_drop_tables(struct gen *g)
 			if (g->rebuild[i])
 				sb_adds(&g->out, "-- retort:ignore drop-table  the old copy: its rows are in "
 				                 "the new one\n");
-			stmt_names(g, "DROP TABLE %s", a->tables[i].name);
+			gen_stmt_names(g, "DROP TABLE %s", a->tables[i].name);
 			done[i] = true;
 		}
 	}
@@ -909,7 +1056,7 @@ static void sqlite_generate(struct gen *g)
 	for (uint32_t x = 0; x < a->nindexes; x++) {
 		int32_t t = a_table(g, a->indexes[x].table);
 		if (t >= 0 && g->ta_b[t] >= 0 && !g->rebuild[t] && index_goes(g, &a->indexes[x]))
-			stmt_names(g, "DROP INDEX %s", a->indexes[x].name);
+			gen_stmt_names(g, "DROP INDEX %s", a->indexes[x].name);
 	}
 	/* every new copy exists before rows go in: a key names its table */
 	for (uint32_t i = 0; i < a->ntables; i++)
@@ -924,7 +1071,7 @@ static void sqlite_generate(struct gen *g)
 		if (!g->rebuild[i])
 			continue;
 		char *nn = rebuild_name(a->tables[i].name);
-		stmt_names(g, "ALTER TABLE %s RENAME TO %s", nn, tb_of(g, i)->name);
+		gen_stmt_names(g, "ALTER TABLE %s RENAME TO %s", nn, tb_of(g, i)->name);
 		free(nn);
 	}
 	for (uint32_t j = 0; j < b->ntables; j++) {
@@ -940,68 +1087,175 @@ static void sqlite_generate(struct gen *g)
 			sb_adds(&sb, "ALTER TABLE ");
 			schema_quote(&sb, tb->name);
 			sb_addf(&sb, " ADD COLUMN %s", tb->cols[k].sql);
-			stmt_end(g, &sb);
+			gen_stmt_end(g, &sb);
 			sb_free(&sb);
 		}
 		for (uint32_t k = 0; k < ta->ncols; k++)
 			if (schema_col_at(g->d, tb, ta->cols[k].name) < 0)
-				stmt_names(g, "ALTER TABLE %s DROP COLUMN %s", tb->name, ta->cols[k].name);
+				gen_stmt_names(g, "ALTER TABLE %s DROP COLUMN %s", tb->name, ta->cols[k].name);
 	}
 	for (uint32_t j = 0; j < b->ntables; j++)
 		if (g->tb_a[j] < 0)
-			stmt_text(g, b->tables[j].sql);
+			gen_stmt_text(g, b->tables[j].sql);
 	for (uint32_t x = 0; x < b->nindexes; x++) {
 		int32_t t = schema_table_at(b, b->indexes[x].table);
 		if (t < 0)
 			continue;
 		int32_t i = g->tb_a[t];
 		if (i < 0 || g->rebuild[i] || index_comes(g, &b->indexes[x]))
-			stmt_text(g, b->indexes[x].sql);
+			gen_stmt_text(g, b->indexes[x].sql);
 	}
 	emit_views(g, b, g->view_make, false);
 	make_triggers(g);
 }
 
+/* Whether the script uses a value its ALTER TYPE … ADD VALUE adds: a
+ * column cast to the type, or the value written anywhere (a default, a
+ * check, a view, a function's body). */
+static bool uses_added(const struct gen *g)
+{
+	if (g->uses_added)
+		return true;
+	for (const char *p = sb_str(&g->added); *p;) {
+		const char *e = strchr(p, '\n');
+		char *lit = xstrndup(p, (size_t)(e - p));
+		bool hit = strstr(sb_str(&g->out), lit) != NULL;
+		free(lit);
+		if (hit)
+			return true;
+		p = e + 1;
+	}
+	return false;
+}
+
+/* The statements from `from` to `to`. ALTER TYPE … ADD VALUE goes first;
+ * where the rest uses a value it adds, or the server is older than 12
+ * (which refuses it in a transaction at all), it goes to *outside when
+ * split, and otherwise the type is rebuilt instead. */
+static char *generate(const struct schema *from, const struct schema *to, int version,
+                      bool split, char **outside)
+{
+	bool *force = NULL;
+	for (;;) {
+		struct gen g = {0};
+		g.a = from;
+		g.b = to;
+		g.d = from->dialect;
+		g.server_version = version;
+		g.ty_force = force;
+		uint32_t na = from->ntables + 1, nb = to->ntables + 1;
+		g.ta_b = xcalloc(na, sizeof *g.ta_b);
+		g.tb_a = xcalloc(nb, sizeof *g.tb_a);
+		g.con_ab = xcalloc(na, sizeof *g.con_ab);
+		g.con_ba = xcalloc(nb, sizeof *g.con_ba);
+		g.rebuild = xcalloc(na, sizeof *g.rebuild);
+		g.touched = xcalloc(na, sizeof *g.touched);
+		g.fk_drop = xcalloc(na, sizeof *g.fk_drop);
+		g.view_drop = xcalloc(from->nviews + 1, sizeof *g.view_drop);
+		g.view_make = xcalloc(to->nviews + 1, sizeof *g.view_make);
+		g.trig_drop = xcalloc(from->ntriggers + 1, sizeof *g.trig_drop);
+		g.trig_make = xcalloc(to->ntriggers + 1, sizeof *g.trig_make);
+		if (g.d == SQL_POSTGRES)
+			pg_plan_objects(&g);
+		plan_tables(&g);
+		plan_dependents(&g);
+		if (g.d == SQL_POSTGRES)
+			pg_generate(&g);
+		else
+			sqlite_generate(&g);
+		bool adds = g.outside.len > 0;
+		bool apart = adds && ((version && version < 120000) || uses_added(&g));
+		bool again = apart && !split;
+		char *result = NULL;
+		if (again) {
+			free(force);
+			force = xcalloc(from->ntypes + 1, sizeof *force);
+			for (uint32_t i = 0; i < from->ntypes; i++)
+				force[i] = g.ty_adds[i];
+		} else if (apart) {
+			*outside = sb_detach(&g.outside);
+			result = sb_detach(&g.out);
+		} else {
+			sb_adds(&g.outside, sb_str(&g.out));
+			result = sb_detach(&g.outside);
+		}
+		for (uint32_t i = 0; i < from->ntables; i++) {
+			free(g.con_ab[i]);
+			free(g.fk_drop[i]);
+		}
+		for (uint32_t j = 0; j < to->ntables; j++)
+			free(g.con_ba[j]);
+		free(g.ta_b);
+		free(g.tb_a);
+		free(g.con_ab);
+		free(g.con_ba);
+		free(g.rebuild);
+		free(g.touched);
+		free(g.fk_drop);
+		free(g.view_drop);
+		free(g.view_make);
+		free(g.trig_drop);
+		free(g.trig_make);
+		pg_free_plan(&g);
+		sb_free(&g.out);
+		sb_free(&g.outside);
+		sb_free(&g.added);
+		if (!again) {
+			free(force);
+			return result;
+		}
+	}
+}
+
 char *schema_sql(const struct schema *from, const struct schema *to)
 {
-	struct gen g = {0};
-	g.a = from;
-	g.b = to;
-	g.d = from->dialect;
-	uint32_t na = from->ntables + 1, nb = to->ntables + 1;
-	g.ta_b = xcalloc(na, sizeof *g.ta_b);
-	g.tb_a = xcalloc(nb, sizeof *g.tb_a);
-	g.con_ab = xcalloc(na, sizeof *g.con_ab);
-	g.con_ba = xcalloc(nb, sizeof *g.con_ba);
-	g.rebuild = xcalloc(na, sizeof *g.rebuild);
-	g.touched = xcalloc(na, sizeof *g.touched);
-	g.fk_drop = xcalloc(na, sizeof *g.fk_drop);
-	g.view_drop = xcalloc(from->nviews + 1, sizeof *g.view_drop);
-	g.view_make = xcalloc(to->nviews + 1, sizeof *g.view_make);
-	g.trig_drop = xcalloc(from->ntriggers + 1, sizeof *g.trig_drop);
-	g.trig_make = xcalloc(to->ntriggers + 1, sizeof *g.trig_make);
-	plan_tables(&g);
-	plan_dependents(&g);
-	if (g.d == SQL_POSTGRES)
-		pg_generate(&g);
-	else
-		sqlite_generate(&g);
-	for (uint32_t i = 0; i < from->ntables; i++) {
-		free(g.con_ab[i]);
-		free(g.fk_drop[i]);
+	return generate(from, to, 0, false, NULL);
+}
+
+/* Statements to run outside a transaction as one: a DO block, so that
+ * they are all or nothing. */
+static char *atomic(char *sql)
+{
+	struct sql_stmt *stmts = NULL;
+	uint32_t n = 0;
+	char *err = NULL;
+	if (sqllex_split(sql, strlen(sql), SQL_POSTGRES, 1, &stmts, &n, &err) != RT_OK || n < 2) {
+		free(err);
+		free(stmts);
+		return sql;
 	}
-	for (uint32_t j = 0; j < to->ntables; j++)
-		free(g.con_ba[j]);
-	free(g.ta_b);
-	free(g.tb_a);
-	free(g.con_ab);
-	free(g.con_ba);
-	free(g.rebuild);
-	free(g.touched);
-	free(g.fk_drop);
-	free(g.view_drop);
-	free(g.view_make);
-	free(g.trig_drop);
-	free(g.trig_make);
-	return sb_detach(&g.out);
+	free(stmts);
+	char *out = xasprintf("-- outside a transaction, one statement is all or nothing\n"
+	                      "DO $retort$\nBEGIN\n%sEND\n$retort$;\n", sql);
+	free(sql);
+	return out;
+}
+
+void schema_migration(const struct schema *from, const struct schema *to, int server_version,
+                      struct schema_migration *m)
+{
+	memset(m, 0, sizeof *m);
+	m->upgrade = generate(from, to, server_version, from->dialect == SQL_POSTGRES,
+	                      &m->pre_upgrade);
+	if (!m->pre_upgrade) {
+		m->downgrade = generate(to, from, server_version, false, NULL);
+		return;
+	}
+	/* the step outside the transaction leaves the values added: the
+	 * downgrades go back there, then from there */
+	struct arena keep;
+	arena_init(&keep);
+	struct schema *mid = pg_enum_mid(from, to, &keep);
+	m->downgrade = generate(to, mid, server_version, false, NULL);
+	m->pre_downgrade = atomic(generate(mid, from, server_version, false, NULL));
+	arena_free(&keep);
+}
+
+void schema_migration_free(struct schema_migration *m)
+{
+	free(m->upgrade);
+	free(m->downgrade);
+	free(m->pre_upgrade);
+	free(m->pre_downgrade);
+	memset(m, 0, sizeof *m);
 }

@@ -588,6 +588,8 @@ char *script_render(const struct script_new *n)
 	sb_addf(&sb, "-- Create Date: %s\n", n->create_date);
 	render_list(&sb, "Branch Labels", n->labels, n->nlabels, false);
 	render_list(&sb, "Depends On", n->depends, n->ndepends, false);
+	if (n->no_transaction)
+		sb_adds(&sb, "-- Transaction: none\n");
 	sb_adds(&sb, "\n-- migrate:upgrade\n");
 	render_section(&sb, n->upgrade_sql);
 	sb_adds(&sb, "\n-- migrate:downgrade\n");

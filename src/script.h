@@ -136,6 +136,7 @@ struct script_new {
 	const char *const *labels; uint32_t nlabels;
 	const char *const *depends; uint32_t ndepends;
 	const char *upgrade_sql, *downgrade_sql;  /* may be NULL */
+	bool no_transaction;                      /* Transaction: none */
 };
 char *script_render(const struct script_new *n);   /* caller frees */
 /* "YYYYMMDD_HHMM_<rev>_<slug>.sql" for a message and a broken-down time. */

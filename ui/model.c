@@ -93,7 +93,7 @@ static void load_db(struct model *m)
 	if (c->cfg.schema) {
 		struct strbuf report = STRBUF_INIT;
 		char *derr = NULL;
-		if (schema_drift(c, &report, &m->drift, NULL, &derr) == RT_OK && m->drift)
+		if (schema_drift(c, &report, &m->drift, NULL, NULL, &derr) == RT_OK && m->drift)
 		{
 			const char *first = sb_str(&report);
 			if (strncmp(first, "drift: ", 7) == 0)

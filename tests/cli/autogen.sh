@@ -260,6 +260,53 @@ EOF2
 	unlike "$OUT" "drop-table" "[$BK] ... and lint does not take the rebuild for data loss"
 }
 
+# SQLite: views, triggers and table options (STRICT, WITHOUT ROWID) are
+# compared and generated; a virtual table and an ON CONFLICT clause are
+# not, and check says so.
+sc_sqlite_objects() {
+	ag_project
+	newdb objects
+	cat >schema.sql <<'EOF2'
+CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER) STRICT;
+CREATE TABLE log (msg TEXT);
+CREATE VIEW stocked AS SELECT id, name FROM items WHERE qty > 0;
+CREATE TRIGGER items_log AFTER INSERT ON items BEGIN INSERT INTO log VALUES ('new ' || NEW.name); END;
+EOF2
+	rtd revision -m "items" --autogenerate
+	rtd upgrade head
+	ok_rc 0 "[$BK] a STRICT table, a view and a trigger"
+	dbq "INSERT INTO items (name, qty) VALUES ('a', 1), ('b', 0)"
+	sed -i "s/'new ' || NEW.name/'added ' || NEW.name/" schema.sql
+	ag_step "a trigger's body" "DROP TRIGGER items_log" "CREATE TRIGGER items_log"
+	sed -i "s/WHERE qty > 0/WHERE qty > 0 AND name <> ''/" schema.sql
+	ag_step "a view's query" "DROP VIEW stocked" "CREATE VIEW stocked"
+	sed -i 's/qty INTEGER) STRICT;/qty INTEGER) STRICT, WITHOUT ROWID;/' schema.sql
+	ag_step "WITHOUT ROWID" "CREATE TABLE retort_new_items .*WITHOUT ROWID" "CREATE TABLE retort_new_items .*STRICT;"
+	sed -i 's/) STRICT, WITHOUT ROWID;/);/' schema.sql
+	ag_step "neither STRICT nor WITHOUT ROWID" "CREATE TABLE retort_new_items \\(id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER\\);"
+	is "$(dbq "SELECT group_concat(name, ',') FROM items ORDER BY id")" "a,b" "[$BK] ... the rows stay"
+	is "$(dbq "SELECT group_concat(msg, ',') FROM log")" "new a,new b" "[$BK] ... and so does the log"
+	cat >>schema.sql <<'EOF2'
+CREATE TABLE tags (name TEXT UNIQUE ON CONFLICT IGNORE);
+CREATE VIRTUAL TABLE notes USING fts5(body);
+EOF2
+	rtd revision -m "tags and notes" --autogenerate
+	like "$(upgrade_of "$OUT")" "CREATE TABLE tags" "[$BK] not compared: the table is generated"
+	unlike "$(upgrade_of "$OUT")" "notes" "[$BK] not compared: the virtual table is not"
+	rtd upgrade head
+	rtd check
+	ok_rc 0 "[$BK] not compared: no problem"
+	like "$OUT" "^not compared: ON CONFLICT clause of table tags \\(in the database, from the migrations, from schema\\.sql\\)$" \
+		"[$BK] not compared: an ON CONFLICT clause, where it is"
+	like "$OUT" "^not compared: virtual table notes \\(from schema\\.sql\\)$" \
+		"[$BK] not compared: a virtual table, where it is"
+	dbq "CREATE VIRTUAL TABLE notes USING fts5(body)"
+	rtd check
+	like "$OUT" "^not compared: virtual table notes \\(in the database, from schema\\.sql\\)$" \
+		"[$BK] not compared: ... made by hand, in the database too"
+	unlike "$OUT" "notes_(data|idx|content|docsize|config)" "[$BK] not compared: its shadow tables are its own"
+}
+
 # PostgreSQL: a schema other than public, serial, identity, generated and
 # exclusion constraints; every scratch database is dropped.
 sc_pg_extras() {
@@ -304,6 +351,15 @@ EOF2
 	is "$(dbq "SELECT id FROM app.seats WHERE n = 30")" 3 "[pg] ... which continues after the rows"
 	sed -i 's/EXCLUDE USING gist (during WITH &&)/EXCLUDE USING gist (during WITH \&\&) WHERE (room_id > 0)/' schema.sql
 	ag_step "exclusion constraint redefined" "EXCLUDE USING gist \\(during WITH &&\\) WHERE"
+	cat >>schema.sql <<'EOF2'
+CREATE TYPE booking_kind AS ENUM ('stay', 'event');
+CREATE FUNCTION seats_check() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER seats_checked BEFORE INSERT ON seats FOR EACH ROW EXECUTE FUNCTION seats_check();
+EOF2
+	ag_step "a type, a function and a trigger in the configured schema" "CREATE TRIGGER seats_checked BEFORE INSERT ON seats "
+	unlike "$(upgrade_of "$AG_FILE")$(downgrade_of "$AG_FILE")" "app\\." "[pg] ... named without the schema, as tables are"
+	is "$(dbq "SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'app' AND t.typname = 'booking_kind'")" 1 \
+		"[pg] ... made in the configured schema"
 	dbq "ALTER TABLE app.bookings ALTER COLUMN during DROP NOT NULL"
 	rtd check
 	like "$OUT" "^drift: column bookings\\.during: nullability NULL in the database, NOT NULL from the migrations$" \

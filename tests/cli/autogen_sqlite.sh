@@ -7,4 +7,5 @@ db_backend sqlite
 sc_autogen
 sc_drift
 sc_sqlite_extras
+sc_sqlite_objects
 done_testing

@@ -47,6 +47,7 @@ EOF
 cat >"$d/schema.sql" <<'EOF'
 CREATE TABLE t1 (id integer PRIMARY KEY);
 CREATE TABLE t2 (x integer);
+GRANT SELECT ON t2 TO rt_made;
 -- a schema dumped with its roles
 CREATE ROLE rt_schema_role;
 EOF
@@ -87,7 +88,7 @@ is "$skipped" "./versions/c2.sql:7: not replayed on the scratch database: ALTER 
 ./versions/c3.sql:10: not replayed on the scratch database: GRANT of a role acts on the cluster's roles
 ./versions/c3.sql:11: not replayed on the scratch database: ALTER DATABASE acts on the cluster's databases
 ./versions/c3.sql:12: not replayed on the scratch database: DO block (CREATE ROLE inside) acts on the cluster's roles
-schema.sql:4: not replayed on the scratch database: CREATE ROLE acts on the cluster's roles" \
+schema.sql:5: not replayed on the scratch database: CREATE ROLE acts on the cluster's roles" \
 	"check names every statement it left out, with its file and line"
 unlike "$OUT" "changed-pw" "... without their text (a password stays unprinted)"
 

@@ -88,7 +88,7 @@ static void write_model(const struct model *m)
 		snprintf(date, sizeof date, "2026-01-01 00:%02d:00", i);
 		struct script_new sn = {m->id[i], "step", date, parents, (uint32_t)m->npar[i],
 		                        NULL, 0, deps, (uint32_t)m->ndep[i], "SELECT 1;\n",
-		                        "SELECT 2;\n"};
+		                        "SELECT 2;\n", false};
 		char *text = script_render(&sn);
 		char path[128];
 		snprintf(path, sizeof path, "%s/%s.sql", dir, m->id[i]);

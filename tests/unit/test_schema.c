@@ -501,12 +501,211 @@ static void test_sqlite_sql(void)
 	schema_free(b);
 }
 
+/* An enum and a table that uses it, with a default of it. */
+static struct schema *pg_enum_model(const char *const *labels, uint32_t n, const char *dflt)
+{
+	struct schema *s = schema_new(SQL_POSTGRES);
+	struct schema_type *t = schema_add_type(s, "status", SCHEMA_ENUM, NULL);
+	schema_set_labels(s, t, labels, n);
+	struct schema_table *o = table(s, "orders");
+	col(s, o, "id", "integer", true, NULL);
+	col(s, o, "state", "status", true, dflt);
+	schema_sort(s);
+	return s;
+}
+
+static void test_pg_enums(void)
+{
+	const char *abc[] = {"a", "b", "c"}, *abcd[] = {"a", "b", "c", "d"};
+	const char *xabc[] = {"x", "a", "b", "c"}, *abd[] = {"a", "b", "d"};
+	const char *ac[] = {"a", "c"}, *cab[] = {"c", "a", "b"}, *abyc[] = {"a", "b", "y", "c"};
+	struct schema *a = pg_enum_model(abc, 3, "'a'::status");
+
+	struct schema *b = pg_enum_model(abcd, 4, "'a'::status");
+	char *sql = schema_sql(a, b);
+	is_str(sql, "ALTER TYPE status ADD VALUE 'd' AFTER 'c';\n", "enum: a value at the end");
+	free(sql);
+	struct schema_migration m;
+	schema_migration(a, b, 150000, &m);
+	ok(!m.pre_upgrade && contains(m.upgrade, "ADD VALUE 'd'"),
+	   "enum: on PostgreSQL 12 and later, in the transaction when nothing uses it");
+	schema_migration_free(&m);
+	schema_migration(a, b, 110000, &m);
+	is_str(m.pre_upgrade, "ALTER TYPE status ADD VALUE 'd' AFTER 'c';\n",
+	       "enum: before 12, ADD VALUE is a step of its own outside a transaction");
+	is_str(m.upgrade, "", "... and nothing is left for the transaction");
+	ok(contains(m.pre_downgrade, "CREATE TYPE status AS ENUM ('a', 'b', 'c')"),
+	   "... whose downgrade takes the value out again");
+	schema_migration_free(&m);
+	sql = schema_sql(b, a);
+	before(sql, "ALTER TYPE status RENAME TO retort_old_status;",
+	       "CREATE TYPE status AS ENUM ('a', 'b', 'c');", "enum: a value goes: the old type aside, a new one");
+	before(sql, "CREATE TYPE status AS ENUM ('a', 'b', 'c');",
+	       "ALTER TABLE orders ALTER COLUMN state TYPE status USING state::text::status;",
+	       "... the column cast through its text");
+	before(sql, "ALTER TABLE orders ALTER COLUMN state DROP DEFAULT;",
+	       "ALTER TYPE status RENAME TO retort_old_status;", "... its default out of the way first");
+	before(sql, "ALTER TABLE orders ALTER COLUMN state TYPE status USING state::text::status;",
+	       "ALTER TABLE orders ALTER COLUMN state SET DEFAULT 'a'::status;", "... and back after");
+	before(sql, "ALTER TABLE orders ALTER COLUMN state SET DEFAULT 'a'::status;",
+	       "DROP TYPE retort_old_status;", "... and the old type dropped last");
+	ok(contains(sql, "-- review: status loses the value(s) 'd': rebuilt"), "... under a review comment");
+	free(sql);
+	schema_free(b);
+
+	b = pg_enum_model(xabc, 4, "'x'::status");
+	schema_migration(a, b, 150000, &m);
+	is_str(m.pre_upgrade, "ALTER TYPE status ADD VALUE 'x' BEFORE 'a';\n",
+	       "enum: a value the upgrade uses (a default) is added outside the transaction");
+	ok(contains(m.upgrade, "SET DEFAULT 'x'::status") && !contains(m.upgrade, "ADD VALUE"),
+	   "... and used in the transaction after it");
+	ok(contains(m.downgrade, "SET DEFAULT 'a'::status") && !contains(m.downgrade, "status AS ENUM"),
+	   "... whose downgrade leaves the value to the first step's");
+	ok(contains(m.pre_downgrade, "DO $retort$\nBEGIN\n") &&
+	   contains(m.pre_downgrade, "CREATE TYPE status AS ENUM ('a', 'b', 'c');\n"),
+	   "... which takes it out in one statement");
+	schema_migration_free(&m);
+	sql = schema_sql(a, b);
+	ok(!contains(sql, "ADD VALUE") && contains(sql, "CREATE TYPE status AS ENUM ('x', 'a', 'b', 'c')"),
+	   "enum: without a step of its own, a value the script uses is made by a rebuild");
+	free(sql);
+	schema_free(b);
+
+	b = pg_enum_model(abd, 3, "'a'::status");
+	sql = schema_sql(a, b);
+	is_str(sql, "-- review: status: the value 'c' is taken as renamed to 'd' (the rows holding "
+	       "it keep it under its new name)\nALTER TYPE status RENAME VALUE 'c' TO 'd';\n",
+	       "enum: a value in the place of another is renamed, under a review comment");
+	free(sql);
+	schema_free(b);
+
+	b = pg_enum_model(abyc, 4, "'a'::status");
+	sql = schema_sql(a, b);
+	is_str(sql, "ALTER TYPE status ADD VALUE 'y' BEFORE 'c';\n", "enum: a value between two");
+	free(sql);
+	schema_free(b);
+
+	b = pg_enum_model(ac, 2, "'a'::status");
+	sql = schema_sql(a, b);
+	ok(contains(sql, "CREATE TYPE status AS ENUM ('a', 'c')"), "enum: a value removed rebuilds");
+	free(sql);
+	schema_free(b);
+	b = pg_enum_model(cab, 3, "'a'::status");
+	sql = schema_sql(a, b);
+	ok(contains(sql, "-- review: status has its values reordered: rebuilt") &&
+	   contains(sql, "CREATE TYPE status AS ENUM ('c', 'a', 'b')"), "enum: values reordered rebuild");
+	free(sql);
+	schema_free(b);
+
+	/* a type before the columns that use it, after them on the way down */
+	struct schema *none = schema_new(SQL_POSTGRES);
+	sql = schema_sql(none, a);
+	before(sql, "CREATE TYPE status AS ENUM", "CREATE TABLE orders", "enum: made before its table");
+	free(sql);
+	sql = schema_sql(a, none);
+	before(sql, "DROP TABLE orders;", "DROP TYPE status;", "enum: dropped after its table");
+	free(sql);
+	schema_free(none);
+	schema_free(a);
+}
+
+static void test_pg_objects(void)
+{
+	struct schema *a = schema_new(SQL_POSTGRES), *b = schema_new(SQL_POSTGRES);
+	schema_add_extension(b, "citext", NULL);
+	struct schema_type *d = schema_add_type(b, "email", SCHEMA_DOMAIN, NULL);
+	d->base = schema_str(b, "citext");
+	schema_add_domain_check(b, d, "email_at", "CHECK ((VALUE ~ '@'::citext))");
+	struct schema_type *pt = schema_add_type(b, "price", SCHEMA_COMPOSITE, NULL);
+	schema_add_attribute(b, pt, "amount", "numeric(10,2)");
+	struct schema_type *pd = schema_add_type(b, "positive_price", SCHEMA_DOMAIN, NULL);
+	pd->base = schema_str(b, "price");
+	struct schema_sequence *q = schema_add_sequence(b, "invoice_no", "AS bigint START WITH 1000");
+	q->owned_table = schema_str(b, "users");
+	q->owned_column = schema_str(b, "id");
+	struct schema_table *u = table(b, "users");
+	col(b, u, "id", "integer", true, "nextval('invoice_no'::regclass)");
+	col(b, u, "mail", "email", true, NULL);
+	u->comment = schema_str(b, "People");
+	u->rls = true;
+	struct schema_grant gr = {"clerk", "SELECT", false};
+	schema_set_grants(b, &u->grants, &gr, 1);
+	struct schema_function *f = schema_add_function(b, "touch", "", 'f', "trigger", "",
+	                                                "CREATE OR REPLACE FUNCTION touch()\n RETURNS trigger");
+	f->early = true;
+	struct schema_grant none_but = {"clerk", "EXECUTE", false};
+	schema_set_grants(b, &f->grants, &none_but, 1);
+	struct schema_policy *p = schema_add_policy(b, "users", "mine", "AS PERMISSIVE FOR ALL TO PUBLIC USING (true)");
+	(void)p;
+	schema_sort(b);
+
+	char *up = schema_sql(a, b);
+	before(up, "CREATE EXTENSION IF NOT EXISTS citext;", "CREATE DOMAIN email",
+	       "objects: an extension before the domain over its type");
+	before(up, "CREATE TYPE price AS (amount numeric(10,2));", "CREATE DOMAIN positive_price AS price;",
+	       "objects: a type before a domain over it");
+	before(up, "CREATE SEQUENCE invoice_no AS bigint START WITH 1000;", "CREATE TABLE users",
+	       "objects: a sequence before the table whose default uses it");
+	before(up, "CREATE TABLE users", "ALTER SEQUENCE invoice_no OWNED BY users.id;",
+	       "objects: OWNED BY after the table");
+	before(up, "CREATE OR REPLACE FUNCTION touch()", "CREATE TABLE users",
+	       "objects: a function no table needs first");
+	before(up, "ALTER TABLE users ENABLE ROW LEVEL SECURITY;", "CREATE POLICY mine ON users AS PERMISSIVE",
+	       "objects: row security, then its policy");
+	ok(contains(up, "GRANT SELECT ON TABLE users TO clerk;\n") &&
+	   contains(up, "COMMENT ON TABLE users IS 'People';\n"), "objects: grants and comments of a new table");
+	ok(contains(up, "REVOKE EXECUTE ON FUNCTION touch() FROM PUBLIC;\n") &&
+	   contains(up, "GRANT EXECUTE ON FUNCTION touch() TO clerk;\n"),
+	   "objects: a new function's grants, from what every function has");
+	char *down = schema_sql(b, a);
+	before(down, "DROP TABLE users;", "DROP DOMAIN email;", "objects: a domain after the table");
+	before(down, "DROP DOMAIN positive_price;", "DROP TYPE price;", "objects: a domain before its type");
+	before(down, "DROP DOMAIN email;", "DROP EXTENSION IF EXISTS citext;", "objects: the extension last");
+	ok(!contains(down, "DROP SEQUENCE"), "objects: a sequence owned by a dropped table goes with it");
+	ok(!contains(down, "DROP POLICY"), "objects: a policy goes with its table");
+	free(up);
+	free(down);
+
+	/* a function: replaced, or dropped and created again with its trigger */
+	struct schema *c = schema_new(SQL_POSTGRES), *e = schema_new(SQL_POSTGRES);
+	struct schema *models[] = {c, e};
+	for (int k = 0; k < 2; k++) {
+		struct schema *m = models[k];
+		struct schema_table *t = table(m, "t");
+		col(m, t, "id", "integer", true, NULL);
+		struct schema_function *fn = schema_add_function(
+			m, "f", "", 'f', k ? "trigger" : "trigger", "",
+			k ? "CREATE OR REPLACE FUNCTION f()\n RETURNS trigger\nAS 2" : "CREATE OR REPLACE FUNCTION f()\n RETURNS trigger\nAS 1");
+		fn->early = true;
+		struct schema_trigger *tr = schema_add_trigger(m, "t", "t_f", "CREATE TRIGGER t_f BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()",
+		                                               "CREATE TRIGGER t_f BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()", NULL, 0);
+		tr->func = schema_str(m, "f()");
+		schema_sort(m);
+	}
+	up = schema_sql(c, e);
+	is_str(up, "CREATE OR REPLACE FUNCTION f()\n RETURNS trigger\nAS 2;\n",
+	       "functions: a new body replaces the function, its trigger untouched");
+	free(up);
+	e->functions[0].result = schema_str(e, "event_trigger");
+	up = schema_sql(c, e);
+	before(up, "DROP TRIGGER t_f ON t;", "DROP FUNCTION f();", "functions: a new result: the trigger first");
+	before(up, "DROP FUNCTION f();", "CREATE OR REPLACE FUNCTION f()", "... the function dropped, made again");
+	before(up, "CREATE OR REPLACE FUNCTION f()", "CREATE TRIGGER t_f", "... and the trigger after it");
+	free(up);
+	schema_free(c);
+	schema_free(e);
+	schema_free(a);
+	schema_free(b);
+}
+
 int main(void)
 {
 	test_text();
 	test_parse();
 	test_diff();
 	test_pg_sql();
+	test_pg_enums();
+	test_pg_objects();
 	test_sqlite_sql();
 	return done_testing();
 }
