@@ -28,10 +28,11 @@
 
 struct hcache;
 
-/* The cache of the directory open as dfd, NULL when the cache is off or
- * has no place to live. A cache file that exists is read into a (the
- * graph's arena: strings of the entries handed out point into it). */
-struct hcache *hcache_open(int dfd, struct arena *a);
+/* The cache of the scripts of format fmt in the directory open as dfd,
+ * NULL when the cache is off or has no place to live. A cache file that
+ * exists is read into a (the graph's arena: strings of the entries handed
+ * out point into it). */
+struct hcache *hcache_open(int dfd, const struct script_format *fmt, struct arena *a);
 
 /* A script's identity: what stat(2) says that any change would alter. */
 struct hcache_ident {
