@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "alembic.h"
 #include "db.h"
 #include "run.h"
 #include "termout.h"
@@ -147,6 +148,19 @@ const char *cli_version_table(struct cli_ctx *c)
 	return c->version_table ? c->version_table : c->cfg.version_table;
 }
 
+const struct run_delegate *cli_delegate(struct cli_ctx *c)
+{
+	if (!cli_alembic(c))
+		return NULL;
+	c->delegate = (struct run_delegate){"Alembic", alembic_step, &c->cfg.alembic};
+	return &c->delegate;
+}
+
+bool cli_alembic(const struct cli_ctx *c)
+{
+	return c->cfg_loaded && c->cfg.format == CONFIG_FORMAT_ALEMBIC;
+}
+
 int cli_graph(struct cli_ctx *c, char **err)
 {
 	if (c->graph)
@@ -154,6 +168,25 @@ int cli_graph(struct cli_ctx *c, char **err)
 	int rc = cli_config(c, err);
 	if (rc != RT_OK)
 		return rc;
+	if (c->cfg.format == CONFIG_FORMAT_ALEMBIC) {
+		/* Alembic's folders, unless --scripts names another location */
+		const struct alembic_ini *a = &c->cfg.alembic;
+		const char *loc = c->scripts ? c->scripts : a->script_location;
+		if (access(loc, F_OK) != 0)
+			return rt_err(err, RT_EINPUT, "%s: no such script location (script_location in "
+			              "%s)", loc, a->path);
+		struct graph_src src = {(const char *const *)a->version_dirs, a->nversion_dirs,
+		                        a->recursive, &script_format_alembic, a->version_locations};
+		const char *one = c->versions_dir;
+		if (c->scripts) {
+			src.dirs = &one;
+			src.ndirs = 1;
+			src.skip_missing = false;
+		}
+		if (!src.skip_missing && access(src.dirs[0], F_OK) != 0)
+			return rt_err(err, RT_EINPUT, "%s: no such versions directory", src.dirs[0]);
+		return graph_load_src(&src, &c->graph, err);
+	}
 	if (access(c->versions_dir, F_OK) != 0)
 		return rt_err(err, RT_EINPUT,
 		              "%s: no such scripts directory; run 'retort init' or pass --scripts DIR",
@@ -173,9 +206,13 @@ int cli_url(struct cli_ctx *c, char **err)
 		s = getenv(from = "RETORT_DATABASE_URL");
 	if (!s || !*s)
 		s = getenv(from = "DATABASE_URL");
+	char *where = NULL;
 	if (!s || !*s) {
 		s = c->cfg.database;
 		from = c->cfg.path ? c->cfg.path : "the configuration";
+		const struct alembic_ini *a = &c->cfg.alembic;
+		if (a->url && s && strcmp(s, a->url) == 0)
+			from = where = xasprintf("%s:%u: sqlalchemy.url", a->path, a->url_line);
 	}
 	if (!s || !*s)
 		return rt_err(err, RT_EUSAGE,
@@ -188,6 +225,7 @@ int cli_url(struct cli_ctx *c, char **err)
 	else
 		rt_err(err, rc, "%s: %s", from, perr);
 	free(perr);
+	free(where);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 
 #include "ini.h"
 #include "graph.h"
+#include "run.h"
 #include "url.h"
 
 struct db;
@@ -44,6 +45,7 @@ struct cli_ctx {
 
 	/* The signal that stopped the last command cli_run ran, or 0. */
 	int stopped_by;
+	struct run_delegate delegate;  /* see cli_delegate */
 };
 
 /* One option of a command, for getopt_long, help text and completion. */
@@ -137,6 +139,13 @@ int cli_db_read(struct cli_ctx *c, char **err);
 /* Whether the URL (loaded) names a SQLite file that does not exist. */
 bool cli_db_missing(const struct cli_ctx *c);
 const char *cli_version_table(struct cli_ctx *c);
+/* Who runs the steps that retort does not run itself (an Alembic
+ * project's: Alembic), for run_opts.delegate; NULL when every step is
+ * retort's. Borrowed from c (configuration loaded). */
+const struct run_delegate *cli_delegate(struct cli_ctx *c);
+/* Whether the project (configuration loaded) is an Alembic project: its
+ * output then follows Alembic's for the same files. */
+bool cli_alembic(const struct cli_ctx *c);
 /* The version table's rows (retort(1) `current`), read through cli_db_read;
  * *heads: db_strv_free. */
 int cli_current(struct cli_ctx *c, char ***heads, uint32_t *n, char **err);

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alembic.h"
 #include "backup.h"
 #include "cli.h"
 #include "db.h"
@@ -172,6 +173,52 @@ static void print_plan(struct cli_ctx *c, const struct plan *p)
 	sb_free(&sb);
 }
 
+/* --sql on an Alembic project: Alembic's offline mode renders the range
+ * (`alembic upgrade A:B --sql`). Without Alembic, each step of p is shown
+ * as its Python source, in SQL comments, and the error says why. */
+static int alembic_offline(struct cli_ctx *c, enum plan_kind kind, const char *arg,
+                           const struct plan *p, char **err)
+{
+	const char *args[] = {kind == PLAN_UPGRADE ? "upgrade" : "downgrade", arg, "--sql", NULL};
+	struct alembic_result r;
+	int rc = alembic_exec(&c->cfg.alembic, args, NULL, NULL, &r, err);
+	if (rc == RT_OK) {
+		fputs(r.out, c->out);
+		if (r.status != 0) {
+			fputs(r.errtext, c->errf);
+			rc = rt_err(err, RT_EFAIL, "alembic %s %s --sql exited with status %d", args[0],
+			            arg, r.status);
+		}
+		alembic_result_free(&r);
+		return rc;
+	}
+	const struct graph *g = c->graph;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const struct plan_step *s = &p->steps[i];
+		struct strbuf sb = STRBUF_INIT;
+		sb_addf(&sb, "-- Running %s ", plan_kind_word(s->dir));
+		run_step_title(g, s, &sb);
+		sb_adds(&sb, "\n");
+		char *src = NULL;
+		char *e = NULL;
+		if (script_read_sql(&g->nodes[s->rev].s,
+		                    s->dir == PLAN_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE, &src,
+		                    &e) == RT_OK) {
+			for (const char *l = src; *l;) {
+				size_t n = strcspn(l, "\n");
+				sb_addf(&sb, "-- %.*s\n", (int)n, l);
+				l += n + (l[n] == '\n');
+			}
+		}
+		free(e);
+		free(src);
+		sb_adds(&sb, "\n");
+		fputs(sb_str(&sb), c->out);
+		sb_free(&sb);
+	}
+	return rt_err(err, RT_EFAIL, "the Python source of each step is shown instead of its SQL");
+}
+
 /* --sql: render the plan for the range's start without connecting. */
 static int offline_sql(struct cli_ctx *c, struct target *t, const char *arg)
 {
@@ -232,7 +279,9 @@ static int offline_sql(struct cli_ctx *c, struct target *t, const char *arg)
 			db_strv_free(heads, n);
 		}
 	}
-	if (rc == RT_OK) {
+	if (rc == RT_OK && cli_alembic(c) && t->kind != PLAN_STAMP) {
+		rc = alembic_offline(c, t->kind, arg, p, &err);
+	} else if (rc == RT_OK) {
 		struct run_opts o = {.mode = c->cfg.transaction_mode};
 		rc = run_plan(w, g, p, &o, &err);
 	}
@@ -399,6 +448,7 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 		.mode = c->cfg.transaction_mode,
 		.lock_wait = cli_lock_wait(c),
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = rehearse,
+		.delegate = cli_delegate(c),
 	};
 	struct run_expect *expect = NULL;
 	if (!rehearse) {
@@ -516,6 +566,42 @@ const struct cmd_entry cmd_stamp = {
 
 /* ---- current ---- */
 
+/* Alembic's current revisions for the version table's rows: every applied
+ * revision (the rows, their ancestors and dependencies) that no applied
+ * revision revises, so that a dependency kept in its dependent's row is
+ * named too; rows no script defines stay. *heads replaced (db_strv_free). */
+static void alembic_current(const struct graph *g, char ***heads, uint32_t *n)
+{
+	struct bitset applied;
+	bitset_init(&applied, g->n);
+	struct u32vec unknown = {0};
+	for (uint32_t i = 0; i < *n; i++) {
+		int32_t x = graph_find(g, (*heads)[i]);
+		if (x < 0)
+			u32vec_push(&unknown, i);
+		else if (!bitset_get(&applied, (uint32_t)x))
+			graph_ancestors(g, (uint32_t)x, true, &applied);
+	}
+	char **v = xcalloc(g->n + *n + 1, sizeof(*v));
+	uint32_t k = 0;
+	for (uint32_t r = g->n; r-- > 0;) {
+		if (!bitset_get(&applied, r))
+			continue;
+		bool above = false;
+		for (uint32_t j = 0; j < g->nodes[r].nchildren && !above; j++)
+			above = bitset_get(&applied, g->nodes[r].children[j]);
+		if (!above)
+			v[k++] = xstrdup(g->nodes[r].s.rev);
+	}
+	for (uint32_t i = 0; i < unknown.n; i++)
+		v[k++] = xstrdup((*heads)[unknown.v[i]]);
+	db_strv_free(*heads, *n);
+	*heads = v;
+	*n = k;
+	u32vec_free(&unknown);
+	bitset_free(&applied);
+}
+
 static int run_current(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	char *err = NULL;
@@ -531,11 +617,15 @@ static int run_current(struct cli_ctx *c, const struct cli_opts *opts, int argc,
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
 	const struct graph *g = c->graph;
+	if (cli_alembic(c) && !c->json)
+		alembic_current(g, &heads, &n);
 	struct strbuf sb = STRBUF_INIT;
 	if (c->json) {
 		sb_adds(&sb, "{\"database\":");
 		sb_add_json_str(&sb, c->url.display);
 		sb_adds(&sb, ",\"current\":[");
+	} else if (c->verbose && cli_alembic(c)) {
+		sb_addf(&sb, "Current revision(s) for %s:\n", c->url.display);
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		int32_t x = graph_find(g, heads[i]);
@@ -551,8 +641,14 @@ static int run_current(struct cli_ctx *c, const struct cli_opts *opts, int argc,
 			}
 		} else if (x < 0) {
 			sb_addf(&sb, "%s (unknown: no script defines it)\n", heads[i]);
+		} else if (c->verbose && cli_alembic(c)) {
+			out_rev_verbose_alembic(&sb, g, (uint32_t)x, false);
 		} else if (c->verbose) {
 			out_rev_verbose(&sb, g, (uint32_t)x, true);
+		} else if (cli_alembic(c)) {
+			/* Alembic's current: no labels, the tree markers */
+			out_rev_line(&sb, g, (uint32_t)x, OUT_TREE | OUT_ALEMBIC, false);
+			sb_addc(&sb, '\n');
 		} else {
 			out_rev_line(&sb, g, (uint32_t)x, OUT_LINE_LABELS | OUT_HEAD, false);
 			sb_addc(&sb, '\n');
@@ -1191,7 +1287,7 @@ static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		.mode = c->cfg.transaction_mode,
 		.lock_wait = cli_lock_wait(c),
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = true,
-		.expect = expect,
+		.expect = expect, .delegate = cli_delegate(c),
 	};
 	struct plan *done = NULL;
 	if (do_rehearse) {

@@ -82,11 +82,15 @@ static int run_heads(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 		}
 		sb_adds(&sb, "]}\n");
 	} else {
+		bool alembic = cli_alembic(c);
 		for (uint32_t i = 0; i < n; i++) {
-			if (c->verbose) {
+			if (c->verbose && alembic) {
+				out_rev_verbose_alembic(&sb, g, heads[i], false);
+			} else if (c->verbose) {
 				out_rev_verbose(&sb, g, heads[i], false);
 			} else {
-				out_rev_line(&sb, g, heads[i], OUT_LINE_LABELS | OUT_HEAD, false);
+				out_rev_line(&sb, g, heads[i],
+				             OUT_LINE_LABELS | OUT_HEAD | (alembic ? OUT_ALEMBIC : 0), false);
 				sb_addc(&sb, '\n');
 			}
 		}
@@ -113,6 +117,7 @@ static int run_branches(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		return RT_EUSAGE;
 	}
 	struct strbuf sb = STRBUF_INIT;
+	bool alembic = cli_alembic(c);
 	if (c->json)
 		sb_adds(&sb, "{\"branchpoints\":[");
 	for (uint32_t k = g->nbranchpoints; k-- > 0;) {
@@ -121,6 +126,24 @@ static int run_branches(struct cli_ctx *c, const struct cli_opts *opts, int argc
 			if (k + 1 < g->nbranchpoints)
 				sb_addc(&sb, ',');
 			out_rev_json(&sb, g, b, -1);
+			continue;
+		}
+		if (alembic) {
+			/* Alembic's: no message unless -v, a blank line after each */
+			if (c->verbose) {
+				out_rev_verbose_alembic(&sb, g, b, false);
+			} else {
+				out_rev_line(&sb, g, b, OUT_LABELS | OUT_TREE | OUT_ALEMBIC, false);
+				sb_addc(&sb, '\n');
+			}
+			size_t pad = strlen(g->nodes[b].s.rev);
+			for (uint32_t i = 0; i < g->nodes[b].nchildren; i++) {
+				sb_addf(&sb, "%s%*s -> ", i ? "\n" : "", (int)pad, "");
+				out_rev_line(&sb, g, g->nodes[b].children[i],
+				             OUT_LABELS | OUT_TREE | OUT_ALEMBIC | (c->verbose ? OUT_DOC : 0),
+				             false);
+			}
+			sb_adds(&sb, "\n\n");
 			continue;
 		}
 		if (c->verbose) {
@@ -240,6 +263,8 @@ static int run_history(struct cli_ctx *c, const struct cli_opts *opts, int argc,
 			if (!first)
 				sb_addc(&sb, ',');
 			out_rev_json(&sb, g, k, cur.have ? curr : -1);
+		} else if (c->verbose && cli_alembic(c)) {
+			out_rev_verbose_alembic(&sb, g, k, curr);
 		} else if (c->verbose) {
 			out_rev_verbose(&sb, g, k, curr);
 		} else {
@@ -253,7 +278,8 @@ static int run_history(struct cli_ctx *c, const struct cli_opts *opts, int argc,
 				for (uint32_t w = lanes_width(lanes, row); w < lanes_max_width(lanes); w++)
 					sb_adds(&sb, "  ");
 			}
-			out_rev_line(&sb, g, k, OUT_PARENTS | OUT_LABELS | OUT_TREE | OUT_DOC, curr);
+			out_rev_line(&sb, g, k, OUT_PARENTS | OUT_LABELS | OUT_TREE | OUT_DOC |
+			             (cli_alembic(c) ? OUT_ALEMBIC : 0), curr);
 			sb_addc(&sb, '\n');
 		}
 		first = false;
@@ -332,6 +358,17 @@ static void show_one(struct strbuf *sb, const struct graph *g, uint32_t r, int c
 		sb_addc(sb, '}');
 		free(up);
 		free(down);
+		return;
+	}
+	if (script_format_of(&x->s)->id == SCRIPT_FORMAT_ALEMBIC) {
+		/* Alembic's show (the revision's log entry), then the script */
+		char *text = NULL;
+		size_t len = 0;
+		out_rev_verbose_alembic(sb, g, r, curr > 0);
+		*rc = read_file(x->s.path, &text, &len, err);
+		if (*rc == RT_OK)
+			sb_addn(sb, text, len);
+		free(text);
 		return;
 	}
 	sb_addf(sb, "Revision ID: %s\nRevises:", x->s.rev);

@@ -1,6 +1,7 @@
 /* cmd_init.c: commands that write scripts: init, revision, merge. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -158,7 +159,82 @@ static int check_rendered(const char *path, const char *text, const char *messag
 	return rc;
 }
 
-static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
+/* An Alembic project's new revision: a .py file from the project's
+ * script.py.mako (or Alembic's own template), named by its file_template,
+ * in the folder of the revision it builds on. *text and *path malloc'd. */
+static int py_revision(struct cli_ctx *c, struct script_new *n, char **text_out,
+                       char **path_out, char **err)
+{
+	const struct alembic_ini *a = &c->cfg.alembic;
+	const struct graph *g = c->graph;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct tm tm;
+	localtime_r(&ts.tv_sec, &tm);
+	char date[48];
+	size_t dl = strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(date + dl, sizeof date - dl, ".%06ld", ts.tv_nsec / 1000);
+	n->create_date = date;
+
+	const char *loc = c->scripts ? c->scripts : a->script_location;
+	char *tpath = xasprintf("%s/script.py.mako", loc);
+	char *tmpl = NULL, *e = NULL;
+	size_t tlen;
+	if (read_file(tpath, &tmpl, &tlen, &e) != RT_OK) {
+		free(e);
+		tmpl = NULL;
+	}
+	bool plain = false;
+	char *text = script_py_render(n, tmpl, &plain);
+	if (tmpl && !plain && !c->quiet)
+		fprintf(c->errf, "%s is not a plain template (Mako code, or expressions retort does "
+		        "not know): Alembic's default template is used\n", tpath);
+	free(tmpl);
+	free(tpath);
+
+	/* Alembic's folder: the one of the revision built on, else the first */
+	char *dir = NULL;
+	for (uint32_t i = 0; i < n->nparents && !dir; i++) {
+		int32_t x = graph_find(g, n->parents[i]);
+		const char *slash = x >= 0 ? strrchr(g->nodes[x].s.path, '/') : NULL;
+		if (slash)
+			dir = xstrndup(g->nodes[x].s.path, (size_t)(slash - g->nodes[x].s.path));
+	}
+	if (!dir)
+		dir = xstrdup(c->scripts ? c->versions_dir : a->version_dirs[0]);
+	char *name = script_py_filename(a->file_template, n->rev, n->message,
+	                                (long long)ts.tv_sec, &tm);
+	int rc = RT_OK;
+	if (!name)
+		rc = rt_err(err, RT_EINPUT, "%s: file_template '%s' names what retort does not know "
+		            "(it knows rev, slug, epoch, year, month, day, hour, minute, second)",
+		            a->path, a->file_template);
+	char *path = name ? xasprintf("%s/%s", dir, name) : NULL;
+	if (rc == RT_OK) {
+		/* what Alembic will read from it: the same revision */
+		struct arena ar;
+		struct script s;
+		char *perr = NULL;
+		arena_init(&ar);
+		if (script_format_alembic.parse(path, text, strlen(text), &ar, &s, &perr) != RT_OK ||
+		    strcmp(s.rev, n->rev) != 0 || s.nparents != n->nparents)
+			rc = rt_err(err, RT_EUSAGE, "-m '%s' would break the revision's docstring; reword "
+			            "the message", n->message);
+		free(perr);
+		arena_free(&ar);
+	}
+	if (rc == RT_OK)
+		rc = mkdir_p(dir, 0755, err);
+	*text_out = text;
+	*path_out = path;
+	free(name);
+	free(dir);
+	return rc;
+}
+
+/* A .sql script, in the versions directory. */
+static int sql_revision(struct cli_ctx *c, struct script_new *n, char **text_out,
+                        char **path_out, char **err)
 {
 	char date[32];
 	now_text(date);
@@ -167,12 +243,24 @@ static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
 	char *name = script_filename(n->rev, n->message, date);
 	char *path = xasprintf("%s/%s", c->versions_dir, name);
 	int rc = check_rendered(path, text, n->message, err);
+	*text_out = text;
+	*path_out = path;
+	free(name);
+	return rc;
+}
+
+/* Writes a new revision in the project's format (never over a file) and
+ * prints its path. */
+static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
+{
+	char *text = NULL, *path = NULL;
+	int rc = cli_alembic(c) ? py_revision(c, n, &text, &path, err)
+	                        : sql_revision(c, n, &text, &path, err);
 	if (rc == RT_OK)
 		rc = write_new_file(path, text, err);
 	if (rc == RT_OK)
 		fprintf(c->out, "%s\n", path);
 	free(text);
-	free(name);
 	free(path);
 	return rc;
 }
@@ -252,6 +340,10 @@ static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc
 	}
 	free(dep_specs);
 	struct schema_migration m = {0};
+	if (rc == RT_OK && cli_flag(opts, "autogenerate") && cli_alembic(c))
+		rc = rt_err(&err, RT_EUSAGE, "--autogenerate writes SQL; in an Alembic project, "
+		            "Alembic's own autogenerate compares your models: alembic revision "
+		            "--autogenerate");
 	if (rc == RT_OK && cli_flag(opts, "autogenerate")) {
 		struct strbuf skipped = STRBUF_INIT;
 		rc = schema_autogenerate(c, parents, base.n, &skipped, &m, &err);

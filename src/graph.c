@@ -27,24 +27,37 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool wanted_file(const char *name)
+/* Lists the revision files of dir (open as dfd) in fmt, sorted, as arena
+ * names; with subdirs, also its subdirectories but __pycache__ (malloc'd
+ * full paths, appended). */
+static int list_scripts(struct arena *a, const char *dir, int dfd,
+                        const struct script_format *fmt, const char ***out, uint32_t *n,
+                        char ***subdirs, uint32_t *nsub, char **err)
 {
-	size_t n = strlen(name);
-	return name[0] != '.' && n > 4 && strcmp(name + n - 4, ".sql") == 0;
-}
-
-/* Lists the *.sql files of dir, sorted, as arena names. */
-static int list_scripts(struct arena *a, const char *dir, const char ***out,
-                        uint32_t *n, char **err)
-{
-	DIR *d = opendir(dir);
-	if (!d)
+	int fd = dfd >= 0 ? dup(dfd) : -1;
+	DIR *d = fd >= 0 ? fdopendir(fd) : opendir(dir);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return rt_err(err, RT_EINPUT, "%s: %s", dir, strerror(errno));
+	}
 	uint32_t cap = 64, count = 0;
 	const char **v = xmalloc(cap * sizeof(*v));
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		if (!wanted_file(de->d_name))
+		if (subdirs && de->d_name[0] != '.' && strcmp(de->d_name, "__pycache__") != 0) {
+			bool isdir = de->d_type == DT_DIR;
+			struct stat st;
+			if (de->d_type == DT_UNKNOWN && dfd >= 0 &&
+			    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+				isdir = S_ISDIR(st.st_mode);
+			if (isdir) {
+				*subdirs = xrealloc(*subdirs, (*nsub + 1) * sizeof(**subdirs));
+				(*subdirs)[(*nsub)++] = xasprintf("%s/%s", dir, de->d_name);
+				continue;
+			}
+		}
+		if (!fmt->wanted(de->d_name))
 			continue;
 		if (count == cap) {
 			cap *= 2;
@@ -283,6 +296,7 @@ struct load_state {
 	char *err;               /* problems, for take_problems */
 };
 struct load_job {
+	const struct script_format *fmt;
 	const char *dir;
 	size_t dirlen;
 	int dfd;                 /* dir, or -1 (then files are opened) */
@@ -326,7 +340,7 @@ static void load_one(struct load_job *j, uint32_t i, struct arena *a, bool use_c
 		return;
 	if (j->idents)
 		hcache_ident_of(&st, &j->idents[i]);
-	if (script_parse(j->files[i], buf, len, a, &j->raws[i].s, &ls->err) == RT_OK)
+	if (j->fmt->parse(j->files[i], buf, len, a, &j->raws[i].s, &ls->err) == RT_OK)
 		ls->what = LOAD_PARSED;
 	free(buf);
 }
@@ -338,68 +352,77 @@ static void load_range(void *ctx, unsigned worker, uint32_t begin, uint32_t end)
 		load_one(j, i, &j->arenas[worker], true);
 }
 
-enum rt_status graph_load(const char *dir, struct graph **out, char **err)
-{
-	struct graph *g = xcalloc(1, sizeof(*g));
-	arena_init(&g->arena);
-	g->dir = arena_strdup(&g->arena, dir);
-	struct strbuf eb = STRBUF_INIT;
-	char *e = NULL;
-	int status = RT_OK;
-	struct raw *raws = NULL;
-	uint32_t nfiles = 0, n = 0;
-	const char **files = NULL;
-	struct hcache_ident *idents = NULL;
-	bool *done = NULL;
-	struct strmap ids = {0}, labels = {0};
-	uint32_t *label_rev = NULL;
+/* The scripts read so far, from every directory, in reading order. */
+struct reader {
+	struct raw *raws;
+	struct hcache_ident *idents;  /* by raw, when the graph image is kept */
+	uint32_t n, cap;
+	bool keep_idents;
+	struct strbuf *eb;
+	int status;
+};
 
-	/* The header cache: a directory unchanged since it was cached need
-	 * not be listed, and a script whose identity is unchanged costs one
-	 * stat instead of open, read, close and a parse. */
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct hcache *hc = dfd >= 0 ? hcache_open(dfd, &g->arena) : NULL;
-	if (hcache_image_get(hc, g->dir, dfd, g)) {
-		hcache_discard(hc);
-		close(dfd);
-		*out = g;
-		return RT_OK;
-	}
+static void reader_grow(struct reader *rd, uint32_t more)
+{
+	if (rd->n + more <= rd->cap)
+		return;
+	rd->cap = rd->n + more > 2 * rd->cap ? rd->n + more : 2 * rd->cap;
+	rd->raws = xrealloc(rd->raws, (rd->cap ? rd->cap : 1) * sizeof(*rd->raws));
+	memset(rd->raws + rd->n, 0, (rd->cap - rd->n) * sizeof(*rd->raws));
+	if (rd->keep_idents)
+		rd->idents = xrealloc(rd->idents, (rd->cap ? rd->cap : 1) * sizeof(*rd->idents));
+}
+
+/* Reads the scripts of one directory (open as dfd, or -1) into rd, every
+ * problem into rd->eb. hc: the directory's header cache, or NULL.
+ * subdirs: see list_scripts. *nfiles: how many scripts the directory
+ * holds. False when the directory cannot be listed (said in rd->eb). */
+static bool read_dir(struct graph *g, const char *dir, int dfd, struct hcache *hc,
+                     const struct script_format *fmt, struct reader *rd, uint32_t *nfiles,
+                     char ***subdirs, uint32_t *nsub)
+{
+	char *e = NULL;
 	const char **names = NULL;
-	if (!hcache_listing(hc, &names, &nfiles, &g->arena)) {
-		status = list_scripts(&g->arena, dir, &names, &nfiles, &e);
-		take_problems(&eb, &e);
-		if (status != RT_OK) {
-			hcache_discard(hc);
-			hc = NULL;
-			goto out;
+	*nfiles = 0;
+	/* A directory's subdirectories are not in the cache's listing. */
+	if (subdirs || !hcache_listing(hc, &names, nfiles, &g->arena)) {
+		int rc = list_scripts(&g->arena, dir, dfd, fmt, &names, nfiles, subdirs, nsub, &e);
+		take_problems(rd->eb, &e);
+		if (rc != RT_OK) {
+			rd->status = rc;
+			return false;
 		}
 	}
-	files = arena_alloc(&g->arena, (nfiles ? nfiles : 1) * sizeof(*files));
+	uint32_t nf = *nfiles;
+	const char **files = arena_alloc(&g->arena, (nf ? nf : 1) * sizeof(*files));
 
 	/* Read and parse every file, on every core; keep going to report
-	 * every problem. raws and idents are by file index until compacted
-	 * below, in file order. */
-	raws = xcalloc(nfiles ? nfiles : 1, sizeof(*raws));
+	 * every problem. The job's raws and idents are by file index until
+	 * gathered below, in file order. */
+	struct raw *raws = xcalloc(nf ? nf : 1, sizeof(*raws));
+	struct hcache_ident *idents = NULL;
 	if (hc)  /* each script's identity, for the cache and the graph image */
-		idents = xcalloc(nfiles ? nfiles : 1, sizeof(*idents));
+		idents = xcalloc(nf ? nf : 1, sizeof(*idents));
 	unsigned nworkers = par_workers();
 	struct load_job job = {
-		.dir = dir, .dirlen = strlen(dir), .dfd = dfd, .names = names, .files = files, .hc = hc,
-		.raws = raws, .idents = idents,
-		.state = xcalloc(nfiles ? nfiles : 1, sizeof(*job.state)),
+		.fmt = fmt, .dir = dir, .dirlen = strlen(dir), .dfd = dfd, .names = names,
+		.files = files, .hc = hc, .raws = raws, .idents = idents,
+		.state = xcalloc(nf ? nf : 1, sizeof(*job.state)),
 		.arenas = xcalloc(nworkers, sizeof(*job.arenas)),
 	};
-	par_for(nfiles, LOAD_CHUNK, load_range, &job);
+	par_for(nf, LOAD_CHUNK, load_range, &job);
 	for (unsigned w = 0; w < nworkers; w++)
 		arena_adopt(&g->arena, &job.arenas[w]);
 	free(job.arenas);
-	for (uint32_t i = 0; i < nfiles; i++) {
+	reader_grow(rd, nf);
+	for (uint32_t i = 0; i < nf; i++) {
 		struct load_state *ls = &job.state[i];
+		struct raw *to = &rd->raws[rd->n];
 		if (ls->what == LOAD_CACHED) {
-			if (hcache_get(hc, names[i], &idents[i], files[i], &g->arena, &raws[n].s)) {
-				idents[n] = idents[i];
-				n++;
+			if (hcache_get(hc, names[i], &idents[i], files[i], &g->arena, &to->s)) {
+				if (rd->keep_idents)
+					rd->idents[rd->n] = idents[i];
+				rd->n++;
 				g->ncached++;
 				continue;
 			}
@@ -407,18 +430,140 @@ enum rt_status graph_load(const char *dir, struct graph **out, char **err)
 			load_one(&job, i, &g->arena, false);
 		}
 		if (ls->what == LOAD_PARSED) {
-			raws[n].s = raws[i].s;
-			if (hc) {
-				idents[n] = idents[i];
-				hcache_put(hc, names[i], &idents[n], &raws[n].s);
-			}
-			n++;
+			to->s = raws[i].s;
+			if (hc)
+				hcache_put(hc, names[i], &idents[i], &to->s);
+			if (rd->keep_idents)
+				rd->idents[rd->n] = idents[i];
+			rd->n++;
 		} else {
-			status = RT_EINPUT;
+			rd->status = RT_EINPUT;
 		}
-		take_problems(&eb, &ls->err);
+		take_problems(rd->eb, &ls->err);
 	}
 	free(job.state);
+	free(raws);
+	free(idents);
+	return true;
+}
+
+/* The directories of src, each once (the same directory named twice, or
+ * reached again through a subdirectory, is read once), subdirectories
+ * after their parent in name order when recursive. */
+struct dirlist {
+	char **v;
+	uint32_t n;
+	struct { uint64_t dev, ino; } *ids;
+};
+
+static void dirlist_add(struct dirlist *l, char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		for (uint32_t i = 0; i < l->n; i++)
+			if (l->ids[i].dev == (uint64_t)st.st_dev && l->ids[i].ino == (uint64_t)st.st_ino) {
+				free(path);
+				return;
+			}
+	}
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->ids = xrealloc(l->ids, (l->n + 1) * sizeof(*l->ids));
+	l->v[l->n] = path;
+	l->ids[l->n].dev = st.st_dev;
+	l->ids[l->n].ino = st.st_ino;
+	l->n++;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum rt_status graph_load(const char *dir, struct graph **out, char **err)
+{
+	struct graph_src src = {&dir, 1, false, &script_format_sql, false};
+	return graph_load_src(&src, out, err);
+}
+
+enum rt_status graph_load_src(const struct graph_src *src, struct graph **out, char **err)
+{
+	struct graph *g = xcalloc(1, sizeof(*g));
+	arena_init(&g->arena);
+	g->dir = arena_strdup(&g->arena, src->ndirs ? src->dirs[0] : ".");
+	struct strbuf eb = STRBUF_INIT;
+	int status = RT_OK;
+	struct raw *raws = NULL;
+	uint32_t nfiles = 0, n = 0;
+	struct hcache_ident *idents = NULL;
+	bool *done = NULL;
+	struct strmap ids = {0}, labels = {0};
+	uint32_t *label_rev = NULL;
+	struct hcache *hc = NULL;
+	struct reader rd = {.eb = &eb};
+
+	/* One directory: the header cache, by which a directory unchanged
+	 * since it was cached need not be listed and a script whose identity
+	 * is unchanged costs one stat instead of open, read, close and a
+	 * parse; and the graph image, by which a graph whose directory and
+	 * scripts are all unchanged is loaded whole. */
+	int dfd = -1;
+	if (src->ndirs == 1 && !src->recursive) {
+		dfd = open(src->dirs[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0 && !(src->skip_missing && errno == ENOENT)) {
+			status = add_problem(&eb, "%s: %s", src->dirs[0], strerror(errno));
+			goto out;
+		}
+		hc = dfd >= 0 ? hcache_open(dfd, src->format, &g->arena) : NULL;
+		if (hcache_image_get(hc, g->dir, dfd, g)) {
+			hcache_discard(hc);
+			close(dfd);
+			*out = g;
+			return RT_OK;
+		}
+		rd.keep_idents = hc != NULL;
+		if (dfd >= 0 && !read_dir(g, src->dirs[0], dfd, hc, src->format, &rd, &nfiles,
+		                          NULL, NULL)) {
+			hcache_discard(hc);
+			hc = NULL;
+			status = rd.status;
+			goto out;
+		}
+	} else {
+		struct dirlist dl = {0};
+		for (uint32_t i = 0; i < src->ndirs; i++) {
+			struct stat st;
+			if (src->skip_missing && stat(src->dirs[i], &st) != 0 && errno == ENOENT)
+				continue;
+			dirlist_add(&dl, xstrdup(src->dirs[i]));
+		}
+		/* Each directory has a header cache of its own. */
+		for (uint32_t i = 0; i < dl.n; i++) {
+			int fd = open(dl.v[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			struct hcache *dhc = fd >= 0 ? hcache_open(fd, src->format, &g->arena) : NULL;
+			char **sub = NULL;
+			uint32_t nsub = 0, nf = 0;
+			if (read_dir(g, dl.v[i], fd, dhc, src->format, &rd, &nf,
+			             src->recursive ? &sub : NULL, &nsub))
+				hcache_close(dhc, nf);
+			else
+				hcache_discard(dhc);
+			if (fd >= 0)
+				close(fd);
+			if (nsub)
+				qsort(sub, nsub, sizeof(*sub), cmp_path);
+			for (uint32_t k = 0; k < nsub; k++)
+				dirlist_add(&dl, sub[k]);
+			free(sub);
+		}
+		for (uint32_t i = 0; i < dl.n; i++)
+			free(dl.v[i]);
+		free(dl.v);
+		free(dl.ids);
+	}
+	raws = rd.raws ? rd.raws : xcalloc(1, sizeof(*raws));
+	idents = rd.idents;
+	n = rd.n;
+	status = rd.status;
 
 	strmap_init(&ids, n);
 	for (uint32_t i = 0; i < n; i++) {
@@ -545,6 +690,7 @@ enum rt_status graph_load(const char *dir, struct graph **out, char **err)
 	}
 	free(h.v);
 	if (ordered < live) {
+		char *e = NULL;
 		report_cycle(raws, n, done, &e);
 		take_problems(&eb, &e);
 		status = RT_EINPUT;
@@ -672,7 +818,7 @@ out:
 	if (dfd >= 0)
 		close(dfd);
 	free(idents);
-	for (uint32_t i = 0; i < nfiles && raws; i++) {
+	for (uint32_t i = 0; i < n && raws; i++) {
 		free(raws[i].par);
 		free(raws[i].dep);
 		free(raws[i].out);

@@ -30,7 +30,7 @@ struct graph_label {
 
 struct graph {
 	struct arena arena;    /* owns everything below */
-	const char *dir;       /* the versions directory */
+	const char *dir;       /* the (first) versions directory */
 	struct gnode *nodes;
 	uint32_t n;
 	struct strmap ids;     /* id → index */
@@ -46,7 +46,23 @@ struct graph {
 	uint32_t ncached;      /* scripts whose header came from the cache */
 };
 
-/* Loads DIR/versions style directory `dir` (the versions directory itself).
+/* Where a graph's scripts are: directories read as one format; with
+ * recursive, their subdirectories too (but __pycache__ and hidden ones).
+ * skip_missing: a directory that does not exist holds nothing (Alembic's
+ * version_locations), rather than being an error. */
+struct graph_src {
+	const char *const *dirs;   /* borrowed; dirs[0] becomes graph.dir */
+	uint32_t ndirs;
+	bool recursive;
+	const struct script_format *format;
+	bool skip_missing;
+};
+
+/* Loads a graph from src, as graph_load does from one directory. */
+enum rt_status graph_load_src(const struct graph_src *src, struct graph **out, char **err);
+
+/* Loads DIR/versions style directory `dir` (the versions directory itself)
+ * of .sql scripts.
  * Validates the whole graph; every problem is reported in *err, one
  * "file:line: message" per line. On RT_EINPUT nothing is returned.
  * *out: caller frees with graph_free. */

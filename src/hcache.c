@@ -9,8 +9,9 @@
  *   payload, then the payload: the entries
  *   in ascending name order, each
  *   u32 total length, u64 dev, ino, size, mode, mtime s, ns, ctime s, ns,
- *   str name, str rev, str message, nstr create date, u32 n + n str for
- *   parents, labels and depends, u32 txn, has_downgrade, six line numbers
+ *   str name, str rev, str message, nstr create date, nstr doc, u32 n + n
+ *   str for parents, labels and depends, u32 format, txn, has_downgrade,
+ *   six line numbers
  *   (rev, revises, labels, depends, up, down), u64 up_off, up_len,
  *   down_off, down_len.
  * A str is u32 length, the bytes and a NUL; an nstr of length 0xffffffff
@@ -313,7 +314,7 @@ static void load(struct hcache *c, struct arena *a)
 	             settled(dir_ctime, c->written_at);
 }
 
-struct hcache *hcache_open(int dfd, struct arena *a)
+struct hcache *hcache_open(int dfd, const struct script_format *fmt, struct arena *a)
 {
 	struct stat st;
 	char *dir = hcache_dir();
@@ -329,8 +330,11 @@ struct hcache *hcache_open(int dfd, struct arena *a)
 	c->dir_dev = (uint64_t)st.st_dev;
 	c->dir_ino = (uint64_t)st.st_ino;
 	c->dir_ctime = ts_ns(&st.st_ctim);
-	c->path = xasprintf("%s/%016llx-%016llx.hdr", dir, (unsigned long long)c->dir_dev,
-	                    (unsigned long long)c->dir_ino);
+	/* .sql scripts keep the name they always had; another format's
+	 * headers live beside them, never mixed with theirs. */
+	bool sql = fmt->id == SCRIPT_FORMAT_SQL;
+	c->path = xasprintf("%s/%016llx-%016llx%s%s.hdr", dir, (unsigned long long)c->dir_dev,
+	                    (unsigned long long)c->dir_ino, sql ? "" : ".", sql ? "" : fmt->name);
 	sb_init(&c->fresh);
 	c->arena = a;
 	return c;
@@ -398,7 +402,7 @@ static const char **get_list(struct rd *r, struct arena *a, uint32_t *n)
  * parser would have refused. */
 static bool header_valid(const struct script *s, uint64_t size)
 {
-	if ((unsigned)s->txn > SCRIPT_TXN_NONE ||
+	if ((unsigned)s->txn > SCRIPT_TXN_NONE || s->format >= SCRIPT_FORMAT_COUNT ||
 	    s->up_off > size || s->up_len > size - s->up_off ||
 	    s->down_off > size || s->down_len > size - s->down_off ||
 	    !script_valid_rev(s->rev))
@@ -424,10 +428,11 @@ static bool decode(const struct hent *e, const char *path, struct arena *a,
 	s->rev = get_str(&r);
 	s->message = get_str(&r);
 	s->create_date = get_nstr(&r, true);
+	s->doc = get_nstr(&r, true);
 	s->parents = get_list(&r, a, &s->nparents);
 	s->labels = get_list(&r, a, &s->nlabels);
 	s->depends = get_list(&r, a, &s->ndepends);
-	uint32_t txn = get_u32(&r), down = get_u32(&r);
+	uint32_t format = get_u32(&r), txn = get_u32(&r), down = get_u32(&r);
 	s->rev_line = get_u32(&r);
 	s->revises_line = get_u32(&r);
 	s->labels_line = get_u32(&r);
@@ -435,9 +440,10 @@ static bool decode(const struct hent *e, const char *path, struct arena *a,
 	s->up_line = get_u32(&r);
 	s->down_line = get_u32(&r);
 	uint64_t uo = get_u64(&r), ul = get_u64(&r), dofs = get_u64(&r), dl = get_u64(&r);
-	if (r.bad || r.p != r.end || txn > SCRIPT_TXN_NONE || down > 1 ||
-	    uo > e->size || ul > e->size - uo || dofs > e->size || dl > e->size - dofs)
+	if (r.bad || r.p != r.end || format >= SCRIPT_FORMAT_COUNT || txn > SCRIPT_TXN_NONE ||
+	    down > 1 || uo > e->size || ul > e->size - uo || dofs > e->size || dl > e->size - dofs)
 		return false;
+	s->format = (uint8_t)format;
 	s->txn = (enum script_txn)txn;
 	s->has_downgrade = down;
 	s->up_off = (size_t)uo;
@@ -524,9 +530,11 @@ void hcache_put(struct hcache *c, const char *name, const struct hcache_ident *i
 	put_str(b, s->rev);
 	put_str(b, s->message);
 	put_str(b, s->create_date);
+	put_str(b, s->doc);
 	put_list(b, s->parents, s->nparents);
 	put_list(b, s->labels, s->nlabels);
 	put_list(b, s->depends, s->ndepends);
+	put_u32(b, s->format);
 	put_u32(b, (uint32_t)s->txn);
 	put_u32(b, s->has_downgrade ? 1 : 0);
 	put_u32(b, s->rev_line);
@@ -713,6 +721,7 @@ uint64_t hcache_image_layout(void)
 		sizeof(struct script),
 		GI_FIELD(struct script, path), GI_FIELD(struct script, rev),
 		GI_FIELD(struct script, message), GI_FIELD(struct script, create_date),
+		GI_FIELD(struct script, doc), GI_FIELD(struct script, format),
 		GI_FIELD(struct script, parents), GI_FIELD(struct script, labels),
 		GI_FIELD(struct script, depends), GI_FIELD(struct script, nparents),
 		GI_FIELD(struct script, nlabels), GI_FIELD(struct script, ndepends),
@@ -836,6 +845,7 @@ void hcache_image_put(struct hcache *c, const struct graph *g,
 		y->s.rev = AS_PTR(w_str(&b, x->s.rev));
 		y->s.message = AS_PTR(w_str(&b, x->s.message));
 		y->s.create_date = AS_PTR(w_str(&b, x->s.create_date));
+		y->s.doc = AS_PTR(w_str(&b, x->s.doc));
 		y->s.parents = AS_PTR(w_strs(&b, x->s.parents, x->s.nparents));
 		y->s.labels = AS_PTR(w_strs(&b, x->s.labels, x->s.nlabels));
 		y->s.depends = AS_PTR(w_strs(&b, x->s.depends, x->s.ndepends));
@@ -968,6 +978,8 @@ static bool fix_graph(struct fix *f, struct graph *g)
 		x->s.rev = fix_str(f, x->s.rev, false);
 		x->s.message = fix_str(f, x->s.message, false);
 		x->s.create_date = fix_str(f, x->s.create_date, true);
+		x->s.doc = fix_str(f, x->s.doc, true);
+		f->bad |= x->s.format >= SCRIPT_FORMAT_COUNT;
 		x->s.parents = fix_strs(f, x->s.parents, x->s.nparents);
 		x->s.labels = fix_strs(f, x->s.labels, x->s.nlabels);
 		x->s.depends = fix_strs(f, x->s.depends, x->s.ndepends);

@@ -28,10 +28,11 @@
 
 struct hcache;
 
-/* The cache of the directory open as dfd, NULL when the cache is off or
- * has no place to live. A cache file that exists is read into a (the
- * graph's arena: strings of the entries handed out point into it). */
-struct hcache *hcache_open(int dfd, struct arena *a);
+/* The cache of the scripts of format fmt in the directory open as dfd,
+ * NULL when the cache is off or has no place to live. A cache file that
+ * exists is read into a (the graph's arena: strings of the entries handed
+ * out point into it). */
+struct hcache *hcache_open(int dfd, const struct script_format *fmt, struct arena *a);
 
 /* A script's identity: what stat(2) says that any change would alter. */
 struct hcache_ident {
@@ -89,7 +90,7 @@ char *hcache_dir(void);
  * format numbers of the entries and of the graph image; the fingerprint of
  * the structs the image stores as bytes. */
 uint64_t hcache_hash(const void *data, size_t len);
-#define HCACHE_FORMAT 3u
+#define HCACHE_FORMAT 4u
 #define HCACHE_IMAGE_FORMAT 4u
 uint64_t hcache_image_layout(void);
 

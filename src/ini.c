@@ -27,6 +27,7 @@ enum key_kind {
 	KEY_TXN,      /* enum txn_mode */
 	KEY_SECONDS,  /* a non-negative int */
 	KEY_BOOL,
+	KEY_FORMAT,   /* enum config_format */
 };
 
 static const struct ini_key {
@@ -41,6 +42,7 @@ static const struct ini_key {
 	{"lock_timeout", KEY_SECONDS, offsetof(struct config, lock_timeout)},
 	{"production", KEY_BOOL, offsetof(struct config, production)},
 	{"schema", KEY_OPTIONAL, offsetof(struct config, schema)},
+	{"format", KEY_FORMAT, offsetof(struct config, format)},
 };
 
 #define N_KEYS RT_ARRAY_LEN(ini_keys)
@@ -75,6 +77,7 @@ void config_free(struct config *c)
 	free(c->database);
 	free(c->version_table);
 	free(c->schema);
+	alembic_ini_free(&c->alembic);
 	memset(c, 0, sizeof *c);
 }
 
@@ -233,6 +236,14 @@ static void apply_value(struct ini_parse *ps, uint32_t line, const struct ini_ke
 			ini_error(ps, line, "invalid %s '%s': expected true or false "
 				  "(or yes/no, on/off, 1/0)", k->name, val);
 		return;
+	case KEY_FORMAT:
+		if (strcmp(val, "retort") == 0)
+			*(enum config_format *)field = CONFIG_FORMAT_RETORT;
+		else if (strcmp(val, "alembic") == 0)
+			*(enum config_format *)field = CONFIG_FORMAT_ALEMBIC;
+		else
+			ini_error(ps, line, "invalid %s '%s': expected retort or alembic", k->name, val);
+		return;
 	}
 	char **str = field;
 	free(*str);
@@ -362,14 +373,54 @@ static void parse_buffer(struct ini_parse *ps, char *buf, size_t len)
 	}
 }
 
+#define ALEMBIC_FILE "alembic.ini"
+
+/* An Alembic project: alembic.ini at ini_path over c, whose own settings
+ * (from retort.ini, set_on by key) win. */
+static int load_alembic(struct config *c, const char *ini_path, const uint32_t *set_on,
+                        char **err)
+{
+	int rc = alembic_ini_load(ini_path, &c->alembic, err);
+	if (rc != RT_OK)
+		return rc;
+	c->format = CONFIG_FORMAT_ALEMBIC;
+	for (size_t i = 0; i < N_KEYS; i++) {
+		if (set_on && set_on[i])
+			continue;
+		char **field = (char **)((char *)c + ini_keys[i].off);
+		if (!strcmp(ini_keys[i].name, "script_location")) {
+			free(*field);
+			*field = xstrdup(c->alembic.script_location);
+		} else if (!strcmp(ini_keys[i].name, "version_table")) {
+			free(*field);
+			*field = xstrdup("alembic_version");
+		} else if (!strcmp(ini_keys[i].name, "database") && c->alembic.url) {
+			free(*field);
+			*field = xstrdup(c->alembic.url);
+		}
+	}
+	return RT_OK;
+}
+
 int config_load(const char *path, struct config *out, char **err)
 {
 	if (!path) {
 		path = CONFIG_FILE;
 		if (access(path, F_OK) != 0 && errno == ENOENT) {
 			config_defaults(out);
-			return RT_OK;
+			if (access(ALEMBIC_FILE, F_OK) != 0)
+				return RT_OK;
+			int rc = load_alembic(out, ALEMBIC_FILE, NULL, err);
+			if (rc != RT_OK)
+				config_free(out);
+			return rc;
 		}
+	} else if (alembic_ini_is(path)) {
+		config_defaults(out);
+		int rc = load_alembic(out, path, NULL, err);
+		if (rc != RT_OK)
+			config_free(out);
+		return rc;
 	}
 	char *buf;
 	size_t len;
@@ -386,6 +437,18 @@ int config_load(const char *path, struct config *out, char **err)
 	if (ps.errors) {
 		config_free(&c);
 		return RT_EINPUT;
+	}
+	if (c.format == CONFIG_FORMAT_ALEMBIC) {
+		/* the alembic.ini beside this file */
+		const char *slash = strrchr(path, '/');
+		char *ini = slash ? xasprintf("%.*s/" ALEMBIC_FILE, (int)(slash - path), path)
+		                  : xstrdup(ALEMBIC_FILE);
+		rc = load_alembic(&c, ini, ps.set_on, err);
+		free(ini);
+		if (rc != RT_OK) {
+			config_free(&c);
+			return rc;
+		}
 	}
 	*out = c;
 	return RT_OK;

@@ -4,7 +4,13 @@
 
 #include <stdbool.h>
 
+#include "alembic.h"
+
 enum txn_mode { TXN_PER_MIGRATION, TXN_SINGLE };
+
+/* Whose project this is: retort's (.sql scripts) or Alembic's (.py
+ * revisions, alembic.ini, alembic_version). */
+enum config_format { CONFIG_FORMAT_RETORT, CONFIG_FORMAT_ALEMBIC };
 
 struct config {
 	char *path;             /* the file read, or NULL when none */
@@ -15,13 +21,21 @@ struct config {
 	int lock_timeout;       /* seconds, default 60 */
 	bool production;
 	char *schema;           /* NULL when not set */
+	enum config_format format;
+	/* An Alembic project: its alembic.ini as read (path NULL otherwise).
+	 * script_location, database and version_table above then come from
+	 * it (alembic_version) unless retort.ini sets them. */
+	struct alembic_ini alembic;
 };
 
 /* Sets the defaults (no file). */
 void config_defaults(struct config *c);
 /* Loads path over the defaults. When path is NULL, "retort.ini" in the
- * current directory is read if it exists, and the defaults stand if not;
- * an explicitly named file that does not exist is an error.
+ * current directory is read if it exists, else "alembic.ini" (an Alembic
+ * project), and the defaults stand if neither does; an explicitly named
+ * file that does not exist is an error. A named file with an [alembic]
+ * section is an Alembic project's; `format = alembic` in retort.ini
+ * points at the alembic.ini beside it.
  * Errors (RT_EINPUT): "retort.ini:LINE: message" for unknown keys, unknown
  * sections, malformed lines, bad values, ${VAR} of an unset variable. */
 int config_load(const char *path, struct config *out, char **err);

@@ -2516,6 +2516,9 @@ void lint_text(struct lint *l, const struct lint_text *in, bool report,
 int lint_script(struct lint *l, const struct script *s, bool report,
                 struct lint_findings *out, char **err)
 {
+	/* Only .sql scripts hold SQL (Alembic's .py revisions hold Python) */
+	if (s->format != SCRIPT_FORMAT_SQL)
+		return RT_OK;
 	char *buf;
 	size_t len;
 	int rc = read_file(s->path, &buf, &len, err);

@@ -2,6 +2,7 @@
 #include "out.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int cli_report(struct cli_ctx *c, int rc, char *err)
 {
@@ -18,9 +19,55 @@ static void add_ids(struct strbuf *sb, const struct graph *g, const uint32_t *v,
 		sb_addf(sb, "%s%s", i ? sep : "", g->nodes[v[i]].s.rev);
 }
 
+static void add_strs(struct strbuf *sb, const char *const *v, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		sb_addf(sb, "%s%s", i ? ", " : "", v[i]);
+}
+
+/* Alembic's _head_only: "parents (deps) -> rev (labels) (head) (current)
+ * (branchpoint) (mergepoint), doc". */
+static void alembic_line(struct strbuf *sb, const struct graph *g, uint32_t rev, int flags,
+                         bool current)
+{
+	const struct gnode *x = &g->nodes[rev];
+	if (flags & OUT_PARENTS) {
+		if (x->nparents)
+			add_strs(sb, x->s.parents, x->s.nparents);
+		else
+			sb_adds(sb, "<base>");
+		if (x->s.ndepends) {
+			sb_adds(sb, " (");
+			add_strs(sb, x->s.depends, x->s.ndepends);
+			sb_adds(sb, ")");
+		}
+		sb_adds(sb, " -> ");
+	}
+	sb_adds(sb, x->s.rev);
+	if ((flags & (OUT_LABELS | OUT_LINE_LABELS)) && x->nbranch) {
+		sb_adds(sb, " (");
+		add_strs(sb, x->branch, x->nbranch);
+		sb_adds(sb, ")");
+	}
+	if ((flags & (OUT_TREE | OUT_HEAD)) && x->nchildren == 0)
+		sb_adds(sb, x->ndependents ? " (effective head)" : " (head)");
+	if (current)
+		sb_adds(sb, " (current)");
+	if ((flags & OUT_TREE) && x->nchildren >= 2)
+		sb_adds(sb, " (branchpoint)");
+	if ((flags & OUT_TREE) && x->nparents >= 2)
+		sb_adds(sb, " (mergepoint)");
+	if (flags & OUT_DOC)
+		sb_addf(sb, ", %s", x->s.message);
+}
+
 void out_rev_line(struct strbuf *sb, const struct graph *g, uint32_t rev,
                   int flags, bool current)
 {
+	if (flags & OUT_ALEMBIC) {
+		alembic_line(sb, g, rev, flags, current);
+		return;
+	}
 	const struct gnode *x = &g->nodes[rev];
 	if (flags & OUT_PARENTS) {
 		if (x->nparents)
@@ -100,6 +147,42 @@ void out_rev_verbose(struct strbuf *sb, const struct graph *g, uint32_t rev,
 	if (x->s.create_date)
 		sb_addf(sb, "    Create Date: %s\n", x->s.create_date);
 	sb_addc(sb, '\n');
+}
+
+void out_rev_verbose_alembic(struct strbuf *sb, const struct graph *g, uint32_t rev,
+                             bool current)
+{
+	const struct gnode *x = &g->nodes[rev];
+	sb_addf(sb, "Rev: %s%s%s%s%s\n", x->s.rev, x->nchildren ? "" : " (head)",
+	        x->nchildren >= 2 ? " (branchpoint)" : "", x->nparents >= 2 ? " (mergepoint)" : "",
+	        current ? " (current)" : "");
+	sb_adds(sb, x->nparents >= 2 ? "Merges: " : "Parent: ");
+	if (x->nparents)
+		add_strs(sb, x->s.parents, x->s.nparents);
+	else
+		sb_adds(sb, "<base>");
+	sb_addc(sb, '\n');
+	if (x->s.ndepends) {
+		sb_adds(sb, "Also depends on: ");
+		add_strs(sb, x->s.depends, x->s.ndepends);
+		sb_addc(sb, '\n');
+	}
+	if (x->nchildren >= 2)
+		add_list_line(sb, "Branches into", g, x->children, x->nchildren, "");
+	if (x->nbranch) {
+		sb_adds(sb, "Branch names: ");
+		add_strs(sb, x->branch, x->nbranch);
+		sb_addc(sb, '\n');
+	}
+	sb_addf(sb, "Path: %s\n\n", x->s.path);
+	const char *doc = x->s.doc ? x->s.doc : x->s.message;
+	for (const char *p = doc; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		sb_addf(sb, "    %.*s\n", (int)n, p);
+		p += n + (nl ? 1 : 0);
+	}
+	sb_adds(sb, *doc ? "\n" : "\n\n");
 }
 
 static void json_ids(struct strbuf *sb, const char *key, const struct graph *g,

@@ -20,6 +20,11 @@ enum out_line_flags {
 	OUT_DOC = 1 << 4,      /* ", message" */
 	OUT_LINE_LABELS = 1 << 5, /* " (label)": only the labels of the line's
 	                             nearest labelled revision (graph_line_labelled) */
+	OUT_ALEMBIC = 1 << 6,  /* as Alembic writes it for an Alembic project:
+	                          parents and dependencies as the file names them,
+	                          every label that covers the revision,
+	                          " (effective head)" for a head others depend on,
+	                          " (current)" right after the head marker */
 };
 
 /* One line: "1a2b -> 3f2a (accounts) (head), Add user email".
@@ -29,6 +34,10 @@ void out_rev_line(struct strbuf *sb, const struct graph *g, uint32_t rev,
 /* The verbose block of `heads -v` / `history -v` / `show`. */
 void out_rev_verbose(struct strbuf *sb, const struct graph *g, uint32_t rev,
                      bool current);
+/* The same block as Alembic writes it (its "log entry"): the revision's
+ * docstring, indented, in place of the header retort writes. */
+void out_rev_verbose_alembic(struct strbuf *sb, const struct graph *g, uint32_t rev,
+                             bool current);
 /* A JSON object describing a revision (see retort(1), "JSON output"). */
 void out_rev_json(struct strbuf *sb, const struct graph *g, uint32_t rev,
                   int current);  /* current: -1 unknown, 0 no, 1 yes */

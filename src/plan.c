@@ -62,6 +62,14 @@ static void heads_add(struct heads *h, const char *id)
 	h->v[h->n++] = id;
 }
 
+static bool heads_has(const struct heads *h, const char *id)
+{
+	for (uint32_t i = 0; i < h->n; i++)
+		if (strcmp(h->v[i], id) == 0)
+			return true;
+	return false;
+}
+
 static bool heads_del(struct heads *h, const char *id)
 {
 	for (uint32_t i = 0; i < h->n; i++) {
@@ -147,6 +155,9 @@ static void plan_upgrade(const struct graph *g, struct builder *b,
                          const uint32_t *cur, uint32_t ncur,
                          const struct revset *target)
 {
+	/* LABEL@base is below the branch: none of it is needed */
+	if (target->below)
+		return;
 	struct bitset applied, need;
 	bitset_init(&applied, g->n);
 	bitset_init(&need, g->n);
@@ -209,7 +220,7 @@ static int plan_downgrade(const struct graph *g, struct builder *b,
 	 * LABEL@base; everything for base). The closure follows children and
 	 * dependents within the applied set. */
 	struct u32vec stack = {0};
-	if (target->n == 0) {
+	if (target->n == 0 && !target->nroots) {
 		for (uint32_t r = 0; r < g->n; r++)
 			if (bitset_get(&applied, r))
 				u32vec_push(&stack, r);
@@ -267,6 +278,19 @@ static int plan_downgrade(const struct graph *g, struct builder *b,
 				other = bitset_get(&applied, p->children[c]);
 			if (!other)
 				heads_add(&ins, p->s.rev);
+		}
+		/* A dependency stays applied. A version table may hold it in its
+		 * dependent's row alone (Alembic does): with that row gone and
+		 * nothing else applied above it, it needs a row of its own. */
+		for (uint32_t j = 0; j < x->ndeps; j++) {
+			const struct gnode *d = &g->nodes[x->deps[j]];
+			bool implied = heads_has(&b->h, d->s.rev);
+			for (uint32_t c = 0; c < d->nchildren && !implied; c++)
+				implied = bitset_get(&applied, d->children[c]);
+			for (uint32_t c = 0; c < d->ndependents && !implied; c++)
+				implied = bitset_get(&applied, d->dependents[c]);
+			if (!implied)
+				heads_add(&ins, d->s.rev);
 		}
 		set_change(b, s, &del, &ins);
 	}

@@ -259,6 +259,31 @@ static void plan_sql_free(struct step_sql *qs, uint32_t n)
 	free(qs);
 }
 
+/* A step that another tool runs (its format delegates): retort never
+ * reads its SQL. */
+static bool delegated(const struct graph *g, const struct plan_step *s)
+{
+	return s->dir != PLAN_STAMP &&
+	       script_format_of(&g->nodes[s->rev].s)->exec == SCRIPT_EXEC_DELEGATED;
+}
+
+/* A delegated step's file as it was confirmed (expect_hex, or NULL when
+ * nothing was), and its header as the graph was loaded from. */
+static int delegated_unchanged(const struct gnode *x, const char *expect_hex, char **err)
+{
+	struct script_now now;
+	int rc = script_reread(&x->s, &now, err);
+	if (rc != RT_OK)
+		return rc;
+	if (expect_hex && *expect_hex && strcmp(expect_hex, now.hex) != 0)
+		rc = rt_err(err, RT_EFAIL,
+		    "%s changed after the plan was shown and confirmed (SHA-256 %.12s… then, "
+		    "%.12s… now); what was confirmed is not what would run", x->s.path, expect_hex,
+		    now.hex);
+	script_now_free(&now);
+	return rc;
+}
+
 /* Reads and splits every script of the plan before anything runs, so
  * that a script that cannot be split (an unterminated comment in this
  * dialect), that controls its own transaction, or that changed since it
@@ -274,6 +299,12 @@ static int load_plan_sql(struct db *db, const struct graph *g, const struct plan
 		if (s->dir == PLAN_STAMP)
 			continue;
 		const char *hex = expect && i < expect->n ? expect->steps[i].hex : NULL;
+		if (delegated(g, s)) {
+			int r = delegated_unchanged(&g->nodes[s->rev], hex, err);
+			if (r != RT_OK && (rc == RT_OK || r == RT_EINPUT))
+				rc = r;
+			continue;
+		}
 		int r = load_step_sql(db, &g->nodes[s->rev], s->dir, hex, &qs[i], err);
 		if (r != RT_OK && (rc == RT_OK || r == RT_EINPUT))
 			rc = r;
@@ -484,6 +515,8 @@ static void ledger_finish(struct ledger *l, enum history_outcome outcome)
 	l->row.outcome = (char *)history_outcome_word(outcome);
 }
 
+static char *ledger_alone(struct db *db, struct ledger *l);
+
 /* After a failure: the ledger keeps the attempt in its own transaction
  * (over the step's intent record, when it has one). The heads stay as they
  * were (the step did not happen). Returns NULL when the row was written,
@@ -493,6 +526,13 @@ static char *ledger_failure(struct db *db, struct ledger *l, const char *msg)
 	ledger_finish(l, HISTORY_FAILED);
 	l->row.heads_after = l->row.heads_before;
 	l->row.error = (char *)msg;
+	return ledger_alone(db, l);
+}
+
+/* Writes l's row in a transaction of its own; NULL, or why not (caller
+ * frees). */
+static char *ledger_alone(struct db *db, struct ledger *l)
+{
 	char *why = NULL;
 	int rc = db->ops->begin(db, &why);
 	if (rc == RT_OK)
@@ -814,6 +854,140 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 	return rc;
 }
 
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The version table's rows, sorted, space-separated (malloc'd), and the
+ * revisions they mean applied (ancestors and dependencies); false with
+ * *err when it cannot be read. A row no script defines is kept in the
+ * text and makes *unknown true. */
+static bool applied_now(struct db *db, const struct graph *g, char **text, struct bitset *set,
+                        bool *unknown, char **err)
+{
+	char **rows = NULL;
+	uint32_t n = 0;
+	if (db->ops->read_heads(db, &rows, &n, err) != RT_OK)
+		return false;
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), cmp_strp);
+	struct strbuf sb = STRBUF_INIT;
+	*unknown = false;
+	for (uint32_t i = 0; i < n; i++) {
+		sb_addf(&sb, "%s%s", i ? " " : "", rows[i]);
+		int32_t x = graph_find(g, rows[i]);
+		if (x < 0)
+			*unknown = true;
+		else if (!bitset_get(set, (uint32_t)x))
+			graph_ancestors(g, (uint32_t)x, true, set);
+	}
+	db_strv_free(rows, n);
+	*text = sb_detach(&sb);
+	return true;
+}
+
+/* The revisions the space-separated ids of heads mean applied. */
+static void applied_of(const struct graph *g, const char *heads, struct bitset *set)
+{
+	for (const char *p = heads; *p;) {
+		size_t n = strcspn(p, " ");
+		char *id = xstrndup(p, n);
+		int32_t x = graph_find(g, id);
+		if (x >= 0 && !bitset_get(set, (uint32_t)x))
+			graph_ancestors(g, (uint32_t)x, true, set);
+		free(id);
+		p += n + (p[n] == ' ');
+	}
+}
+
+static bool same_set(const struct bitset *a, const struct bitset *b)
+{
+	for (uint32_t i = 0; i < (a->n + 63) / 64; i++)
+		if (a->w[i] != b->w[i])
+			return false;
+	return true;
+}
+
+/* A step that the format's tool runs (run_delegate): retort holds the
+ * lock, has no transaction open, reads the version table before and
+ * after, and records the step in the ledger with the rows it found. */
+static int run_delegated_step(struct db *db, const struct graph *g, const struct plan *p,
+                              uint32_t i, const struct run_opts *o, const struct who *w,
+                              char **err)
+{
+	const struct plan_step *s = &p->steps[i];
+	const struct gnode *x = &g->nodes[s->rev];
+	const char *tool = o->delegate->name;
+	struct ledger l;
+	char hex[65];
+	char *before = NULL, *after = NULL, *toolerr = NULL, *dberr = NULL, *msg = NULL;
+	struct bitset was, now, want;
+	bitset_init(&was, g->n);
+	bitset_init(&now, g->n);
+	bitset_init(&want, g->n);
+	bool unknown = false;
+	ledger_start(&l, s, w);
+	note_step(db, g, s);
+	if (script_checksum(&x->s, hex, NULL) == RT_OK)
+		l.row.checksum = hex;
+	int rc = RT_OK;
+	if (!applied_now(db, g, &before, &was, &unknown, &dberr)) {
+		rc = rt_err(err, RT_EDB, "%s", dberr ? dberr : "cannot read the version table");
+		goto out;
+	}
+	l.row.heads_before = before;
+	int ran = o->delegate->step(o->delegate->ctx, g, s, &toolerr);
+	if (!applied_now(db, g, &after, &now, &unknown, &dberr)) {
+		/* the tool may have done it: say so, and record nothing */
+		rc = rt_err(err, RT_EDB, "%s: %s ran the step, but the version table cannot be read "
+		            "afterwards (%s); see 'retort current'", x->s.path, tool,
+		            dberr ? dberr : "database error");
+		goto out;
+	}
+	applied_of(g, s->heads_after, &want);
+	if (ran == RT_OK && !unknown && same_set(&now, &want)) {
+		l.row.heads_after = after;
+		ledger_finish(&l, HISTORY_OK);
+		char *why = ledger_alone(db, &l);
+		if (why)
+			rc = rt_err(err, RT_EFAIL, "%s: applied, but the ledger could not record it: %s",
+			            x->s.path, why);
+		free(why);
+		goto out;
+	}
+	if (ran != RT_OK)
+		msg = xasprintf("%s failed: %s", tool, toolerr ? toolerr : "no reason given");
+	else if (!unknown && same_set(&now, &was))
+		msg = xasprintf("%s said it ran the step, but the version table retort reads did not "
+		                "change (still %s): %s migrated another database than retort's "
+		                "(its sqlalchemy.url or env.py names another one)", tool,
+		                *after ? after : "<base>", tool);
+	else
+		msg = xasprintf("after %s ran the step the version table is %s, where the plan said "
+		                "%s; the run stops here", tool, *after ? after : "<base>",
+		                *s->heads_after ? s->heads_after : "<base>");
+	rc = run_signal ? RT_EINTR : RT_EFAIL;
+	rt_err(err, RT_EFAIL, "%s: %s", x->s.path, msg);
+	/* what the table says now is what the ledger keeps */
+	l.row.heads_before = same_set(&now, &was) ? before : after;
+	char *why = ledger_failure(db, &l, msg);
+	if (why)
+		rt_err(err, RT_EFAIL, "%s: the ledger could not record this failure: %s", x->s.path,
+		       why);
+	free(why);
+out:
+	free(before);
+	free(after);
+	free(toolerr);
+	free(dberr);
+	free(msg);
+	bitset_free(&was);
+	bitset_free(&now);
+	bitset_free(&want);
+	return rc;
+}
+
 /* The rehearsal: one transaction, always rolled back (DDL is
  * transactional on SQLite and PostgreSQL), so the database ends exactly
  * where it started. */
@@ -840,7 +1014,10 @@ static int rehearse_plan(struct db *db, const struct graph *g, const struct plan
 		if (o->on_progress)
 			o->on_progress(o->ctx, i, p->n);
 		const char *why = NULL;
-		if (s->dir != PLAN_STAMP && g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE)
+		if (delegated(g, s))
+			why = "not rehearsable: its own tool runs it, in a transaction retort cannot "
+			      "roll back";
+		else if (s->dir != PLAN_STAMP && g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE)
 			why = "Transaction: none — not rehearsable (it cannot run inside a transaction)";
 		else if (s->dir != PLAN_STAMP && fk_leads(db, &qs[i]))
 			why = "PRAGMA foreign_keys — not rehearsable (SQLite ignores it inside the "
@@ -923,7 +1100,8 @@ static int execute_plan(struct db *db, const struct graph *g, const struct plan 
 		if (o->on_progress)
 			o->on_progress(o->ctx, i, p->n);
 		double t0 = now_monotonic();
-		rc = run_step(db, g, p, i, qs, single, false, who, err);
+		rc = delegated(g, &p->steps[i]) ? run_delegated_step(db, g, p, i, o, who, err)
+		                                : run_step(db, g, p, i, qs, single, false, who, err);
 		if (o->on_step)
 			o->on_step(o->ctx, p, i, rc, (now_monotonic() - t0) * 1000.0);
 		if (rc == RT_EINTR)
@@ -969,12 +1147,21 @@ enum rt_status run_plan_skipping(struct db *db, const struct graph *g, const str
 	if (o->mode == TXN_SINGLE && !o->rehearse) {
 		for (uint32_t i = 0; i < p->n; i++) {
 			const struct plan_step *s = &p->steps[i];
+			if (delegated(g, s))
+				return rt_err(err, RT_EFAIL,
+				    "%s: its own tool runs it, which cannot happen inside the one "
+				    "transaction of transaction_mode = single; nothing was run",
+				    g->nodes[s->rev].s.path);
 			if (s->dir != PLAN_STAMP && g->nodes[s->rev].s.txn == SCRIPT_TXN_NONE)
 				return rt_err(err, RT_EFAIL,
 				    "%s: 'Transaction: none' cannot run inside the one transaction of "
 				    "transaction_mode = single; nothing was run", g->nodes[s->rev].s.path);
 		}
 	}
+	for (uint32_t i = 0; i < p->n && !o->delegate; i++)
+		if (delegated(g, &p->steps[i]))
+			return rt_err(err, RT_EFAIL, "%s: no tool is given to run this revision's steps; "
+			              "nothing was run", g->nodes[p->steps[i].rev].s.path);
 	if (p->n == 0)
 		return RT_OK;
 	struct step_sql *qs = NULL;

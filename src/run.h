@@ -36,6 +36,20 @@ enum rt_status run_expect_make(const struct graph *g, const struct plan *p, stru
                                char **err);
 void run_expect_free(struct run_expect *e);
 
+/* How a step of a revision whose format delegates (SCRIPT_EXEC_DELEGATED,
+ * Alembic's .py) runs: the format's own tool runs that one step while
+ * retort holds the lock and no transaction of retort's is open. Then the
+ * version table must mean what the plan said (the same revisions applied;
+ * the tool may keep a dependency in its dependent's row), and the ledger
+ * records the step, done or failed. */
+struct run_delegate {
+	const char *name;          /* the tool, for messages: "Alembic" */
+	/* RT_OK when the tool says it ran step s; else RT_EFAIL with what it
+	 * said in *err. */
+	int (*step)(void *ctx, const struct graph *g, const struct plan_step *s, char **err);
+	void *ctx;
+};
+
 struct run_opts {
 	enum txn_mode mode;
 	/* How long to wait for the migration lock, and who is told (db.h). */
@@ -53,6 +67,10 @@ struct run_opts {
 	/* The confirmed plan (borrowed), or NULL when nothing was confirmed:
 	 * then the plan made under the lock runs, each script as it is then. */
 	const struct run_expect *expect;
+	/* Who runs the steps of delegated revisions (borrowed); NULL: such a
+	 * step cannot run, and a plan with one is refused before anything
+	 * runs. */
+	const struct run_delegate *delegate;
 };
 
 /* Builds the plan once the lock is held, from the heads read then. */

@@ -320,6 +320,15 @@ int schema_drift(struct cli_ctx *c, struct strbuf *out, int *count, struct strbu
 	bool known = true;
 	for (uint32_t i = 0; i < n; i++)
 		known &= graph_find(c->graph, heads[i]) >= 0;
+	/* Revisions another tool runs (Alembic's) are not replayed on a
+	 * scratch database: their SQL is not in the files. */
+	bool delegated = false;
+	for (uint32_t k = 0; k < c->graph->n && !delegated; k++)
+		delegated = script_format_of(&c->graph->nodes[k].s)->exec != SCRIPT_EXEC_SQL;
+	if (delegated && skipped)
+		sb_adds(skipped, "The schema the migrations make is not compared: Alembic runs them, "
+		        "so their SQL is not in the files.\n");
+	known &= !delegated;
 	/* a revision no script defines: check reports that; the migrations
 	 * cannot say what the schema should be */
 	if (rc == RT_OK && known)

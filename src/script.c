@@ -216,16 +216,25 @@ static uint32_t split_list(struct arena *a, const char *s, const char *e,
 	return n;
 }
 
-int script_parse(const char *path, const char *buf, size_t len,
-                 struct arena *a, struct script *out, char **errs)
+int script_check_labels(const char *path, uint32_t line, const char *const *labels,
+                        uint32_t n, char **errs)
 {
-	struct script s;
-	memset(&s, 0, sizeof(s));
-	s.path = arena_strdup(a, path);
-	s.message = "";
 	int status = RT_OK;
-	uint32_t bad_line;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!script_valid_label(labels[i]))
+			status = rt_err(errs, RT_EINPUT,
+			    "%s:%u: malformed branch label '%s': expected a letter, then "
+			    "letters, digits, _ or -", path, line, labels[i]);
+		else if (script_reserved_word(labels[i]))
+			status = rt_err(errs, RT_EINPUT, "%s:%u: branch label '%s' is a reserved word",
+			                path, line, labels[i]);
+	}
+	return status;
+}
 
+int script_text_check(const char *path, const char *buf, size_t len, char **errs)
+{
+	uint32_t bad_line;
 	if (memchr(buf, '\0', len)) {
 		uint32_t line = 1;
 		for (const char *p = buf; *p; p++)
@@ -235,6 +244,19 @@ int script_parse(const char *path, const char *buf, size_t len,
 	}
 	if (!utf8_valid(buf, len, &bad_line))
 		return rt_err(errs, RT_EINPUT, "%s:%u: not valid UTF-8", path, bad_line);
+	return RT_OK;
+}
+
+int script_parse(const char *path, const char *buf, size_t len,
+                 struct arena *a, struct script *out, char **errs)
+{
+	struct script s;
+	memset(&s, 0, sizeof(s));
+	s.path = arena_strdup(a, path);
+	s.message = "";
+	int status = script_text_check(path, buf, len, errs);
+	if (status != RT_OK)
+		return status;
 
 	size_t pos = 0;
 	uint32_t no = 0;
@@ -364,16 +386,8 @@ int script_parse(const char *path, const char *buf, size_t len,
 		case KEY_BRANCH_LABELS:
 			s.labels_line = l.no;
 			s.nlabels = split_list(a, val, ce, &s.labels);
-			for (uint32_t i = 0; i < s.nlabels; i++) {
-				if (!script_valid_label(s.labels[i]))
-					status = rt_err(errs, RT_EINPUT,
-					    "%s:%u: malformed branch label '%s': expected a letter, then "
-					    "letters, digits, _ or -", path, l.no, s.labels[i]);
-				else if (script_reserved_word(s.labels[i]))
-					status = rt_err(errs, RT_EINPUT,
-					    "%s:%u: branch label '%s' is a reserved word", path, l.no,
-					    s.labels[i]);
-			}
+			if (script_check_labels(path, l.no, s.labels, s.nlabels, errs) != RT_OK)
+				status = RT_EINPUT;
 			break;
 		case KEY_DEPENDS_ON:
 			s.depends_line = l.no;
@@ -409,6 +423,38 @@ int script_parse(const char *path, const char *buf, size_t len,
 	if (status == RT_OK)
 		*out = s;
 	return status;
+}
+
+/* *.sql, hidden files left out. */
+static bool sql_wanted(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '.' && n > 4 && strcmp(name + n - 4, ".sql") == 0;
+}
+
+const struct script_format script_format_sql = {
+	.name = "sql",
+	.id = SCRIPT_FORMAT_SQL,
+	.exec = SCRIPT_EXEC_SQL,
+	.wanted = sql_wanted,
+	.parse = script_parse,
+	.section_title = {"-- migrate:upgrade", "-- migrate:downgrade"},
+	.lang = "sql",
+};
+
+static const struct script_format *const formats[SCRIPT_FORMAT_COUNT] = {
+	[SCRIPT_FORMAT_SQL] = &script_format_sql,
+	[SCRIPT_FORMAT_ALEMBIC] = &script_format_alembic,
+};
+
+const struct script_format *script_format_get(enum script_format_id id)
+{
+	return (unsigned)id < SCRIPT_FORMAT_COUNT ? formats[id] : &script_format_sql;
+}
+
+const struct script_format *script_format_of(const struct script *s)
+{
+	return script_format_get((enum script_format_id)s->format);
 }
 
 static bool same_list(const char *const *a, uint32_t na, const char *const *b, uint32_t nb)
@@ -449,7 +495,7 @@ int script_reread(const struct script *loaded, struct script_now *out, char **er
 	sha256_hex(n.buf, n.len, n.hex);
 	arena_init(&n.arena);
 	char *errs = NULL;
-	rc = script_parse(loaded->path, n.buf, n.len, &n.arena, &n.s, &errs);
+	rc = script_format_of(loaded)->parse(loaded->path, n.buf, n.len, &n.arena, &n.s, &errs);
 	if (rc != RT_OK) {
 		if (errs)
 			rt_err(err, RT_EINPUT, "%s", errs);

@@ -105,12 +105,11 @@ static int resolve_name(const struct spec_ctx *c, const char *name,
 		set_one(out, (uint32_t)x);
 		return RT_OK;
 	}
-	if (!cover) {
-		x = graph_label(g, name);
-		if (x >= 0) {
-			set_one(out, (uint32_t)x);
-			return RT_OK;
-		}
+	/* A label, within a branch too: ebranch@ebranch is the labelled one. */
+	x = graph_label(g, name);
+	if (x >= 0 && (!cover || bitset_get(cover, (uint32_t)x))) {
+		set_one(out, (uint32_t)x);
+		return RT_OK;
 	}
 	uint32_t cand[16], found[16], nfound = 0;
 	uint32_t total = graph_prefix(g, name, cand, 16);
@@ -314,8 +313,21 @@ static int resolve_in_branch(const struct spec_ctx *c, const char *label,
 {
 	const struct graph *g = c->g;
 	int32_t l = graph_label(g, label);
-	if (l < 0)
-		return rt_err(err, RT_EINPUT, "no branch label '%s' in '%s'", label, spec);
+	if (l < 0) {
+		/* A revision where a label stands names the branch it is on, as
+		 * a label on it would (b1@base, b1@head). */
+		struct revset r = {0};
+		char *why = NULL;
+		if (resolve_name(c, label, NULL, NULL, &r, &why) != RT_OK) {
+			int rc = rt_err(err, RT_EINPUT, "no branch label or revision '%s' in '%s'%s%s",
+			                label, spec, why && strstr(why, "ambiguous") ? ": " : "",
+			                why && strstr(why, "ambiguous") ? why : "");
+			free(why);
+			return rc;
+		}
+		l = (int32_t)r.v[0];
+		revset_free(&r);
+	}
 	struct bitset cover;
 	bitset_init(&cover, g->n);
 	graph_label_cover(g, (uint32_t)l, &cover);
@@ -324,7 +336,7 @@ static int resolve_in_branch(const struct spec_ctx *c, const char *label,
 	long delta = 0;
 	memset(out, 0, sizeof(*out));
 
-	if (strcmp(rest, "head") == 0) {
+	if (strcmp(rest, "head") == 0 || strcmp(rest, "heads") == 0) {
 		heads_in(g, &cover, out);
 		if (out->n > 1) {
 			char *what = xasprintf("branch '%s' has several heads", label);
@@ -368,7 +380,7 @@ static int resolve_in_branch(const struct spec_ctx *c, const char *label,
 			}
 		}
 	} else if (split_relative(rest, &base, &delta)) {
-		if (strcmp(base, "head") == 0) {
+		if (strcmp(base, "head") == 0 || strcmp(base, "heads") == 0) {
 			rc = resolve_in_branch(c, label, "head", spec, out, err);
 		} else {
 			rc = resolve_name(c, base, &cover, label, out, err);

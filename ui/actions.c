@@ -178,6 +178,7 @@ static void execute(struct console *con, struct migrate *mg)
 		.mode = c->cfg.transaction_mode,
 		.lock_wait = {mg->expect_timeout, on_lock_wait, NULL, mg},
 		.on_step = on_step, .on_progress = on_progress, .ctx = mg, .expect = mg->expect,
+		.delegate = cli_delegate(c),
 	};
 	dialog_progress(con, mg->title, "Taking the migration lock...", 0, mg->shown->n,
 	                "Esc or Ctrl-C: cancel");

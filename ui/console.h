@@ -106,6 +106,9 @@ void doc_reset(struct doc *d);
 void doc_free(struct doc *d);
 void doc_add(struct doc *d, enum theme_role role, const char *s);
 void doc_addf(struct doc *d, enum theme_role role, const char *fmt, ...) RT_PRINTF(3, 4);
+/* Python source (an Alembic revision's functions), numbered from
+ * first_line, its comments set apart. */
+void doc_add_python(struct doc *d, const char *src, size_t len, uint32_t first_line);
 /* SQL with its keywords, strings, numbers and comments marked, each line
  * prefixed by its line number in the file (first_line based). */
 void doc_add_sql(struct doc *d, const char *sql, size_t len, enum sql_dialect dialect,

@@ -143,6 +143,23 @@ static enum theme_role token_role(const char *sql, const struct sql_token *t)
 	}
 }
 
+/* text's lines, each after its number (first_line for the first), with a
+ * role per byte. */
+static void add_numbered(struct doc *d, const char *text, size_t len,
+                         const unsigned char *roles, uint32_t first_line)
+{
+	uint32_t line = first_line;
+	for (size_t at = 0; at < len; line++) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - text) + 1 : len;
+		doc_addf(d, THEME_LINENO, "%*u ", DOC_GUTTER - 1, line);
+		add_bytes(d, text + at, end - at, THEME_NORMAL, roles + at);
+		at = end;
+	}
+	if (len && text[len - 1] != '\n')
+		doc_add(d, THEME_NORMAL, "\n");
+}
+
 void doc_add_sql(struct doc *d, const char *sql, size_t len, enum sql_dialect dialect,
                  uint32_t first_line)
 {
@@ -158,16 +175,30 @@ void doc_add_sql(struct doc *d, const char *sql, size_t len, enum sql_dialect di
 		if (t.type == SQL_TOK_ERROR)
 			break;
 	}
-	uint32_t line = first_line;
-	for (size_t at = 0; at < len; line++) {
-		const char *nl = memchr(sql + at, '\n', len - at);
-		size_t end = nl ? (size_t)(nl - sql) + 1 : len;
-		doc_addf(d, THEME_LINENO, "%*u ", DOC_GUTTER - 1, line);
-		add_bytes(d, sql + at, end - at, THEME_NORMAL, roles + at);
-		at = end;
+	add_numbered(d, sql, len, roles, first_line);
+	free(roles);
+}
+
+void doc_add_python(struct doc *d, const char *src, size_t len, uint32_t first_line)
+{
+	unsigned char *roles = xcalloc(len + 1, 1);
+	char quote = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = src[i];
+		if (quote) {
+			roles[i] = THEME_NORMAL;
+			if (c == '\\' && i + 1 < len)
+				roles[++i] = THEME_NORMAL;
+			else if (c == quote || c == '\n')
+				quote = 0;
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+		} else if (c == '#') {
+			while (i < len && src[i] != '\n')
+				roles[i++] = THEME_COMMENT;
+		}
 	}
-	if (len && sql[len - 1] != '\n')
-		doc_add(d, THEME_NORMAL, "\n");
+	add_numbered(d, src, len, roles, first_line);
 	free(roles);
 }
 

@@ -102,7 +102,8 @@ static void draw_row(struct console *con, struct view *v, int y, uint32_t row)
 	for (uint32_t i = 0; i < x->ndeps; i++) {
 		pen_text(&p, A_NORMAL, i ? " " : "  ");
 		pen_text(&p, theme_attr(THEME_DEPENDS), con->utf8 ? "⇢ " : "=> ");
-		pen_textn(&p, theme_attr(THEME_DEPENDS), g->nodes[x->deps[i]].s.rev, 8);
+		const char *dep = g->nodes[x->deps[i]].s.rev;
+		pen_textn(&p, theme_attr(THEME_DEPENDS), dep, strnlen(dep, 8));
 	}
 	pen_fill(&p, A_NORMAL);
 	if (date_cols) {

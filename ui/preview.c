@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alembic.h"
 #include "console.h"
 #include "run.h"
 
@@ -19,10 +20,13 @@ static void add_section(struct console *con, uint32_t rev, enum script_section w
 {
 	struct doc *d = &con->doc;
 	const struct script *s = &con->m.g->nodes[rev].s;
-	doc_addf(d, THEME_COMMENT, "-- %s\n", s->path);
+	const struct script_format *fmt = script_format_of(s);
+	bool python = strcmp(fmt->lang, "python") == 0;
+	doc_addf(d, THEME_COMMENT, "%s %s\n", python ? "#" : "--", s->path);
 	if (which == SCRIPT_DOWNGRADE && !s->has_downgrade) {
-		doc_add(d, THEME_WARNING, "Irreversible: the script has no '-- migrate:downgrade' "
-		        "section, so a downgrade through it fails before anything runs.\n");
+		doc_addf(d, THEME_WARNING, "Irreversible: the script has no '%s' section, so a "
+		         "downgrade through it fails before anything runs.\n",
+		         fmt->section_title[SCRIPT_DOWNGRADE]);
 		return;
 	}
 	struct script_now now;
@@ -40,7 +44,9 @@ static void add_section(struct console *con, uint32_t rev, enum script_section w
 	                       sql[blank] == '\n'))
 		blank++;
 	if (blank == len)
-		doc_add(d, THEME_COMMENT, "-- (empty: no SQL runs)\n");
+		doc_add(d, THEME_COMMENT, python ? "# (no such function)\n" : "-- (empty: no SQL runs)\n");
+	else if (python)
+		doc_add_python(d, sql, len, line);
 	else
 		doc_add_sql(d, sql, len, dialect(con), line);
 	script_now_free(&now);
@@ -442,7 +448,27 @@ void preview_show_text(struct console *con, const char *title, const char *text)
 	preview_update(con);
 }
 
-static void add_step(struct console *con, const struct plan *p, uint32_t i)
+/* step i's SQL as Alembic renders it offline (delegated[i]), or why
+ * there is none. */
+static void add_delegated_sql(struct console *con, const char *const *delegated,
+                              const char *why, uint32_t i)
+{
+	struct doc *d = &con->doc;
+	if (why) {
+		doc_addf(d, THEME_WARNING, "The SQL cannot be shown: %s\n", why);
+		return;
+	}
+	const char *sql = delegated ? delegated[i] : NULL;
+	if (!sql) {
+		doc_add(d, THEME_COMMENT, "-- (Alembic renders no SQL for this step)\n");
+		return;
+	}
+	doc_add(d, THEME_COMMENT, "-- the SQL Alembic renders for it (offline mode):\n");
+	doc_add_sql(d, sql, strlen(sql), dialect(con), 1);
+}
+
+static void add_step(struct console *con, const struct plan *p, uint32_t i,
+                     const char *const *delegated, const char *why)
 {
 	struct doc *d = &con->doc;
 	const struct plan_step *s = &p->steps[i];
@@ -458,6 +484,8 @@ static void add_step(struct console *con, const struct plan *p, uint32_t i)
 		return;
 	}
 	add_section(con, s->rev, s->dir == PLAN_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE);
+	if (script_format_of(&con->m.g->nodes[s->rev].s)->exec == SCRIPT_EXEC_DELEGATED)
+		add_delegated_sql(con, delegated, why, i);
 	doc_add(d, THEME_NORMAL, "\n");
 }
 
@@ -502,8 +530,19 @@ void preview_show_plan(struct console *con, const char *title, const char *summa
 		         "before %s.\n", production);
 	doc_add(d, THEME_NORMAL, "\n");
 	add_findings(d, p, f);
+	/* Steps Alembic runs: what its offline mode renders for them, one
+	 * run of Alembic for the plan (none when Alembic is not installed) */
+	char **delegated = NULL, *why = NULL;
+	bool any = false;
+	for (uint32_t i = 0; i < p->n && !any; i++)
+		any = p->steps[i].dir != PLAN_STAMP &&
+		      script_format_of(&con->m.g->nodes[p->steps[i].rev].s)->exec == SCRIPT_EXEC_DELEGATED;
+	if (any && con->c->cfg.alembic.path)
+		alembic_plan_sql(&con->c->cfg.alembic, con->m.g, p, &delegated, &why);
 	for (uint32_t i = 0; i < p->n; i++)
-		add_step(con, p, i);
+		add_step(con, p, i, (const char *const *)delegated, why);
+	alembic_plan_sql_free(delegated, p->n);
+	free(why);
 	preview_update(con);
 }
 

@@ -224,7 +224,7 @@ ok_rc 2 "labels: a revision outside the branch: exit 2"
 is "$ERR" "no revision in branch 'alpha' matches 'bd22'" "labels: not in the branch"
 rt -s "$L" show nolabel@head
 ok_rc 2 "labels: unknown label: exit 2"
-is "$ERR" "no branch label 'nolabel' in 'nolabel@head'" "labels: unknown label named"
+is "$ERR" "no branch label or revision 'nolabel' in 'nolabel@head'" "labels: unknown label named"
 rt -s "$L" show gamma@head
 like "$OUT" '^Revision ID: e2e200000003$' "labels: gamma@head"
 rt -s "$L" show beta@aa+1

@@ -1,9 +1,12 @@
-/* fuzz_script.c: script_parse on arbitrary bytes.
+/* fuzz_script.c: script_parse, and the .py reader of Alembic's revisions,
+ * on arbitrary bytes.
  *
  * Beyond surviving the input: a script that parses has its sections inside
  * the file and on the lines it claims, ids and labels that are valid, and
  * the same header after a round trip through script_render; a script that
- * is refused says why on "path:line:" lines and leaves *out alone. */
+ * is refused says why on "path:line:" lines and leaves *out alone. A .py
+ * revision that parses has the same properties (its sections are its
+ * functions' source) and reads back the same after script_py_render. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +104,66 @@ static void check_parsed(const char *buf, size_t size, const struct script *s)
 	round_trip(buf, s);
 }
 
+/* A refused file: said why on "path:line:" lines, *out left alone. */
+static void check_refused(int rc, const char *err, const struct script *s,
+                          const struct script *untouched, const char *prefix)
+{
+	fuzz_check(rc == RT_EINPUT, "%s status %d", prefix, rc);
+	fuzz_check(fuzz_err_lines_start(err, prefix, true), "error shape: %s", err);
+	fuzz_check(memcmp(s, untouched, sizeof *s) == 0, "%s a refused file wrote *out", prefix);
+}
+
+/* The .py reader: the same shape of result, and a revision written from
+ * the header it read (Alembic's default template) reads back the same. */
+static void fuzz_py(const char *buf, size_t size)
+{
+	struct arena a;
+	struct script s, untouched;
+	char *err = NULL;
+	memset(&s, 0x5a, sizeof s);
+	memcpy(&untouched, &s, sizeof s);
+	arena_init(&a);
+	int rc = script_format_alembic.parse("fuzz.py", buf, size, &a, &s, &err);
+	if (rc != RT_OK) {
+		check_refused(rc, err, &s, &untouched, "fuzz.py:");
+		free(err);
+		arena_free(&a);
+		return;
+	}
+	fuzz_check(err == NULL, "py: success with an error: %s", err);
+	fuzz_check(script_valid_rev(s.rev), "py: invalid rev '%s' accepted", s.rev);
+	for (uint32_t i = 0; i < s.nparents; i++)
+		fuzz_check(script_valid_rev(s.parents[i]), "py: invalid parent '%s'", s.parents[i]);
+	for (uint32_t i = 0; i < s.nlabels; i++)
+		fuzz_check(script_valid_label(s.labels[i]) && !script_reserved_word(s.labels[i]),
+		           "py: bad label '%s'", s.labels[i]);
+	fuzz_check(s.up_off <= size && s.up_len <= size - s.up_off, "py: upgrade() outside");
+	fuzz_check(s.down_off <= size && s.down_len <= size - s.down_off, "py: downgrade() outside");
+	fuzz_check(s.message && s.doc && strncmp(s.doc, s.message, strlen(s.message)) == 0,
+	           "py: the message is not the docstring's start");
+	/* a docstring that holds quotes or backslashes is not written back */
+	if (!strpbrk(s.message, "\"\\") && !strchr(s.message, '\r')) {
+		struct script_new n = {
+			.rev = s.rev, .message = s.message, .create_date = "2026-01-01 00:00:00",
+			.parents = s.parents, .nparents = s.nparents,
+			.labels = s.labels, .nlabels = s.nlabels,
+			.depends = s.depends, .ndepends = s.ndepends,
+		};
+		char *text = script_py_render(&n, NULL, NULL);
+		struct script r;
+		char *rerr = NULL;
+		rc = script_format_alembic.parse("fuzz.py", text, strlen(text), &a, &r, &rerr);
+		fuzz_check(rc == RT_OK, "py: the written revision does not parse: %s\n%s", rerr, text);
+		fuzz_check(strcmp(r.rev, s.rev) == 0, "py: rev '%s' became '%s'", s.rev, r.rev);
+		fuzz_check(same_list(r.parents, r.nparents, s.parents, s.nparents), "py: parents changed");
+		fuzz_check(same_list(r.labels, r.nlabels, s.labels, s.nlabels), "py: labels changed");
+		fuzz_check(same_list(r.depends, r.ndepends, s.depends, s.ndepends), "py: depends changed");
+		free(rerr);
+		free(text);
+	}
+	arena_free(&a);
+}
+
 FUZZ_INIT(script)
 {
 	return 0;
@@ -120,11 +183,10 @@ FUZZ_ONE(script)
 		fuzz_check(err == NULL, "success with an error: %s", err);
 		check_parsed(buf, size, &s);
 	} else {
-		fuzz_check(rc == RT_EINPUT, "status %d", rc);
-		fuzz_check(fuzz_err_lines_start(err, PATH ":", true), "error shape: %s", err);
-		fuzz_check(memcmp(&s, &untouched, sizeof s) == 0, "a refused script wrote *out");
+		check_refused(rc, err, &s, &untouched, PATH ":");
 	}
 	free(err);
 	arena_free(&a);
+	fuzz_py(buf, size);
 	return 0;
 }

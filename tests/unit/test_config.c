@@ -197,7 +197,7 @@ static void test_syntax(void)
 		 "missing key");
 	load_bad("[retort]\n\n\ndatabse = x.db\n",
 		 "F:4: unknown key 'databse' (known keys: script_location, database, "
-		 "version_table, transaction_mode, lock_timeout, production, schema)",
+		 "version_table, transaction_mode, lock_timeout, production, schema, format)",
 		 "unknown key");
 	load_bad("[retort]\ndatabase = a.db\ndatabase = b.db\n",
 		 "F:3: duplicate key 'database' (first set on line 2)", "duplicate key");
@@ -303,7 +303,7 @@ static void test_many_errors(void)
 		 "[retort]\n"
 		 "schema = ${RT_TEST_UNSET2}\n",
 		 "F:2: unknown key 'databse' (known keys: script_location, database, "
-		 "version_table, transaction_mode, lock_timeout, production, schema)\n"
+		 "version_table, transaction_mode, lock_timeout, production, schema, format)\n"
 		 "F:3: invalid lock_timeout 'soon': expected a whole number of seconds, 0 or more\n"
 		 "F:4: malformed line, expected key = value\n"
 		 "F:5: unknown section '[other]', expected [retort]\n"
@@ -377,7 +377,7 @@ static void test_files(void)
 	fclose(f);
 	is_int(config_load(NULL, &c, &err), RT_EINPUT, "bad ./retort.ini refused");
 	is_str(err, "retort.ini:4: unknown key 'databse' (known keys: script_location, "
-	       "database, version_table, transaction_mode, lock_timeout, production, schema)",
+	       "database, version_table, transaction_mode, lock_timeout, production, schema, format)",
 	       "errors name retort.ini as retort.ini(5) shows them");
 	free(err);
 	unlink("retort.ini");
