@@ -404,23 +404,30 @@ static int load_alembic(struct config *c, const char *ini_path, const uint32_t *
 
 int config_load(const char *path, struct config *out, char **err)
 {
+	/* *out is written only on success, as everywhere */
+	const char *alembic = NULL;
 	if (!path) {
 		path = CONFIG_FILE;
 		if (access(path, F_OK) != 0 && errno == ENOENT) {
-			config_defaults(out);
-			if (access(ALEMBIC_FILE, F_OK) != 0)
+			if (access(ALEMBIC_FILE, F_OK) != 0) {
+				config_defaults(out);
 				return RT_OK;
-			int rc = load_alembic(out, ALEMBIC_FILE, NULL, err);
-			if (rc != RT_OK)
-				config_free(out);
-			return rc;
+			}
+			alembic = ALEMBIC_FILE;
 		}
 	} else if (alembic_ini_is(path)) {
-		config_defaults(out);
-		int rc = load_alembic(out, path, NULL, err);
-		if (rc != RT_OK)
-			config_free(out);
-		return rc;
+		alembic = path;
+	}
+	if (alembic) {
+		struct config a;
+		config_defaults(&a);
+		int rc = load_alembic(&a, alembic, NULL, err);
+		if (rc != RT_OK) {
+			config_free(&a);
+			return rc;
+		}
+		*out = a;
+		return RT_OK;
 	}
 	char *buf;
 	size_t len;

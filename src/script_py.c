@@ -922,10 +922,18 @@ static const char default_template[] =
 	"def downgrade() -> None:\n"
 	"    ${downgrades if downgrades else \"pass\"}\n";
 
-/* Python's repr of a str (ids and labels hold no quote or backslash). */
+/* A Python str literal of s: ids and labels hold no quote or backslash,
+ * but a depends_on read from a file may (a label's name is not checked
+ * there), and must read back as it was. */
 static void repr_str(struct strbuf *sb, const char *s)
 {
-	sb_addf(sb, "'%s'", s);
+	sb_addc(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '\'')
+			sb_addc(sb, '\\');
+		sb_addc(sb, *s);
+	}
+	sb_addc(sb, '\'');
 }
 
 /* repr of Alembic's value: None, a str for one, a tuple for several (or

@@ -157,7 +157,10 @@ static void fuzz_py(const char *buf, size_t size)
 		fuzz_check(strcmp(r.rev, s.rev) == 0, "py: rev '%s' became '%s'", s.rev, r.rev);
 		fuzz_check(same_list(r.parents, r.nparents, s.parents, s.nparents), "py: parents changed");
 		fuzz_check(same_list(r.labels, r.nlabels, s.labels, s.nlabels), "py: labels changed");
-		fuzz_check(same_list(r.depends, r.ndepends, s.depends, s.ndepends), "py: depends changed");
+		fuzz_check(same_list(r.depends, r.ndepends, s.depends, s.ndepends),
+		           "py: depends changed (%u: '%s' ... became %u: '%s' ...) in\n%s", s.ndepends,
+		           s.ndepends ? s.depends[0] : "", r.ndepends, r.ndepends ? r.depends[0] : "",
+		           text);
 		free(rerr);
 		free(text);
 	}
