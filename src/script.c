@@ -216,16 +216,39 @@ static uint32_t split_list(struct arena *a, const char *s, const char *e,
 	return n;
 }
 
+char *script_shown(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n')
+			sb_adds(&sb, "\\n");
+		else if (c == '\r')
+			sb_adds(&sb, "\\r");
+		else if (c == '\t')
+			sb_adds(&sb, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			sb_addf(&sb, "\\x%02x", c);
+		else
+			sb_addc(&sb, (char)c);
+	}
+	char *shown = xstrdup(sb_str(&sb));
+	sb_free(&sb);
+	return shown;
+}
+
 int script_check_labels(const char *path, uint32_t line, const char *const *labels,
                         uint32_t n, char **errs)
 {
 	int status = RT_OK;
 	for (uint32_t i = 0; i < n; i++) {
-		if (!script_valid_label(labels[i]))
+		if (!script_valid_label(labels[i])) {
+			char *shown = script_shown(labels[i]);
 			status = rt_err(errs, RT_EINPUT,
 			    "%s:%u: malformed branch label '%s': expected a letter, then "
-			    "letters, digits, _ or -", path, line, labels[i]);
-		else if (script_reserved_word(labels[i]))
+			    "letters, digits, _ or -", path, line, shown);
+			free(shown);
+		} else if (script_reserved_word(labels[i]))
 			status = rt_err(errs, RT_EINPUT, "%s:%u: branch label '%s' is a reserved word",
 			                path, line, labels[i]);
 	}

@@ -127,7 +127,10 @@ int script_checksum(const struct script *s, char hex[65], char **err);
 /* Revision ids: 1..32 of [A-Za-z0-9_]. Labels: [A-Za-z][A-Za-z0-9_-]*. */
 bool script_valid_rev(const char *s);
 bool script_valid_label(const char *s);
-bool script_reserved_word(const char *s);  /* head heads base current */
+bool script_reserved_word(const char *s);
+/* s for an error message on one line: control characters as \n, \r, \t
+ * or \xNN (a value read from a .py string may hold any). Caller frees. */
+char *script_shown(const char *s);  /* head heads base current */
 
 /* A new script's text (the layout retort-script(5) shows). Lists may be empty (n = 0). */
 struct script_new {

@@ -837,10 +837,13 @@ static int py_parse(const char *path, const char *buf, size_t len, struct arena 
 		status = rt_err(errs, RT_EINPUT, "%s:1: no module-level 'revision = …': the "
 		                "revision's id is missing", path);
 	}
-	if (s.rev && !script_valid_rev(s.rev))
+	if (s.rev && !script_valid_rev(s.rev)) {
+		char *shown = script_shown(s.rev);
 		status = rt_err(errs, RT_EINPUT,
 		    "%s:%u: malformed revision '%s': expected 1 to 32 of A-Z a-z 0-9 _", path,
-		    s.rev_line ? s.rev_line : 1, s.rev);
+		    s.rev_line ? s.rev_line : 1, shown);
+		free(shown);
+	}
 	if (!pp.have[HK_DOWN]) {
 		status = rt_err(errs, RT_EINPUT, "%s:1: no module-level 'down_revision = …' (None "
 		                "for a first revision)", path);
@@ -849,11 +852,15 @@ static int py_parse(const char *path, const char *buf, size_t len, struct arena 
 		s.nparents = as_list(&pp.vals[HK_DOWN], &s.parents);
 		if (s.nparents == 1 && !*s.parents[0])
 			s.nparents = 0;  /* "" is no revision, as Alembic takes it */
-		for (uint32_t i = 0; i < s.nparents; i++)
-			if (!script_valid_rev(s.parents[i]))
-				status = rt_err(errs, RT_EINPUT,
-				    "%s:%u: malformed revision id '%s' in down_revision", path,
-				    s.revises_line, s.parents[i]);
+		for (uint32_t i = 0; i < s.nparents; i++) {
+			if (script_valid_rev(s.parents[i]))
+				continue;
+			char *shown = script_shown(s.parents[i]);
+			status = rt_err(errs, RT_EINPUT,
+			    "%s:%u: malformed revision id '%s' in down_revision", path,
+			    s.revises_line, shown);
+			free(shown);
+		}
 	}
 	if (pp.have[HK_LABELS]) {
 		s.labels_line = pp.val_line[HK_LABELS];
