@@ -373,10 +373,19 @@ int alembic_ini_load(const char *path, struct alembic_ini *out, char **err)
 	int rc = read_file(path, &buf, &len, err);
 	if (rc != RT_OK)
 		return rc;
-	uint32_t bad;
-	if (memchr(buf, '\0', len) || !utf8_valid(buf, len, &bad)) {
+	uint32_t bad = 0;
+	const char *nul = memchr(buf, '\0', len);
+	if (nul || !utf8_valid(buf, len, &bad)) {
+		/* the line of the first byte that is not text, as every error says */
+		uint32_t line = bad ? bad : 1;
+		if (nul) {
+			line = 1;
+			for (const char *p = buf; p < nul; p++)
+				line += *p == '\n';
+		}
 		free(buf);
-		return rt_err(err, RT_EINPUT, "%s: not a text file", path);
+		return rt_err(err, RT_EINPUT, "%s:%u: not a text file (%s)", path, line,
+		              nul ? "a NUL byte" : "not UTF-8");
 	}
 	struct alembic_ini a;
 	memset(&a, 0, sizeof(a));

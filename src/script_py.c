@@ -936,9 +936,17 @@ static void repr_str(struct strbuf *sb, const char *s)
 {
 	sb_addc(sb, '\'');
 	for (; *s; s++) {
-		if (*s == '\\' || *s == '\'')
-			sb_addc(sb, '\\');
-		sb_addc(sb, *s);
+		unsigned char c = (unsigned char)*s;
+		if (c == '\\' || c == '\'')
+			sb_addf(sb, "\\%c", c);
+		else if (c == '\n')
+			sb_adds(sb, "\\n");
+		else if (c == '\r')
+			sb_adds(sb, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			sb_addf(sb, "\\x%02x", c);
+		else
+			sb_addc(sb, (char)c);
 	}
 	sb_addc(sb, '\'');
 }
