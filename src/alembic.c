@@ -398,12 +398,17 @@ int alembic_ini_load(const char *path, struct alembic_ini *out, char **err)
 	free(abs);
 	struct ini x = {path, NULL, 0, a.here};
 	rc = ini_parse(&x, buf, err);
+	/* where [alembic] starts, for an error about what it lacks */
+	uint32_t sect_line = 1;
+	for (const char *p = buf, *hdr = strstr(buf, "[" ALEMBIC_SECTION "]"); hdr && p < hdr; p++)
+		sect_line += *p == '\n';
 	free(buf);
 	char *loc = NULL, *locs = NULL, *sep = NULL, *rec = NULL;
 	uint32_t loc_line = 0, locs_line = 0, sep_line = 0;
 	if (rc == RT_OK && !ini_find(&x, ALEMBIC_SECTION, "script_location") &&
 	    !ini_find(&x, NULL, "script_location"))
-		rc = rt_err(err, RT_EINPUT, "%s: no 'script_location' in [alembic]", path);
+		rc = rt_err(err, RT_EINPUT, "%s:%u: no 'script_location' in [alembic]", path,
+		            sect_line);
 	if (rc == RT_OK)
 		rc = ini_get(&x, ALEMBIC_SECTION, "script_location", &loc, &loc_line, err);
 	if (rc == RT_OK)

@@ -124,7 +124,7 @@ int main(void)
 		free(text);
 	}
 
-	fails_with("[alembic]\nsqlalchemy.url = x\n", "alembic.ini: no 'script_location' in [alembic]",
+	fails_with("[alembic]\nsqlalchemy.url = x\n", "alembic.ini:1: no 'script_location' in [alembic]",
 	           "no script_location");
 	fails_with("script_location = m\n[alembic]\n", "alembic.ini:1: a line before the first [section]",
 	           "a key before any section");
