@@ -653,6 +653,13 @@ bool hcache_listing(struct hcache *c, const char ***names, uint32_t *n,
 	}
 	if (!c->listing)
 		return false;
+	/* a listing names files in the directory itself: a name with a slash
+	 * or a control character comes from a damaged or forged file, and the
+	 * directory is read instead */
+	for (uint32_t i = 0; i < c->nents; i++)
+		for (const unsigned char *p = (const unsigned char *)c->ents[i].name; *p; p++)
+			if (*p == '/' || *p < 0x20 || *p == 0x7f)
+				return false;
 	const char **v = arena_alloc(a, (c->nents ? c->nents : 1) * sizeof(*v));
 	for (uint32_t i = 0; i < c->nents; i++)
 		v[i] = c->ents[i].name;

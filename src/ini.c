@@ -426,6 +426,8 @@ int config_load(const char *path, struct config *out, char **err)
 			config_free(&a);
 			return rc;
 		}
+		if (!a.path)
+			a.path = xstrdup(alembic);
 		*out = a;
 		return RT_OK;
 	}
