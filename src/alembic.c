@@ -411,6 +411,9 @@ int alembic_ini_load(const char *path, struct alembic_ini *out, char **err)
 		            sect_line);
 	if (rc == RT_OK)
 		rc = ini_get(&x, ALEMBIC_SECTION, "script_location", &loc, &loc_line, err);
+	if (rc == RT_OK && (!loc || !*loc))
+		rc = rt_err(err, RT_EINPUT, "%s:%u: script_location is empty", path,
+		            loc_line ? loc_line : sect_line);
 	if (rc == RT_OK)
 		rc = ini_get(&x, ALEMBIC_SECTION, "version_locations", &locs, &locs_line, err);
 	if (rc == RT_OK)
