@@ -1,5 +1,6 @@
 /* alembic.c: see alembic.h. */
 #include "alembic.h"
+#include "script.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -424,10 +425,13 @@ int alembic_ini_load(const char *path, struct alembic_ini *out, char **err)
 		rc = ini_get(&x, ALEMBIC_SECTION, "sqlalchemy.url", &a.url, &a.url_line, err);
 	if (rc == RT_OK)
 		rc = ini_get(&x, ALEMBIC_SECTION, "file_template", &a.file_template, NULL, err);
-	if (rc == RT_OK && loc && loc[0] != '/' && strchr(loc, ':'))
+	if (rc == RT_OK && loc && loc[0] != '/' && strchr(loc, ':')) {
+		char *shown = script_shown(loc);
 		rc = rt_err(err, RT_EINPUT, "%s:%u: script_location '%s' names a Python package: "
 		            "retort reads files without running Python; give the directory's path",
-		            path, loc_line, loc);
+		            path, loc_line, shown);
+		free(shown);
+	}
 	if (rc == RT_OK) {
 		a.script_location = loc;
 		loc = NULL;
