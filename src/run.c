@@ -214,8 +214,11 @@ static int refuse_txn_control(const struct gnode *x, const struct step_sql *q,
 	return rc;
 }
 
+/* own_tool: the step is delegated (its tool reads the file): only the
+ * file's checksum and header are checked, and kept for the ledger. */
 static int load_step_sql(struct db *db, const struct gnode *x, enum plan_kind dir,
-                         const char *expect_hex, struct step_sql *out, char **err)
+                         bool own_tool, const char *expect_hex, struct step_sql *out,
+                         char **err)
 {
 	memset(out, 0, sizeof(*out));
 	int rc = script_reread(&x->s, &out->now, err);
@@ -226,6 +229,8 @@ static int load_step_sql(struct db *db, const struct gnode *x, enum plan_kind di
 		    "%s changed after the plan was shown and confirmed (SHA-256 %.12s… then, "
 		    "%.12s… now); what was confirmed is not what would run", x->s.path, expect_hex,
 		    out->now.hex);
+	if (own_tool)
+		return RT_OK;
 	out->text = script_now_section(&out->now, dir == PLAN_UPGRADE ? SCRIPT_UPGRADE
 	                                                                : SCRIPT_DOWNGRADE,
 	                               &out->len, &out->line);
@@ -267,23 +272,6 @@ static bool delegated(const struct graph *g, const struct plan_step *s)
 	       script_format_of(&g->nodes[s->rev].s)->exec == SCRIPT_EXEC_DELEGATED;
 }
 
-/* A delegated step's file as it was confirmed (expect_hex, or NULL when
- * nothing was), and its header as the graph was loaded from. */
-static int delegated_unchanged(const struct gnode *x, const char *expect_hex, char **err)
-{
-	struct script_now now;
-	int rc = script_reread(&x->s, &now, err);
-	if (rc != RT_OK)
-		return rc;
-	if (expect_hex && *expect_hex && strcmp(expect_hex, now.hex) != 0)
-		rc = rt_err(err, RT_EFAIL,
-		    "%s changed after the plan was shown and confirmed (SHA-256 %.12s… then, "
-		    "%.12s… now); what was confirmed is not what would run", x->s.path, expect_hex,
-		    now.hex);
-	script_now_free(&now);
-	return rc;
-}
-
 /* Reads and splits every script of the plan before anything runs, so
  * that a script that cannot be split (an unterminated comment in this
  * dialect), that controls its own transaction, or that changed since it
@@ -299,13 +287,8 @@ static int load_plan_sql(struct db *db, const struct graph *g, const struct plan
 		if (s->dir == PLAN_STAMP)
 			continue;
 		const char *hex = expect && i < expect->n ? expect->steps[i].hex : NULL;
-		if (delegated(g, s)) {
-			int r = delegated_unchanged(&g->nodes[s->rev], hex, err);
-			if (r != RT_OK && (rc == RT_OK || r == RT_EINPUT))
-				rc = r;
-			continue;
-		}
-		int r = load_step_sql(db, &g->nodes[s->rev], s->dir, hex, &qs[i], err);
+		int r = load_step_sql(db, &g->nodes[s->rev], s->dir, delegated(g, s), hex, &qs[i],
+		                      err);
 		if (r != RT_OK && (rc == RT_OK || r == RT_EINPUT))
 			rc = r;
 	}
@@ -913,14 +896,13 @@ static bool same_set(const struct bitset *a, const struct bitset *b)
  * lock, has no transaction open, reads the version table before and
  * after, and records the step in the ledger with the rows it found. */
 static int run_delegated_step(struct db *db, const struct graph *g, const struct plan *p,
-                              uint32_t i, const struct run_opts *o, const struct who *w,
-                              char **err)
+                              uint32_t i, const struct step_sql *qs,
+                              const struct run_opts *o, const struct who *w, char **err)
 {
 	const struct plan_step *s = &p->steps[i];
 	const struct gnode *x = &g->nodes[s->rev];
 	const char *tool = o->delegate->name;
 	struct ledger l;
-	char hex[65];
 	char *before = NULL, *after = NULL, *toolerr = NULL, *dberr = NULL, *msg = NULL;
 	struct bitset was, now, want;
 	bitset_init(&was, g->n);
@@ -929,8 +911,7 @@ static int run_delegated_step(struct db *db, const struct graph *g, const struct
 	bool unknown = false;
 	ledger_start(&l, s, w);
 	note_step(db, g, s);
-	if (script_checksum(&x->s, hex, NULL) == RT_OK)
-		l.row.checksum = hex;
+	l.row.checksum = (char *)qs[i].now.hex;  /* the file as it was read and checked */
 	int rc = RT_OK;
 	if (!applied_now(db, g, &before, &was, &unknown, &dberr)) {
 		rc = rt_err(err, RT_EDB, "%s", dberr ? dberr : "cannot read the version table");
@@ -1100,7 +1081,7 @@ static int execute_plan(struct db *db, const struct graph *g, const struct plan 
 		if (o->on_progress)
 			o->on_progress(o->ctx, i, p->n);
 		double t0 = now_monotonic();
-		rc = delegated(g, &p->steps[i]) ? run_delegated_step(db, g, p, i, o, who, err)
+		rc = delegated(g, &p->steps[i]) ? run_delegated_step(db, g, p, i, qs, o, who, err)
 		                                : run_step(db, g, p, i, qs, single, false, who, err);
 		if (o->on_step)
 			o->on_step(o->ctx, p, i, rc, (now_monotonic() - t0) * 1000.0);

@@ -382,6 +382,9 @@ static void test_traps(void)
 	   "START TRANSACTION and ROLLBACK");
 	PG("SAVEPOINT a; ROLLBACK TO SAVEPOINT a; RELEASE a; ROLLBACK TO a;", "",
 	   "savepoints stay inside the transaction");
+	PG("PREPARE TRANSACTION 'x';\nROLLBACK PREPARED 'x';",
+	   "2:transaction-control,3:transaction-control",
+	   "PREPARE TRANSACTION and ROLLBACK PREPARED, as the runner refuses them");
 	PG_NOTXN("BEGIN;\nSELECT 1;\nCOMMIT;", "", "Transaction: none manages its own");
 	PG("DO $$ BEGIN PERFORM 1; END $$;", "", "BEGIN … END of a DO body");
 	PG("drop table users;", "2:drop-table", "keywords in lowercase");
