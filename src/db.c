@@ -779,9 +779,9 @@ char *db_holder_line(void)
 	db_host_name(host, sizeof host);
 
 	const char *user = NULL;
-	struct passwd *pw = getpwuid(geteuid());
-	if (pw && pw->pw_name && *pw->pw_name)
-		user = pw->pw_name;
+	char name[256];
+	if (os_user_name(name, sizeof name))
+		user = name;
 	else if (getenv("USER") && *getenv("USER"))
 		user = getenv("USER");
 	char uid[24];
