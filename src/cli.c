@@ -19,6 +19,7 @@ const struct cmd_opt cli_global_opts[] = {
 	{"database", 'd', "URL", "the database (overrides RETORT_DATABASE_URL, DATABASE_URL, retort.ini)"},
 	{"scripts", 's', "DIR", "the scripts location (its versions/ holds the revisions)"},
 	{"version-table", 0, "NAME", "the version table (default retort_version)"},
+	{"target", 't', "NAME|GROUP|all", "run a database command on these targets of retort.ini (repeatable, or comma-separated)"},
 	{"lock-timeout", 0, "SECONDS", "how long to wait for the migration lock, or for a SQLite file being migrated (default 60)"},
 	{"statement-timeout", 0, "SECONDS", "cancel a statement that runs longer (default: no limit)"},
 	{"json", 0, NULL, "machine-readable output for read commands"},
@@ -114,9 +115,18 @@ void cli_ctx_free(struct cli_ctx *c)
 {
 	if (c->db)
 		db_close(c->db);
+	if (c->shared) {
+		/* the fleet's: it frees them */
+		c->graph = NULL;
+		c->versions_dir = NULL;
+		c->cfg_loaded = false;
+	}
 	graph_free(c->graph);
 	if (c->cfg_loaded)
 		config_free(&c->cfg);
+	free(c->targets);
+	c->targets = NULL;
+	c->ntargets = 0;
 	if (c->url_loaded)
 		url_free(&c->url);
 	free(c->versions_dir);
@@ -280,6 +290,16 @@ static bool on_busy_wait(void *ctx, double elapsed, const char *holder)
 	return true;
 }
 
+/* A fleet's target: nothing on the terminal (the others are running
+ * too), and a signal ends the wait, as it ends the fleet. */
+static bool on_member_wait(void *ctx, double elapsed, const char *holder)
+{
+	(void)ctx;
+	(void)elapsed;
+	(void)holder;
+	return !run_signal_pending();
+}
+
 static void on_wait_done(void *ctx)
 {
 	fputs("\r\033[K", stderr);
@@ -290,7 +310,9 @@ static struct db_wait wait_for(struct cli_ctx *c,
                                bool (*on_wait)(void *, double, const char *))
 {
 	struct db_wait w = {cli_lock_timeout(c), NULL, NULL, c};
-	if (!c->quiet && isatty(STDERR_FILENO)) {
+	if (c->fleet_member)
+		w.on_wait = on_member_wait;
+	else if (!c->quiet && isatty(STDERR_FILENO)) {
 		w.on_wait = on_wait;
 		w.on_done = on_wait_done;
 	}
@@ -407,7 +429,7 @@ const struct cmd_entry *const cli_commands[] = {
 	&cmd_init, &cmd_revision, &cmd_merge, &cmd_upgrade, &cmd_downgrade,
 	&cmd_stamp, &cmd_current, &cmd_status, &cmd_heads, &cmd_branches, &cmd_history,
 	&cmd_show, &cmd_check, &cmd_repair, &cmd_resolve, &cmd_lock, &cmd_backup,
-	&cmd_lint, &cmd_rollback,
+	&cmd_lint, &cmd_rollback, &cmd_fleet,
 	NULL,
 };
 
@@ -476,7 +498,7 @@ void cli_command_help(FILE *f, const struct cmd_entry *e)
 		print_opts(f, e->opts);
 	}
 	fputs("\nglobal options (before or after the command): -c FILE, -d URL, -s DIR,\n"
-	      "  --version-table NAME, --lock-timeout SECONDS, --statement-timeout SECONDS,\n"
+	      "  -t NAME|GROUP|all, --version-table NAME, --lock-timeout SECONDS, --statement-timeout SECONDS,\n"
 	      "  --json, --no-color, -q, -v\n", f);
 }
 
@@ -533,6 +555,10 @@ static int apply_global(struct cli_ctx *c, const struct cmd_opt *o, const char *
 			return RT_EUSAGE;
 		}
 		c->statement_timeout = t;
+	}
+	else if (!strcmp(n, "target")) {
+		c->targets = xrealloc(c->targets, ((size_t)c->ntargets + 1) * sizeof(*c->targets));
+		c->targets[c->ntargets++] = v;
 	}
 	else if (!strcmp(n, "json")) c->json = true;
 	else if (!strcmp(n, "no-color")) c->no_color = true;
@@ -716,21 +742,52 @@ static enum rt_status command_args(struct cli_ctx *c, const struct cmd_entry *e,
 	return rc;
 }
 
+/* A fleet run's options: only with --target. */
+static const char *const fleet_run_opts[] = {"parallel", "canary", "keep-going"};
+
+/* --target with a command that takes it, or a fleet run's option
+ * without it: RT_EUSAGE with why. */
+static int check_targets(struct cli_ctx *c, const struct cmd_entry *e,
+                         const struct cli_opts *opts, char **err)
+{
+	if (!c->ntargets && !(e->needs & CMD_OWN_TARGETS)) {
+		for (size_t i = 0; i < RT_ARRAY_LEN(fleet_run_opts); i++)
+			if (cli_flag(opts, fleet_run_opts[i]))
+				return rt_err(err, RT_EUSAGE, "retort %s: --%s is for a fleet run: name the "
+				              "targets with --target NAME|GROUP|all", e->name,
+				              fleet_run_opts[i]);
+		return RT_OK;
+	}
+	if (!c->ntargets)
+		return RT_OK;
+	if (!(e->needs & (CMD_TARGETS | CMD_OWN_TARGETS)))
+		return rt_err(err, RT_EUSAGE, "retort %s: --target is for database commands "
+		              "(current, upgrade, downgrade, stamp, check, lock, history --applied, "
+		              "backup, lint, fleet)", e->name);
+	if (c->database)
+		return rt_err(err, RT_EUSAGE, "retort %s: --target and --database together: a "
+		              "target names its own database", e->name);
+	return RT_OK;
+}
+
 /* Loads what e needs and runs it, signals caught while it may write. */
 static enum rt_status run_entry(struct cli_ctx *c, const struct cmd_entry *e,
                                 const struct cli_opts *opts, int nargs, char **args)
 {
 	char *err = NULL;
-	enum rt_status rc = RT_OK;
-	if (e->needs & CMD_NEEDS_GRAPH)
+	enum rt_status rc = check_targets(c, e, opts, &err);
+	bool each = rc == RT_OK && c->ntargets && (e->needs & CMD_TARGETS);
+	if (rc == RT_OK && (e->needs & CMD_NEEDS_GRAPH))
 		rc = cli_graph(c, &err);
-	if (rc == RT_OK && (e->needs & CMD_NEEDS_DB))
+	if (rc == RT_OK && (each || (e->needs & CMD_OWN_TARGETS)))
+		rc = cli_config(c, &err);
+	else if (rc == RT_OK && (e->needs & CMD_NEEDS_DB))
 		rc = cli_url(c, &err);
 	bool caught = rc == RT_OK && (e->needs & CMD_WRITES);
 	if (caught)
 		run_signals_catch();
 	if (rc == RT_OK)
-		rc = e->run(c, opts, nargs, args);
+		rc = each ? cli_fleet_each(c, e, opts, nargs, args) : e->run(c, opts, nargs, args);
 	else if (err)
 		fprintf(c->errf, "%s\n", err);
 	if (caught)

@@ -23,6 +23,10 @@ struct cli_ctx {
 	const char *scripts;
 	const char *version_table;
 	bool json, no_color, quiet, verbose;
+	/* --target's values, in order (the array owned, the strings
+	 * borrowed); none: the one database. Not copied by cli_ctx_init_from. */
+	const char **targets;
+	int ntargets;
 	int lock_timeout;          /* -1: from the configuration */
 	double statement_timeout;  /* seconds; 0: no limit */
 
@@ -42,6 +46,14 @@ struct cli_ctx {
 	struct db_url url;
 	bool url_loaded;
 	struct db *db;
+
+	/* One target of a fleet (cmd_fleet.c), run on a thread of its own
+	 * beside others: its run finishes its step on a signal
+	 * (run_opts.finish_step), its waits print nothing and end on a signal,
+	 * it draws no progress bar and asks nothing. cfg, versions_dir and
+	 * graph are then the fleet's (shared: not freed with this context). */
+	bool fleet_member;
+	bool shared;
 
 	/* The signal that stopped the last command cli_run ran, or 0. */
 	int stopped_by;
@@ -63,6 +75,11 @@ enum {
 	/* It may write to the database: SIGINT, SIGTERM and SIGHUP are caught
 	 * from before it connects until it returns (run_signals_catch). */
 	CMD_WRITES = 1 << 2,
+	/* A database command: with --target it runs on each target named
+	 * (retort(1), FLEETS), through cli_fleet_each. */
+	CMD_TARGETS = 1 << 3,
+	/* It reads --target itself (`fleet`). */
+	CMD_OWN_TARGETS = 1 << 4,
 };
 
 struct cli_opts;
@@ -172,12 +189,19 @@ double cli_lock_timeout(const struct cli_ctx *c);
 struct db_wait cli_lock_wait(struct cli_ctx *c);
 struct db_wait cli_busy_wait(struct cli_ctx *c);
 
+/* Runs e (CMD_TARGETS) on each target --target names (cmd_fleet.c):
+ * upgrade, downgrade and stamp as a fleet run (--parallel, --canary,
+ * --keep-going), the others one target after the other; every line of
+ * output is prefixed by the target's name. Returns the worst status. */
+int cli_fleet_each(struct cli_ctx *c, const struct cmd_entry *e, const struct cli_opts *o,
+                   int argc, char **argv);
+
 /* `history --applied`: the ledger, for one revision or all (NULL). */
 int cmd_history_applied(struct cli_ctx *c, const char *revision);
 
 /* Command families (one file each). */
 extern const struct cmd_entry cmd_init, cmd_revision, cmd_merge, cmd_heads,
-	cmd_branches, cmd_history, cmd_show, cmd_status, cmd_resolve;
+	cmd_branches, cmd_history, cmd_show, cmd_status, cmd_resolve, cmd_fleet;
 
 /* The `Transaction: none` steps the ledger shows half done
  * (inspect_open_steps), for read commands, appended to sb: a line each,

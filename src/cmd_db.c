@@ -443,12 +443,15 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 		return cli_report(c, rc, err);
 	}
 	bool rehearse = t->rehearse;
-	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json, rehearse};
+	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json && !c->fleet_member,
+	                      rehearse};
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
 		.lock_wait = cli_lock_wait(c),
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = rehearse,
 		.delegate = cli_delegate(c),
+		/* one of a fleet's targets: Ctrl-C lets its step finish */
+		.finish_step = c->fleet_member,
 	};
 	struct run_expect *expect = NULL;
 	if (!rehearse) {
@@ -500,6 +503,12 @@ static int run_migrate_cmd(struct cli_ctx *c, const struct cli_opts *opts, int a
 	return execute(c, &t, argv[0]);
 }
 
+/* With --target (a fleet run, cmd_fleet.c). */
+#define FLEET_RUN_OPTS \
+	{"parallel", 0, "N", "with --target: run N targets at a time (default 4)"}, \
+	{"canary", 0, "N", "with --target: run the first N targets alone first; stop if one fails"}, \
+	{"keep-going", 0, NULL, "with --target: start new targets after one failed"}
+
 #define CONFIRM_OPTS \
 	{"yes", 'y', NULL, "no questions (production mode: with --confirm-database)"}, \
 	{"confirm-database", 0, "NAME", "the database's name, as production mode asks for it"}
@@ -509,6 +518,7 @@ static const struct cmd_opt migrate_opts[] = {
 	{"dry-run", 0, NULL, "print the plan and touch nothing"},
 	{"rehearse", 0, NULL, "run the plan in one transaction and roll it back"},
 	CONFIRM_OPTS,
+	FLEET_RUN_OPTS,
 	{NULL, 0, NULL, NULL},
 };
 
@@ -524,12 +534,12 @@ static int run_downgrade(struct cli_ctx *c, const struct cli_opts *opts, int arg
 
 const struct cmd_entry cmd_upgrade = {
 	"upgrade", "[TARGET]", "apply revisions up to TARGET (default: head)", migrate_opts,
-	CMD_NEEDS_GRAPH | CMD_WRITES, run_upgrade,
+	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_upgrade,
 };
 
 const struct cmd_entry cmd_downgrade = {
 	"downgrade", "TARGET", "revert revisions down to TARGET", migrate_opts,
-	CMD_NEEDS_GRAPH | CMD_WRITES, run_downgrade,
+	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_downgrade,
 };
 
 /* ---- stamp ---- */
@@ -539,6 +549,7 @@ static const struct cmd_opt stamp_opts[] = {
 	{"sql", 0, NULL, "print the SQL instead of running it"},
 	{"dry-run", 0, NULL, "print the change and touch nothing"},
 	CONFIRM_OPTS,
+	FLEET_RUN_OPTS,
 	{NULL, 0, NULL, NULL},
 };
 
@@ -561,7 +572,7 @@ static int run_stamp(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 
 const struct cmd_entry cmd_stamp = {
 	"stamp", "TARGET...", "set the version table without running scripts", stamp_opts,
-	CMD_NEEDS_GRAPH | CMD_WRITES, run_stamp,
+	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_stamp,
 };
 
 /* ---- current ---- */
@@ -672,7 +683,7 @@ static int run_current(struct cli_ctx *c, const struct cli_opts *opts, int argc,
 
 const struct cmd_entry cmd_current = {
 	"current", NULL, "show the database's current revision(s)", no_opts,
-	CMD_NEEDS_DB, run_current,
+	CMD_NEEDS_DB | CMD_TARGETS, run_current,
 };
 
 /* ---- check ---- */
@@ -822,7 +833,7 @@ static int run_check(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 
 const struct cmd_entry cmd_check = {
 	"check", NULL, "list problems: damaged graph, edited applied scripts, unknown or several heads",
-	no_opts, 0, run_check,
+	no_opts, CMD_TARGETS, run_check,
 };
 
 /* ---- repair ---- */
@@ -970,7 +981,7 @@ static int run_lock(struct cli_ctx *c, const struct cli_opts *opts, int argc, ch
 
 const struct cmd_entry cmd_lock = {
 	"lock", NULL, "show who holds the migration lock, if anyone", no_opts,
-	CMD_NEEDS_DB, run_lock,
+	CMD_NEEDS_DB | CMD_TARGETS, run_lock,
 };
 
 /* ---- backup ---- */
@@ -1010,7 +1021,7 @@ static int run_backup(struct cli_ctx *c, const struct cli_opts *opts, int argc, 
 
 const struct cmd_entry cmd_backup = {
 	"backup", "[FILE]", "write a consistent copy of the database", no_opts,
-	CMD_NEEDS_DB, run_backup,
+	CMD_NEEDS_DB | CMD_TARGETS, run_backup,
 };
 
 /* ---- history --applied ---- */

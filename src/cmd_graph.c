@@ -310,7 +310,7 @@ static int run_history(struct cli_ctx *c, const struct cli_opts *opts, int argc,
 
 const struct cmd_entry cmd_history = {
 	"history", NULL, "list revisions, newest first", history_opts,
-	CMD_NEEDS_GRAPH, run_history,
+	CMD_NEEDS_GRAPH | CMD_TARGETS, run_history,
 };
 
 /* ---- show ---- */

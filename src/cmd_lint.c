@@ -234,5 +234,5 @@ static int run_lint(struct cli_ctx *c, const struct cli_opts *opts, int argc, ch
 const struct cmd_entry cmd_lint = {
 	"lint", "[SPEC|A:B…]",
 	"flag dangerous operations in scripts: data loss, long locks, failures",
-	lint_opts, 0, run_lint,
+	lint_opts, CMD_TARGETS, run_lint,
 };

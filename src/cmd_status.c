@@ -367,7 +367,7 @@ static const struct cmd_opt no_opts[] = {{NULL, 0, NULL, NULL}};
 
 const struct cmd_entry cmd_status = {
 	"status", NULL, "every revision with its state: applied, pending, changed, interrupted",
-	no_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB, run_status,
+	no_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB | CMD_TARGETS, run_status,
 };
 
 /* ---- resolve ---- */
