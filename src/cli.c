@@ -807,6 +807,11 @@ enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
 	char **args = NULL;
 	int nargs = 0;
 	c->stopped_by = 0;
+	/* --target is this command line's: a console or a shell that ran one
+	 * fleet command does not run the next on the fleet */
+	free(c->targets);
+	c->targets = NULL;
+	c->ntargets = 0;
 	enum rt_status rc = take_globals(c, argc, argv, &w);
 	if (rc == RT_OK)
 		rc = find_command(c, argc, &w, &e);

@@ -196,6 +196,31 @@ struct db_wait cli_busy_wait(struct cli_ctx *c);
 int cli_fleet_each(struct cli_ctx *c, const struct cmd_entry *e, const struct cli_opts *o,
                    int argc, char **argv);
 
+/* One target as `retort fleet` shows it. */
+struct cli_fleet_row {
+	const char *name, *group;  /* borrowed from c->cfg; group NULL when none */
+	const char *database;      /* the configured URL (borrowed from c->cfg) */
+	char *display;             /* the URL as shown, password masked (owned) */
+	const char *backend;       /* "sqlite", "postgresql" */
+	const char *state;         /* "up to date", "behind", "ahead", "drift",
+	                              "locked", "unreachable" */
+	bool reachable;            /* heads and pending were read */
+	bool attention;            /* unreachable or drifted */
+	char **heads;              /* the version table's rows (owned) */
+	uint32_t nheads;
+	uint32_t pending;          /* revisions not applied */
+	char *detail;              /* who holds the lock, why unreachable, … (owned) */
+};
+/* Probes the targets --target names (all without it), parallel at a time,
+ * each server given connect_timeout seconds to answer. Prints nothing.
+ * *rows: in the configuration's order; cli_fleet_rows_free. */
+int cli_fleet_probe(struct cli_ctx *c, int parallel, int connect_timeout,
+                    struct cli_fleet_row **rows, uint32_t *n, char **err);
+void cli_fleet_rows_free(struct cli_fleet_row *rows, uint32_t n);
+/* A row's current revisions ("<base>", "?" when unreachable) and its
+ * state with its detail ("locked by …", "unreachable: …"); both owned. */
+void cli_fleet_row_text(const struct cli_fleet_row *r, char **current, char **state);
+
 /* `history --applied`: the ledger, for one revision or all (NULL). */
 int cmd_history_applied(struct cli_ctx *c, const char *revision);
 

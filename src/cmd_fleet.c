@@ -538,79 +538,132 @@ static const char *backend_word(enum db_backend b)
 	return b == DB_POSTGRES ? "postgresql" : "sqlite";
 }
 
-static void print_fleet_json(struct fleet *f)
+int cli_fleet_probe(struct cli_ctx *c, int parallel, int connect_timeout,
+                    struct cli_fleet_row **rows, uint32_t *n, char **err)
+{
+	struct fleet f;
+	int rc = cli_graph(c, err);
+	if (rc == RT_OK)
+		rc = fleet_init(&f, c, err);
+	if (rc != RT_OK)
+		return rc;
+	f.connect_timeout = connect_timeout;
+	rc = parse_urls(&f, err);
+	if (rc != RT_OK) {
+		fleet_free(&f);
+		return rc;
+	}
+	struct fleet_sched s = {f.n, parallel, 0, true, probe_member, &f};
+	enum fleet_outcome *out = xcalloc(f.n + 1, sizeof(*out));
+	fleet_schedule(&s, out);
+	free(out);
+	struct cli_fleet_row *v = xcalloc(f.n + 1, sizeof(*v));
+	for (uint32_t k = 0; k < f.n; k++) {
+		const struct config_target *t = target_of(&f, k);
+		struct fleet_probe *p = &f.m[k].probe;
+		v[k] = (struct cli_fleet_row){t->name, t->group, t->database,
+		                              xstrdup(f.urls[k].display),
+		                              backend_word(f.urls[k].backend), probe_words[p->state],
+		                              p->state != PROBE_UNREACHABLE,
+		                              p->state == PROBE_UNREACHABLE || p->state == PROBE_DRIFT,
+		                              p->heads, p->nheads, p->pending, p->detail};
+		p->heads = NULL;
+		p->nheads = 0;
+		p->detail = NULL;
+	}
+	fleet_free(&f);
+	*rows = v;
+	*n = f.n;
+	return RT_OK;
+}
+
+void cli_fleet_rows_free(struct cli_fleet_row *rows, uint32_t n)
+{
+	for (uint32_t k = 0; k < n && rows; k++) {
+		free(rows[k].display);
+		db_strv_free(rows[k].heads, rows[k].nheads);
+		free(rows[k].detail);
+	}
+	free(rows);
+}
+
+static void print_fleet_json(struct cli_ctx *c, const struct cli_fleet_row *rows, uint32_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sb_adds(&sb, "{\"targets\":[");
-	for (uint32_t k = 0; k < f->n; k++) {
-		const struct config_target *t = target_of(f, k);
-		const struct fleet_probe *p = &f->m[k].probe;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct cli_fleet_row *r = &rows[k];
 		sb_adds(&sb, k ? ",{\"name\":" : "{\"name\":");
-		sb_add_json_str(&sb, t->name);
+		sb_add_json_str(&sb, r->name);
 		sb_adds(&sb, ",\"group\":");
-		if (t->group)
-			sb_add_json_str(&sb, t->group);
+		if (r->group)
+			sb_add_json_str(&sb, r->group);
 		else
 			sb_adds(&sb, "null");
-		sb_addf(&sb, ",\"backend\":\"%s\",\"database\":", backend_word(f->urls[k].backend));
-		sb_add_json_str(&sb, f->urls[k].display);
+		sb_addf(&sb, ",\"backend\":\"%s\",\"database\":", r->backend);
+		sb_add_json_str(&sb, r->display);
 		sb_adds(&sb, ",\"current\":");
-		if (p->state == PROBE_UNREACHABLE) {
+		if (!r->reachable) {
 			sb_adds(&sb, "null,\"pending\":null");
 		} else {
 			sb_addc(&sb, '[');
-			for (uint32_t i = 0; i < p->nheads; i++) {
+			for (uint32_t i = 0; i < r->nheads; i++) {
 				if (i)
 					sb_addc(&sb, ',');
-				sb_add_json_str(&sb, p->heads[i]);
+				sb_add_json_str(&sb, r->heads[i]);
 			}
-			sb_addf(&sb, "],\"pending\":%u", (unsigned)p->pending);
+			sb_addf(&sb, "],\"pending\":%u", (unsigned)r->pending);
 		}
-		sb_addf(&sb, ",\"state\":\"%s\",\"detail\":", probe_words[p->state]);
-		if (p->detail)
-			sb_add_json_str(&sb, p->detail);
+		sb_addf(&sb, ",\"state\":\"%s\",\"detail\":", r->state);
+		if (r->detail)
+			sb_add_json_str(&sb, r->detail);
 		else
 			sb_adds(&sb, "null");
 		sb_adds(&sb, "}");
 	}
 	sb_adds(&sb, "]}\n");
-	fputs(sb_str(&sb), f->c->out);
+	fputs(sb_str(&sb), c->out);
 	sb_free(&sb);
 }
 
-static void print_fleet_table(struct fleet *f)
+void cli_fleet_row_text(const struct cli_fleet_row *r, char **current, char **state)
+{
+	*current = r->reachable ? heads_text(r->heads, r->nheads) : xstrdup("?");
+	*state = r->detail ? xasprintf(strcmp(r->state, "locked") == 0 ? "%s by %s" : "%s: %s",
+	                               r->state, r->detail)
+	                   : xstrdup(r->state);
+}
+
+static void print_fleet_table(struct cli_ctx *c, const struct cli_fleet_row *rows, uint32_t n)
 {
 	int nw = 6, gw = 5, cw = 7;
-	char **cur = xcalloc(f->n + 1, sizeof(*cur));
-	for (uint32_t k = 0; k < f->n; k++) {
-		const struct config_target *t = target_of(f, k);
-		const struct fleet_probe *p = &f->m[k].probe;
-		cur[k] = p->state == PROBE_UNREACHABLE ? xstrdup("?") : heads_text(p->heads, p->nheads);
-		if ((int)strlen(t->name) > nw)
-			nw = (int)strlen(t->name);
-		if (t->group && (int)strlen(t->group) > gw)
-			gw = (int)strlen(t->group);
+	char **cur = xcalloc(n + 1, sizeof(*cur)), **state = xcalloc(n + 1, sizeof(*state));
+	for (uint32_t k = 0; k < n; k++) {
+		const struct cli_fleet_row *r = &rows[k];
+		cli_fleet_row_text(r, &cur[k], &state[k]);
+		if ((int)strlen(r->name) > nw)
+			nw = (int)strlen(r->name);
+		if (r->group && (int)strlen(r->group) > gw)
+			gw = (int)strlen(r->group);
 		if ((int)strlen(cur[k]) > cw)
 			cw = (int)strlen(cur[k]);
 	}
 	struct strbuf sb = STRBUF_INIT;
 	sb_addf(&sb, "%-*s  %-*s  %-10s  %-*s  %7s  %s\n", nw, "TARGET", gw, "GROUP", "BACKEND", cw,
 	        "CURRENT", "PENDING", "STATE");
-	for (uint32_t k = 0; k < f->n; k++) {
-		const struct config_target *t = target_of(f, k);
-		const struct fleet_probe *p = &f->m[k].probe;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct cli_fleet_row *r = &rows[k];
 		char pending[16];
-		snprintf(pending, sizeof pending, "%u", (unsigned)p->pending);
-		sb_addf(&sb, "%-*s  %-*s  %-10s  %-*s  %7s  %s", nw, t->name, gw,
-		        t->group ? t->group : "-", backend_word(f->urls[k].backend), cw, cur[k],
-		        p->state == PROBE_UNREACHABLE ? "?" : pending, probe_words[p->state]);
-		if (p->detail)
-			sb_addf(&sb, p->state == PROBE_LOCKED ? " by %s" : ": %s", p->detail);
-		sb_addc(&sb, '\n');
+		snprintf(pending, sizeof pending, "%u", (unsigned)r->pending);
+		sb_addf(&sb, "%-*s  %-*s  %-10s  %-*s  %7s  %s\n", nw, r->name, gw,
+		        r->group ? r->group : "-", r->backend, cw, cur[k],
+		        r->reachable ? pending : "?", state[k]);
 		free(cur[k]);
+		free(state[k]);
 	}
 	free(cur);
-	fputs(sb_str(&sb), f->c->out);
+	free(state);
+	fputs(sb_str(&sb), c->out);
 	sb_free(&sb);
 }
 
@@ -620,38 +673,27 @@ static int run_fleet(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 		fprintf(c->errf, "retort fleet: unexpected argument '%s'\n", argv[1]);
 		return RT_EUSAGE;
 	}
-	struct fleet f;
 	char *err = NULL;
-	int rc = cli_graph(c, &err);
-	if (rc == RT_OK)
-		rc = fleet_init(&f, c, &err);
-	if (rc != RT_OK)
-		return cli_report(c, rc, err);
 	int parallel = 0, timeout = 0;
-	rc = count_opt(opts, "parallel", 16, 1, &parallel, &err);
+	int rc = count_opt(opts, "parallel", 16, 1, &parallel, &err);
 	if (rc == RT_OK)
 		rc = count_opt(opts, "connect-timeout", FLEET_CONNECT_TIMEOUT, 1, &timeout, &err);
-	f.connect_timeout = timeout;
+	struct cli_fleet_row *rows = NULL;
+	uint32_t n = 0;
 	if (rc == RT_OK)
-		rc = parse_urls(&f, &err);
-	if (rc != RT_OK) {
-		fleet_free(&f);
+		rc = cli_fleet_probe(c, parallel, timeout, &rows, &n, &err);
+	if (rc != RT_OK)
 		return cli_report(c, rc, err);
-	}
-	struct fleet_sched s = {f.n, parallel, 0, true, probe_member, &f};
-	enum fleet_outcome *out = xcalloc(f.n + 1, sizeof(*out));
-	fleet_schedule(&s, out);
-	free(out);
 	if (c->json)
-		print_fleet_json(&f);
+		print_fleet_json(c, rows, n);
 	else
-		print_fleet_table(&f);
+		print_fleet_table(c, rows, n);
 	/* a target that cannot be reached, or that drifted, needs someone */
 	rc = RT_OK;
-	for (uint32_t k = 0; k < f.n; k++)
-		if (f.m[k].probe.state == PROBE_UNREACHABLE || f.m[k].probe.state == PROBE_DRIFT)
+	for (uint32_t k = 0; k < n; k++)
+		if (rows[k].attention)
 			rc = RT_EFOUND;
-	fleet_free(&f);
+	cli_fleet_rows_free(rows, n);
 	return rc;
 }
 
