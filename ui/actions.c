@@ -334,7 +334,7 @@ static void migrate(struct console *con, enum plan_kind kind)
 /* ---- scripts: merge and revision, through the command table ---- */
 
 /* Runs one command line of the command table with its output captured. */
-static enum rt_status run_captured(struct console *con, char **argv, int argc, char **out,
+enum rt_status action_run_captured(struct console *con, char **argv, int argc, char **out,
                                    char **errs)
 {
 	struct cli_ctx *c = con->c;
@@ -381,7 +381,7 @@ static void write_script(struct console *con, const char *what, const char *text
 		return;
 	}
 	char *out, *errs;
-	enum rt_status rc = run_captured(con, argv, argc, &out, &errs);
+	enum rt_status rc = action_run_captured(con, argv, argc, &out, &errs);
 	preview_set_mode(con, con->last_mode);
 	out[strcspn(out, "\n")] = '\0';
 	if (rc == RT_OK) {
@@ -684,6 +684,9 @@ void action_run(struct console *con, enum request r)
 		break;
 	case REQ_EDIT:
 		edit(con);
+		break;
+	case REQ_FLEET:
+		fleet_view(con);
 		break;
 	case REQ_COMMAND:
 		command_line(con);

@@ -224,6 +224,9 @@ struct console {
 	int status_rows;            /* the status line's rows: a long question wraps */
 	struct db_wait busy;        /* how a read waits for another writer (c->busy_wait) */
 	char *busy_holder;          /* who migrates the database, as the last poll saw */
+	/* The database the fleet view's Enter chose (c->database points
+	 * here), or NULL. */
+	char *fleet_database;
 	bool quit;
 };
 
@@ -315,6 +318,13 @@ bool dialog_wait(struct console *con, const char *title, const char *what,
 
 /* actions.c */
 void action_run(struct console *con, enum request r);
+/* Runs one command line of the command table (argv without the program
+ * name) with its output and errors captured (*out, *errs: caller frees). */
+enum rt_status action_run_captured(struct console *con, char **argv, int argc, char **out,
+                                   char **errs);
+
+/* fleetview.c: the fleet view (F) until it is closed. */
+void fleet_view(struct console *con);
 /* How the console waits for a database another process writes (SQLite):
  * a dialog_wait box; fills con->busy for con->c->busy_wait. */
 void action_busy_wait(struct console *con);

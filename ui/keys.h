@@ -38,6 +38,7 @@
 	R(SEARCH_NEXT, "next", "Next match", 'n')                                     \
 	R(SEARCH_PREV, "previous", "Previous match", 'N')                             \
 	R(RELOAD, "reload", "Read the scripts and the database again", 'r')           \
+	R(FLEET, "fleet", "The fleet: each target's revision and state (Enter: use it; u/d/s: all)", 'F') \
 	R(REDRAW, "redraw", "Redraw the screen", KEY_CTRL('L'))                       \
 	G("Actions")                                                              \
 	R(UPGRADE, "upgrade", "Upgrade the database to the selected revision", 'u')   \

@@ -758,6 +758,7 @@ static void console_free(struct console *con)
 	free(con->message);
 	free(con->search);
 	free(con->busy_holder);
+	free(con->fleet_database);
 	u32vec_free(&con->rows);
 	le_history_free(&con->search_hist);
 	le_history_free(&con->text_hist);
