@@ -412,7 +412,9 @@ int cli_fleet_each(struct cli_ctx *c, const struct cmd_entry *e, const struct cl
 		if (out[k] == FLEET_INTERRUPTED || (out[k] == FLEET_NOT_STARTED && (stop & FLEET_STOP_SIGNAL)))
 			rc = RT_EINTR;
 		else if (f.m[k].rc != RT_OK && rc == RT_OK)
-			rc = run ? RT_EFAIL : f.m[k].rc;
+			/* bad input (an unknown revision) stays bad input: exit 2 */
+			rc = run && f.m[k].rc != RT_EINPUT && f.m[k].rc != RT_EUSAGE ? RT_EFAIL
+			                                                              : f.m[k].rc;
 	}
 	if (rc == RT_OK && (stop & FLEET_STOP_SIGNAL))
 		rc = RT_EINTR;
