@@ -288,7 +288,7 @@ static enum outcome confirm(struct guided *gd)
 	sb_adds(&sb, ".");
 	enum outcome out;
 	if (r->reasons) {
-		sb_addf(&sb, "\n\n%s Type its name, %s, to roll back:", gd->why, c->url.dbname);
+		sb_addf(&sb, "\n\n%s\n\nType its name, %s, to roll back:", gd->why, c->url.dbname);
 		char *typed = dialog_prompt(gd->con, "Production database", sb_str(&sb), NULL, NULL);
 		out = typed ? GO_ON : CANCELLED;
 		if (typed && !policy_name_ok(typed, c->url.dbname)) {
@@ -385,7 +385,9 @@ static void report_failure(struct guided *gd, const struct phase *ph)
 	if (!ph->changes)
 		sb_addf(&sb, "%s: nothing changed.", gd->rehearsing && ph->run == rehearse
 		        ? "The rehearsal was rolled back" : "The rollback stopped");
-	else if (gd->failed < p->n && gd->failed > 0 && gd->c->cfg.transaction_mode != TXN_SINGLE)
+	else if (gd->failed >= p->n)
+		sb_adds(&sb, "No step of the rollback ran: the database is as the refusal found it.");
+	else if (gd->failed > 0 && gd->c->cfg.transaction_mode != TXN_SINGLE)
 		sb_addf(&sb, "That step was rolled back; the %u step%s before it stay%s rolled back.",
 		        gd->failed, gd->failed == 1 ? "" : "s", gd->failed == 1 ? "s" : "");
 	else
@@ -405,7 +407,8 @@ void rollback_guided(struct console *con, uint32_t rev)
 {
 	struct cli_ctx *c = con->c;
 	struct guided gd = {.con = con, .c = c, .rev = rev, .failed = UINT32_MAX};
-	const char *id = con->m.g->nodes[rev].s.rev;
+	/* the graph goes with the reload at the end: a copy */
+	char *id = xstrdup(con->m.g->nodes[rev].s.rev);
 	int rc = cli_db_read(c, &gd.err);
 	double limit = 5;
 	if (c->statement_timeout > 0 && c->statement_timeout < limit)
@@ -420,12 +423,14 @@ void rollback_guided(struct console *con, uint32_t rev)
 		dialog_message(con, title, gd.err ? gd.err : rt_status_text(rc), THEME_ERROR);
 		free(title);
 		free(gd.err);
+		free(id);
 		return;
 	}
 	if (gd.r->plan->n == 0) {
 		console_message(con, THEME_WARNING, "Nothing to roll back: nothing applied comes after %s",
 		                id);
 		rollback_free(gd.r);
+		free(id);
 		return;
 	}
 	gd.title = xasprintf("Rollback of %s to %.12s", c->url.dbname, id);
@@ -442,19 +447,22 @@ void rollback_guided(struct console *con, uint32_t rev)
 		at = &phases[i];
 		out = at->run(&gd);
 	}
-	bool changed = out == GO_ON || (out == FAILED && at->changes);
-	if (changed)
-		console_reload(con, NULL);
-	if (out == GO_ON) {
+	/* The result and the failure are told before the reload, which
+	 * replaces the graph their plans borrow from. */
+	if (out == GO_ON)
 		dialog_page(con, gd.title, THEME_APPLIED, true, build_result, &gd, "\n",
 		            "Enter: close");
+	else if (out == FAILED)
+		report_failure(&gd, at);
+	if (out == GO_ON || (out == FAILED && at->changes))
+		console_reload(con, NULL);
+	if (out == GO_ON) {
 		console_message(con, THEME_APPLIED, "Rolled back %s to %s", c->url.dbname, id);
 	} else if (out == CANCELLED) {
 		console_message(con, THEME_NORMAL, "Rollback cancelled at the %s: nothing changed%s%s%s",
 		                at->name, gd.backup_path ? " (the backup " : "",
 		                gd.backup_path ? gd.backup_path : "", gd.backup_path ? " stays)" : "");
 	} else {
-		report_failure(&gd, at);
 		if (!at->changes)
 			console_message(con, THEME_WARNING, "Not rolled back (the %s failed): nothing "
 			                "changed", at->name);
@@ -465,4 +473,5 @@ void rollback_guided(struct console *con, uint32_t rev)
 	free(gd.title);
 	free(gd.backup_path);
 	rollback_free(gd.r);
+	free(id);
 }
