@@ -81,9 +81,13 @@ static void build_review(struct console *con, struct doc *d, int width, void *ct
 	const struct rollback *r = gd->r;
 	const struct plan *p = r->plan;
 	const struct graph *g = con->m.g;
-	doc_addf(d, THEME_HEADING, "Roll back %s (%s) to %s: %u step%s, %u destroy%s data\n\n",
-	         gd->c->url.dbname, gd->c->url.display, g->nodes[gd->rev].s.rev, p->n,
-	         p->n == 1 ? "" : "s", r->destructive_steps, r->destructive_steps == 1 ? "s" : "");
+	char *head = xasprintf("Roll back %s (%s) to %s: %u step%s, %u destroy%s data",
+	                       gd->c->url.dbname, gd->c->url.display, g->nodes[gd->rev].s.rev, p->n,
+	                       p->n == 1 ? "" : "s", r->destructive_steps,
+	                       r->destructive_steps == 1 ? "s" : "");
+	doc_add_wrapped(d, THEME_HEADING, head, width);
+	doc_add(d, THEME_NORMAL, "\n");
+	free(head);
 	add_heads(d, "Version table now:  ", r->heads, r->nheads);
 	add_heads(d, "Version table after:", p->final_heads, p->nfinal);
 	doc_add(d, THEME_NORMAL, "\n");
