@@ -2,6 +2,7 @@
  * prompt in the status line, and boxes for prompts, messages and
  * progress. Each redraws the whole screen under it, so a resize at any
  * moment relays out and redraws. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -367,6 +368,20 @@ int dialog_page(struct console *con, const char *title, enum theme_role role, bo
 void dialog_progress(struct console *con, const char *title, const char *label,
                      uint32_t done, uint32_t total, const char *hint)
 {
+	/* Nothing is read while work runs; a resize (KEY_RESIZE, which
+	 * relays out) is taken here, and keys typed ahead are dropped so that
+	 * none answers the question after the work. */
+	for (;;) {
+		bool fn;
+		int key = console_getkey_for(con, &fn, 0);
+		if (key == CONSOLE_NO_KEY || key < 0)
+			break;
+		if (!fn && key == KEY_CTRL('C')) {
+			/* a Ctrl-C is not dropped: whoever handles SIGINT now has it */
+			raise(SIGINT);
+			break;
+		}
+	}
 	console_draw(con);
 	int w = COLS - 4 < 70 ? COLS - 4 : 70;
 	WINDOW *win = w > 10 ? box_open(con, 6, w, title, THEME_HEADING) : NULL;

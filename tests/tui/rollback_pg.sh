@@ -137,4 +137,32 @@ is "$(audit_rows)" 4 "the audit log keeps its rows"
 keys q
 wait_exit >/dev/null
 
+# A resize while a step runs: the progress box follows the terminal from
+# the next step on.
+for n in 2 3; do
+	printf '%s\n' '-- Slow downgrade' '--' "-- Revision ID: 5100e000000$n" \
+		"-- Revises: $([ $n = 2 ] && echo dd1123f32f48 || echo 5100e0000002)" '' \
+		'-- migrate:upgrade' 'SELECT 1;' '' '-- migrate:downgrade' 'SELECT pg_sleep(2);' \
+		>versions/5100e000000${n}_slow.sql
+done
+rt -d "$PGURL" upgrade 5100e0000003 -q
+ok_rc 0 "setup: two revisions whose downgrades take two seconds each"
+width() { printf '%s' "$(printf '%s\n' "$SCREEN" | grep -m1 -o -- "┌─ $1.*┐")" | wc -m; }
+tui_start -d "$PGURL"
+select_rev dd1123f32f48
+keys R
+reach 'Enter: continue'
+keys Enter n n
+reach 'Roll back tui_rb to dd1123f32f48 now'
+keys y
+see 'Running step 1 of 2: 5100e0000003 -> 5100e0000002' "the run shows its progress"
+tmx resize-window -t tui -x 60 -y 24
+see 'Running step 2 of 2: 5100e0000002' "the progress after a resize during a step"
+is "$(width 'Rollback of tui_rb')" 56 "... fits the new width"
+see '^│ Rolled back tui_rb to dd1123f32f48: 2 steps' "and the steps complete"
+keys Enter
+is "$(version)" dd1123f32f48 "the database is rolled back"
+keys q
+wait_exit >/dev/null
+
 done_testing
