@@ -526,18 +526,12 @@ static void command_line(struct console *con)
 
 static void rollback(struct console *con)
 {
-	if (!cli_find("rollback")) {
-		console_message(con, THEME_WARNING, "The guided rollback is not in this build: "
-		                "d downgrades to the selected revision");
-		return;
-	}
 	if (!usable(con, true, false))
 		return;
 	const struct model *m = &con->m;
 	uint32_t rev = (uint32_t)graph_selected(con);
 	const char *id = m->g->nodes[rev].s.rev;
 	if (!bitset_get(&m->applied, rev) || bitset_get(&m->current, rev)) {
-		/* said here, without leaving the console */
 		char *at = model_current_text(m);
 		if (bitset_get(&m->current, rev))
 			console_message(con, THEME_WARNING, "Nothing to roll back: %s is current (the "
@@ -548,16 +542,7 @@ static void rollback(struct console *con)
 		free(at);
 		return;
 	}
-	/* a context of its own, as the shell's commands have: the command
-	 * line's waits and questions on the plain terminal */
-	struct cli_ctx sub;
-	cli_ctx_init_from(&sub, con->c);
-	char *argv[] = {(char *)"rollback", (char *)id, NULL};
-	console_suspend(con);
-	wait_enter(cli_run(&sub, 2, argv));
-	cli_ctx_free(&sub);
-	console_resume(con);
-	console_reload(con, NULL);
+	rollback_guided(con, rev);
 }
 
 /* ---- the editor ---- */
