@@ -520,7 +520,11 @@ static int probe_member(void *ctx, uint32_t k)
 		pthread_mutex_unlock(&f->drift_mu);
 		if (d == RT_OK && ndrift) {
 			p->state = PROBE_DRIFT;
-			p->detail = first_line(sb_str(&report));
+			/* each line says "drift: …": the state says it already */
+			const char *line = sb_str(&report);
+			if (strncmp(line, "drift: ", 7) == 0)
+				line += 7;
+			p->detail = first_line(line);
 		} else if (d != RT_OK) {
 			p->detail = xasprintf("drift not checked: %s", err ? err : "failed");
 			char *one = first_line(p->detail);

@@ -206,6 +206,21 @@ ok_rc 0 "canaries that pass: the rest follows"
 like "$OUT" "5 targets: 5 done" "... all five done"
 cd ..
 
+# ---- drift, where a schema is declared ----
+mkdir drift && cd drift || exit 1
+cp -R ../versions .
+printf '[retort]\nscript_location = .\nschema = schema.sql\n' >retort.ini
+printf '[target d1]\ndatabase = sqlite:///d1.db\n[target d2]\ndatabase = sqlite:///d2.db\n' >>retort.ini
+for k in 1 2 3 4 5; do echo "CREATE TABLE t_l$k (id INTEGER PRIMARY KEY);"; done >schema.sql
+rt upgrade --target all
+sqlq d2.db "CREATE TABLE extra (x INTEGER)"
+rt fleet
+ok_rc 1 "fleet: a target that drifted makes exit 1"
+like "$OUT" "^d2      -      sqlite      l5             0  drift: table extra: present in the database, absent from the migrations" \
+	"... its state is drift, with the first difference"
+like "$OUT" "^d1      -      sqlite      l5             0  up to date" "... the other is up to date"
+cd ..
+
 # ---- SIGINT in the middle of a fleet run ----
 mkdir slow && cd slow || exit 1
 mkdir versions
