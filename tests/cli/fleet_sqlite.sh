@@ -176,13 +176,28 @@ rt stamp --target t26 l3
 ok_rc 0 "stamp on one target"
 is "$(ver t26.db) $(ver t27.db)" "l3 l2" "... only that one"
 
+rt lock --target t01,t02
+is "$OUT" "t01  unlocked: no retort process is migrating sqlite:///t01.db
+t02  unlocked: no retort process is migrating sqlite:///t02.db" "lock --target: each target's lock"
+rt history --applied --target t02
+like "$OUT" "^t02  .* upgrade +l5 +ok" "history --applied --target: the target's ledger, prefixed"
+rt upgrade --target t26 --json
+ok_rc 0 "a fleet run with --json"
+printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); t=d["targets"][0]; sys.exit(not (t["name"]=="t26" and t["outcome"]=="done" and t["current"]=="l5" and d["done"]==1 and t["result"]["final_heads"]==["l5"]))'
+t_result $? "... prints one JSON summary: each target's outcome, version table and plan"
+sqlq t27.db "UPDATE retort_version SET version_num = 'zz99'"
+rt fleet --target t27
+like "$OUT" "^t27     b      sqlite      zz99           [0-9]+  ahead: no script defines zz99" \
+	"fleet: a revision no script defines is ahead"
+sqlq t27.db "UPDATE retort_version SET version_num = 'l2'"
+
 # ---- an unreachable target ----
 echo "t51 sqlite:///$T_DIR/no/such/dir/t51.db b" >>fleet.txt
 rt fleet --target b
 ok_rc 1 "fleet: an unreachable target makes exit 1"
 like "$OUT" "t51     b      sqlite      \?              \?  unreachable: database file" \
 	"... it is reported with the reason"
-is "$(printf '%s\n' "$OUT" | grep -c ' behind$')" 25 "... and the others are shown"
+is "$(printf '%s\n' "$OUT" | grep -cE ' (behind|up to date)$')" 25 "... and the others are shown"
 rt upgrade --target b --keep-going
 ok_rc 1 "upgrade: the unreachable target fails"
 like "$OUT" "26 targets: 25 done, 1 failed" "... and the others proceed"
