@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -16,8 +17,11 @@
 /* ---- signals during a run ---- */
 
 /* The signal that interrupted the run (0: none), and the handle whose
- * statement the handler stops. */
-static volatile sig_atomic_t run_signal;
+ * statement the handler stops. An atomic, not a sig_atomic_t: a fleet's
+ * threads read it while the handler writes it on another (a lock-free
+ * atomic is as safe in a handler). */
+static _Atomic int run_signal;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler writes run_signal");
 static struct db *volatile run_db;
 /* run_signal once the handlers are gone, for run_interrupt_signal; the
  * flag itself is cleared so that a later run (the shell's next command)
