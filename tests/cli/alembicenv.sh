@@ -343,7 +343,9 @@ x1 (effective head)" "[$BK] ... and retort sees it there, x1 still current throu
 
 # ---- revision --autogenerate: Alembic's own, on the project's models ----
 
-sc_alembic_autogen() {
+# agproject: an Alembic project whose env.py compares models.py (one
+# table, accounts) with a new database.
+agproject() {
 	P="$T_DIR/ag$T_N.$RANDOM"
 	mkdir -p "$P"
 	cd "$P" || exit 1
@@ -370,6 +372,10 @@ accounts = sa.Table("accounts", metadata,
                     sa.Column("id", sa.Integer, primary_key=True),
                     sa.Column("email", sa.String(200), nullable=False))
 PY
+}
+
+sc_alembic_autogen() {
+	agproject
 	rt revision --autogenerate -m "create accounts" --rev-id g1
 	ok_rc 0 "[$BK] revision --autogenerate runs Alembic's autogenerate"
 	like "$OUT" "^migrations/versions/g1_create_accounts\\.py$" "[$BK] ... prints the new script's path"
