@@ -174,7 +174,8 @@ const struct cmd_entry cmd_branches = {
 /* ---- history ---- */
 
 static const struct cmd_opt history_opts[] = {
-	{"rev-range", 'r', "RANGE", "only revisions in A:B (A: and :B allowed)"},
+	{"rev-range", 'r', "RANGE", "only revisions in A:B (A: and :B allowed)",
+	 CMD_ARG_REVISION},
 	{"indicate-current", 'i', NULL, "mark the database's current revision(s)"},
 	{"graph", 0, NULL, "draw the lanes of the graph, as the console does"},
 	{"applied", 0, NULL, "print the ledger instead: who applied what, when, how long"},
@@ -459,5 +460,5 @@ static int run_show(struct cli_ctx *c, const struct cli_opts *opts, int argc, ch
 
 const struct cmd_entry cmd_show = {
 	"show", "SPEC", "show one revision in full: header, children, file, SQL", no_opts,
-	CMD_NEEDS_GRAPH, run_show,
+	CMD_NEEDS_GRAPH, run_show, CMD_ARG_REVISION,
 };
