@@ -100,8 +100,6 @@ static void progress_of(struct progress *pr, struct cli_ctx *c, const char *what
 	pr->c = c;
 	pr->rehearse = rehearse;
 	progress_init(&pr->line, c, what);
-	/* with --json, standard error stays for errors alone too */
-	pr->line.shown &= !c->json;
 }
 
 static void on_progress(void *ctx, uint32_t done, uint32_t total)

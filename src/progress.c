@@ -15,7 +15,8 @@
 void progress_init(struct progress_line *p, const struct cli_ctx *c, const char *what)
 {
 	memset(p, 0, sizeof(*p));
-	p->shown = !c->quiet && isatty(STDERR_FILENO);
+	/* with --json, standard error stays for errors alone */
+	p->shown = !c->quiet && !c->json && isatty(STDERR_FILENO);
 	p->color = p->shown && cli_color(c, STDERR_FILENO);
 	p->what = what;
 }

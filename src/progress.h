@@ -3,7 +3,7 @@
  * shared by the command-line faces.
  *
  * It is drawn on standard error only when standard error is a terminal
- * and the command is not --quiet: "WHAT [=====>      ] 3/7 LABEL",
+ * and the command is neither --quiet nor --json: "WHAT [=====>      ] 3/7 LABEL",
  * rewritten in place, cut to the terminal's width, cleared when done. In a
  * pipe or a file it prints nothing at all, so that logs stay clean. Its
  * bar is coloured when cli_color says standard error is. */
