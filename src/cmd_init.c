@@ -8,7 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alembic.h"
 #include "cli.h"
+#include "db.h"
 #include "out.h"
 #include "schema.h"
 #include "spec.h"
@@ -281,6 +283,113 @@ static const struct cmd_opt revision_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
+/* One line of Alembic's log while it autogenerates: what its comparison
+ * detected ("Detected added table 'accounts'") is shown, the rest (its
+ * context and connection lines) is not. */
+struct detected {
+	FILE *errf;
+	bool quiet;
+	uint32_t n;
+};
+
+static void on_autogen_line(void *ctx, const char *line)
+{
+	struct detected *d = ctx;
+	const char *m = strstr(line, "[alembic.autogenerate.");
+	if (!m || !(m = strchr(m, ']')))
+		return;
+	m += strspn(m + 1, " ") + 1;
+	d->n++;
+	if (!d->quiet)
+		fprintf(d->errf, "%s\n", m);
+}
+
+/* `revision --autogenerate` in an Alembic project: Alembic's own
+ * autogenerate, which compares the project's models (env.py's
+ * target_metadata) with the database its env.py connects to, writes the
+ * script. The new revision's id and its place in the graph are retort's
+ * (resolved as for any revision and handed to Alembic); Alembic's
+ * "Generating PATH" names the file, printed like any new script's. */
+static int alembic_autogenerate(struct cli_ctx *c, const struct cli_opts *opts, const char *rev,
+                                const char *message, const char *const *parents, uint32_t nparents,
+                                const char *const *deps, int ndeps, char **err)
+{
+	if (nparents > 1)
+		return rt_err(err, RT_EUSAGE, "--head names %u revisions; Alembic's autogenerate "
+		              "builds on one", nparents);
+	if (ndeps > 11)
+		return rt_err(err, RT_EUSAGE, "--depends-on: at most 11 for Alembic's autogenerate");
+	const char *args[32];
+	int n = 0;
+	args[n++] = "revision";
+	args[n++] = "--autogenerate";
+	args[n++] = "-m";
+	args[n++] = message;
+	args[n++] = "--rev-id";
+	args[n++] = rev;
+	args[n++] = "--head";
+	args[n++] = nparents ? parents[0] : "base";
+	if (cli_flag(opts, "splice"))
+		args[n++] = "--splice";
+	if (cli_opt(opts, "branch-label")) {
+		args[n++] = "--branch-label";
+		args[n++] = cli_opt(opts, "branch-label");
+	}
+	for (int i = 0; i < ndeps; i++) {
+		args[n++] = "--depends-on";
+		args[n++] = deps[i];
+	}
+	args[n] = NULL;
+	struct detected d = {c->errf, c->quiet, 0};
+	struct alembic_result r;
+	bool skipped;
+	/* retort's ledger is in the database Alembic compares, and no model
+	 * declares it: a script that drops it is never what was meant */
+	int rc = alembic_exec_skipping(&c->cfg.alembic, args, DB_HISTORY_TABLE, on_autogen_line, &d,
+	                               &r, &skipped, err);
+	if (rc != RT_OK)
+		return rc;
+	if (!skipped && !c->quiet)
+		fprintf(c->errf, "RETORT_ALEMBIC names the command: retort's ledger table %s is "
+		        "compared with the models like any table (look for it in the new script, "
+		        "or leave it out with include_name in env.py)\n", DB_HISTORY_TABLE);
+	const char *gen = strstr(r.out, "Generating ");
+	if (r.status != 0 || !gen) {
+		/* what Alembic said last is why: "Target database is not up to date." */
+		const char *e = r.errtext;
+		size_t len = strlen(e);
+		while (len && (e[len - 1] == '\n' || e[len - 1] == ' '))
+			len--;
+		size_t start = len;
+		while (start && e[start - 1] != '\n')
+			start--;
+		rc = rt_err(err, RT_EFAIL, "alembic revision --autogenerate %s%s%.*s",
+		            r.status ? "failed" : "wrote no script",
+		            len ? ": " : "", (int)(len - start), e + start);
+		alembic_result_free(&r);
+		return rc;
+	}
+	gen += strlen("Generating ");
+	const char *end = strstr(gen, " ...");
+	size_t plen = end ? (size_t)(end - gen) : strcspn(gen, "\n");
+	char *path = xstrndup(gen, plen);
+	/* relative to the current directory when inside it, as retort's own */
+	char cwd[4096];
+	const char *shown = path;
+	if (getcwd(cwd, sizeof cwd)) {
+		size_t cl = strlen(cwd);
+		if (strncmp(path, cwd, cl) == 0 && path[cl] == '/')
+			shown = path + cl + 1;
+	}
+	fprintf(c->out, "%s\n", shown);
+	if (!d.n && !c->quiet)
+		fprintf(c->errf, "Alembic detected no changes between the models and the database: "
+		        "the new revision's upgrade() and downgrade() do nothing\n");
+	free(path);
+	alembic_result_free(&r);
+	return RT_OK;
+}
+
 static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	const struct graph *g = c->graph;
@@ -342,10 +451,13 @@ static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc
 	}
 	free(dep_specs);
 	struct schema_migration m = {0};
-	if (rc == RT_OK && cli_flag(opts, "autogenerate") && cli_alembic(c))
-		rc = rt_err(&err, RT_EUSAGE, "--autogenerate writes SQL; in an Alembic project, "
-		            "Alembic's own autogenerate compares your models: alembic revision "
-		            "--autogenerate");
+	if (rc == RT_OK && cli_flag(opts, "autogenerate") && cli_alembic(c)) {
+		rc = alembic_autogenerate(c, opts, rev, message, parents, base.n, deps, ndeps, &err);
+		free(deps);
+		free(parents);
+		revset_free(&base);
+		return cli_report(c, rc, err);
+	}
 	if (rc == RT_OK && cli_flag(opts, "autogenerate")) {
 		struct strbuf skipped = STRBUF_INIT;
 		rc = schema_autogenerate(c, parents, base.n, &skipped, &m, &err);
