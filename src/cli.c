@@ -15,21 +15,32 @@
 #include "util.h"
 
 const struct cmd_opt cli_global_opts[] = {
-	{"config", 'c', "FILE", "read this configuration file instead of ./retort.ini"},
+	{"config", 'c', "FILE", "read this configuration file instead of ./retort.ini", CMD_ARG_FILE},
 	{"database", 'd', "URL", "the database (overrides RETORT_DATABASE_URL, DATABASE_URL, retort.ini)"},
-	{"scripts", 's', "DIR", "the scripts location (its versions/ holds the revisions)"},
+	{"scripts", 's', "DIR", "the scripts location (its versions/ holds the revisions)", CMD_ARG_DIR},
 	{"version-table", 0, "NAME", "the version table (default retort_version)"},
-	{"target", 't', "NAME|GROUP|all", "run a database command on these targets of retort.ini (repeatable, or comma-separated)"},
+	{"target", 't', "NAME|GROUP|all", "run a database command on these targets of retort.ini (repeatable, or comma-separated)", CMD_ARG_TARGET},
 	{"lock-timeout", 0, "SECONDS", "how long to wait for the migration lock, or for a SQLite file being migrated (default 60)"},
 	{"statement-timeout", 0, "SECONDS", "cancel a statement that runs longer (default: no limit)"},
 	{"json", 0, NULL, "machine-readable output for read commands"},
-	{"no-color", 0, NULL, "no colours (also when NO_COLOR is set)"},
+	{"color", 0, "WHEN", "colours: auto (on a terminal, unless NO_COLOR is set), always, never",
+	 CMD_ARG_CHOICE, "auto always never"},
+	{"no-color", 0, NULL, "no colours: --color=never"},
 	{"quiet", 'q', NULL, "print only errors"},
 	{"verbose", 'v', NULL, "more detail"},
 	{"help", 'h', NULL, "show help (for the command, when one is given)"},
 	{"version", 0, NULL, "print retort's version"},
 	{NULL, 0, NULL, NULL},
 };
+
+#define CMD_ARG_KIND_WORD(name, word) [name] = word,
+static const char *const arg_kind_words[] = {CMD_ARG_KIND_LIST(CMD_ARG_KIND_WORD)};
+#undef CMD_ARG_KIND_WORD
+
+const char *cmd_arg_kind_word(enum cmd_arg_kind k)
+{
+	return (size_t)k < RT_ARRAY_LEN(arg_kind_words) ? arg_kind_words[k] : "text";
+}
 
 /* ---- a command's parsed options ---- */
 
@@ -86,7 +97,14 @@ void cli_ctx_init(struct cli_ctx *c, FILE *out, FILE *errf)
 	c->errf = errf;
 	c->lock_timeout = -1;
 	c->interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	c->no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+}
+
+bool cli_color(const struct cli_ctx *c, int fd)
+{
+	if (c->color != CLI_COLOR_AUTO)
+		return c->color == CLI_COLOR_ALWAYS;
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+	return !(no && *no) && isatty(fd) && !(term && strcmp(term, "dumb") == 0);
 }
 
 int cli_exit(const struct cli_ctx *c, enum rt_status status)
@@ -103,7 +121,7 @@ void cli_ctx_init_from(struct cli_ctx *c, const struct cli_ctx *from)
 	c->scripts = from->scripts;
 	c->version_table = from->version_table;
 	c->json = from->json;
-	c->no_color = from->no_color;
+	c->color = from->color;
 	c->quiet = from->quiet;
 	c->verbose = from->verbose;
 	c->lock_timeout = from->lock_timeout;
@@ -499,7 +517,7 @@ void cli_command_help(FILE *f, const struct cmd_entry *e)
 	}
 	fputs("\nglobal options (before or after the command): -c FILE, -d URL, -s DIR,\n"
 	      "  -t NAME|GROUP|all, --version-table NAME, --lock-timeout SECONDS, --statement-timeout SECONDS,\n"
-	      "  --json, --no-color, -q, -v\n", f);
+	      "  --json, --color WHEN, --no-color, -q, -v\n", f);
 }
 
 static const struct cmd_opt *find_global(const char *arg, bool *takes_value,
@@ -561,7 +579,18 @@ static int apply_global(struct cli_ctx *c, const struct cmd_opt *o, const char *
 		c->targets[c->ntargets++] = v;
 	}
 	else if (!strcmp(n, "json")) c->json = true;
-	else if (!strcmp(n, "no-color")) c->no_color = true;
+	else if (!strcmp(n, "color")) {
+		static const char *const when[] = {"auto", "always", "never"};
+		size_t i = 0;
+		while (i < RT_ARRAY_LEN(when) && strcmp(v, when[i]) != 0)
+			i++;
+		if (i == RT_ARRAY_LEN(when)) {
+			fprintf(c->errf, "retort: --color takes auto, always or never, not '%s'\n", v);
+			return RT_EUSAGE;
+		}
+		c->color = (enum cli_color)i;
+	}
+	else if (!strcmp(n, "no-color")) c->color = CLI_COLOR_NEVER;
 	else if (!strcmp(n, "quiet")) c->quiet = true;
 	else if (!strcmp(n, "verbose")) c->verbose = true;
 	else if (!strcmp(n, "help")) *help = true;
@@ -799,8 +828,19 @@ static enum rt_status run_entry(struct cli_ctx *c, const struct cmd_entry *e,
 	return rc;
 }
 
+void cli_take_globals(struct cli_ctx *c, int argc, char **argv)
+{
+	struct words w = {NULL, 0, false, false};
+	take_globals(c, argc, argv, &w);
+	free(w.v);
+}
+
 enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
 {
+	/* The completion scripts' question: its words are a command line
+	 * being typed, not options of this one. */
+	if (argc > 0 && strcmp(argv[0], "__complete") == 0)
+		return cli_complete(c, argc - 1, argv + 1);
 	struct words w = {NULL, 0, false, false};
 	const struct cmd_entry *e = NULL;
 	struct cli_opts opts = CLI_OPTS_INIT;

@@ -14,6 +14,10 @@
 struct db;
 struct db_wait;
 
+/* --color=WHEN (retort(1)): auto colours a terminal unless NO_COLOR is
+ * set; always and never are the user's word over both. */
+enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+
 /* Everything one command invocation needs. Created by cli_ctx_init from
  * the global options; the graph and database are opened lazily. */
 struct cli_ctx {
@@ -22,7 +26,8 @@ struct cli_ctx {
 	const char *database;
 	const char *scripts;
 	const char *version_table;
-	bool json, no_color, quiet, verbose;
+	bool json, quiet, verbose;
+	enum cli_color color;      /* --color, --no-color; see cli_color */
 	/* --target's values, in order (the array owned, the strings
 	 * borrowed); none: the one database. Not copied by cli_ctx_init_from. */
 	const char **targets;
@@ -60,12 +65,31 @@ struct cli_ctx {
 	struct run_delegate delegate;  /* see cli_delegate */
 };
 
+/* What an operand or an option's value is: the one grammar that Tab
+ * completion follows, in the shell, the console's `:` line and
+ * `retort __complete` (src/complete.c). Zero, the default of a table row
+ * that says nothing, is free text. */
+#define CMD_ARG_KIND_LIST(X) \
+	X(CMD_ARG_TEXT,     "text")     /* nothing to complete: a message, a URL */ \
+	X(CMD_ARG_REVISION, "revision") /* a specifier: ids, labels, LABEL@head, A:B */ \
+	X(CMD_ARG_FILE,     "file")     /* a file name */ \
+	X(CMD_ARG_DIR,      "dir")      /* a directory name */ \
+	X(CMD_ARG_TARGET,   "target")   /* a [target NAME] or group of retort.ini, or all */ \
+	X(CMD_ARG_CHOICE,   "choice")   /* one of struct cmd_opt's choices */ \
+	X(CMD_ARG_COMMAND,  "command")  /* a command's name (help COMMAND) */
+#define CMD_ARG_KIND_ENUM(name, word) name,
+enum cmd_arg_kind { CMD_ARG_KIND_LIST(CMD_ARG_KIND_ENUM) };
+#undef CMD_ARG_KIND_ENUM
+const char *cmd_arg_kind_word(enum cmd_arg_kind k);
+
 /* One option of a command, for getopt_long, help text and completion. */
 struct cmd_opt {
 	const char *name;          /* long name without dashes */
 	char short_name;           /* 0 when none */
 	const char *arg;           /* argument name, NULL for a flag */
 	const char *help;
+	enum cmd_arg_kind kind;    /* what the argument is (with arg) */
+	const char *choices;       /* CMD_ARG_CHOICE: the values, blank-separated */
 };
 
 /* What a command needs before it runs. */
@@ -91,6 +115,7 @@ struct cmd_entry {
 	int needs;
 	/* argv[0] is the command name; o: its options, already parsed. */
 	int (*run)(struct cli_ctx *c, const struct cli_opts *o, int argc, char **argv);
+	enum cmd_arg_kind operands;  /* what args are (CMD_ARG_TEXT: none to complete) */
 };
 
 /* One command's parsed options, values by long name, in the order given
@@ -134,6 +159,15 @@ enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv);
 /* The exit status of the command cli_run last ran on c, which returned
  * status: rt_status_exit's, or 128 + N when signal N stopped it. */
 int cli_exit(const struct cli_ctx *c, enum rt_status status);
+/* Applies the global options among argv's words to c, leniently: what
+ * cannot be applied is said on c->errf and skipped (completion reads a
+ * line being typed with it). */
+void cli_take_globals(struct cli_ctx *c, int argc, char **argv);
+/* `retort __complete WORD… CURRENT` (src/cmd_complete.c): the candidates
+ * for the last word, for the shells' completion scripts. */
+int cli_complete(struct cli_ctx *c, int argc, char **argv);
+/* Whether what c prints on descriptor fd (1 or 2) is coloured. */
+bool cli_color(const struct cli_ctx *c, int fd);
 /* Global option table (for help and completion). */
 extern const struct cmd_opt cli_global_opts[];
 void cli_usage(FILE *f);

@@ -14,6 +14,7 @@
 #include "out.h"
 #include "plan.h"
 #include "policy.h"
+#include "progress.h"
 #include "rollback.h"
 #include "run.h"
 #include "schema.h"
@@ -90,27 +91,27 @@ static enum rt_status build_plan(void *ctx, const char *const *heads, uint32_t n
 
 struct progress {
 	struct cli_ctx *c;
-	bool bar;
+	struct progress_line line;  /* the bar on standard error (progress.h) */
 	bool rehearse;
 };
 
-static void clear_bar(struct progress *pr)
+static void progress_of(struct progress *pr, struct cli_ctx *c, const char *what,
+                        bool rehearse)
 {
-	if (pr->bar)
-		fputs("\r\033[K", stderr);
+	pr->c = c;
+	pr->rehearse = rehearse;
+	progress_init(&pr->line, c, what);
 }
 
 static void on_progress(void *ctx, uint32_t done, uint32_t total)
 {
 	struct progress *pr = ctx;
-	if (!pr->bar || total == 0)
+	if (total == 0)
 		return;
-	int width = 30, fill = (int)((double)done / total * width);
-	fprintf(stderr, "\r[%.*s%*s] %u/%u", fill, "==============================",
-	        width - fill, "", done, total);
 	if (done == total)
-		clear_bar(pr);
-	fflush(stderr);
+		progress_clear(&pr->line);
+	else
+		progress_update(&pr->line, done, total, NULL);
 }
 
 static void on_step(void *ctx, const struct plan *p, uint32_t i, enum rt_status status,
@@ -120,7 +121,7 @@ static void on_step(void *ctx, const struct plan *p, uint32_t i, enum rt_status 
 	/* with --json, standard output carries the JSON alone */
 	if (pr->c->json || (pr->c->quiet && status == RT_OK))
 		return;
-	clear_bar(pr);
+	progress_clear(&pr->line);
 	struct strbuf sb = STRBUF_INIT;
 	sb_addf(&sb, "%s %s ", pr->rehearse ? "Rehearsing" : "Running",
 	        plan_kind_word(p->steps[i].dir));
@@ -444,8 +445,8 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 		return cli_report(c, rc, err);
 	}
 	bool rehearse = t->rehearse;
-	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json && !c->fleet_member,
-	                      rehearse};
+	struct progress pr;
+	progress_of(&pr, c, cmd, rehearse);
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
 		.lock_wait = cli_lock_wait(c),
@@ -535,12 +536,12 @@ static int run_downgrade(struct cli_ctx *c, const struct cli_opts *opts, int arg
 
 const struct cmd_entry cmd_upgrade = {
 	"upgrade", "[TARGET]", "apply revisions up to TARGET (default: head)", migrate_opts,
-	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_upgrade,
+	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_upgrade, CMD_ARG_REVISION,
 };
 
 const struct cmd_entry cmd_downgrade = {
 	"downgrade", "TARGET", "revert revisions down to TARGET", migrate_opts,
-	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_downgrade,
+	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_downgrade, CMD_ARG_REVISION,
 };
 
 /* ---- stamp ---- */
@@ -573,7 +574,7 @@ static int run_stamp(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 
 const struct cmd_entry cmd_stamp = {
 	"stamp", "TARGET...", "set the version table without running scripts", stamp_opts,
-	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_stamp,
+	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_stamp, CMD_ARG_REVISION,
 };
 
 /* ---- current ---- */
@@ -945,7 +946,7 @@ static const struct cmd_opt repair_opts[] = {
 const struct cmd_entry cmd_repair = {
 	"repair", "SPEC", "accept the edited file of one applied revision (new checksum), or the "
 	"version table as it is after an interrupted Transaction: none step",
-	repair_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB | CMD_WRITES, run_repair,
+	repair_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB | CMD_WRITES, run_repair, CMD_ARG_REVISION,
 };
 
 /* ---- lock ---- */
@@ -989,13 +990,11 @@ const struct cmd_entry cmd_lock = {
 
 static void backup_progress(void *ctx, double fraction)
 {
-	struct cli_ctx *c = ctx;
-	if (isatty(STDERR_FILENO) && !c->quiet) {
-		fprintf(stderr, "\rbacking up: %3d%%", (int)(fraction * 100));
-		if (fraction >= 1.0)
-			fputs("\r\033[K", stderr);
-		fflush(stderr);
-	}
+	struct progress_line *line = ctx;
+	if (fraction >= 1.0)
+		progress_clear(line);
+	else
+		progress_fraction(line, fraction, NULL);
 }
 
 static int run_backup(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
@@ -1007,9 +1006,12 @@ static int run_backup(struct cli_ctx *c, const struct cli_opts *opts, int argc, 
 	}
 	int rc = cli_db(c, &err);
 	struct db_wait w = cli_lock_wait(c);
+	struct progress_line line;
+	progress_init(&line, c, "backup");
 	if (rc == RT_OK)
 		rc = backup_run(c->db, &c->url, cli_version_table(c), &w,
-		                argc == 2 ? argv[1] : NULL, backup_progress, c, &path, &err);
+		                argc == 2 ? argv[1] : NULL, backup_progress, &line, &path, &err);
+	progress_clear(&line);
 	if (rc == RT_OK && !c->quiet) {
 		char *hint = backup_restore_hint(&c->url, path);
 		fprintf(c->out, "Backup of %s written to %s and verified (it opens, and its "
@@ -1022,7 +1024,7 @@ static int run_backup(struct cli_ctx *c, const struct cli_opts *opts, int argc, 
 
 const struct cmd_entry cmd_backup = {
 	"backup", "[FILE]", "write a consistent copy of the database", no_opts,
-	CMD_NEEDS_DB | CMD_TARGETS, run_backup,
+	CMD_NEEDS_DB | CMD_TARGETS, run_backup, CMD_ARG_FILE,
 };
 
 /* ---- history --applied ---- */
@@ -1280,9 +1282,12 @@ static int rollback_backup(struct cli_ctx *c, bool wanted, bool yes, char **path
 		return RT_OK;
 	int rc = cli_db(c, err);
 	struct db_wait w = cli_lock_wait(c);
+	struct progress_line line;
+	progress_init(&line, c, "backup");
 	if (rc == RT_OK)
-		rc = backup_run(c->db, &c->url, cli_version_table(c), &w, NULL, backup_progress, c,
-		                path, err);
+		rc = backup_run(c->db, &c->url, cli_version_table(c), &w, NULL, backup_progress,
+		                &line, path, err);
+	progress_clear(&line);
 	if (rc == RT_OK && !c->json)
 		fprintf(c->out, "Backup written to %s and verified.\n", *path);
 	return rc;
@@ -1425,7 +1430,8 @@ static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc
 	}
 	char *backup_path = NULL;
 	rc = rollback_backup(c, cli_flag(opts, "backup"), yes, &backup_path, &err);
-	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json, false};
+	struct progress pr;
+	progress_of(&pr, c, "rollback", false);
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
 		.lock_wait = cli_lock_wait(c),
@@ -1462,5 +1468,5 @@ out:
 
 const struct cmd_entry cmd_rollback = {
 	"rollback", "TARGET", "guided downgrade: plan, data loss, backup, rehearsal, confirmation",
-	rollback_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB, run_rollback,
+	rollback_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB, run_rollback, CMD_ARG_REVISION,
 };

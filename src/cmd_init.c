@@ -86,7 +86,7 @@ static int run_init(struct cli_ctx *c, const struct cli_opts *opts, int argc, ch
 
 const struct cmd_entry cmd_init = {
 	"init", "[DIR]", "create retort.ini and DIR/versions/ (DIR: migrations)", no_opts,
-	0, run_init,
+	0, run_init, CMD_ARG_DIR,
 };
 
 /* ---- shared by revision and merge ---- */
@@ -271,10 +271,12 @@ static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
 
 static const struct cmd_opt revision_opts[] = {
 	{"message", 'm', "MSG", "the message (first line of the header)"},
-	{"head", 0, "SPEC", "the revision to build on (default: head; 'base' for a new root)"},
+	{"head", 0, "SPEC", "the revision to build on (default: head; 'base' for a new root)",
+	 CMD_ARG_REVISION},
 	{"splice", 0, NULL, "allow --head to name a revision that is not a head"},
 	{"branch-label", 0, "LABEL", "give the new revision a branch label"},
-	{"depends-on", 0, "SPEC", "a revision this one depends on (repeatable)"},
+	{"depends-on", 0, "SPEC", "a revision this one depends on (repeatable)",
+	 CMD_ARG_REVISION},
 	{"rev-id", 0, "ID", "use this revision id instead of a random one"},
 	{"autogenerate", 0, NULL, "write the SQL that brings the database (at --head) to the "
 	 "configured schema, and back"},
@@ -582,5 +584,5 @@ static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 
 const struct cmd_entry cmd_merge = {
 	"merge", "[SPEC...]", "write a merge revision joining revisions (default: heads)",
-	merge_opts, CMD_NEEDS_GRAPH, run_merge,
+	merge_opts, CMD_NEEDS_GRAPH, run_merge, CMD_ARG_REVISION,
 };

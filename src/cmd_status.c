@@ -641,4 +641,5 @@ const struct cmd_entry cmd_resolve = {
 	"resolve", "REV --applied|--reverted",
 	"record how an interrupted Transaction: none step was settled by hand",
 	resolve_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB | CMD_WRITES, run_resolve,
+	CMD_ARG_REVISION,
 };

@@ -718,3 +718,96 @@ int config_load(const char *path, struct config *out, char **err)
 	*out = c;
 	return RT_OK;
 }
+
+/* ---- fleet targets, for completion ---- */
+
+static void add_name(char ***v, uint32_t *n, const char *s, size_t len)
+{
+	if (!len)
+		return;
+	for (uint32_t i = 0; i < *n; i++)
+		if (strlen((*v)[i]) == len && strncmp((*v)[i], s, len) == 0)
+			return;
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = xstrndup(s, len);
+}
+
+/* The words of a `targets` file's line: NAME URL [GROUP]; names and
+ * groups are kept. */
+static void scan_targets_file(const char *path, char ***v, uint32_t *n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	if (read_file(path, &buf, &len, NULL) != RT_OK)
+		return;
+	char *save = NULL;
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		line = trim(line);
+		if (!*line || *line == '#' || *line == ';')
+			continue;
+		size_t w[3] = {0}, at[3] = {0};
+		int k = 0;
+		for (char *p = line; *p && k < 3;) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (!*p)
+				break;
+			at[k] = (size_t)(p - line);
+			while (*p && *p != ' ' && *p != '\t')
+				p++;
+			w[k] = (size_t)(p - line) - at[k];
+			k++;
+		}
+		add_name(v, n, line + at[0], w[0]);
+		if (k == 3)
+			add_name(v, n, line + at[2], w[2]);
+	}
+	free(buf);
+}
+
+void config_target_names(const char *path, char ***names, uint32_t *n)
+{
+	*names = NULL;
+	*n = 0;
+	char *buf = NULL;
+	size_t len = 0;
+	if (read_file(path ? path : CONFIG_FILE, &buf, &len, NULL) != RT_OK)
+		return;
+	bool in_target = false, in_retort = false;
+	char *save = NULL;
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		line = trim(line);
+		if (*line == '[') {
+			char *close = strchr(line, ']');
+			if (!close)
+				continue;
+			*close = '\0';
+			char *name = trim(line + 1);
+			in_retort = strcmp(name, SECTION) == 0;
+			in_target = strncmp(name, "target", 6) == 0 && (name[6] == ' ' || name[6] == '\t');
+			if (in_target) {
+				name = trim(name + 6);
+				add_name(names, n, name, strlen(name));
+			}
+			continue;
+		}
+		char *eq = strchr(line, '=');
+		if (!eq || (!in_target && !in_retort))
+			continue;
+		*eq = '\0';
+		char *key = trim(line), *val = eq + 1;
+		strip_inline_comment(val);
+		val = trim(val);
+		if (in_target && strcasecmp(key, "group") == 0)
+			add_name(names, n, val, strlen(val));
+		else if (in_retort && strcasecmp(key, "targets") == 0 && *val) {
+			/* relative to the directory of the file that names it */
+			const char *base = path ? path : CONFIG_FILE, *slash = strrchr(base, '/');
+			char *file = *val == '/' || !slash ? xstrdup(val)
+			             : xasprintf("%.*s/%s", (int)(slash - base), base, val);
+			scan_targets_file(file, names, n);
+			free(file);
+		}
+	}
+	free(buf);
+}

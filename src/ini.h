@@ -58,4 +58,12 @@ void config_defaults(struct config *c);
 int config_load(const char *path, struct config *out, char **err);
 void config_free(struct config *c);
 
+/* The names of the fleet's targets and groups (retort.ini(5), TARGETS:
+ * [target NAME] sections, their `group` keys, the NAME and GROUP words
+ * of the file `targets` names) in path (NULL: ./retort.ini), for Tab
+ * completion: read leniently, nothing reported, nothing when the file
+ * cannot be read. *names: each string and the array freed by the
+ * caller. */
+void config_target_names(const char *path, char ***names, uint32_t *n);
+
 #endif

@@ -373,9 +373,10 @@ enum rt_status action_run_captured(struct console *con, char **argv, int argc, c
 }
 
 /* Shows what will be written, asks, runs the command and reloads on the
- * new revision. */
+ * new revision. busy: the title of a box shown while the command runs
+ * (autogenerate takes seconds), then the new script's upgrade is shown. */
 static void write_script(struct console *con, const char *what, const char *text,
-                         char **argv, int argc)
+                         char **argv, int argc, const char *busy)
 {
 	char *tab = xasprintf("Plan: write a %s", what);
 	preview_show_text(con, tab, text);
@@ -389,15 +390,34 @@ static void write_script(struct console *con, const char *what, const char *text
 		return;
 	}
 	char *out, *errs;
+	if (busy)
+		dialog_progress(con, busy, "Running it...", 0, 1, NULL);
 	enum rt_status rc = action_run_captured(con, argv, argc, &out, &errs);
 	preview_set_mode(con, con->last_mode);
 	out[strcspn(out, "\n")] = '\0';
 	if (rc == RT_OK) {
 		console_reload(con, NULL);
-		console_message(con, THEME_APPLIED, "Wrote %s (e opens it in your editor)", out);
-		for (uint32_t i = 0; con->m.g && i < con->m.g->nheads; i++)
-			if (strcmp(con->m.g->nodes[con->m.g->heads[i]].s.path, out) == 0)
+		/* the path as the command printed it, the graph's as the
+		 * configuration spells its folders: the same file */
+		char *written = realpath(out, NULL);
+		for (uint32_t i = 0; written && con->m.g && i < con->m.g->nheads; i++) {
+			char *head = realpath(con->m.g->nodes[con->m.g->heads[i]].s.path, NULL);
+			if (head && strcmp(head, written) == 0) {
 				graph_select_rev(con, con->m.g->heads[i]);
+				if (busy)
+					preview_set_mode(con, PREVIEW_UPGRADE);
+			}
+			free(head);
+		}
+		free(written);
+		/* what autogenerate found, or that it found nothing */
+		const char *said = errs;
+		while (*said == '\n')
+			said++;
+		if (busy && *said)
+			console_message(con, THEME_APPLIED, "Wrote %s: %.*s%s", out, FIRST_LINE(said));
+		else
+			console_message(con, THEME_APPLIED, "Wrote %s (e opens it in your editor)", out);
 	} else {
 		char *title = xasprintf("The %s was not written", what);
 		dialog_message(con, title, *errs ? errs : "the command failed", THEME_ERROR);
@@ -457,7 +477,7 @@ static void merge(struct console *con)
 		sb_addf(&text, "\nMessage: %s\nDirectory: %s\n\nIt has no SQL of its own: upgrade to it "
 		        "afterwards with u.\n", msg, g->dir);
 		argv[2] = msg;
-		write_script(con, "merge revision", sb_str(&text), argv, argc);
+		write_script(con, "merge revision", sb_str(&text), argv, argc, NULL);
 	} else {
 		console_message(con, THEME_NORMAL, "Cancelled: nothing was written");
 	}
@@ -469,29 +489,64 @@ static void merge(struct console *con)
 	u32vec_free(&heads);
 }
 
-static void new_revision(struct console *con)
+/* c: a new revision on the selected head, its sections empty; A (autogen):
+ * one whose SQL autogenerate writes (Alembic's, from the project's models,
+ * in an Alembic project; retort's, from retort.ini's schema, otherwise),
+ * then shown in the preview. */
+static void new_revision(struct console *con, bool autogen)
 {
 	if (!usable(con, false, false))
 		return;
 	const struct graph *g = con->m.g;
+	const struct cli_ctx *c = con->c;
+	bool alembic = cli_alembic(c);
+	if (autogen && !alembic && !c->cfg.schema) {
+		console_message(con, THEME_WARNING, "A writes what autogenerate finds: declare the "
+		                "target schema (schema = FILE in retort.ini), or use c for an empty "
+		                "revision");
+		return;
+	}
 	int64_t sel = graph_selected(con);
 	if (sel >= 0 && !model_is_head(&con->m, (uint32_t)sel)) {
-		console_message(con, THEME_WARNING, "c writes a revision on a head, and %s is not one "
-		                "(use :revision --splice to branch off it)", g->nodes[sel].s.rev);
+		console_message(con, THEME_WARNING, "%c writes a revision on a head, and %s is not one "
+		                "(use :revision --splice to branch off it)", autogen ? 'A' : 'c',
+		                g->nodes[sel].s.rev);
 		return;
 	}
 	char *label = sel >= 0 ? xasprintf("Message for the new revision on top of %s (%s):",
 	                                   g->nodes[sel].s.rev, g->nodes[sel].s.message)
 	                       : xstrdup("Message for the first revision:");
-	char *msg = dialog_prompt(con, "New revision", label, NULL, &con->text_hist);
+	char *msg = dialog_prompt(con, autogen ? "Autogenerate a revision" : "New revision", label,
+	                          NULL, &con->text_hist);
+	const char *on = sel >= 0 ? g->nodes[sel].s.rev : "<base>";
 	if (msg && *msg) {
-		char *text = xasprintf("A new revision script\n\nOn top of: %s\nMessage: %s\n"
-		                       "Directory: %s\n\nIts upgrade and downgrade sections start "
-		                       "empty: edit the file, then upgrade with u.\n",
-		                       sel >= 0 ? g->nodes[sel].s.rev : "<base>", msg, g->dir);
-		char *argv[] = {(char *)"revision", (char *)"-m", msg, (char *)"--head",
-		                sel >= 0 ? (char *)g->nodes[sel].s.rev : NULL, NULL};
-		write_script(con, "revision", text, argv, sel >= 0 ? 5 : 3);
+		char *text;
+		if (!autogen)
+			text = xasprintf("A new revision script\n\nOn top of: %s\nMessage: %s\n"
+			                 "Directory: %s\n\nIts upgrade and downgrade sections start "
+			                 "empty: edit the file, then upgrade with u.\n", on, msg, g->dir);
+		else if (alembic)
+			text = xasprintf("A new revision written by Alembic's autogenerate\n\nOn top of: "
+			                 "%s\nMessage: %s\n\nAlembic compares the project's models "
+			                 "(target_metadata in env.py) with the database env.py connects "
+			                 "to, which must be at the head, and writes the operations that "
+			                 "bring one to the other. retort's ledger table is left out. The "
+			                 "new script is shown once written: review it before u.\n", on, msg);
+		else
+			text = xasprintf("A new revision written by autogenerate\n\nOn top of: %s\n"
+			                 "Message: %s\n\nretort compares the schema the migrations make "
+			                 "up to %s with %s and writes the SQL that brings one to the other, "
+			                 "and back. The new script is shown once written: review it "
+			                 "before u.\n", on, msg, on, c->cfg.schema);
+		char *argv[] = {(char *)"revision", (char *)"-m", msg, (char *)"--autogenerate",
+		                (char *)"--head", sel >= 0 ? (char *)g->nodes[sel].s.rev : NULL, NULL};
+		if (!autogen) {
+			argv[3] = argv[4];
+			argv[4] = argv[5];
+		}
+		int argc = (autogen ? 4 : 3) + (sel >= 0 ? 2 : 0);
+		write_script(con, "revision", text, argv, argc,
+		             autogen ? (alembic ? "Alembic's autogenerate" : "Autogenerate") : NULL);
 		free(text);
 	} else {
 		console_message(con, THEME_NORMAL, msg ? "A revision needs a message: nothing was written"
@@ -670,7 +725,10 @@ void action_run(struct console *con, enum request r)
 		merge(con);
 		break;
 	case REQ_REVISION:
-		new_revision(con);
+		new_revision(con, false);
+		break;
+	case REQ_AUTOGENERATE:
+		new_revision(con, true);
 		break;
 	case REQ_ROLLBACK:
 		rollback(con);

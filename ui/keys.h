@@ -47,6 +47,7 @@
 	R(SELECT, "select", "Select or unselect a head for a merge (the preview: a page down)", ' ') \
 	R(MERGE, "merge", "Merge the selected heads (all heads when none selected)", 'm') \
 	R(REVISION, "new", "Write a new revision on the selected head", 'c')          \
+	R(AUTOGENERATE, "autogenerate", "Write a revision autogenerate finds (Alembic's models, or the schema)", 'A') \
 	R(EDIT, "edit", "Open the selected revision's script in $VISUAL or $EDITOR", 'e') \
 	R(ROLLBACK, "rollback", "Guided rollback to the selected revision", 'R')      \
 	R(COMMAND, "command", "Run a command line (the shell's commands)", ':')       \

@@ -94,6 +94,17 @@ EOF
 	} >"$folder/${id}_create_t_$id.py"
 }
 
+# ainit PREFIX: a new directory P, current, with Alembic's own `init`.
+ainit() {
+	P="$T_DIR/$1$T_N.$RANDOM"
+	mkdir -p "$P"
+	cd "$P" || exit 1
+	"$ALEMBIC_PY" -m alembic init migrations >/dev/null 2>&1 || {
+		echo "Bail out! alembic init failed"
+		exit 1
+	}
+}
+
 # aproject: a new Alembic project (Alembic's own `init`) on a new database,
 # cd'd into; its history:
 #   a0 - a1 - a2 -+- b1 (feature) - b2 -+- m1
@@ -102,13 +113,7 @@ EOF
 # b1 and b2 in versions/feature (nested), x1, y1, y2 in other/ (a second
 # folder); annotated headers with double quotes on b1, b2, x1 and y2.
 aproject() {
-	P="$T_DIR/ap$T_N.$RANDOM"
-	mkdir -p "$P"
-	cd "$P" || exit 1
-	"$ALEMBIC_PY" -m alembic init migrations >/dev/null 2>&1 || {
-		echo "Bail out! alembic init failed"
-		exit 1
-	}
+	ainit ap
 	newdb alembic
 	local v=migrations/versions
 	"$ALEMBIC_PY" - "$(sa_url)" <<'EOF'
@@ -343,14 +348,10 @@ x1 (effective head)" "[$BK] ... and retort sees it there, x1 still current throu
 
 # ---- revision --autogenerate: Alembic's own, on the project's models ----
 
-sc_alembic_autogen() {
-	P="$T_DIR/ag$T_N.$RANDOM"
-	mkdir -p "$P"
-	cd "$P" || exit 1
-	"$ALEMBIC_PY" -m alembic init migrations >/dev/null 2>&1 || {
-		echo "Bail out! alembic init failed"
-		exit 1
-	}
+# agproject: an Alembic project whose env.py compares models.py (one
+# table, accounts) with a new database.
+agproject() {
+	ainit ag
 	newdb autogen
 	"$ALEMBIC_PY" - "$(sa_url)" <<'PY'
 import re, sys
@@ -370,6 +371,10 @@ accounts = sa.Table("accounts", metadata,
                     sa.Column("id", sa.Integer, primary_key=True),
                     sa.Column("email", sa.String(200), nullable=False))
 PY
+}
+
+sc_alembic_autogen() {
+	agproject
 	rt revision --autogenerate -m "create accounts" --rev-id g1
 	ok_rc 0 "[$BK] revision --autogenerate runs Alembic's autogenerate"
 	like "$OUT" "^migrations/versions/g1_create_accounts\\.py$" "[$BK] ... prints the new script's path"
