@@ -8,6 +8,13 @@
 # installs run on the demo.
 . "$TOP_SRCDIR/tests/lib.sh"
 
+# CI builds with gcc and again with the sanitizers: the package, built
+# with Debian's own flags either way, is checked in the first.
+if [ -n "${RETORT_SKIP_PACKAGE:-}" ]; then
+	echo "1..0 # SKIP RETORT_SKIP_PACKAGE is set: $RETORT_SKIP_PACKAGE"
+	exit 0
+fi
+
 for tool in git dpkg-buildpackage dh dpkg-deb objcopy python3; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		echo "1..0 # SKIP $tool is not installed (apt-get install debhelper dpkg-dev binutils git python3)"
