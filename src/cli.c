@@ -129,6 +129,35 @@ void cli_ctx_init_from(struct cli_ctx *c, const struct cli_ctx *from)
 	c->interactive = from->interactive;
 }
 
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *cli_state_key(char *const *heads, uint32_t n)
+{
+	char **v = xcalloc(n + 1, sizeof(*v));
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = heads[i];
+	qsort(v, n, sizeof(*v), cmp_strp);
+	struct strbuf sb = STRBUF_INIT;
+	for (uint32_t i = 0; i < n; i++)
+		sb_addf(&sb, "%s%s", i ? " " : "", v[i]);
+	free(v);
+	return sb_detach(&sb);
+}
+
+void cli_shown_free(struct cli_shown *s)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		free(s->v[i].from);
+		run_expect_free(s->v[i].expect);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
 void cli_ctx_free(struct cli_ctx *c)
 {
 	if (c->db)

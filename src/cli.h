@@ -20,6 +20,22 @@ enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
 
 /* Everything one command invocation needs. Created by cli_ctx_init from
  * the global options; the graph and database are opened lazily. */
+/* One plan shown: the version table it starts from (its rows sorted,
+ * space-separated; "" for an empty table) and its fingerprint. */
+struct run_expect;
+struct cli_shown_plan {
+	char *from;
+	struct run_expect *expect;
+};
+struct cli_shown {
+	struct cli_shown_plan *v;
+	uint32_t n;
+};
+/* The rows of a version table as cli_shown_plan.from spells them
+ * (malloc'd). */
+char *cli_state_key(char *const *heads, uint32_t n);
+void cli_shown_free(struct cli_shown *s);
+
 struct cli_ctx {
 	/* Global options (borrowed strings, NULL when not given). */
 	const char *config_path;
@@ -51,6 +67,14 @@ struct cli_ctx {
 	struct db_url url;
 	bool url_loaded;
 	struct db *db;
+
+	/* Plans a face showed and had confirmed for several databases at
+	 * once (the console's fleet action), or NULL (borrowed). A database
+	 * command run under them runs only on a database whose version table
+	 * is in one of the states shown, and only the plan shown for it; the
+	 * runner refuses a plan that changed under its lock. Copied to a
+	 * fleet's targets. */
+	const struct cli_shown *shown;
 
 	/* One target of a fleet (cmd_fleet.c), run on a thread of its own
 	 * beside others: its run finishes its step on a signal

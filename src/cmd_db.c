@@ -422,6 +422,28 @@ static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
 }
 
 /* Runs a plan (or prints it for --dry-run) for the target in t. */
+/* Under plans a face showed (cli_ctx.shown): the one shown for the state
+ * the database is in now, for the runner to hold the plan it builds under
+ * the lock to; a state no plan was shown for runs nothing. */
+static int shown_expect(struct cli_ctx *c, const struct run_expect **expect, char **err)
+{
+	char **heads = NULL;
+	uint32_t n = 0;
+	int rc = c->db->ops->read_heads(c->db, &heads, &n, err);
+	if (rc != RT_OK)
+		return rc;
+	char *key = cli_state_key(heads, n);
+	db_strv_free(heads, n);
+	for (uint32_t i = 0; i < c->shown->n; i++)
+		if (strcmp(c->shown->v[i].from, key) == 0)
+			*expect = c->shown->v[i].expect;
+	if (!*expect)
+		rc = rt_err(err, RT_EFAIL, "the database is at %s now, and no plan from there was shown: "
+		            "nothing was run", *key ? key : "<base>");
+	free(key);
+	return rc;
+}
+
 static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 {
 	char *err = NULL;
@@ -456,7 +478,12 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 		.finish_step = c->fleet_member,
 	};
 	struct run_expect *expect = NULL;
-	if (!rehearse) {
+	if (!rehearse && c->shown) {
+		rc = shown_expect(c, &o.expect, &err);
+		if (rc != RT_OK)
+			return cli_report(c, rc, err);
+	}
+	if (!rehearse && !o.expect) {
 		rc = production_gate(c, t, cmd, &expect, &err);
 		if (rc != RT_OK)
 			return cli_report(c, rc, err);

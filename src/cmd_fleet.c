@@ -183,6 +183,7 @@ static void member_ctx(struct fleet *f, uint32_t k, struct cli_ctx *tc, FILE *ou
 	tc->interactive = false;
 	tc->fleet_member = true;
 	tc->shared = true;
+	tc->shown = f->c->shown;
 	tc->database = target_of(f, k)->database;
 	tc->cfg = f->c->cfg;
 	tc->cfg_loaded = true;

@@ -9,6 +9,7 @@
 
 #include "console.h"
 #include "plan.h"
+#include "run.h"
 
 struct fleet_view {
 	struct console *con;
@@ -160,7 +161,7 @@ static char *state_key(const struct cli_fleet_row *r)
  * starting state, with the targets that start there. *runnable: targets
  * with steps to run. */
 static void plans_text(struct fleet_view *fv, enum plan_kind kind, uint32_t rev,
-                       struct strbuf *sb, uint32_t *runnable)
+                       struct strbuf *sb, uint32_t *runnable, struct cli_shown *shown)
 {
 	const struct graph *g = fv->con->m.g;
 	bool *done = xcalloc(fv->n + 1, sizeof(*done));
@@ -195,6 +196,14 @@ static void plans_text(struct fleet_view *fv, enum plan_kind kind, uint32_t rev,
 			sb_adds(sb, "  nothing to do: already there\n");
 		} else {
 			*runnable += count;
+		}
+		struct run_expect *e = NULL;
+		if (p && run_expect_make(g, p, &e, NULL) == RT_OK) {
+			/* what each target starting there may run: this plan */
+			shown->v = xrealloc(shown->v, (shown->n + 1) * sizeof(*shown->v));
+			shown->v[shown->n++] = (struct cli_shown_plan){xstrdup(key), e};
+		}
+		if (p && p->n) {
 			for (uint32_t i = 0; i < p->n; i++) {
 				sb_addf(sb, "  %s ", plan_kind_word(p->steps[i].dir));
 				run_step_title(g, &p->steps[i], sb);
@@ -212,8 +221,8 @@ static void plans_text(struct fleet_view *fv, enum plan_kind kind, uint32_t rev,
 		if (!fv->rows[k].reachable)
 			sb_addf(&lost, "%s%s", lost.len ? ", " : "", fv->rows[k].name);
 	if (lost.len)
-		sb_addf(sb, "Unreachable now (each will fail unless it answers by then): %s\n",
-		        sb_str(&lost));
+		sb_addf(sb, "Unreachable now (no plan shown for them: each runs nothing unless it "
+		        "answers by then in one of the states above): %s\n", sb_str(&lost));
 	sb_free(&lost);
 	free(done);
 }
@@ -232,7 +241,8 @@ static void act_on_all(struct fleet_view *fv, enum plan_kind kind)
 	const char *id = con->m.g->nodes[rev].s.rev;
 	struct strbuf sb = STRBUF_INIT;
 	uint32_t runnable = 0;
-	plans_text(fv, kind, rev, &sb, &runnable);
+	struct cli_shown shown = {0};
+	plans_text(fv, kind, rev, &sb, &runnable, &shown);
 	char *tab = xasprintf("Fleet: %s to %.12s", plan_kind_word(kind), id);
 	preview_show_text(con, tab, sb_str(&sb));
 	char *question = xasprintf("%s %u target%s of the fleet to %s (the plans: one per starting "
@@ -250,6 +260,7 @@ static void act_on_all(struct fleet_view *fv, enum plan_kind kind)
 	sb_free(&sb);
 	if (!yes) {
 		console_message(con, THEME_NORMAL, "Cancelled: nothing was done");
+		cli_shown_free(&shown);
 		return;
 	}
 	char *title = xasprintf("%s the fleet to %s", plan_kind_title(kind), id);
@@ -261,8 +272,12 @@ static void act_on_all(struct fleet_view *fv, enum plan_kind kind)
 	/* the targets name their own databases: not the console's */
 	const char *database = con->c->database;
 	con->c->database = NULL;
+	/* each target runs only the plan shown for the state it is in */
+	con->c->shown = &shown;
 	enum rt_status rc = action_run_captured(con, argv, 4, &out, &errs);
+	con->c->shown = NULL;
 	con->c->database = database;
+	cli_shown_free(&shown);
 	char *text = xasprintf("%s%s%s", errs && *errs ? errs : "", errs && *errs ? "\n" : "",
 	                       out ? out : "");
 	console_reload(con, NULL);

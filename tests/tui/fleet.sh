@@ -54,8 +54,29 @@ see '3 targets: 3 done, 0 failed, 0 interrupted, 0 not started' "the fleet run's
 is "$(ver f1.db) $(ver f2.db) $(ver f3.db)" "l5 l5 l5" "every target is at l5"
 keys Enter
 see '^ f2      a      sqlite      l5             0  up to date' "the view is read again"
+
 keys q
 see '^ retort │ sqlite:///f2.db \(sqlite\) │ current: l5 ' "q: back to the console, on f2, now at l5"
+
+# A target that moves between the plans shown and the confirmation runs
+# nothing: only what was shown runs.
+select_rev l3
+keys F
+see '^ Fleet: 3 targets' "F again"
+keys d
+see '^From l5: 3 targets \(f1, f2, f3\)' "d on l3: one plan, from l5, for all three"
+see 'Downgrade 3 targets of the fleet to l3 .*\[y/N\]' "... asked once"
+rt downgrade --target f3 l4
+ok_rc 0 "meanwhile f3 is downgraded to l4 by someone else"
+keys y
+see '3 targets: 2 done, 1 failed' "the run: f3 failed"
+see 'the database is at l4 now, and no plan from there was shown: nothing was run' \
+	"... because no plan from its new state was shown"
+is "$(ver f1.db) $(ver f2.db) $(ver f3.db)" "l3 l3 l4" "f1 and f2 ran the plan shown; f3 is untouched"
+keys Enter
+see '^ f3      b      sqlite      l4             1  behind' "the view is read again"
+keys q
+see '^ retort │ sqlite:///f2.db \(sqlite\) │ current: l3 ' "q: back to the console, on f2, now at l3"
 keys q
 is "$(wait_exit)" 0 "the console quits"
 done_testing
