@@ -152,8 +152,11 @@ like "$OUT" "^s1 .*locked by pid [0-9]+ on .* as $PGUSER since .*\(retort $LPID@
 	"... the server's pid, the user and the retort process of the run"
 wait $LPID
 
-set -m  # a job of its own: SIGINT is not ignored in it
-"$RETORT" upgrade --target all --parallel 2 >int.out 2>int.err &
+# SIGINT as a terminal sends it: not ignored, whatever this shell inherited
+# (a background job of a non-interactive shell, or a suite started in the
+# background, ignores it, and retort keeps an ignored SIGINT ignored)
+set -m
+env --default-signal=INT "$RETORT" upgrade --target all --parallel 2 >int.out 2>int.err &
 PID=$!
 set +m
 n=0

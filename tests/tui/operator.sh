@@ -112,8 +112,9 @@ see '^   45 DROP INDEX ix_order_items_order_id;$' "with the line"
 keys '?'
 see '│   \. +The database.s current revision' "? lists the new keys"
 see '│   \], H +The next head' "the heads"
-see '│   e +Open the selected revision.s script in \$VISUAL or \$EDITOR' "the editor"
 see '│   w +Wrap the preview.s long lines' "wrapping"
+keys NPage
+see '│   e +Open the selected revision.s script in \$VISUAL or \$EDITOR' "the editor, a page down"
 keys q
 
 # ---- nothing to do: what is true ----
