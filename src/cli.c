@@ -808,7 +808,8 @@ static const char *const fleet_run_opts[] = {"parallel", "canary", "keep-going"}
 static int check_targets(struct cli_ctx *c, const struct cmd_entry *e,
                          const struct cli_opts *opts, char **err)
 {
-	if (!c->ntargets && !(e->needs & CMD_OWN_TARGETS)) {
+	/* the shell's --keep-going is its own */
+	if (!c->ntargets && (e->needs & CMD_TARGETS) && !(e->needs & CMD_OWN_TARGETS)) {
 		for (size_t i = 0; i < RT_ARRAY_LEN(fleet_run_opts); i++)
 			if (cli_flag(opts, fleet_run_opts[i]))
 				return rt_err(err, RT_EUSAGE, "retort %s: --%s is for a fleet run: name the "
