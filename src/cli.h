@@ -153,6 +153,10 @@ struct history_row;
 /* The whole ledger, oldest first, read through cli_db_read; *rows:
  * db_history_free. */
 int cli_ledger(struct cli_ctx *c, struct history_row **rows, uint32_t *n, char **err);
+/* The connected database as the schema comparisons take it (schema.h),
+ * borrowed from c: opens it (cli_db). */
+struct schema_live;
+int cli_schema_live(struct cli_ctx *c, struct schema_live *lv, char **err);
 /* Closes c's connection (one that failed): the next cli_db opens afresh. */
 void cli_db_drop(struct cli_ctx *c);
 /* The same as revisions of c->graph (loaded), rows that no script defines

@@ -768,10 +768,17 @@ static int run_check(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 		if (rc == RT_OK)
 			rc = cli_open_steps(c, OPEN_STYLE_PROBLEMS, &problems, &nopen, &err);
 		nproblems += nopen;
-		int ndrift = 0;
+		struct schema_live lv;
+		struct schema_drift_result drift = {0};
 		if (rc == RT_OK)
-			rc = schema_drift(c, &problems, &ndrift, &skipped, &uncompared, &err);
-		nproblems += ndrift;
+			rc = cli_schema_live(c, &lv, &err);
+		if (rc == RT_OK)
+			rc = schema_drift(&lv, g, c->cfg.schema, &drift, &skipped, &uncompared, &err);
+		if (rc == RT_OK) {
+			schema_drift_lines(&drift, &problems);
+			nproblems += (int)drift.count;
+		}
+		schema_drift_result_free(&drift);
 		if (rc != RT_OK) {
 			/* what the replay left out may be why it failed */
 			if (!c->json && !c->quiet)

@@ -279,6 +279,40 @@ static const struct cmd_opt revision_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
+/* --autogenerate: the configuration says which schema, the database where
+ * it is now; schema_autogenerate compares them. */
+static int autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nbase,
+                        struct strbuf *skipped, struct schema_migration *out, char **err)
+{
+	int rc = cli_config(c, err);
+	if (rc != RT_OK)
+		return rc;
+	if (!c->cfg.schema)
+		return rt_err(err, RT_EUSAGE,
+		              "--autogenerate needs a declarative schema: set 'schema = %s/schema.sql' "
+		              "in %s (see retort.ini(5))",
+		              c->scripts ? c->scripts : c->cfg.script_location,
+		              c->cfg.path ? c->cfg.path : "retort.ini");
+	char **heads = NULL;
+	uint32_t n = 0;
+	rc = cli_url(c, err);
+	/* The first revision starts from nothing, and a database file that
+	 * does not exist yet is that nothing; past it, a missing file is a
+	 * mistake that cli_current names. */
+	if (rc == RT_OK && nbase == 0 && cli_db_missing(c))
+		rc = cli_db(c, err);
+	else if (rc == RT_OK)
+		rc = cli_current(c, &heads, &n, err);
+	struct schema_live lv;
+	if (rc == RT_OK)
+		rc = cli_schema_live(c, &lv, err);
+	if (rc == RT_OK)
+		rc = schema_autogenerate(&lv, (const char *const *)heads, n, base, nbase,
+		                         c->cfg.schema, skipped, out, err);
+	db_strv_free(heads, n);
+	return rc;
+}
+
 static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
 {
 	const struct graph *g = c->graph;
@@ -346,7 +380,7 @@ static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		            "--autogenerate");
 	if (rc == RT_OK && cli_flag(opts, "autogenerate")) {
 		struct strbuf skipped = STRBUF_INIT;
-		rc = schema_autogenerate(c, parents, base.n, &skipped, &m, &err);
+		rc = autogenerate(c, parents, base.n, &skipped, &m, &err);
 		if (!c->quiet)
 			fputs(sb_str(&skipped), c->errf);
 		sb_free(&skipped);

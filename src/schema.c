@@ -1377,6 +1377,12 @@ void schema_delta_line(const struct schema_delta *x, const char *a_label,
                        const char *b_label, struct strbuf *out)
 {
 	sb_adds(out, "drift: ");
+	schema_delta_text(x, a_label, b_label, out);
+}
+
+void schema_delta_text(const struct schema_delta *x, const char *a_label,
+                       const char *b_label, struct strbuf *out)
+{
 	switch (x->obj) {
 	case SCHEMA_MATVIEW:
 	case SCHEMA_TYPE:
