@@ -179,6 +179,40 @@ struct db_wait cli_busy_wait(struct cli_ctx *c);
 /* `history --applied`: the ledger, for one revision or all (NULL). */
 int cmd_history_applied(struct cli_ctx *c, const char *revision);
 
+/* `revision` and `merge` as calls (cmd_init.c), for the console: each
+ * writes its script as the command does but prints nothing on c->out:
+ * the paths written come back in *out (free with cli_written_free, also
+ * on failure: a script written before a later one failed is named
+ * there). Needs c->graph (cli_graph). Notes (autogenerate's skipped
+ * statements, its "No schema changes detected") go to c->errf unless
+ * --quiet; errors to *err. Strings in the requests are borrowed. */
+struct cli_written {
+	char *pre_path;            /* autogenerate's enum values' revision, or NULL */
+	char *path;                /* the new revision's file, or NULL */
+};
+void cli_written_free(struct cli_written *w);
+struct cli_revision {
+	const char *message;       /* -m, required */
+	const char *head;          /* --head, or NULL for the head */
+	bool splice;               /* --splice */
+	const char *label;         /* --branch-label, or NULL */
+	const char *rev_id;        /* --rev-id, or NULL */
+	const char *const *depends;/* --depends-on, ndepends of them */
+	int ndepends;
+	bool autogenerate;         /* --autogenerate */
+};
+int cli_write_revision(struct cli_ctx *c, const struct cli_revision *r, struct cli_written *out,
+                       char **err);
+struct cli_merge {
+	const char *const *specs;  /* the revisions to join, nspecs; 0: the heads */
+	int nspecs;
+	const char *message;       /* -m, or NULL for "Merge a and b" */
+	const char *label;         /* --branch-label, or NULL */
+	const char *rev_id;        /* --rev-id, or NULL */
+};
+int cli_write_merge(struct cli_ctx *c, const struct cli_merge *m, struct cli_written *out,
+                    char **err);
+
 /* Command families (one file each). */
 extern const struct cmd_entry cmd_init, cmd_revision, cmd_merge, cmd_heads,
 	cmd_branches, cmd_history, cmd_show, cmd_status, cmd_resolve;

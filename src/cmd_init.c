@@ -249,20 +249,40 @@ static int sql_revision(struct cli_ctx *c, struct script_new *n, char **text_out
 	return rc;
 }
 
-/* Writes a new revision in the project's format (never over a file) and
- * prints its path. */
-static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
+/* Writes a new revision in the project's format (never over a file);
+ * *path_out: its path (malloc'd), set on success only. */
+static int write_script(struct cli_ctx *c, struct script_new *n, char **path_out, char **err)
 {
 	char *text = NULL, *path = NULL;
 	int rc = cli_alembic(c) ? py_revision(c, n, &text, &path, err)
 	                        : sql_revision(c, n, &text, &path, err);
 	if (rc == RT_OK)
 		rc = write_new_file(path, text, err);
-	if (rc == RT_OK)
-		fprintf(c->out, "%s\n", path);
+	if (rc == RT_OK) {
+		*path_out = path;
+		path = NULL;
+	}
 	free(text);
 	free(path);
 	return rc;
+}
+
+void cli_written_free(struct cli_written *w)
+{
+	free(w->pre_path);
+	free(w->path);
+	w->pre_path = w->path = NULL;
+}
+
+/* What a command line prints of what was written: each path on a line. */
+static int print_written(struct cli_ctx *c, int rc, struct cli_written *w, char **err)
+{
+	if (w->pre_path)
+		fprintf(c->out, "%s\n", w->pre_path);
+	if (w->path)
+		fprintf(c->out, "%s\n", w->path);
+	cli_written_free(w);
+	return cli_report(c, rc, *err);
 }
 
 /* ---- revision ---- */
@@ -313,51 +333,48 @@ static int autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nba
 	return rc;
 }
 
-static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
+int cli_write_revision(struct cli_ctx *c, const struct cli_revision *r,
+                       struct cli_written *out, char **errp)
 {
 	const struct graph *g = c->graph;
-	char *err = NULL;
-	if (argc > 1) {
-		fprintf(c->errf, "retort revision: unexpected argument '%s' (use -m MSG)\n", argv[1]);
-		return RT_EUSAGE;
-	}
-	const char *head = cli_opt(opts, "head");
-	const char *label = cli_opt(opts, "branch-label");
-	const char *message = cli_opt(opts, "message");
+	const char *head = r->head;
+	const char *label = r->label;
+	const char *message = r->message;
 	struct spec_ctx sc = {g, NULL, 0, false};
 	struct revset base = {0};
 	int rc = RT_OK;
+	/* errors go to err, so that *errp is written only on failure */
+	char *err = NULL;
+	memset(out, 0, sizeof *out);
 
-	if (!message || !message[strspn(message, " \t\r\n")]) {
-		fprintf(c->errf, "retort revision: a message is required: -m MSG\n");
-		return RT_EUSAGE;
-	}
+	if (!message || !message[strspn(message, " \t\r\n")])
+		return rt_err(errp, RT_EUSAGE, "retort revision: a message is required: -m MSG");
 
 	if (!head && g->nheads > 1) {
 		struct strbuf sb = STRBUF_INIT;
 		for (uint32_t i = 0; i < g->nheads; i++)
 			sb_addf(&sb, "%s%s", i ? ", " : "", g->nodes[g->heads[i]].s.rev);
-		rc = rt_err(&err, RT_EUSAGE,
+		rc = rt_err(errp, RT_EUSAGE,
 		            "multiple heads are present (%s); name one with --head, or run "
 		            "'retort merge' to join them first", sb_str(&sb));
 		sb_free(&sb);
-		return cli_report(c, rc, err);
+		return rc;
 	}
-	rc = spec_resolve(&sc, head ? head : "head", &base, &err);
+	rc = spec_resolve(&sc, head ? head : "head", &base, errp);
 	if (rc != RT_OK)
-		return cli_report(c, rc, err);
+		return rc;
 	for (uint32_t i = 0; i < base.n && rc == RT_OK; i++)
-		if (g->nodes[base.v[i]].nchildren && !cli_flag(opts, "splice"))
+		if (g->nodes[base.v[i]].nchildren && !r->splice)
 			rc = rt_err(&err, RT_EUSAGE,
 			            "%s is not a head; pass --splice to start a branch from it",
 			            g->nodes[base.v[i]].s.rev);
 
 	char rev[40];
 	if (rc == RT_OK)
-		rc = new_identity(c, cli_opt(opts, "rev-id"), rev, label, &err);
+		rc = new_identity(c, r->rev_id, rev, label, &err);
 
-	int ndeps = 0;
-	const char **dep_specs = cli_opt_all(opts, "depends-on", &ndeps);
+	int ndeps = r->ndepends;
+	const char *const *dep_specs = r->depends;
 	const char **deps = xcalloc((size_t)ndeps + 1, sizeof(*deps));
 	const char **parents = xcalloc(base.n + 1, sizeof(*parents));
 	for (uint32_t i = 0; i < base.n; i++)
@@ -372,13 +389,12 @@ static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc
 			deps[i] = g->nodes[d.v[0]].s.rev;
 		revset_free(&d);
 	}
-	free(dep_specs);
 	struct schema_migration m = {0};
-	if (rc == RT_OK && cli_flag(opts, "autogenerate") && cli_alembic(c))
+	if (rc == RT_OK && r->autogenerate && cli_alembic(c))
 		rc = rt_err(&err, RT_EUSAGE, "--autogenerate writes SQL; in an Alembic project, "
 		            "Alembic's own autogenerate compares your models: alembic revision "
 		            "--autogenerate");
-	if (rc == RT_OK && cli_flag(opts, "autogenerate")) {
+	if (rc == RT_OK && r->autogenerate) {
 		struct strbuf skipped = STRBUF_INIT;
 		rc = autogenerate(c, parents, base.n, &skipped, &m, &err);
 		if (!c->quiet)
@@ -406,7 +422,7 @@ static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		n.downgrade_sql = m.pre_downgrade;
 		n.no_transaction = true;
 		if (rc == RT_OK)
-			rc = write_script(c, &n, &err);
+			rc = write_script(c, &n, &out->pre_path, &err);
 		free(msg);
 		if (rc == RT_OK && !c->quiet)
 			fprintf(c->errf, "The new enum values are added by %s (Transaction: none), which %s "
@@ -426,13 +442,37 @@ static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		n.ndepends = (uint32_t)ndeps;
 		n.upgrade_sql = m.upgrade;
 		n.downgrade_sql = m.downgrade;
-		rc = write_script(c, &n, &err);
+		rc = write_script(c, &n, &out->path, &err);
 	}
 	schema_migration_free(&m);
 	free(deps);
 	free(parents);
 	revset_free(&base);
-	return cli_report(c, rc, err);
+	if (rc != RT_OK)
+		*errp = err;
+	return rc;
+}
+
+static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
+{
+	if (argc > 1) {
+		fprintf(c->errf, "retort revision: unexpected argument '%s' (use -m MSG)\n", argv[1]);
+		return RT_EUSAGE;
+	}
+	struct cli_revision r = {0};
+	r.message = cli_opt(opts, "message");
+	r.head = cli_opt(opts, "head");
+	r.splice = cli_flag(opts, "splice");
+	r.label = cli_opt(opts, "branch-label");
+	r.rev_id = cli_opt(opts, "rev-id");
+	const char **deps = cli_opt_all(opts, "depends-on", &r.ndepends);
+	r.depends = deps;
+	r.autogenerate = cli_flag(opts, "autogenerate");
+	struct cli_written w;
+	char *err = NULL;
+	int rc = cli_write_revision(c, &r, &w, &err);
+	free(deps);
+	return print_written(c, rc, &w, &err);
 }
 
 const struct cmd_entry cmd_revision = {
@@ -449,16 +489,18 @@ static const struct cmd_opt merge_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
-static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
+int cli_write_merge(struct cli_ctx *c, const struct cli_merge *mr, struct cli_written *out,
+                    char **errp)
 {
 	const struct graph *g = c->graph;
 	struct spec_ctx sc = {g, NULL, 0, false};
 	char *err = NULL;
 	int rc = RT_OK;
 	struct u32vec revs = {0};
-	for (int i = 1; i < (argc > 1 ? argc : 2) && rc == RT_OK; i++) {
+	memset(out, 0, sizeof *out);
+	for (int i = 0; i < (mr->nspecs ? mr->nspecs : 1) && rc == RT_OK; i++) {
 		struct revset r;
-		rc = spec_resolve(&sc, argc > 1 ? argv[i] : "heads", &r, &err);
+		rc = spec_resolve(&sc, mr->nspecs ? mr->specs[i] : "heads", &r, &err);
 		for (uint32_t k = 0; rc == RT_OK && k < r.n; k++)
 			if (!u32vec_contains(&revs, r.v[k]))
 				u32vec_push(&revs, r.v[k]);
@@ -466,7 +508,7 @@ static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 	}
 	if (rc == RT_OK && revs.n < 2)
 		rc = rt_err(&err, RT_EUSAGE, "nothing to merge: %s",
-		            argc > 1 ? "a merge needs two or more revisions"
+		            mr->nspecs ? "a merge needs two or more revisions"
 		                     : "there is only one head");
 	for (uint32_t i = 0; rc == RT_OK && i < revs.n; i++)
 		for (uint32_t j = 0; rc == RT_OK && j < revs.n; j++)
@@ -476,9 +518,9 @@ static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 				            g->nodes[revs.v[i]].s.rev, g->nodes[revs.v[j]].s.rev,
 				            g->nodes[revs.v[i]].s.rev, g->nodes[revs.v[j]].s.rev);
 	char rev[40];
-	const char *label = cli_opt(opts, "branch-label");
+	const char *label = mr->label;
 	if (rc == RT_OK)
-		rc = new_identity(c, cli_opt(opts, "rev-id"), rev, label, &err);
+		rc = new_identity(c, mr->rev_id, rev, label, &err);
 	if (rc == RT_OK) {
 		const char **parents = xcalloc(revs.n, sizeof(*parents));
 		struct strbuf msg = STRBUF_INIT;
@@ -489,17 +531,33 @@ static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 		}
 		struct script_new n = {0};
 		n.rev = rev;
-		n.message = cli_opt(opts, "message") ? cli_opt(opts, "message") : sb_str(&msg);
+		n.message = mr->message ? mr->message : sb_str(&msg);
 		n.parents = parents;
 		n.nparents = revs.n;
 		n.labels = &label;
 		n.nlabels = label ? 1 : 0;
-		rc = write_script(c, &n, &err);
+		rc = write_script(c, &n, &out->path, &err);
 		sb_free(&msg);
 		free(parents);
 	}
 	u32vec_free(&revs);
-	return cli_report(c, rc, err);
+	if (rc != RT_OK)
+		*errp = err;
+	return rc;
+}
+
+static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
+{
+	struct cli_merge mr = {0};
+	mr.specs = (const char *const *)argv + 1;
+	mr.nspecs = argc - 1;
+	mr.message = cli_opt(opts, "message");
+	mr.label = cli_opt(opts, "branch-label");
+	mr.rev_id = cli_opt(opts, "rev-id");
+	struct cli_written w;
+	char *err = NULL;
+	int rc = cli_write_merge(c, &mr, &w, &err);
+	return print_written(c, rc, &w, &err);
 }
 
 const struct cmd_entry cmd_merge = {

@@ -331,43 +331,26 @@ static void migrate(struct console *con, enum plan_kind kind)
 	plan_free(p);
 }
 
-/* ---- scripts: merge and revision, through the command table ---- */
+/* ---- scripts: merge and revision, through the commands' own calls ---- */
 
-/* Runs one command line of the command table with its output captured. */
-static enum rt_status run_captured(struct console *con, char **argv, int argc, char **out,
-                                   char **errs)
+/* What writes one: cli_write_revision or cli_write_merge on a request. */
+typedef int write_fn(struct cli_ctx *c, const void *req, struct cli_written *out, char **err);
+
+static int write_revision(struct cli_ctx *c, const void *req, struct cli_written *out,
+                          char **err)
 {
-	struct cli_ctx *c = con->c;
-	size_t nout, nerr;
-	*out = *errs = NULL;
-	FILE *fo = open_memstream(out, &nout), *fe = open_memstream(errs, &nerr);
-	if (!fo || !fe) {
-		if (fo)
-			fclose(fo);
-		if (fe)
-			fclose(fe);
-		/* whatever a stream that did open left: the caller reads both */
-		free(*out);
-		free(*errs);
-		*out = xstrdup("");
-		*errs = xstrdup("cannot capture the command's output");
-		return RT_EFAIL;
-	}
-	FILE *saved_out = c->out, *saved_err = c->errf;
-	c->out = fo;
-	c->errf = fe;
-	enum rt_status rc = cli_run(c, argc, argv);
-	c->out = saved_out;
-	c->errf = saved_err;
-	fclose(fo);
-	fclose(fe);
-	return rc;
+	return cli_write_revision(c, req, out, err);
 }
 
-/* Shows what will be written, asks, runs the command and reloads on the
- * new revision. */
+static int write_merge(struct cli_ctx *c, const void *req, struct cli_written *out, char **err)
+{
+	return cli_write_merge(c, req, out, err);
+}
+
+/* Shows what will be written, asks, writes it and reloads on the new
+ * revision. */
 static void write_script(struct console *con, const char *what, const char *text,
-                         char **argv, int argc)
+                         write_fn *write, const void *req)
 {
 	char *tab = xasprintf("Plan: write a %s", what);
 	preview_show_text(con, tab, text);
@@ -380,23 +363,25 @@ static void write_script(struct console *con, const char *what, const char *text
 		preview_set_mode(con, con->last_mode);
 		return;
 	}
-	char *out, *errs;
-	enum rt_status rc = run_captured(con, argv, argc, &out, &errs);
+	struct cli_written w = {0};
+	char *err = NULL;
+	int rc = cli_graph(con->c, &err);
+	if (rc == RT_OK)
+		rc = write(con->c, req, &w, &err);
 	preview_set_mode(con, con->last_mode);
-	out[strcspn(out, "\n")] = '\0';
 	if (rc == RT_OK) {
 		console_reload(con, NULL);
-		console_message(con, THEME_APPLIED, "Wrote %s (e opens it in your editor)", out);
+		console_message(con, THEME_APPLIED, "Wrote %s (e opens it in your editor)", w.path);
 		for (uint32_t i = 0; con->m.g && i < con->m.g->nheads; i++)
-			if (strcmp(con->m.g->nodes[con->m.g->heads[i]].s.path, out) == 0)
+			if (strcmp(con->m.g->nodes[con->m.g->heads[i]].s.path, w.path) == 0)
 				graph_select_rev(con, con->m.g->heads[i]);
 	} else {
 		char *title = xasprintf("The %s was not written", what);
-		dialog_message(con, title, *errs ? errs : "the command failed", THEME_ERROR);
+		dialog_message(con, title, err && *err ? err : "the command failed", THEME_ERROR);
 		free(title);
 	}
-	free(out);
-	free(errs);
+	cli_written_free(&w);
+	free(err);
 }
 
 /* A revision's short name for a message: its own label, or its id. */
@@ -432,30 +417,29 @@ static void merge(struct console *con)
 	struct strbuf initial = STRBUF_INIT, text = STRBUF_INIT;
 	sb_adds(&initial, "Merge ");
 	sb_adds(&text, "A merge revision joining:\n");
-	char **argv = xcalloc(heads.n + 4, sizeof(*argv));
-	int argc = 0;
-	argv[argc++] = (char *)"merge";
-	argv[argc++] = (char *)"-m";
-	argc++;  /* the message, once typed */
+	const char **revs = xcalloc(heads.n + 1, sizeof(*revs));
 	for (uint32_t i = 0; i < heads.n; i++) {
 		const struct gnode *x = &g->nodes[heads.v[i]];
 		sb_addf(&initial, "%s%s", i == 0 ? "" : i + 1 == heads.n ? " and " : ", ", short_name(x));
 		sb_addf(&text, "  %s  %s\n", x->s.rev, x->s.message);
-		argv[argc++] = (char *)x->s.rev;
+		revs[i] = x->s.rev;
 	}
 	char *label = xasprintf("Message for the merge revision of %u heads:", heads.n);
 	char *msg = dialog_prompt(con, "Merge heads", label, sb_str(&initial), &con->text_hist);
 	if (msg) {
 		sb_addf(&text, "\nMessage: %s\nDirectory: %s\n\nIt has no SQL of its own: upgrade to it "
 		        "afterwards with u.\n", msg, g->dir);
-		argv[2] = msg;
-		write_script(con, "merge revision", sb_str(&text), argv, argc);
+		struct cli_merge req = {0};
+		req.specs = revs;
+		req.nspecs = (int)heads.n;
+		req.message = msg;
+		write_script(con, "merge revision", sb_str(&text), write_merge, &req);
 	} else {
 		console_message(con, THEME_NORMAL, "Cancelled: nothing was written");
 	}
 	free(msg);
 	free(label);
-	free(argv);
+	free(revs);
 	sb_free(&initial);
 	sb_free(&text);
 	u32vec_free(&heads);
@@ -481,9 +465,10 @@ static void new_revision(struct console *con)
 		                       "Directory: %s\n\nIts upgrade and downgrade sections start "
 		                       "empty: edit the file, then upgrade with u.\n",
 		                       sel >= 0 ? g->nodes[sel].s.rev : "<base>", msg, g->dir);
-		char *argv[] = {(char *)"revision", (char *)"-m", msg, (char *)"--head",
-		                sel >= 0 ? (char *)g->nodes[sel].s.rev : NULL, NULL};
-		write_script(con, "revision", text, argv, sel >= 0 ? 5 : 3);
+		struct cli_revision req = {0};
+		req.message = msg;
+		req.head = sel >= 0 ? g->nodes[sel].s.rev : NULL;
+		write_script(con, "revision", text, write_revision, &req);
 		free(text);
 	} else {
 		console_message(con, THEME_NORMAL, msg ? "A revision needs a message: nothing was written"
