@@ -179,7 +179,7 @@ static void print_plan(struct cli_ctx *c, const struct plan *p)
 static int alembic_offline(struct cli_ctx *c, enum plan_kind kind, const char *arg,
                            const struct plan *p, char **err)
 {
-	const char *args[] = {kind == PLAN_UPGRADE ? "upgrade" : "downgrade", arg, "--sql", NULL};
+	const char *args[] = {plan_kind_word(kind), arg, "--sql", NULL};
 	struct alembic_result r;
 	int rc = alembic_exec(&c->cfg.alembic, args, NULL, NULL, &r, err);
 	if (rc == RT_OK) {
@@ -201,9 +201,8 @@ static int alembic_offline(struct cli_ctx *c, enum plan_kind kind, const char *a
 		sb_adds(&sb, "\n");
 		char *src = NULL;
 		char *e = NULL;
-		if (script_read_sql(&g->nodes[s->rev].s,
-		                    s->dir == PLAN_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE, &src,
-		                    &e) == RT_OK) {
+		if (script_read_sql(&g->nodes[s->rev].s, plan_kind_section(s->dir), &src, &e) ==
+		    RT_OK) {
 			for (const char *l = src; *l;) {
 				size_t n = strcspn(l, "\n");
 				sb_addf(&sb, "-- %.*s\n", (int)n, l);

@@ -483,7 +483,7 @@ static void add_step(struct console *con, const struct plan *p, uint32_t i,
 		         *s->heads_after ? s->heads_after : "<base>");
 		return;
 	}
-	add_section(con, s->rev, s->dir == PLAN_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE);
+	add_section(con, s->rev, plan_kind_section(s->dir));
 	if (script_format_of(&con->m.g->nodes[s->rev].s)->exec == SCRIPT_EXEC_DELEGATED)
 		add_delegated_sql(con, delegated, why, i);
 	doc_add(d, THEME_NORMAL, "\n");
