@@ -17,15 +17,18 @@
 #include "run.h"
 #include "shell.h"
 
-/* Whether the action can run; says why not in the status line. */
-static bool usable(struct console *con, bool need_db)
+/* Whether the action can run; says why not in the status line. An action
+ * that may_create runs on a SQLite file that does not exist yet, as its
+ * command does (upgrade and stamp create it; the plan starts from an empty
+ * version table). */
+static bool usable(struct console *con, bool need_db, bool may_create)
 {
 	const struct model *m = &con->m;
 	if (!m->g) {
 		console_message(con, THEME_ERROR, "The scripts could not be loaded: fix them, then press r");
 		return false;
 	}
-	if (need_db && !m->have_db) {
+	if (need_db && !m->have_db && !(may_create && m->db_missing)) {
 		if (m->db_configured)
 			console_message(con, THEME_ERROR, "The database could not be read: %.*s%s",
 			                FIRST_LINE(m->db_error));
@@ -184,8 +187,11 @@ static void execute(struct console *con, struct migrate *mg)
 	                "Esc or Ctrl-C: cancel");
 	struct plan *done = NULL;
 	char *err = NULL;
+	/* a database file that did not exist is created now, when confirmed */
+	int rc = cli_db(c, &err);
 	console_interrupted();
-	int rc = run_locked(c->db, con->m.g, plan_under_lock, mg, &o, &done, &err);
+	if (rc == RT_OK)
+		rc = run_locked(c->db, con->m.g, plan_under_lock, mg, &o, &done, &err);
 	/* the engine raises a SIGINT it caught again, for the console: seen */
 	console_interrupted();
 	const char *why = err ? err : rt_status_text(rc);
@@ -225,10 +231,11 @@ static void nothing_to_do(struct console *con, enum plan_kind kind, uint32_t rev
 
 static void migrate(struct console *con, enum plan_kind kind)
 {
-	if (!usable(con, true))
-		return;
 	struct model *m = &con->m;
 	struct cli_ctx *c = con->c;
+	bool create = !m->have_db && m->db_missing && kind != PLAN_DOWNGRADE;
+	if (!usable(con, true, create))
+		return;
 	if (m->opens.blocking) {
 		/* the engine would refuse: say why before showing a plan */
 		struct strbuf sb = STRBUF_INIT;
@@ -287,8 +294,9 @@ static void migrate(struct console *con, enum plan_kind kind)
 	unsigned reasons = policy_check(&c->cfg, m->g, p, &f);
 	struct strbuf why = STRBUF_INIT;
 	policy_describe(reasons, &why);
-	char *summary = xasprintf("%s %s (%s) to %s: %u step%s", plan_kind_title(kind), c->url.dbname,
-	                          c->url.display, id, p->n, p->n == 1 ? "" : "s");
+	char *summary = xasprintf("%s %s (%s%s) to %s: %u step%s", plan_kind_title(kind),
+	                          c->url.dbname, c->url.display,
+	                          create ? ", a new file" : "", id, p->n, p->n == 1 ? "" : "s");
 	char *tab = xasprintf("Plan: %s to %.12s", plan_kind_word(kind), id);
 	preview_show_plan(con, tab, summary, p, &f, reasons ? sb_str(&why) : NULL);
 	char *question = xasprintf("%s. Run %s? [y/N]  j/k: scroll the plan", summary,
@@ -392,7 +400,7 @@ static const char *short_name(const struct gnode *x)
 
 static void merge(struct console *con)
 {
-	if (!usable(con, false))
+	if (!usable(con, false, false))
 		return;
 	const struct model *m = &con->m;
 	const struct graph *g = m->g;
@@ -447,7 +455,7 @@ static void merge(struct console *con)
 
 static void new_revision(struct console *con)
 {
-	if (!usable(con, false))
+	if (!usable(con, false, false))
 		return;
 	const struct graph *g = con->m.g;
 	int64_t sel = graph_selected(con);
@@ -508,7 +516,7 @@ static void rollback(struct console *con)
 		                "d downgrades to the selected revision");
 		return;
 	}
-	if (!usable(con, true))
+	if (!usable(con, true, false))
 		return;
 	const struct model *m = &con->m;
 	uint32_t rev = (uint32_t)graph_selected(con);

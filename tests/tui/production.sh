@@ -102,10 +102,27 @@ see '│ current: unknown \(database file apq\.db does not exist\) │' \
 see '^ ◌    e7a1c0de0001 \[head\]' "every revision's state is unknown"
 see '^ ◌─╯  8cc5b122869d' "... the applied ones too"
 see 'database: database file apq\.db does not exist' "the status line gives the reason"
-keys u
-see 'The database could not be read: database file apq\.db does not exist' "u refuses"
+keys d
+see 'The database could not be read: database file apq\.db does not exist' "d refuses"
 test ! -e apq.db
 t_result $? "no file was created"
+# Upgrading creates it, as `retort upgrade` does: the plan starts from an
+# empty version table and the file is made only once the plan is confirmed.
+select_rev dd1123f32f48
+keys u
+see '^Upgrade apq \(sqlite:///apq\.db, a new file\) to dd1123f32f48: 11 steps$' \
+	"u plans every step from an empty database, saying the file is new"
+keys n
+see 'Cancelled: nothing was done' "n refuses"
+test ! -e apq.db
+t_result $? "a refused upgrade creates no file"
+keys u
+see 'Run them\? \[y/N\]' "asked again"
+keys y
+see 'Upgraded apq to dd1123f32f48: 11 steps in ' "y creates the file and upgrades it"
+is "$(sqlq apq.db "SELECT version_num FROM retort_version")" dd1123f32f48 \
+	"the new file's version table is at the selected revision"
+see 'current: dd1123f32f48 │ 3 heads │ 3 pending' "the header shows the database as it is now"
 keys q
 wait_exit >/dev/null
 
