@@ -473,22 +473,44 @@ void alembic_result_free(struct alembic_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Whether name is an executable file in a directory of PATH. */
-static bool on_path(const char *name)
+/* The executable file name in a directory of PATH (malloc'd), or NULL. */
+static char *find_on_path(const char *name)
 {
 	const char *path = getenv("PATH");
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
-	bool found = false;
-	for (const char *p = path; *p && !found;) {
+	for (const char *p = path; *p;) {
 		size_t n = strcspn(p, ":");
 		char *f = xasprintf("%.*s/%s", (int)(n ? n : 1), n ? p : ".", name);
 		struct stat st;
-		found = stat(f, &st) == 0 && S_ISREG(st.st_mode) && access(f, X_OK) == 0;
+		if (stat(f, &st) == 0 && S_ISREG(st.st_mode) && access(f, X_OK) == 0)
+			return f;
 		free(f);
 		p += n + (p[n] == ':');
 	}
-	return found;
+	return NULL;
+}
+
+static bool on_path(const char *name)
+{
+	char *f = find_on_path(name);
+	free(f);
+	return f != NULL;
+}
+
+/* Appends the words of s, split at blanks, to the vector *v of *n. */
+static void add_words(char ***v, uint32_t *n, const char *s)
+{
+	for (const char *p = s; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		size_t len = strcspn(p, " \t");
+		if (len) {
+			*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+			(*v)[(*n)++] = xstrndup(p, len);
+		}
+		p += len;
+	}
 }
 
 /* The command's words (malloc'd vector of malloc'd strings). */
@@ -497,18 +519,8 @@ static char **command_words(uint32_t *n)
 	const char *env = env_trusted("RETORT_ALEMBIC");
 	char **v = NULL;
 	*n = 0;
-	if (env && *env) {
-		for (const char *p = env; *p;) {
-			while (*p == ' ' || *p == '\t')
-				p++;
-			size_t len = strcspn(p, " \t");
-			if (len) {
-				v = xrealloc(v, (*n + 1) * sizeof(*v));
-				v[(*n)++] = xstrndup(p, len);
-			}
-			p += len;
-		}
-	}
+	if (env && *env)
+		add_words(&v, n, env);
 	if (*n)
 		return v;
 	if (on_path("alembic")) {
@@ -517,11 +529,45 @@ static char **command_words(uint32_t *n)
 		*n = 1;
 		return v;
 	}
-	v = xmalloc(3 * sizeof(*v));
-	v[0] = xstrdup("python3");
-	v[1] = xstrdup("-m");
-	v[2] = xstrdup("alembic");
-	*n = 3;
+	add_words(&v, n, "python3 -m alembic");
+	return v;
+}
+
+/* The Python that runs Alembic, for a program of retort's own around it:
+ * the interpreter of the `alembic` script on PATH (its #! line), else
+ * python3. NULL when RETORT_ALEMBIC names the command: what it runs is
+ * not known. */
+static char **python_words(uint32_t *n)
+{
+	const char *env = env_trusted("RETORT_ALEMBIC");
+	char **v = NULL;
+	*n = 0;
+	if (env && *env) {
+		/* "PYTHON -m alembic" is known */
+		add_words(&v, n, env);
+		if (*n >= 3 && strcmp(v[*n - 2], "-m") == 0 && strcmp(v[*n - 1], "alembic") == 0) {
+			free(v[--*n]);
+			free(v[--*n]);
+			return v;
+		}
+		for (uint32_t i = 0; i < *n; i++)
+			free(v[i]);
+		free(v);
+		*n = 0;
+		return NULL;
+	}
+	char *script = find_on_path("alembic");
+	FILE *f = script ? fopen(script, "re") : NULL;
+	char line[512];
+	if (f && fgets(line, sizeof line, f) && strncmp(line, "#!", 2) == 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		add_words(&v, n, line + 2);
+	}
+	if (f)
+		fclose(f);
+	free(script);
+	if (!*n)
+		add_words(&v, n, "python3");
 	return v;
 }
 
@@ -566,13 +612,64 @@ static void fd_to_buf(int fd, struct strbuf *sb, struct strbuf *line, size_t kee
 	}
 }
 
+static int exec_words(char **words, uint32_t nw, bool python, const struct alembic_ini *ini,
+                      const char *const *args, void (*on_line)(void *ctx, const char *line),
+                      void *ctx, struct alembic_result *res, char **err);
+
 int alembic_exec(const struct alembic_ini *ini, const char *const *args,
                  void (*on_line)(void *ctx, const char *line), void *ctx,
                  struct alembic_result *res, char **err)
 {
-	memset(res, 0, sizeof(*res));
-	uint32_t nw, na = 0;
+	uint32_t nw;
 	char **words = command_words(&nw);
+	return exec_words(words, nw, nw >= 3, ini, args, on_line, ctx, res, err);
+}
+
+/* Alembic's command line run by a Python program that first wraps
+ * EnvironmentContext.configure, so that whatever env.py configures, the
+ * comparison also skips the tables named in $RETORT_SKIP_TABLES (a
+ * project's own include_name still decides for the rest). */
+static const char skip_program[] =
+	"import os, sys\n"
+	"from alembic.runtime import environment as e\n"
+	"skip = set(os.environ.get('RETORT_SKIP_TABLES', '').split())\n"
+	"configure = e.EnvironmentContext.configure\n"
+	"def wrapped(self, *a, **k):\n"
+	"    theirs = k.get('include_name')\n"
+	"    def include_name(name, type_, parents):\n"
+	"        if type_ == 'table' and name in skip:\n"
+	"            return False\n"
+	"        return theirs(name, type_, parents) if theirs else True\n"
+	"    k['include_name'] = include_name\n"
+	"    return configure(self, *a, **k)\n"
+	"e.EnvironmentContext.configure = wrapped\n"
+	"from alembic.config import main\n"
+	"main(argv=sys.argv[1:], prog='alembic')\n";
+
+int alembic_exec_skipping(const struct alembic_ini *ini, const char *const *args,
+                          const char *skip_tables, void (*on_line)(void *ctx, const char *line),
+                          void *ctx, struct alembic_result *res, bool *skipped, char **err)
+{
+	uint32_t nw;
+	char **words = python_words(&nw);
+	*skipped = words != NULL;
+	if (!words)
+		return alembic_exec(ini, args, on_line, ctx, res, err);
+	words = xrealloc(words, (nw + 2) * sizeof(*words));
+	words[nw++] = xstrdup("-c");
+	words[nw++] = xstrdup(skip_program);
+	setenv("RETORT_SKIP_TABLES", skip_tables, 1);
+	int rc = exec_words(words, nw, true, ini, args, on_line, ctx, res, err);
+	unsetenv("RETORT_SKIP_TABLES");
+	return rc;
+}
+
+static int exec_words(char **words, uint32_t nw, bool python, const struct alembic_ini *ini,
+                      const char *const *args, void (*on_line)(void *ctx, const char *line),
+                      void *ctx, struct alembic_result *res, char **err)
+{
+	memset(res, 0, sizeof(*res));
+	uint32_t na = 0;
 	while (args[na])
 		na++;
 	char **argv = xcalloc(nw + na + 3, sizeof(*argv));
@@ -628,8 +725,9 @@ int alembic_exec(const struct alembic_ini *ini, const char *const *args,
 	res->errtext = sb_detach(&e);
 	res->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	/* not installed: the command is missing (127), or python3 lacks it */
-	if (res->status == 127 || (nw >= 3 && res->status == 1 &&
-	                           strstr(res->errtext, "No module named alembic"))) {
+	if (res->status == 127 ||
+	    (python && res->status == 1 && (strstr(res->errtext, "No module named alembic") ||
+	                                    strstr(res->errtext, "No module named 'alembic'")))) {
 		char *cmd = alembic_command_text();
 		rc = rt_err(err, RT_EFAIL, "Alembic is not installed ('%s' cannot run it): install "
 		            "it (Debian: apt install python3-alembic), or name the command in "

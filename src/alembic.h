@@ -66,6 +66,16 @@ int alembic_exec(const struct alembic_ini *ini, const char *const *args,
                  void (*on_line)(void *ctx, const char *line), void *ctx,
                  struct alembic_result *res, char **err);
 
+/* alembic_exec, with the tables named in skip_tables (blank-separated)
+ * left out of autogenerate's comparison whatever env.py configures: Alembic
+ * runs under a small Python program of retort's, in the interpreter of
+ * the `alembic` script on PATH (or python3, or RETORT_ALEMBIC's when it
+ * is "PYTHON -m alembic"). *skipped false when RETORT_ALEMBIC names
+ * another command: it is then run as it is, and the tables are compared. */
+int alembic_exec_skipping(const struct alembic_ini *ini, const char *const *args,
+                          const char *skip_tables, void (*on_line)(void *ctx, const char *line),
+                          void *ctx, struct alembic_result *res, bool *skipped, char **err);
+
 /* The command words alembic_exec runs, for messages: "alembic",
  * "python3 -m alembic" or RETORT_ALEMBIC (malloc'd). */
 char *alembic_command_text(void);

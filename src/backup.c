@@ -152,7 +152,7 @@ static int copy_rows(const struct db_url *url, const char *table, const char *pa
 {
 	if (url->backend == DB_POSTGRES)
 		return dump_rows(path, table, rows, n, err);
-	struct db_url u = {DB_SQLITE, (char *)path, NULL, NULL, NULL};
+	struct db_url u = {DB_SQLITE, (char *)path, NULL, NULL, NULL, 0};
 	struct db *copy = NULL;
 	int rc = db_open(&u, table, &copy, err);
 	if (rc == RT_OK)

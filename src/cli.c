@@ -16,20 +16,32 @@
 #include "util.h"
 
 const struct cmd_opt cli_global_opts[] = {
-	{"config", 'c', "FILE", "read this configuration file instead of ./retort.ini"},
+	{"config", 'c', "FILE", "read this configuration file instead of ./retort.ini", CMD_ARG_FILE},
 	{"database", 'd', "URL", "the database (overrides RETORT_DATABASE_URL, DATABASE_URL, retort.ini)"},
-	{"scripts", 's', "DIR", "the scripts location (its versions/ holds the revisions)"},
+	{"scripts", 's', "DIR", "the scripts location (its versions/ holds the revisions)", CMD_ARG_DIR},
 	{"version-table", 0, "NAME", "the version table (default retort_version)"},
+	{"target", 't', "NAME|GROUP|all", "run a database command on these targets of retort.ini (repeatable, or comma-separated)", CMD_ARG_TARGET},
 	{"lock-timeout", 0, "SECONDS", "how long to wait for the migration lock, or for a SQLite file being migrated (default 60)"},
 	{"statement-timeout", 0, "SECONDS", "cancel a statement that runs longer (default: no limit)"},
 	{"json", 0, NULL, "machine-readable output for read commands"},
-	{"no-color", 0, NULL, "no colours (also when NO_COLOR is set)"},
+	{"color", 0, "WHEN", "colours: auto (on a terminal, unless NO_COLOR is set), always, never",
+	 CMD_ARG_CHOICE, "auto always never"},
+	{"no-color", 0, NULL, "no colours: --color=never"},
 	{"quiet", 'q', NULL, "print only errors"},
 	{"verbose", 'v', NULL, "more detail"},
 	{"help", 'h', NULL, "show help (for the command, when one is given)"},
 	{"version", 0, NULL, "print retort's version"},
 	{NULL, 0, NULL, NULL},
 };
+
+#define CMD_ARG_KIND_WORD(name, word) [name] = word,
+static const char *const arg_kind_words[] = {CMD_ARG_KIND_LIST(CMD_ARG_KIND_WORD)};
+#undef CMD_ARG_KIND_WORD
+
+const char *cmd_arg_kind_word(enum cmd_arg_kind k)
+{
+	return (size_t)k < RT_ARRAY_LEN(arg_kind_words) ? arg_kind_words[k] : "text";
+}
 
 /* ---- a command's parsed options ---- */
 
@@ -86,7 +98,14 @@ void cli_ctx_init(struct cli_ctx *c, FILE *out, FILE *errf)
 	c->errf = errf;
 	c->lock_timeout = -1;
 	c->interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	c->no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+}
+
+bool cli_color(const struct cli_ctx *c, int fd)
+{
+	if (c->color != CLI_COLOR_AUTO)
+		return c->color == CLI_COLOR_ALWAYS;
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+	return !(no && *no) && isatty(fd) && !(term && strcmp(term, "dumb") == 0);
 }
 
 int cli_exit(const struct cli_ctx *c, enum rt_status status)
@@ -103,7 +122,7 @@ void cli_ctx_init_from(struct cli_ctx *c, const struct cli_ctx *from)
 	c->scripts = from->scripts;
 	c->version_table = from->version_table;
 	c->json = from->json;
-	c->no_color = from->no_color;
+	c->color = from->color;
 	c->quiet = from->quiet;
 	c->verbose = from->verbose;
 	c->lock_timeout = from->lock_timeout;
@@ -111,13 +130,51 @@ void cli_ctx_init_from(struct cli_ctx *c, const struct cli_ctx *from)
 	c->interactive = from->interactive;
 }
 
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *cli_state_key(char *const *heads, uint32_t n)
+{
+	char **v = xcalloc(n + 1, sizeof(*v));
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = heads[i];
+	qsort(v, n, sizeof(*v), cmp_strp);
+	struct strbuf sb = STRBUF_INIT;
+	for (uint32_t i = 0; i < n; i++)
+		sb_addf(&sb, "%s%s", i ? " " : "", v[i]);
+	free(v);
+	return sb_detach(&sb);
+}
+
+void cli_shown_free(struct cli_shown *s)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		free(s->v[i].from);
+		run_expect_free(s->v[i].expect);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
 void cli_ctx_free(struct cli_ctx *c)
 {
 	if (c->db)
 		db_close(c->db);
+	if (c->shared) {
+		/* the fleet's: it frees them */
+		c->graph = NULL;
+		c->versions_dir = NULL;
+		c->cfg_loaded = false;
+	}
 	graph_free(c->graph);
 	if (c->cfg_loaded)
 		config_free(&c->cfg);
+	free(c->targets);
+	c->targets = NULL;
+	c->ntargets = 0;
 	if (c->url_loaded)
 		url_free(&c->url);
 	free(c->versions_dir);
@@ -281,6 +338,16 @@ static bool on_busy_wait(void *ctx, double elapsed, const char *holder)
 	return true;
 }
 
+/* A fleet's target: nothing on the terminal (the others are running
+ * too), and a signal ends the wait, as it ends the fleet. */
+static bool on_member_wait(void *ctx, double elapsed, const char *holder)
+{
+	(void)ctx;
+	(void)elapsed;
+	(void)holder;
+	return !run_signal_pending();
+}
+
 static void on_wait_done(void *ctx)
 {
 	fputs("\r\033[K", stderr);
@@ -291,7 +358,9 @@ static struct db_wait wait_for(struct cli_ctx *c,
                                bool (*on_wait)(void *, double, const char *))
 {
 	struct db_wait w = {cli_lock_timeout(c), NULL, NULL, c};
-	if (!c->quiet && isatty(STDERR_FILENO)) {
+	if (c->fleet_member)
+		w.on_wait = on_member_wait;
+	else if (!c->quiet && isatty(STDERR_FILENO)) {
 		w.on_wait = on_wait;
 		w.on_done = on_wait_done;
 	}
@@ -419,7 +488,7 @@ const struct cmd_entry *const cli_commands[] = {
 	&cmd_init, &cmd_revision, &cmd_merge, &cmd_upgrade, &cmd_downgrade,
 	&cmd_stamp, &cmd_current, &cmd_status, &cmd_heads, &cmd_branches, &cmd_history,
 	&cmd_show, &cmd_check, &cmd_repair, &cmd_resolve, &cmd_lock, &cmd_backup,
-	&cmd_lint, &cmd_rollback,
+	&cmd_lint, &cmd_rollback, &cmd_fleet,
 	NULL,
 };
 
@@ -488,8 +557,8 @@ void cli_command_help(FILE *f, const struct cmd_entry *e)
 		print_opts(f, e->opts);
 	}
 	fputs("\nglobal options (before or after the command): -c FILE, -d URL, -s DIR,\n"
-	      "  --version-table NAME, --lock-timeout SECONDS, --statement-timeout SECONDS,\n"
-	      "  --json, --no-color, -q, -v\n", f);
+	      "  -t NAME|GROUP|all, --version-table NAME, --lock-timeout SECONDS, --statement-timeout SECONDS,\n"
+	      "  --json, --color WHEN, --no-color, -q, -v\n", f);
 }
 
 static const struct cmd_opt *find_global(const char *arg, bool *takes_value,
@@ -546,8 +615,23 @@ static int apply_global(struct cli_ctx *c, const struct cmd_opt *o, const char *
 		}
 		c->statement_timeout = t;
 	}
+	else if (!strcmp(n, "target")) {
+		c->targets = xrealloc(c->targets, ((size_t)c->ntargets + 1) * sizeof(*c->targets));
+		c->targets[c->ntargets++] = v;
+	}
 	else if (!strcmp(n, "json")) c->json = true;
-	else if (!strcmp(n, "no-color")) c->no_color = true;
+	else if (!strcmp(n, "color")) {
+		static const char *const when[] = {"auto", "always", "never"};
+		size_t i = 0;
+		while (i < RT_ARRAY_LEN(when) && strcmp(v, when[i]) != 0)
+			i++;
+		if (i == RT_ARRAY_LEN(when)) {
+			fprintf(c->errf, "retort: --color takes auto, always or never, not '%s'\n", v);
+			return RT_EUSAGE;
+		}
+		c->color = (enum cli_color)i;
+	}
+	else if (!strcmp(n, "no-color")) c->color = CLI_COLOR_NEVER;
 	else if (!strcmp(n, "quiet")) c->quiet = true;
 	else if (!strcmp(n, "verbose")) c->verbose = true;
 	else if (!strcmp(n, "help")) *help = true;
@@ -728,21 +812,52 @@ static enum rt_status command_args(struct cli_ctx *c, const struct cmd_entry *e,
 	return rc;
 }
 
+/* A fleet run's options: only with --target. */
+static const char *const fleet_run_opts[] = {"parallel", "canary", "keep-going"};
+
+/* --target with a command that takes it, or a fleet run's option
+ * without it: RT_EUSAGE with why. */
+static int check_targets(struct cli_ctx *c, const struct cmd_entry *e,
+                         const struct cli_opts *opts, char **err)
+{
+	if (!c->ntargets && !(e->needs & CMD_OWN_TARGETS)) {
+		for (size_t i = 0; i < RT_ARRAY_LEN(fleet_run_opts); i++)
+			if (cli_flag(opts, fleet_run_opts[i]))
+				return rt_err(err, RT_EUSAGE, "retort %s: --%s is for a fleet run: name the "
+				              "targets with --target NAME|GROUP|all", e->name,
+				              fleet_run_opts[i]);
+		return RT_OK;
+	}
+	if (!c->ntargets)
+		return RT_OK;
+	if (!(e->needs & (CMD_TARGETS | CMD_OWN_TARGETS)))
+		return rt_err(err, RT_EUSAGE, "retort %s: --target is for database commands "
+		              "(current, upgrade, downgrade, stamp, check, lock, history --applied, "
+		              "backup, lint, fleet)", e->name);
+	if (c->database)
+		return rt_err(err, RT_EUSAGE, "retort %s: --target and --database together: a "
+		              "target names its own database", e->name);
+	return RT_OK;
+}
+
 /* Loads what e needs and runs it, signals caught while it may write. */
 static enum rt_status run_entry(struct cli_ctx *c, const struct cmd_entry *e,
                                 const struct cli_opts *opts, int nargs, char **args)
 {
 	char *err = NULL;
-	enum rt_status rc = RT_OK;
-	if (e->needs & CMD_NEEDS_GRAPH)
+	enum rt_status rc = check_targets(c, e, opts, &err);
+	bool each = rc == RT_OK && c->ntargets && (e->needs & CMD_TARGETS);
+	if (rc == RT_OK && (e->needs & CMD_NEEDS_GRAPH))
 		rc = cli_graph(c, &err);
-	if (rc == RT_OK && (e->needs & CMD_NEEDS_DB))
+	if (rc == RT_OK && (each || (e->needs & CMD_OWN_TARGETS)))
+		rc = cli_config(c, &err);
+	else if (rc == RT_OK && (e->needs & CMD_NEEDS_DB))
 		rc = cli_url(c, &err);
 	bool caught = rc == RT_OK && (e->needs & CMD_WRITES);
 	if (caught)
 		run_signals_catch();
 	if (rc == RT_OK)
-		rc = e->run(c, opts, nargs, args);
+		rc = each ? cli_fleet_each(c, e, opts, nargs, args) : e->run(c, opts, nargs, args);
 	else if (err)
 		fprintf(c->errf, "%s\n", err);
 	if (caught)
@@ -754,14 +869,30 @@ static enum rt_status run_entry(struct cli_ctx *c, const struct cmd_entry *e,
 	return rc;
 }
 
+void cli_take_globals(struct cli_ctx *c, int argc, char **argv)
+{
+	struct words w = {NULL, 0, false, false};
+	take_globals(c, argc, argv, &w);
+	free(w.v);
+}
+
 enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv)
 {
+	/* The completion scripts' question: its words are a command line
+	 * being typed, not options of this one. */
+	if (argc > 0 && strcmp(argv[0], "__complete") == 0)
+		return cli_complete(c, argc - 1, argv + 1);
 	struct words w = {NULL, 0, false, false};
 	const struct cmd_entry *e = NULL;
 	struct cli_opts opts = CLI_OPTS_INIT;
 	char **args = NULL;
 	int nargs = 0;
 	c->stopped_by = 0;
+	/* --target is this command line's: a console or a shell that ran one
+	 * fleet command does not run the next on the fleet */
+	free(c->targets);
+	c->targets = NULL;
+	c->ntargets = 0;
 	enum rt_status rc = take_globals(c, argc, argv, &w);
 	if (rc == RT_OK)
 		rc = find_command(c, argc, &w, &e);

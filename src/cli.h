@@ -14,15 +14,40 @@
 struct db;
 struct db_wait;
 
+/* --color=WHEN (retort(1)): auto colours a terminal unless NO_COLOR is
+ * set; always and never are the user's word over both. */
+enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+
 /* Everything one command invocation needs. Created by cli_ctx_init from
  * the global options; the graph and database are opened lazily. */
+/* One plan shown: the version table it starts from (its rows sorted,
+ * space-separated; "" for an empty table) and its fingerprint. */
+struct run_expect;
+struct cli_shown_plan {
+	char *from;
+	struct run_expect *expect;
+};
+struct cli_shown {
+	struct cli_shown_plan *v;
+	uint32_t n;
+};
+/* The rows of a version table as cli_shown_plan.from spells them
+ * (malloc'd). */
+char *cli_state_key(char *const *heads, uint32_t n);
+void cli_shown_free(struct cli_shown *s);
+
 struct cli_ctx {
 	/* Global options (borrowed strings, NULL when not given). */
 	const char *config_path;
 	const char *database;
 	const char *scripts;
 	const char *version_table;
-	bool json, no_color, quiet, verbose;
+	bool json, quiet, verbose;
+	enum cli_color color;      /* --color, --no-color; see cli_color */
+	/* --target's values, in order (the array owned, the strings
+	 * borrowed); none: the one database. Not copied by cli_ctx_init_from. */
+	const char **targets;
+	int ntargets;
 	int lock_timeout;          /* -1: from the configuration */
 	double statement_timeout;  /* seconds; 0: no limit */
 
@@ -43,10 +68,43 @@ struct cli_ctx {
 	bool url_loaded;
 	struct db *db;
 
+	/* Plans a face showed and had confirmed for several databases at
+	 * once (the console's fleet action), or NULL (borrowed). A database
+	 * command run under them runs only on a database whose version table
+	 * is in one of the states shown, and only the plan shown for it; the
+	 * runner refuses a plan that changed under its lock. Copied to a
+	 * fleet's targets. */
+	const struct cli_shown *shown;
+
+	/* One target of a fleet (cmd_fleet.c), run on a thread of its own
+	 * beside others: its run finishes its step on a signal
+	 * (run_opts.finish_step), its waits print nothing and end on a signal,
+	 * it draws no progress bar and asks nothing. cfg, versions_dir and
+	 * graph are then the fleet's (shared: not freed with this context). */
+	bool fleet_member;
+	bool shared;
+
 	/* The signal that stopped the last command cli_run ran, or 0. */
 	int stopped_by;
 	struct run_delegate delegate;  /* see cli_delegate */
 };
+
+/* What an operand or an option's value is: the one grammar that Tab
+ * completion follows, in the shell, the console's `:` line and
+ * `retort __complete` (src/complete.c). Zero, the default of a table row
+ * that says nothing, is free text. */
+#define CMD_ARG_KIND_LIST(X) \
+	X(CMD_ARG_TEXT,     "text")     /* nothing to complete: a message, a URL */ \
+	X(CMD_ARG_REVISION, "revision") /* a specifier: ids, labels, LABEL@head, A:B */ \
+	X(CMD_ARG_FILE,     "file")     /* a file name */ \
+	X(CMD_ARG_DIR,      "dir")      /* a directory name */ \
+	X(CMD_ARG_TARGET,   "target")   /* a [target NAME] or group of retort.ini, or all */ \
+	X(CMD_ARG_CHOICE,   "choice")   /* one of struct cmd_opt's choices */ \
+	X(CMD_ARG_COMMAND,  "command")  /* a command's name (help COMMAND) */
+#define CMD_ARG_KIND_ENUM(name, word) name,
+enum cmd_arg_kind { CMD_ARG_KIND_LIST(CMD_ARG_KIND_ENUM) };
+#undef CMD_ARG_KIND_ENUM
+const char *cmd_arg_kind_word(enum cmd_arg_kind k);
 
 /* One option of a command, for getopt_long, help text and completion. */
 struct cmd_opt {
@@ -54,6 +112,8 @@ struct cmd_opt {
 	char short_name;           /* 0 when none */
 	const char *arg;           /* argument name, NULL for a flag */
 	const char *help;
+	enum cmd_arg_kind kind;    /* what the argument is (with arg) */
+	const char *choices;       /* CMD_ARG_CHOICE: the values, blank-separated */
 };
 
 /* What a command needs before it runs. */
@@ -63,6 +123,11 @@ enum {
 	/* It may write to the database: SIGINT, SIGTERM and SIGHUP are caught
 	 * from before it connects until it returns (run_signals_catch). */
 	CMD_WRITES = 1 << 2,
+	/* A database command: with --target it runs on each target named
+	 * (retort(1), FLEETS), through cli_fleet_each. */
+	CMD_TARGETS = 1 << 3,
+	/* It reads --target itself (`fleet`). */
+	CMD_OWN_TARGETS = 1 << 4,
 };
 
 struct cli_opts;
@@ -74,6 +139,7 @@ struct cmd_entry {
 	int needs;
 	/* argv[0] is the command name; o: its options, already parsed. */
 	int (*run)(struct cli_ctx *c, const struct cli_opts *o, int argc, char **argv);
+	enum cmd_arg_kind operands;  /* what args are (CMD_ARG_TEXT: none to complete) */
 };
 
 /* One command's parsed options, values by long name, in the order given
@@ -117,6 +183,15 @@ enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv);
 /* The exit status of the command cli_run last ran on c, which returned
  * status: rt_status_exit's, or 128 + N when signal N stopped it. */
 int cli_exit(const struct cli_ctx *c, enum rt_status status);
+/* Applies the global options among argv's words to c, leniently: what
+ * cannot be applied is said on c->errf and skipped (completion reads a
+ * line being typed with it). */
+void cli_take_globals(struct cli_ctx *c, int argc, char **argv);
+/* `retort __complete WORD… CURRENT` (src/cmd_complete.c): the candidates
+ * for the last word, for the shells' completion scripts. */
+int cli_complete(struct cli_ctx *c, int argc, char **argv);
+/* Whether what c prints on descriptor fd (1 or 2) is coloured. */
+bool cli_color(const struct cli_ctx *c, int fd);
 /* Global option table (for help and completion). */
 extern const struct cmd_opt cli_global_opts[];
 void cli_usage(FILE *f);
@@ -176,19 +251,55 @@ double cli_lock_timeout(const struct cli_ctx *c);
 struct db_wait cli_lock_wait(struct cli_ctx *c);
 struct db_wait cli_busy_wait(struct cli_ctx *c);
 
+/* Runs e (CMD_TARGETS) on each target --target names (cmd_fleet.c):
+ * upgrade, downgrade and stamp as a fleet run (--parallel, --canary,
+ * --keep-going), the others one target after the other; every line of
+ * output is prefixed by the target's name. Returns the worst status. */
+int cli_fleet_each(struct cli_ctx *c, const struct cmd_entry *e, const struct cli_opts *o,
+                   int argc, char **argv);
+
+/* One target as `retort fleet` shows it. */
+struct cli_fleet_row {
+	const char *name, *group;  /* borrowed from c->cfg; group NULL when none */
+	const char *database;      /* the configured URL (borrowed from c->cfg) */
+	char *display;             /* the URL as shown, password masked (owned) */
+	const char *backend;       /* "sqlite", "postgresql" */
+	const char *state;         /* "up to date", "behind", "ahead", "drift",
+	                              "locked", "unreachable" */
+	bool reachable;            /* heads and pending were read */
+	bool attention;            /* unreachable or drifted */
+	char **heads;              /* the version table's rows (owned) */
+	uint32_t nheads;
+	uint32_t pending;          /* revisions not applied */
+	char *detail;              /* who holds the lock, why unreachable, … (owned) */
+};
+/* Probes the targets --target names (all without it), parallel at a time,
+ * each server given connect_timeout seconds to answer. Prints nothing.
+ * *rows: in the configuration's order; cli_fleet_rows_free. */
+int cli_fleet_probe(struct cli_ctx *c, int parallel, int connect_timeout,
+                    struct cli_fleet_row **rows, uint32_t *n, char **err);
+void cli_fleet_rows_free(struct cli_fleet_row *rows, uint32_t n);
+/* A row's current revisions ("<base>", "?" when unreachable) and its
+ * state with its detail ("locked by …", "unreachable: …"); both owned. */
+void cli_fleet_row_text(const struct cli_fleet_row *r, char **current, char **state);
+
 /* `history --applied`: the ledger, for one revision or all (NULL). */
 int cmd_history_applied(struct cli_ctx *c, const char *revision);
 
 /* `revision` and `merge` as calls (cmd_init.c), for the console: each
- * writes its script as the command does but prints nothing on c->out:
- * the paths written come back in *out (free with cli_written_free, also
- * on failure: a script written before a later one failed is named
- * there). Needs c->graph (cli_graph). Notes (autogenerate's skipped
- * statements, its "No schema changes detected") go to c->errf unless
- * --quiet; errors to *err. Strings in the requests are borrowed. */
+ * writes its script as the command does but prints nothing: the paths
+ * written and what the user is told on the way come back in *out (free
+ * with cli_written_free, also on failure: a script written before a
+ * later one failed is named there); errors go to *err. Needs c->graph
+ * (cli_graph). Strings in the requests are borrowed. */
 struct cli_written {
 	char *pre_path;            /* autogenerate's enum values' revision, or NULL */
 	char *path;                /* the new revision's file, or NULL */
+	/* Lines for standard error (none with --quiet): autogenerate's
+	 * skipped statements and what it found ("No schema changes
+	 * detected", Alembic's "Detected added table"), the enum values'
+	 * revision, a template Alembic's default replaced. */
+	struct strbuf notes;
 };
 void cli_written_free(struct cli_written *w);
 struct cli_revision {
@@ -215,7 +326,7 @@ int cli_write_merge(struct cli_ctx *c, const struct cli_merge *m, struct cli_wri
 
 /* Command families (one file each). */
 extern const struct cmd_entry cmd_init, cmd_revision, cmd_merge, cmd_heads,
-	cmd_branches, cmd_history, cmd_show, cmd_status, cmd_resolve;
+	cmd_branches, cmd_history, cmd_show, cmd_status, cmd_resolve, cmd_fleet;
 
 /* The `Transaction: none` steps the ledger shows half done
  * (inspect_open_steps), for read commands, appended to sb: a line each,

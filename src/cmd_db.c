@@ -14,6 +14,8 @@
 #include "out.h"
 #include "plan.h"
 #include "policy.h"
+#include "progress.h"
+#include "rollback.h"
 #include "run.h"
 #include "schema.h"
 #include "spec.h"
@@ -89,27 +91,27 @@ static enum rt_status build_plan(void *ctx, const char *const *heads, uint32_t n
 
 struct progress {
 	struct cli_ctx *c;
-	bool bar;
+	struct progress_line line;  /* the bar on standard error (progress.h) */
 	bool rehearse;
 };
 
-static void clear_bar(struct progress *pr)
+static void progress_of(struct progress *pr, struct cli_ctx *c, const char *what,
+                        bool rehearse)
 {
-	if (pr->bar)
-		fputs("\r\033[K", stderr);
+	pr->c = c;
+	pr->rehearse = rehearse;
+	progress_init(&pr->line, c, what);
 }
 
 static void on_progress(void *ctx, uint32_t done, uint32_t total)
 {
 	struct progress *pr = ctx;
-	if (!pr->bar || total == 0)
+	if (total == 0)
 		return;
-	int width = 30, fill = (int)((double)done / total * width);
-	fprintf(stderr, "\r[%.*s%*s] %u/%u", fill, "==============================",
-	        width - fill, "", done, total);
 	if (done == total)
-		clear_bar(pr);
-	fflush(stderr);
+		progress_clear(&pr->line);
+	else
+		progress_update(&pr->line, done, total, NULL);
 }
 
 static void on_step(void *ctx, const struct plan *p, uint32_t i, enum rt_status status,
@@ -119,7 +121,7 @@ static void on_step(void *ctx, const struct plan *p, uint32_t i, enum rt_status 
 	/* with --json, standard output carries the JSON alone */
 	if (pr->c->json || (pr->c->quiet && status == RT_OK))
 		return;
-	clear_bar(pr);
+	progress_clear(&pr->line);
 	struct strbuf sb = STRBUF_INIT;
 	sb_addf(&sb, "%s %s ", pr->rehearse ? "Rehearsing" : "Running",
 	        plan_kind_word(p->steps[i].dir));
@@ -419,6 +421,28 @@ static int production_gate(struct cli_ctx *c, struct target *t, const char *cmd,
 }
 
 /* Runs a plan (or prints it for --dry-run) for the target in t. */
+/* Under plans a face showed (cli_ctx.shown): the one shown for the state
+ * the database is in now, for the runner to hold the plan it builds under
+ * the lock to; a state no plan was shown for runs nothing. */
+static int shown_expect(struct cli_ctx *c, const struct run_expect **expect, char **err)
+{
+	char **heads = NULL;
+	uint32_t n = 0;
+	int rc = c->db->ops->read_heads(c->db, &heads, &n, err);
+	if (rc != RT_OK)
+		return rc;
+	char *key = cli_state_key(heads, n);
+	db_strv_free(heads, n);
+	for (uint32_t i = 0; i < c->shown->n; i++)
+		if (strcmp(c->shown->v[i].from, key) == 0)
+			*expect = c->shown->v[i].expect;
+	if (!*expect)
+		rc = rt_err(err, RT_EFAIL, "the database is at %s now, and no plan from there was shown: "
+		            "nothing was run", *key ? key : "<base>");
+	free(key);
+	return rc;
+}
+
 static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 {
 	char *err = NULL;
@@ -442,15 +466,23 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 		return cli_report(c, rc, err);
 	}
 	bool rehearse = t->rehearse;
-	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet && !c->json, rehearse};
+	struct progress pr;
+	progress_of(&pr, c, cmd, rehearse);
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
 		.lock_wait = cli_lock_wait(c),
 		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = rehearse,
 		.delegate = cli_delegate(c),
+		/* one of a fleet's targets: Ctrl-C lets its step finish */
+		.finish_step = c->fleet_member,
 	};
 	struct run_expect *expect = NULL;
-	if (!rehearse) {
+	if (!rehearse && c->shown) {
+		rc = shown_expect(c, &o.expect, &err);
+		if (rc != RT_OK)
+			return cli_report(c, rc, err);
+	}
+	if (!rehearse && !o.expect) {
 		rc = production_gate(c, t, cmd, &expect, &err);
 		if (rc != RT_OK)
 			return cli_report(c, rc, err);
@@ -499,6 +531,12 @@ static int run_migrate_cmd(struct cli_ctx *c, const struct cli_opts *opts, int a
 	return execute(c, &t, argv[0]);
 }
 
+/* With --target (a fleet run, cmd_fleet.c). */
+#define FLEET_RUN_OPTS \
+	{"parallel", 0, "N", "with --target: run N targets at a time (default 4)"}, \
+	{"canary", 0, "N", "with --target: run the first N targets alone first; stop if one fails"}, \
+	{"keep-going", 0, NULL, "with --target: start new targets after one failed"}
+
 #define CONFIRM_OPTS \
 	{"yes", 'y', NULL, "no questions (production mode: with --confirm-database)"}, \
 	{"confirm-database", 0, "NAME", "the database's name, as production mode asks for it"}
@@ -508,6 +546,7 @@ static const struct cmd_opt migrate_opts[] = {
 	{"dry-run", 0, NULL, "print the plan and touch nothing"},
 	{"rehearse", 0, NULL, "run the plan in one transaction and roll it back"},
 	CONFIRM_OPTS,
+	FLEET_RUN_OPTS,
 	{NULL, 0, NULL, NULL},
 };
 
@@ -523,12 +562,12 @@ static int run_downgrade(struct cli_ctx *c, const struct cli_opts *opts, int arg
 
 const struct cmd_entry cmd_upgrade = {
 	"upgrade", "[TARGET]", "apply revisions up to TARGET (default: head)", migrate_opts,
-	CMD_NEEDS_GRAPH | CMD_WRITES, run_upgrade,
+	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_upgrade, CMD_ARG_REVISION,
 };
 
 const struct cmd_entry cmd_downgrade = {
 	"downgrade", "TARGET", "revert revisions down to TARGET", migrate_opts,
-	CMD_NEEDS_GRAPH | CMD_WRITES, run_downgrade,
+	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_downgrade, CMD_ARG_REVISION,
 };
 
 /* ---- stamp ---- */
@@ -538,6 +577,7 @@ static const struct cmd_opt stamp_opts[] = {
 	{"sql", 0, NULL, "print the SQL instead of running it"},
 	{"dry-run", 0, NULL, "print the change and touch nothing"},
 	CONFIRM_OPTS,
+	FLEET_RUN_OPTS,
 	{NULL, 0, NULL, NULL},
 };
 
@@ -560,7 +600,7 @@ static int run_stamp(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 
 const struct cmd_entry cmd_stamp = {
 	"stamp", "TARGET...", "set the version table without running scripts", stamp_opts,
-	CMD_NEEDS_GRAPH | CMD_WRITES, run_stamp,
+	CMD_NEEDS_GRAPH | CMD_WRITES | CMD_TARGETS, run_stamp, CMD_ARG_REVISION,
 };
 
 /* ---- current ---- */
@@ -671,7 +711,7 @@ static int run_current(struct cli_ctx *c, const struct cli_opts *opts, int argc,
 
 const struct cmd_entry cmd_current = {
 	"current", NULL, "show the database's current revision(s)", no_opts,
-	CMD_NEEDS_DB, run_current,
+	CMD_NEEDS_DB | CMD_TARGETS, run_current,
 };
 
 /* ---- check ---- */
@@ -828,7 +868,7 @@ static int run_check(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 
 const struct cmd_entry cmd_check = {
 	"check", NULL, "list problems: damaged graph, edited applied scripts, unknown or several heads",
-	no_opts, 0, run_check,
+	no_opts, CMD_TARGETS, run_check,
 };
 
 /* ---- repair ---- */
@@ -939,7 +979,7 @@ static const struct cmd_opt repair_opts[] = {
 const struct cmd_entry cmd_repair = {
 	"repair", "SPEC", "accept the edited file of one applied revision (new checksum), or the "
 	"version table as it is after an interrupted Transaction: none step",
-	repair_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB | CMD_WRITES, run_repair,
+	repair_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB | CMD_WRITES, run_repair, CMD_ARG_REVISION,
 };
 
 /* ---- lock ---- */
@@ -976,20 +1016,18 @@ static int run_lock(struct cli_ctx *c, const struct cli_opts *opts, int argc, ch
 
 const struct cmd_entry cmd_lock = {
 	"lock", NULL, "show who holds the migration lock, if anyone", no_opts,
-	CMD_NEEDS_DB, run_lock,
+	CMD_NEEDS_DB | CMD_TARGETS, run_lock,
 };
 
 /* ---- backup ---- */
 
 static void backup_progress(void *ctx, double fraction)
 {
-	struct cli_ctx *c = ctx;
-	if (isatty(STDERR_FILENO) && !c->quiet) {
-		fprintf(stderr, "\rbacking up: %3d%%", (int)(fraction * 100));
-		if (fraction >= 1.0)
-			fputs("\r\033[K", stderr);
-		fflush(stderr);
-	}
+	struct progress_line *line = ctx;
+	if (fraction >= 1.0)
+		progress_clear(line);
+	else
+		progress_fraction(line, fraction, NULL);
 }
 
 static int run_backup(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
@@ -1001,9 +1039,12 @@ static int run_backup(struct cli_ctx *c, const struct cli_opts *opts, int argc, 
 	}
 	int rc = cli_db(c, &err);
 	struct db_wait w = cli_lock_wait(c);
+	struct progress_line line;
+	progress_init(&line, c, "backup");
 	if (rc == RT_OK)
 		rc = backup_run(c->db, &c->url, cli_version_table(c), &w,
-		                argc == 2 ? argv[1] : NULL, backup_progress, c, &path, &err);
+		                argc == 2 ? argv[1] : NULL, backup_progress, &line, &path, &err);
+	progress_clear(&line);
 	if (rc == RT_OK && !c->quiet) {
 		char *hint = backup_restore_hint(&c->url, path);
 		fprintf(c->out, "Backup of %s written to %s and verified (it opens, and its "
@@ -1016,7 +1057,7 @@ static int run_backup(struct cli_ctx *c, const struct cli_opts *opts, int argc, 
 
 const struct cmd_entry cmd_backup = {
 	"backup", "[FILE]", "write a consistent copy of the database", no_opts,
-	CMD_NEEDS_DB, run_backup,
+	CMD_NEEDS_DB | CMD_TARGETS, run_backup, CMD_ARG_FILE,
 };
 
 /* ---- history --applied ---- */
@@ -1115,23 +1156,6 @@ static bool ask(struct cli_ctx *c, const char *question, bool deflt)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
-/* What the plan destroys, worst first: the lint findings of the downgrade
- * sections it runs. *reasons: what production mode asks the name for. */
-static void print_findings(struct cli_ctx *c, const struct plan *p, int *nfound,
-                           unsigned *reasons)
-{
-	struct lint_findings f;
-	lint_findings_init(&f);
-	char *err = NULL;
-	if (policy_findings(c->graph, p, db_dialect(c), &f, &err) != RT_OK)
-		fprintf(c->errf, "%s\n", err);
-	free(err);
-	print_plan_findings(c, &f);
-	*nfound = (int)f.n;
-	*reasons = policy_check(&c->cfg, c->graph, p, &f);
-	lint_findings_free(&f);
-}
-
 static void print_sql_of(struct cli_ctx *c, const struct plan_step *s)
 {
 	char *sql = NULL, *err = NULL;
@@ -1144,51 +1168,142 @@ static void print_sql_of(struct cli_ctx *c, const struct plan_step *s)
 	free(err);
 }
 
-/* The rollback's plan, shown with its SQL (to whoever answers the
- * questions) and what lint says it destroys; *expect its fingerprint,
- * *reasons what production mode makes of it. *nothing when the database
- * is at the target already (said, RT_OK). */
-static int rollback_show(struct cli_ctx *c, struct target *t, bool yes, bool *nothing,
-                         struct run_expect **expect, unsigned *reasons, char **err)
+/* The rollback's plan for the target in t, built from the heads read then. */
+static int rollback_proposal(struct cli_ctx *c, struct target *t, struct rollback **out,
+                             char **err)
 {
-	char **heads = NULL;
-	uint32_t n = 0;
-	struct plan *p = NULL;
-	*nothing = false;
-	int rc = c->db->ops->read_heads(c->db, &heads, &n, err);
-	if (rc == RT_OK)
-		rc = build_plan(t, (const char *const *)heads, n, &p, err);
-	if (rc == RT_OK && p->n == 0) {
-		/* the version table as it is, not the target's name */
-		fprintf(c->out, "Nothing to roll back: nothing applied comes after %s; the "
-		        "database is at", t->specs[0]);
-		for (uint32_t i = 0; i < n; i++)
-			fprintf(c->out, " %s", heads[i]);
-		fprintf(c->out, "%s.\n", n ? "" : " <base>");
-	}
-	db_strv_free(heads, n);
-	if (rc != RT_OK)
-		return rc;
-	if (p->n == 0) {
-		plan_free(p);
-		*nothing = true;
-		return RT_OK;
-	}
-	/* What is shown below is what the rehearsal and the run may execute:
-	 * the same steps, each script with the checksum it has now. */
-	rc = run_expect_make(c->graph, p, expect, err);
+	/* an exact count may take this long, or less under --statement-timeout */
+	double limit = 5;
+	if (c->statement_timeout > 0 && c->statement_timeout < limit)
+		limit = c->statement_timeout;
+	struct rollback_opts o = {t->specs[0], build_plan, t, db_dialect(c), limit,
+	                          c->statement_timeout};
+	return rollback_propose(c->db, c->graph, &c->cfg, &o, out, err);
+}
 
+/* The proposal as text: the plan (with the SQL it runs, for whoever
+ * answers the questions), what lint says it destroys and how many rows
+ * that is. */
+static void rollback_show(struct cli_ctx *c, const struct rollback *r, bool sql)
+{
+	const struct plan *p = r->plan;
 	char *lead = xasprintf("Rollback of %s", c->url.display);
-	/* Whoever answers the questions sees the SQL they agree to. */
-	print_steps(c, lead, p, c->verbose || !yes);
+	print_steps(c, lead, p, sql);
 	free(lead);
-	int nfound = 0;
+	fprintf(c->out, "Version table now:");
+	for (uint32_t i = 0; i < r->nheads; i++)
+		fprintf(c->out, " %s", r->heads[i]);
+	fprintf(c->out, "%s\n", r->nheads ? "" : " <base>");
 	fprintf(c->out, "What it destroys:\n");
-	print_findings(c, p, &nfound, reasons);
-	if (!nfound)
+	print_plan_findings(c, &r->findings);
+	if (!r->findings.n)
 		fprintf(c->out, "  nothing lint knows of\n");
-	plan_free(p);
-	return rc;
+	if (r->nstakes)
+		fprintf(c->out, "Data at stake (counted now):\n");
+	for (uint32_t i = 0; i < r->nstakes; i++) {
+		const struct rollback_stake *s = &r->stakes[i];
+		struct strbuf sb = STRBUF_INIT;
+		rollback_stake_words(s, &sb);
+		fprintf(c->out, "  step %u, %s%s%s (%s): %s\n", s->step + 1, s->table,
+		        s->column ? "." : "", s->column ? s->column : "",
+		        lint_rules[r->findings.v[s->finding].rule].id, sb_str(&sb));
+		sb_free(&sb);
+	}
+}
+
+static void json_strs(struct strbuf *sb, const char *key, const char *const *v, uint32_t n)
+{
+	sb_addf(sb, ",\"%s\":[", key);
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		sb_add_json_str(sb, v[i]);
+	}
+	sb_addc(sb, ']');
+}
+
+static void json_str_or_null(struct strbuf *sb, const char *key, const char *v)
+{
+	sb_addf(sb, ",\"%s\":", key);
+	if (v)
+		sb_add_json_str(sb, v);
+	else
+		sb_adds(sb, "null");
+}
+
+/* The proposal as JSON (retort(1) `rollback --json`), without its closing
+ * brace: a run adds its result. */
+static void rollback_json(struct cli_ctx *c, const struct rollback *r, struct strbuf *sb)
+{
+	const struct plan *p = r->plan;
+	sb_adds(sb, "{\"database\":");
+	sb_add_json_str(sb, c->url.display);
+	json_str_or_null(sb, "target", r->target);
+	json_strs(sb, "heads_before", r->heads, r->nheads);
+	json_strs(sb, "heads_after", p->final_heads, p->nfinal);
+	struct strbuf why = STRBUF_INIT;
+	policy_describe(r->reasons, &why);
+	sb_addf(sb, ",\"production\":%s", c->cfg.production ? "true" : "false");
+	json_str_or_null(sb, "confirm_name_for", r->reasons ? sb_str(&why) : NULL);
+	sb_free(&why);
+	sb_adds(sb, ",\"steps\":[");
+	for (uint32_t i = 0; i < p->n; i++) {
+		const struct plan_step *s = &p->steps[i];
+		const struct gnode *x = &c->graph->nodes[s->rev];
+		sb_addf(sb, "%s{\"direction\":\"%s\",\"revision\":", i ? "," : "",
+		        plan_kind_word(s->dir));
+		sb_add_json_str(sb, s->rev_id);
+		struct strbuf title = STRBUF_INIT;
+		run_step_title(c->graph, s, &title);
+		json_str_or_null(sb, "title", sb_str(&title));
+		sb_free(&title);
+		json_str_or_null(sb, "file", x->s.path);
+		json_str_or_null(sb, "heads_before", s->heads_before);
+		json_str_or_null(sb, "heads_after", s->heads_after);
+		sb_addf(sb, ",\"destroys_data\":%s",
+		        rollback_step_destructive(r, i) ? "true" : "false");
+		json_str_or_null(sb, "sha256", r->expect ? r->expect->steps[i].hex : NULL);
+		char *sql = NULL, *e = NULL;
+		if (script_read_sql(&x->s, SCRIPT_DOWNGRADE, &sql, &e) != RT_OK)
+			sql = NULL;
+		json_str_or_null(sb, "sql", sql);
+		free(sql);
+		free(e);
+		sb_adds(sb, "}");
+	}
+	sb_adds(sb, "],\"findings\":[");
+	for (uint32_t i = 0; i < r->findings.n; i++) {
+		const struct lint_finding *f = &r->findings.v[i];
+		sb_addf(sb, "%s{\"file\":", i ? "," : "");
+		sb_add_json_str(sb, f->file);
+		sb_addf(sb, ",\"line\":%u,\"severity\":\"%s\",\"rule\":\"%s\",\"data_loss\":%s", f->line,
+		        lint_severity_name(f->severity), lint_rules[f->rule].id,
+		        lint_rules[f->rule].data_loss ? "true" : "false");
+		json_str_or_null(sb, "revision", f->revision);
+		json_str_or_null(sb, "message", f->message);
+		sb_adds(sb, "}");
+	}
+	sb_adds(sb, "],\"data_at_stake\":[");
+	for (uint32_t i = 0; i < r->nstakes; i++) {
+		const struct rollback_stake *s = &r->stakes[i];
+		sb_addf(sb, "%s{\"step\":%u,\"revision\":", i ? "," : "", s->step + 1);
+		sb_add_json_str(sb, s->step < p->n ? p->steps[s->step].rev_id : "");
+		sb_addf(sb, ",\"rule\":\"%s\"", lint_rules[r->findings.v[s->finding].rule].id);
+		json_str_or_null(sb, "table", s->table);
+		json_str_or_null(sb, "column", s->column);
+		if (s->rows >= 0)
+			sb_addf(sb, ",\"rows\":%lld", (long long)s->rows);
+		else
+			sb_adds(sb, ",\"rows\":null");
+		if (s->values >= 0)
+			sb_addf(sb, ",\"values\":%lld", (long long)s->values);
+		sb_addf(sb, ",\"estimate\":%s,\"created_by_step\":%s", s->estimate ? "true" : "false",
+		        s->created ? "true" : "false");
+		json_str_or_null(sb, "applied_at", s->applied_at);
+		json_str_or_null(sb, "why", s->why);
+		sb_adds(sb, "}");
+	}
+	sb_adds(sb, "]");
 }
 
 /* A verified backup before the rollback, when wanted (--backup, or yes to
@@ -1200,21 +1315,45 @@ static int rollback_backup(struct cli_ctx *c, bool wanted, bool yes, char **path
 		return RT_OK;
 	int rc = cli_db(c, err);
 	struct db_wait w = cli_lock_wait(c);
+	struct progress_line line;
+	progress_init(&line, c, "backup");
 	if (rc == RT_OK)
-		rc = backup_run(c->db, &c->url, cli_version_table(c), &w, NULL, backup_progress, c,
-		                path, err);
-	if (rc == RT_OK)
+		rc = backup_run(c->db, &c->url, cli_version_table(c), &w, NULL, backup_progress,
+		                &line, path, err);
+	progress_clear(&line);
+	if (rc == RT_OK && !c->json)
 		fprintf(c->out, "Backup written to %s and verified.\n", *path);
+	return rc;
+}
+
+/* The rehearsal, when wanted: the whole downgrade in one transaction that
+ * is rolled back. */
+static int rollback_rehearse(struct cli_ctx *c, struct target *t, struct run_opts *o,
+                             bool wanted, bool yes, char **err)
+{
+	if (!wanted && (yes || !ask(c, "Rehearse the rollback first (run it, then roll it back)?",
+	                            true)))
+		return RT_OK;
+	struct progress *pr = o->ctx;
+	pr->rehearse = o->rehearse = true;
+	struct plan *done = NULL;
+	int rc = run_locked(c->db, c->graph, build_plan, t, o, &done, err);
+	plan_free(done);
+	pr->rehearse = o->rehearse = false;
+	if (!c->json)
+		fprintf(c->out, rc == RT_OK ? "The rehearsal passed and was rolled back.\n"
+		                            : "The rehearsal failed and was rolled back: nothing "
+		                              "changed.\n");
 	return rc;
 }
 
 /* After the run: where the database is now and the ledger rows written,
  * or, when it failed, how to restore the backup. */
 static void rollback_report(struct cli_ctx *c, int rc, const struct plan *done,
-                            const char *backup_path, char **err)
+                            const char *backup_path, double ms, struct strbuf *json)
 {
 	if (rc != RT_OK) {
-		if (backup_path) {
+		if (backup_path && !c->json) {
 			char *hint = backup_restore_hint(&c->url, backup_path);
 			fprintf(c->out, "The backup taken before is %s.\n%s\n", backup_path, hint);
 			free(hint);
@@ -1225,111 +1364,142 @@ static void rollback_report(struct cli_ctx *c, int rc, const struct plan *done,
 	uint32_t nnow = 0;
 	struct history_row *rows = NULL;
 	uint32_t nrows = 0;
-	fprintf(c->out, "Rolled back.\nCurrent revision:");
-	if (c->db->ops->read_heads(c->db, &now, &nnow, err) == RT_OK)
+	char *err = NULL;
+	if (c->db->ops->read_heads(c->db, &now, &nnow, &err) != RT_OK)
+		nnow = 0;
+	free(err);
+	err = NULL;
+	if (c->db->ops->history_read(c->db, NULL, &rows, &nrows, &err) != RT_OK)
+		nrows = 0;
+	free(err);
+	bool ledger = done && done->n && nrows >= done->n;
+	if (json) {
+		sb_adds(json, ",\"result\":{\"rolled_back\":true");
+		json_strs(json, "heads", (const char *const *)now, nnow);
+		json_str_or_null(json, "backup", backup_path);
+		sb_addf(json, ",\"ms\":%.1f", ms);
+		if (ledger)
+			sb_addf(json, ",\"ledger_rows\":[%lld,%lld]}", (long long)rows[nrows - done->n].id,
+			        (long long)rows[nrows - 1].id);
+		else
+			sb_adds(json, ",\"ledger_rows\":null}");
+	} else {
+		fprintf(c->out, "Rolled back.\nCurrent revision:");
 		for (uint32_t i = 0; i < nnow; i++)
 			fprintf(c->out, " %s", now[i]);
-	fprintf(c->out, "%s\n", nnow ? "" : " <base>");
-	if (backup_path)
-		fprintf(c->out, "Backup: %s\n", backup_path);
-	if (c->db->ops->history_read(c->db, NULL, &rows, &nrows, err) == RT_OK && done &&
-	    nrows >= done->n)
-		fprintf(c->out, "Ledger rows written: %lld to %lld (retort history --applied)\n",
-		        (long long)rows[nrows - done->n].id, (long long)rows[nrows - 1].id);
+		fprintf(c->out, "%s\n", nnow ? "" : " <base>");
+		if (backup_path)
+			fprintf(c->out, "Backup: %s\n", backup_path);
+		if (ledger)
+			fprintf(c->out, "Ledger rows written: %lld to %lld (retort history --applied)\n",
+			        (long long)rows[nrows - done->n].id, (long long)rows[nrows - 1].id);
+	}
 	db_history_free(rows, nrows);
 	db_strv_free(now, nnow);
 }
 
-static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
+/* Whether the rollback may go on without questions; says why not. */
+static bool rollback_usage(struct cli_ctx *c, int argc, bool yes)
 {
 	if (argc != 2) {
 		fprintf(c->errf, "usage: retort rollback [--backup] [--rehearse] [--yes] "
 		        "[--confirm-database NAME] TARGET\n");
-		return RT_EUSAGE;
+		return false;
 	}
-	struct cli_confirm given = cli_confirm_given(opts);
-	bool yes = given.yes;
-	if (!yes && !c->interactive) {
+	/* --json alone is a review for tooling: it changes nothing */
+	if (!yes && !c->interactive && !c->json) {
 		fprintf(c->errf, "retort rollback: not on a terminal: pass --yes%s%s (with --backup "
-		        "and --rehearse as wanted) to roll back without questions\n",
+		        "and --rehearse as wanted) to roll back without questions, or --json to "
+		        "review the proposal\n",
 		        c->cfg.production ? " --confirm-database " : "",
 		        c->cfg.production ? c->url.dbname : "");
-		return RT_EUSAGE;
+		return false;
 	}
+	return true;
+}
+
+/* Nothing to roll back: the version table as it is, not the target's name. */
+static void rollback_nothing(struct cli_ctx *c, const struct rollback *r)
+{
+	fprintf(c->out, "Nothing to roll back: nothing applied comes after %s; the "
+	        "database is at", r->target);
+	for (uint32_t i = 0; i < r->nheads; i++)
+		fprintf(c->out, " %s", r->heads[i]);
+	fprintf(c->out, "%s.\n", r->nheads ? "" : " <base>");
+}
+
+static int run_rollback(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
+{
+	struct cli_confirm given = cli_confirm_given(opts);
+	bool yes = given.yes;
+	if (!rollback_usage(c, argc, yes))
+		return RT_EUSAGE;
 	char *err = NULL;
 	int rc = cli_db_read(c, &err);
 	if (rc != RT_OK)
 		return cli_report(c, rc, err);
 	const char *spec = argv[1];
 	struct target t = {c, PLAN_DOWNGRADE, &spec, 1, false, false, false, given};
-	struct run_expect *expect = NULL;
-	unsigned reasons = 0;
-	bool nothing;
-	rc = rollback_show(c, &t, yes, &nothing, &expect, &reasons, &err);
-	if (rc != RT_OK || nothing)
+	struct rollback *r = NULL;
+	rc = rollback_proposal(c, &t, &r, &err);
+	if (rc != RT_OK)
 		return cli_report(c, rc, err);
+	struct strbuf json = STRBUF_INIT;
+	if (c->json)
+		rollback_json(c, r, &json);
+	else if (r->plan->n == 0)
+		rollback_nothing(c, r);
+	else
+		rollback_show(c, r, c->verbose || !yes);
+	if (r->plan->n == 0 || (c->json && !yes))
+		goto out;
 	/* Production mode: the name is typed last, on a terminal; off one,
 	 * a refusal comes before any backup. */
-	bool typed = reasons && c->interactive && !(yes && given.database);
+	bool typed = r->reasons && c->interactive && !(yes && given.database) && !c->json;
 	if (!typed) {
-		rc = cli_production_confirm(c, &given, "rollback", "roll back", reasons, &err);
-		if (rc != RT_OK) {
-			run_expect_free(expect);
-			return cli_report(c, rc, err);
-		}
+		rc = cli_production_confirm(c, &given, "rollback", "roll back", r->reasons, &err);
+		if (rc != RT_OK)
+			goto out;
 	}
-
 	char *backup_path = NULL;
 	rc = rollback_backup(c, cli_flag(opts, "backup"), yes, &backup_path, &err);
-	if (rc != RT_OK) {
-		run_expect_free(expect);
-		return cli_report(c, rc, err);
-	}
-	bool do_rehearse = cli_flag(opts, "rehearse") ||
-	                   (!yes && ask(c, "Rehearse the rollback first (run it, then roll it back)?",
-	                                true));
-	struct progress pr = {c, isatty(STDERR_FILENO) && !c->quiet, true};
+	struct progress pr;
+	progress_of(&pr, c, "rollback", false);
 	struct run_opts o = {
 		.mode = c->cfg.transaction_mode,
 		.lock_wait = cli_lock_wait(c),
-		.on_step = on_step, .on_progress = on_progress, .ctx = &pr, .rehearse = true,
-		.expect = expect, .delegate = cli_delegate(c),
+		.on_step = on_step, .on_progress = on_progress, .ctx = &pr,
+		.expect = r->expect, .delegate = cli_delegate(c),
 	};
-	struct plan *done = NULL;
-	if (do_rehearse) {
-		rc = run_locked(c->db, c->graph, build_plan, &t, &o, &done, &err);
-		plan_free(done);
-		done = NULL;
-		if (rc != RT_OK) {
-			fprintf(c->out, "The rehearsal failed and was rolled back: nothing changed.\n");
-			goto out;
-		}
-		fprintf(c->out, "The rehearsal passed and was rolled back.\n");
-	}
-	if (typed) {
-		rc = cli_production_confirm(c, &given, "rollback", "roll back", reasons, &err);
-		if (rc != RT_OK) {
+	if (rc == RT_OK)
+		rc = rollback_rehearse(c, &t, &o, cli_flag(opts, "rehearse"), yes, &err);
+	if (rc == RT_OK && typed) {
+		rc = cli_production_confirm(c, &given, "rollback", "roll back", r->reasons, &err);
+		if (rc != RT_OK)
 			fprintf(c->out, "Not rolled back: nothing changed.\n");
-			goto out;
-		}
-	} else if (!yes && !ask(c, "Roll back now?", false)) {
+	} else if (rc == RT_OK && !yes && !ask(c, "Roll back now?", false)) {
 		fprintf(c->out, "Not rolled back: nothing changed.\n");
-		free(backup_path);
-		run_expect_free(expect);
-		return RT_EFAIL;
+		rc = RT_EFAIL;
 	}
-	pr.rehearse = false;
-	o.rehearse = false;
-	rc = run_locked(c->db, c->graph, build_plan, &t, &o, &done, &err);
-	rollback_report(c, rc, done, backup_path, &err);
-out:
-	plan_free(done);
+	if (rc == RT_OK) {
+		struct plan *done = NULL;
+		double t0 = now_monotonic();
+		rc = run_locked(c->db, c->graph, build_plan, &t, &o, &done, &err);
+		rollback_report(c, rc, done, backup_path, (now_monotonic() - t0) * 1000.0, c->json ? &json : NULL);
+		plan_free(done);
+	}
 	free(backup_path);
-	run_expect_free(expect);
+out:
+	if (c->json && rc == RT_OK) {
+		sb_adds(&json, "}\n");
+		fputs(sb_str(&json), c->out);
+	}
+	sb_free(&json);
+	rollback_free(r);
 	return cli_report(c, rc, err);
 }
 
 const struct cmd_entry cmd_rollback = {
 	"rollback", "TARGET", "guided downgrade: plan, data loss, backup, rehearsal, confirmation",
-	rollback_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB, run_rollback,
+	rollback_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB, run_rollback, CMD_ARG_REVISION,
 };

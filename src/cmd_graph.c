@@ -174,13 +174,76 @@ const struct cmd_entry cmd_branches = {
 /* ---- history ---- */
 
 static const struct cmd_opt history_opts[] = {
-	{"rev-range", 'r', "RANGE", "only revisions in A:B (A: and :B allowed)"},
+	{"rev-range", 'r', "RANGE", "only revisions in A:B (A: and :B allowed)",
+	 CMD_ARG_REVISION},
 	{"indicate-current", 'i', NULL, "mark the database's current revision(s)"},
 	{"graph", 0, NULL, "draw the lanes of the graph, as the console does"},
 	{"applied", 0, NULL, "print the ledger instead: who applied what, when, how long"},
 	{"ascii", 0, NULL, "with --graph: ASCII lines only"},
+	{"format", 0, "FORMAT", "text (default), json (as --json), dot (Graphviz) or mermaid: "
+	 "a picture of the graph", CMD_ARG_CHOICE, "text json dot mermaid"},
 	{NULL, 0, NULL, NULL},
 };
+
+/* --format's values; the pictures are out_picture's. */
+static const struct {
+	const char *name;
+	int picture;  /* enum out_picture, or -1: a list of lines */
+	bool json;
+} history_formats[] = {
+	{"text", -1, false},
+	{"json", -1, true},
+	{"dot", OUT_PICTURE_DOT, false},
+	{"mermaid", OUT_PICTURE_MERMAID, false},
+};
+
+/* `history --format dot|mermaid`: the revisions of -r RANGE (all by
+ * default) as a picture. The database's states are drawn when it can be
+ * read; when it cannot, the graph alone (the picture is of the scripts). */
+static int history_picture(struct cli_ctx *c, const char *range, enum out_picture fmt)
+{
+	const struct graph *g = c->graph;
+	char *err = NULL;
+	struct cur cur = {0};
+	if (load_current(c, &cur, &err) != RT_OK) {
+		free(err);
+		err = NULL;
+		cli_db_drop(c);
+	}
+	struct bitset keep;
+	bitset_init(&keep, g->n);
+	int rc = RT_OK;
+	if (range) {
+		struct spec_ctx sc;
+		ctx_of(c, &cur, &sc);
+		rc = spec_range_set(&sc, range, &keep, &err);
+	} else {
+		for (uint32_t i = 0; i < g->n; i++)
+			bitset_set(&keep, i);
+	}
+	enum out_pic_state *states = NULL;
+	if (rc == RT_OK && cur.have) {
+		struct bitset applied;
+		bitset_init(&applied, g->n);
+		for (uint32_t i = 0; i < cur.n; i++)
+			graph_ancestors(g, cur.idx[i], true, &applied);
+		states = xcalloc(g->n ? g->n : 1, sizeof(*states));
+		for (uint32_t i = 0; i < g->n; i++)
+			states[i] = is_current(&cur, i)         ? PIC_CURRENT
+			            : bitset_get(&applied, i)   ? PIC_APPLIED
+			                                        : PIC_PENDING;
+		bitset_free(&applied);
+	}
+	if (rc == RT_OK) {
+		struct strbuf sb = STRBUF_INIT;
+		out_picture(&sb, fmt, g, &keep, states);
+		emit(c, &sb);
+	}
+	free(states);
+	bitset_free(&keep);
+	cur_free(&cur);
+	return rc == RT_OK ? RT_OK : cli_report(c, rc, err);
+}
 
 static bool history_utf8(void)
 {
@@ -202,6 +265,20 @@ static int run_history(struct cli_ctx *c, const struct cli_opts *opts, int argc,
 	}
 	if (cli_flag(opts, "applied"))
 		return cmd_history_applied(c, range);
+	const char *format = cli_opt(opts, "format");
+	if (format) {
+		size_t f = 0;
+		while (f < RT_ARRAY_LEN(history_formats) && strcmp(history_formats[f].name, format))
+			f++;
+		if (f == RT_ARRAY_LEN(history_formats)) {
+			fprintf(c->errf, "retort history: --format takes text, json, dot or mermaid, "
+			        "not '%s'\n", format);
+			return RT_EUSAGE;
+		}
+		if (history_formats[f].picture >= 0)
+			return history_picture(c, range, (enum out_picture)history_formats[f].picture);
+		c->json |= history_formats[f].json;
+	}
 	/* With the graph, a database that cannot be read still leaves the
 	 * revisions to draw: each as unknown, and exit 1 after them. */
 	bool states = cli_flag(opts, "indicate-current") && cli_flag(opts, "graph") && !c->json;
@@ -310,7 +387,7 @@ static int run_history(struct cli_ctx *c, const struct cli_opts *opts, int argc,
 
 const struct cmd_entry cmd_history = {
 	"history", NULL, "list revisions, newest first", history_opts,
-	CMD_NEEDS_GRAPH, run_history,
+	CMD_NEEDS_GRAPH | CMD_TARGETS, run_history,
 };
 
 /* ---- show ---- */
@@ -459,5 +536,5 @@ static int run_show(struct cli_ctx *c, const struct cli_opts *opts, int argc, ch
 
 const struct cmd_entry cmd_show = {
 	"show", "SPEC", "show one revision in full: header, children, file, SQL", no_opts,
-	CMD_NEEDS_GRAPH, run_show,
+	CMD_NEEDS_GRAPH, run_show, CMD_ARG_REVISION,
 };

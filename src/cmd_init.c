@@ -8,7 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alembic.h"
 #include "cli.h"
+#include "db.h"
 #include "out.h"
 #include "schema.h"
 #include "spec.h"
@@ -84,7 +86,7 @@ static int run_init(struct cli_ctx *c, const struct cli_opts *opts, int argc, ch
 
 const struct cmd_entry cmd_init = {
 	"init", "[DIR]", "create retort.ini and DIR/versions/ (DIR: migrations)", no_opts,
-	0, run_init,
+	0, run_init, CMD_ARG_DIR,
 };
 
 /* ---- shared by revision and merge ---- */
@@ -162,7 +164,8 @@ static int check_rendered(const char *path, const char *text, const char *messag
 /* An Alembic project's new revision: a .py file from the project's
  * script.py.mako (or Alembic's own template), named by its file_template,
  * in the folder of the revision it builds on. *text and *path malloc'd. */
-static int py_revision(struct cli_ctx *c, struct script_new *n, char **text_out,
+static int py_revision(struct cli_ctx *c, struct script_new *n, struct strbuf *notes,
+                       char **text_out,
                        char **path_out, char **err)
 {
 	const struct alembic_ini *a = &c->cfg.alembic;
@@ -187,7 +190,7 @@ static int py_revision(struct cli_ctx *c, struct script_new *n, char **text_out,
 	bool plain = false;
 	char *text = script_py_render(n, tmpl, &plain);
 	if (tmpl && !plain && !c->quiet)
-		fprintf(c->errf, "%s is not a plain template (Mako code, or expressions retort does "
+		sb_addf(notes, "%s is not a plain template (Mako code, or expressions retort does "
 		        "not know): Alembic's default template is used\n", tpath);
 	free(tmpl);
 	free(tpath);
@@ -250,11 +253,13 @@ static int sql_revision(struct cli_ctx *c, struct script_new *n, char **text_out
 }
 
 /* Writes a new revision in the project's format (never over a file);
- * *path_out: its path (malloc'd), set on success only. */
-static int write_script(struct cli_ctx *c, struct script_new *n, char **path_out, char **err)
+ * *path_out: its path (malloc'd), set on success only; what the user is
+ * told on the way goes to notes. */
+static int write_script(struct cli_ctx *c, struct script_new *n, char **path_out,
+                        struct strbuf *notes, char **err)
 {
 	char *text = NULL, *path = NULL;
-	int rc = cli_alembic(c) ? py_revision(c, n, &text, &path, err)
+	int rc = cli_alembic(c) ? py_revision(c, n, notes, &text, &path, err)
 	                        : sql_revision(c, n, &text, &path, err);
 	if (rc == RT_OK)
 		rc = write_new_file(path, text, err);
@@ -271,12 +276,15 @@ void cli_written_free(struct cli_written *w)
 {
 	free(w->pre_path);
 	free(w->path);
+	sb_free(&w->notes);
 	w->pre_path = w->path = NULL;
 }
 
-/* What a command line prints of what was written: each path on a line. */
+/* What a command line prints of what was written: the notes on standard
+ * error, each path on a line. */
 static int print_written(struct cli_ctx *c, int rc, struct cli_written *w, char **err)
 {
+	fputs(sb_str(&w->notes), c->errf);
 	if (w->pre_path)
 		fprintf(c->out, "%s\n", w->pre_path);
 	if (w->path)
@@ -289,10 +297,12 @@ static int print_written(struct cli_ctx *c, int rc, struct cli_written *w, char 
 
 static const struct cmd_opt revision_opts[] = {
 	{"message", 'm', "MSG", "the message (first line of the header)"},
-	{"head", 0, "SPEC", "the revision to build on (default: head; 'base' for a new root)"},
+	{"head", 0, "SPEC", "the revision to build on (default: head; 'base' for a new root)",
+	 CMD_ARG_REVISION},
 	{"splice", 0, NULL, "allow --head to name a revision that is not a head"},
 	{"branch-label", 0, "LABEL", "give the new revision a branch label"},
-	{"depends-on", 0, "SPEC", "a revision this one depends on (repeatable)"},
+	{"depends-on", 0, "SPEC", "a revision this one depends on (repeatable)",
+	 CMD_ARG_REVISION},
 	{"rev-id", 0, "ID", "use this revision id instead of a random one"},
 	{"autogenerate", 0, NULL, "write the SQL that brings the database (at --head) to the "
 	 "configured schema, and back"},
@@ -332,6 +342,115 @@ static int autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nba
 	db_strv_free(heads, n);
 	return rc;
 }
+
+/* One line of Alembic's log while it autogenerates: what its comparison
+ * detected ("Detected added table 'accounts'") is shown, the rest (its
+ * context and connection lines) is not. */
+struct detected {
+	struct strbuf *notes;
+	bool quiet;
+	uint32_t n;
+};
+
+static void on_autogen_line(void *ctx, const char *line)
+{
+	struct detected *d = ctx;
+	const char *m = strstr(line, "[alembic.autogenerate.");
+	if (!m || !(m = strchr(m, ']')))
+		return;
+	m += strspn(m + 1, " ") + 1;
+	d->n++;
+	if (!d->quiet)
+		sb_addf(d->notes, "%s\n", m);
+}
+
+/* `revision --autogenerate` in an Alembic project: Alembic's own
+ * autogenerate, which compares the project's models (env.py's
+ * target_metadata) with the database its env.py connects to, writes the
+ * script. The new revision's id and its place in the graph are retort's
+ * (resolved as for any revision and handed to Alembic); Alembic's
+ * "Generating PATH" names the file, *path (malloc'd) as any new script's. */
+static int alembic_autogenerate(struct cli_ctx *c, const struct cli_revision *rq, const char *rev,
+                                const char *message, const char *const *parents, uint32_t nparents,
+                                const char *const *deps, int ndeps, struct cli_written *out,
+                                char **err)
+{
+	if (nparents > 1)
+		return rt_err(err, RT_EUSAGE, "--head names %u revisions; Alembic's autogenerate "
+		              "builds on one", nparents);
+	if (ndeps > 11)
+		return rt_err(err, RT_EUSAGE, "--depends-on: at most 11 for Alembic's autogenerate");
+	const char *args[32];
+	int n = 0;
+	args[n++] = "revision";
+	args[n++] = "--autogenerate";
+	args[n++] = "-m";
+	args[n++] = message;
+	args[n++] = "--rev-id";
+	args[n++] = rev;
+	args[n++] = "--head";
+	args[n++] = nparents ? parents[0] : "base";
+	if (rq->splice)
+		args[n++] = "--splice";
+	if (rq->label) {
+		args[n++] = "--branch-label";
+		args[n++] = rq->label;
+	}
+	for (int i = 0; i < ndeps; i++) {
+		args[n++] = "--depends-on";
+		args[n++] = deps[i];
+	}
+	args[n] = NULL;
+	struct detected d = {&out->notes, c->quiet, 0};
+	struct alembic_result r;
+	bool skipped;
+	/* retort's ledger is in the database Alembic compares, and no model
+	 * declares it: a script that drops it is never what was meant */
+	int rc = alembic_exec_skipping(&c->cfg.alembic, args, DB_HISTORY_TABLE, on_autogen_line, &d,
+	                               &r, &skipped, err);
+	if (rc != RT_OK)
+		return rc;
+	if (!skipped && !c->quiet)
+		sb_addf(&out->notes, "RETORT_ALEMBIC names the command: retort's ledger table %s is "
+		        "compared with the models like any table (look for it in the new script, "
+		        "or leave it out with include_name in env.py)\n", DB_HISTORY_TABLE);
+	const char *gen = strstr(r.out, "Generating ");
+	if (r.status != 0 || !gen) {
+		/* what Alembic said last is why: "Target database is not up to date." */
+		const char *e = r.errtext;
+		size_t len = strlen(e);
+		while (len && (e[len - 1] == '\n' || e[len - 1] == ' '))
+			len--;
+		size_t start = len;
+		while (start && e[start - 1] != '\n')
+			start--;
+		rc = rt_err(err, RT_EFAIL, "alembic revision --autogenerate %s%s%.*s",
+		            r.status ? "failed" : "wrote no script",
+		            len ? ": " : "", (int)(len - start), e + start);
+		alembic_result_free(&r);
+		return rc;
+	}
+	gen += strlen("Generating ");
+	const char *end = strstr(gen, " ...");
+	size_t plen = end ? (size_t)(end - gen) : strcspn(gen, "\n");
+	char *path = xstrndup(gen, plen);
+	/* relative to the current directory when inside it, as retort's own */
+	char cwd[4096];
+	const char *shown = path;
+	if (getcwd(cwd, sizeof cwd)) {
+		size_t cl = strlen(cwd);
+		if (strncmp(path, cwd, cl) == 0 && path[cl] == '/')
+			shown = path + cl + 1;
+	}
+	out->path = xstrdup(shown);
+	if (!d.n && !c->quiet)
+		sb_adds(&out->notes, "Alembic detected no changes between the models and the database: "
+		        "the new revision's upgrade() and downgrade() do nothing\n");
+	free(path);
+	alembic_result_free(&r);
+	return RT_OK;
+}
+
 
 int cli_write_revision(struct cli_ctx *c, const struct cli_revision *r,
                        struct cli_written *out, char **errp)
@@ -390,18 +509,23 @@ int cli_write_revision(struct cli_ctx *c, const struct cli_revision *r,
 		revset_free(&d);
 	}
 	struct schema_migration m = {0};
-	if (rc == RT_OK && r->autogenerate && cli_alembic(c))
-		rc = rt_err(&err, RT_EUSAGE, "--autogenerate writes SQL; in an Alembic project, "
-		            "Alembic's own autogenerate compares your models: alembic revision "
-		            "--autogenerate");
+	if (rc == RT_OK && r->autogenerate && cli_alembic(c)) {
+		rc = alembic_autogenerate(c, r, rev, message, parents, base.n, deps, ndeps, out, &err);
+		free(deps);
+		free(parents);
+		revset_free(&base);
+		if (rc != RT_OK)
+			*errp = err;
+		return rc;
+	}
 	if (rc == RT_OK && r->autogenerate) {
 		struct strbuf skipped = STRBUF_INIT;
 		rc = autogenerate(c, parents, base.n, &skipped, &m, &err);
 		if (!c->quiet)
-			fputs(sb_str(&skipped), c->errf);
+			sb_adds(&out->notes, sb_str(&skipped));
 		sb_free(&skipped);
 		if (rc == RT_OK && !*m.upgrade && !m.pre_upgrade && !c->quiet)
-			fprintf(c->errf, "No schema changes detected: the database matches %s\n",
+			sb_addf(&out->notes, "No schema changes detected: the database matches %s\n",
 			        c->cfg.schema);
 	}
 	char pre[13];
@@ -422,10 +546,10 @@ int cli_write_revision(struct cli_ctx *c, const struct cli_revision *r,
 		n.downgrade_sql = m.pre_downgrade;
 		n.no_transaction = true;
 		if (rc == RT_OK)
-			rc = write_script(c, &n, &out->pre_path, &err);
+			rc = write_script(c, &n, &out->pre_path, &out->notes, &err);
 		free(msg);
 		if (rc == RT_OK && !c->quiet)
-			fprintf(c->errf, "The new enum values are added by %s (Transaction: none), which %s "
+			sb_addf(&out->notes, "The new enum values are added by %s (Transaction: none), which %s "
 			        "revises: PostgreSQL cannot use a value in the transaction that adds it\n",
 			        pre, rev);
 	}
@@ -442,7 +566,7 @@ int cli_write_revision(struct cli_ctx *c, const struct cli_revision *r,
 		n.ndepends = (uint32_t)ndeps;
 		n.upgrade_sql = m.upgrade;
 		n.downgrade_sql = m.downgrade;
-		rc = write_script(c, &n, &out->path, &err);
+		rc = write_script(c, &n, &out->path, &out->notes, &err);
 	}
 	schema_migration_free(&m);
 	free(deps);
@@ -536,7 +660,7 @@ int cli_write_merge(struct cli_ctx *c, const struct cli_merge *mr, struct cli_wr
 		n.nparents = revs.n;
 		n.labels = &label;
 		n.nlabels = label ? 1 : 0;
-		rc = write_script(c, &n, &out->path, &err);
+		rc = write_script(c, &n, &out->path, &out->notes, &err);
 		sb_free(&msg);
 		free(parents);
 	}
@@ -562,5 +686,5 @@ static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 
 const struct cmd_entry cmd_merge = {
 	"merge", "[SPEC...]", "write a merge revision joining revisions (default: heads)",
-	merge_opts, CMD_NEEDS_GRAPH, run_merge,
+	merge_opts, CMD_NEEDS_GRAPH, run_merge, CMD_ARG_REVISION,
 };

@@ -10,9 +10,12 @@
 #include "spec.h"
 
 static const struct cmd_opt lint_opts[] = {
-	{"dialect", 0, "DIALECT", "sqlite or postgresql (default: the configured database's; sqlite when none)"},
-	{"direction", 0, "DIRECTION", "up: the upgrade sections only; down: the downgrade sections only, data loss ranking as an error (default: both)"},
-	{"fail-on", 0, "SEVERITY", "exit 1 on a finding this severe or worse: error, warning (default), info; none never"},
+	{"dialect", 0, "DIALECT", "sqlite or postgresql (default: the configured database's; sqlite when none)",
+	 CMD_ARG_CHOICE, "sqlite postgresql"},
+	{"direction", 0, "DIRECTION", "up: the upgrade sections only; down: the downgrade sections only, data loss ranking as an error (default: both)",
+	 CMD_ARG_CHOICE, "up down"},
+	{"fail-on", 0, "SEVERITY", "exit 1 on a finding this severe or worse: error, warning (default), info; none never",
+	 CMD_ARG_CHOICE, "error warning info none"},
 	{"rules", 0, NULL, "list every rule: severity, dialect, reason and fix"},
 	{NULL, 0, NULL, NULL},
 };
@@ -234,5 +237,5 @@ static int run_lint(struct cli_ctx *c, const struct cli_opts *opts, int argc, ch
 const struct cmd_entry cmd_lint = {
 	"lint", "[SPEC|A:B…]",
 	"flag dangerous operations in scripts: data loss, long locks, failures",
-	lint_opts, 0, run_lint,
+	lint_opts, CMD_TARGETS, run_lint, CMD_ARG_REVISION,
 };

@@ -367,7 +367,7 @@ static const struct cmd_opt no_opts[] = {{NULL, 0, NULL, NULL}};
 
 const struct cmd_entry cmd_status = {
 	"status", NULL, "every revision with its state: applied, pending, changed, interrupted",
-	no_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB, run_status,
+	no_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB | CMD_TARGETS, run_status,
 };
 
 /* ---- resolve ---- */
@@ -641,4 +641,5 @@ const struct cmd_entry cmd_resolve = {
 	"resolve", "REV --applied|--reverted",
 	"record how an interrupted Transaction: none step was settled by hand",
 	resolve_opts, CMD_NEEDS_GRAPH | CMD_NEEDS_DB | CMD_WRITES, run_resolve,
+	CMD_ARG_REVISION,
 };

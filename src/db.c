@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <locale.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,12 +300,19 @@ static char *history_select_sql(enum sql_dialect dialect, enum history_sel sel,
 
 /* Numbers cross the wire as text in the C locale, whatever LC_NUMERIC the
  * console has set. */
+static locale_t c_numeric;
+static pthread_once_t c_numeric_once = PTHREAD_ONCE_INIT;
+
+static void c_numeric_init(void)
+{
+	c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
+/* Made once, whichever of a fleet's threads asks first. */
 static locale_t c_numeric_locale(void)
 {
-	static locale_t c;
-	if (!c)
-		c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	return c;
+	pthread_once(&c_numeric_once, c_numeric_init);
+	return c_numeric;
 }
 
 /* The parameters of history_write_sql's statement (an UPDATE's id last,
@@ -779,9 +787,9 @@ char *db_holder_line(void)
 	db_host_name(host, sizeof host);
 
 	const char *user = NULL;
-	struct passwd *pw = getpwuid(geteuid());
-	if (pw && pw->pw_name && *pw->pw_name)
-		user = pw->pw_name;
+	char name[256];
+	if (os_user_name(name, sizeof name))
+		user = name;
 	else if (getenv("USER") && *getenv("USER"))
 		user = getenv("USER");
 	char uid[24];

@@ -19,6 +19,10 @@
 #include "sqllex.h"
 #include "url.h"
 
+/* The ledger: retort's table beside the version table, in every database
+ * it migrates (retort(1), history --applied). */
+#define DB_HISTORY_TABLE "retort_history"
+
 struct db_ops;
 
 /* How a caller waits for another process: for the migration lock (lock)

@@ -12,8 +12,6 @@
 
 #include "db.h"
 
-#define DB_HISTORY_TABLE "retort_history"
-
 /* Called once per result row with the columns as text (NULL for SQL
  * NULL), borrowed for the call. */
 typedef void db_row_fn(void *ctx, const char *const *cols, int ncols);

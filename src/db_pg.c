@@ -328,8 +328,15 @@ static int pg_open(const struct db_url *url, const char *version_table,
 	/* fallback_application_name: the user's application_name (in the
 	 * conninfo or PGAPPNAME) wins; expand_dbname: the conninfo is a whole
 	 * URI or key=value string, PG* variables and .pgpass apply as usual */
-	const char *const keys[] = {"fallback_application_name", "dbname", NULL};
-	const char *const vals[] = {app, p->conninfo, NULL};
+	/* connect_timeout before dbname: the URL's own one wins */
+	char timeout[24];
+	const char *env_timeout = getenv("PGCONNECT_TIMEOUT");
+	bool timed = url->connect_timeout > 0 && !(env_timeout && *env_timeout);
+	snprintf(timeout, sizeof timeout, "%d", url->connect_timeout);
+	const char *const keys[] = {"fallback_application_name", timed ? "connect_timeout" : "dbname",
+	                            timed ? "dbname" : NULL, NULL};
+	const char *const vals[] = {app, timed ? timeout : p->conninfo,
+	                            timed ? p->conninfo : NULL, NULL};
 	p->conn = pq.PQconnectdbParams(keys, vals, 1);
 	if (!p->conn) {
 		rc = rt_err(err, RT_EDB, "out of memory connecting to PostgreSQL");

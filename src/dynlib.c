@@ -2,6 +2,7 @@
 #include "dynlib.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static int open_error(const struct dynlib *lib, const char *file, bool from_env,
 	              lib->file, lib->what, why, lib->package, lib->package, lib->env);
 }
 
-int dynlib_load(const struct dynlib *lib, const struct dynlib_sym *syms, size_t nsyms,
+static int load(const struct dynlib *lib, const struct dynlib_sym *syms, size_t nsyms,
                 void *table, size_t table_size, void **handle,
                 int (*check)(const char *file, const void *table, char **err), char **err)
 {
@@ -60,5 +61,20 @@ int dynlib_load(const struct dynlib *lib, const struct dynlib_sym *syms, size_t 
 		dlclose(h);
 	}
 	free(slots);
+	return rc;
+}
+
+/* One loader at a time: a fleet's first connections open on several
+ * threads at once, and the table is written once, whole, before any of
+ * them reads it. */
+static pthread_mutex_t dynlib_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+int dynlib_load(const struct dynlib *lib, const struct dynlib_sym *syms, size_t nsyms,
+                void *table, size_t table_size, void **handle,
+                int (*check)(const char *file, const void *table, char **err), char **err)
+{
+	pthread_mutex_lock(&dynlib_mutex);
+	int rc = load(lib, syms, nsyms, table, table_size, handle, check, err);
+	pthread_mutex_unlock(&dynlib_mutex);
 	return rc;
 }

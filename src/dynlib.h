@@ -6,6 +6,23 @@
 #define RT_DYNLIB_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* The library's entry in the binary's ELF notes (the convention of
+ * systemd's "dlopen metadata", https://systemd.io/ELF_DLOPEN_METADATA/):
+ * a section .note.dlopen holding a note of type 0x407c0c0a, owner "FDO",
+ * whose descriptor is a JSON array of {feature, description, priority,
+ * soname}. dpkg-shlibdeps and its kind do not see what dlopen opens;
+ * packagers' tools read these notes instead (`readelf --notes retort`).
+ * One per library, in the file that opens it, so that the note is linked
+ * in wherever that file is. */
+#define DYNLIB_ELF_NOTE(id, json)                                               \
+	__attribute__((used, section(".note.dlopen"), aligned(4)))              \
+	static const struct {                                                   \
+		uint32_t namesz, descsz, type;                                  \
+		char name[4];                                                   \
+		char desc[(sizeof(json) + 3) & ~(size_t)3];                     \
+	} id = {4, sizeof(json), 0x407c0c0a, "FDO", json}
 
 struct dynlib {
 	const char *name;          /* "libpq" */

@@ -586,9 +586,25 @@ static void finding(struct run *r, enum lint_rule rule, enum lint_severity sev,
 			*p = ' ';
 	f->v[f->n++] = (struct lint_finding){
 		rule, sev, r->section, line, arena_strdup(&f->arena, msg),
-		r->in->file, r->in->revision,
+		r->in->file, r->in->revision, NULL, 0, NULL, false,
 	};
 	free(msg);
+}
+
+/* What the finding appended last (at index at, when finding appended
+ * one) takes with it: its tables, and its column when one goes. */
+static void finding_objects(struct run *r, uint32_t at, const struct name *t, uint32_t n,
+                            const struct name *column, bool own)
+{
+	struct lint_findings *f = r->out;
+	if (at >= f->n)
+		return;
+	struct lint_finding *x = &f->v[at];
+	x->tables = arena_alloc(&f->arena, (n ? n : 1) * sizeof(*x->tables));
+	for (uint32_t k = 0; k < n; k++)
+		x->tables[x->ntables++] = arena_strdup(&f->arena, t[k].show);
+	x->column = column ? arena_strdup(&f->arena, column->show) : NULL;
+	x->own = own;
 }
 
 #define FIND(r, rule, line, ...) \
@@ -1062,6 +1078,7 @@ static void drop_tables(struct run *r, const struct stmt *s, uint32_t i)
 	struct strbuf shown = STRBUF_INIT;
 	bool all_own = true;
 	uint32_t listed = 0;
+	struct name gone[32];
 	for (uint32_t k = 0; k < n; k++) {
 		for (uint32_t p = 0; p < r->npend; p++)
 			if (strcmp(r->pend[p].table, t[k].key) == 0)
@@ -1070,12 +1087,15 @@ static void drop_tables(struct run *r, const struct stmt *s, uint32_t i)
 		if (created_here(r, t[k].key))
 			continue;   /* a work table of this section */
 		all_own = all_own && names_has(&r->up_tables, t[k].key);
+		gone[listed] = t[k];
 		sb_addf(&shown, "%s%s", listed++ ? ", " : "", t[k].show);
 	}
+	uint32_t at = r->out->n;
 	if (listed > 0)
 		finding(r, LINT_DROP_TABLE, undo_severity(r, LINT_DROP_TABLE, all_own), s->line,
 		        "DROP TABLE %s deletes the table%s and every row%s",
 		        sb_str(&shown), listed > 1 ? "s" : "", own_note(r, all_own));
+	finding_objects(r, at, gone, listed, NULL, all_own);
 	sb_free(&shown);
 }
 
@@ -1606,9 +1626,11 @@ static void drop_column(struct run *r, const struct stmt *s, uint32_t i,
 	if (!al->is_new) {
 		bool own = names_has(&r->up_cols, col_key(&r->scratch, al->table.key, c.key)) ||
 		           names_has(&r->up_tables, al->table.key);
+		uint32_t found = r->out->n;
 		finding(r, LINT_DROP_COLUMN, undo_severity(r, LINT_DROP_COLUMN, own), s->line,
 		        "DROP COLUMN %s.%s deletes the column's data%s", al->table.show, c.show,
 		        own_note(r, own));
+		finding_objects(r, found, &al->table, 1, &c, own);
 		if (at != UINT32_MAX && r->l->cols[at].pins > 0)
 			FIND(r, LINT_SQLITE_DROP_COLUMN, s->line,
 			     "DROP COLUMN %s.%s fails on SQLite: an index, key or constraint uses it",
@@ -1660,11 +1682,14 @@ static void alter_type(struct run *r, const struct stmt *s, uint32_t i, uint32_t
 		case TV_SAME:
 		case TV_WIDEN:
 			break;
-		case TV_NARROW:
+		case TV_NARROW: {
+			uint32_t found = r->out->n;
 			FIND(r, LINT_TYPE_NARROWING, s->line,
 			     "%s.%s from %s to %s narrows the column (values that do not fit "
 			     "fail the migration or are cut)%s", t, cn, old.text, nt.text, lock);
+			finding_objects(r, found, &al->table, 1, c, false);
 			break;
+		}
 		case TV_REWRITE:
 			FIND(r, LINT_TYPE_CHANGE, s->line,
 			     "%s.%s from %s to %s%s rewrites the table under an ACCESS "
@@ -2031,10 +2056,13 @@ static void dml(struct run *r, const struct stmt *s)
 		struct name t;
 		if (where || created_or_unknown(r, s, j, &t))
 			continue;
+		uint32_t found = r->out->n;
 		if (del)
 			FIND(r, LINT_DELETE_ALL, s->line,
 			     "DELETE FROM %s has %s: it deletes every row", t.show,
 			     always ? "a WHERE that is always true" : "no WHERE");
+		if (del)
+			finding_objects(r, found, &t, 1, NULL, false);
 		else if (find_kw(s, t.end, end, depth, "set") < end)
 			FIND(r, LINT_UPDATE_ALL, s->line,
 			     "UPDATE %s has %s: it changes every row", t.show,
@@ -2055,13 +2083,18 @@ static void truncate_stmt(struct run *r, const struct stmt *s)
 	uint32_t n = name_list(r, s, i, t, RT_ARRAY_LEN(t));
 	struct strbuf shown = STRBUF_INIT;
 	uint32_t listed = 0;
+	struct name emptied[32];
 	for (uint32_t k = 0; k < n; k++)
-		if (!created_here(r, t[k].key))
+		if (!created_here(r, t[k].key)) {
+			emptied[listed] = t[k];
 			sb_addf(&shown, "%s%s", listed++ ? ", " : "", t[k].show);
+		}
+	uint32_t found = r->out->n;
 	if (listed)
 		FIND(r, LINT_TRUNCATE, s->line, "TRUNCATE %s deletes every row%s",
 		     sb_str(&shown), find_kw(s, i, s->n, 0, "cascade") < s->n
 		     ? ", and CASCADE empties the tables that reference it too" : "");
+	finding_objects(r, found, emptied, listed, NULL, false);
 	sb_free(&shown);
 }
 

@@ -210,6 +210,15 @@ struct lint_finding {
 	const char *message;       /* owned by the findings' arena */
 	const char *file;          /* borrowed from the lint_text */
 	const char *revision;      /* borrowed from the lint_text */
+	/* What a data-loss finding takes with it, for the faces to count:
+	 * the tables as the statement names them (a valid SQL name, quotes
+	 * and schema kept), and the column when one column goes; NULL and 0
+	 * for other findings. own: the tables or the column were created by
+	 * the same script's upgrade. Owned by the findings' arena. */
+	const char **tables;
+	uint32_t ntables;
+	const char *column;
+	bool own;
 };
 
 struct lint_findings {

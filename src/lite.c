@@ -24,6 +24,10 @@ int lite_check_version(const char *file, int version, char **err)
 	              LITE_PACKAGE);
 }
 
+DYNLIB_ELF_NOTE(lite_note,
+	"[{\"feature\":\"sqlite\",\"description\":\"SQLite databases (sqlite:// URLs)\","
+	"\"priority\":\"required\",\"soname\":[\"" LITE_LIBRARY "\"]}]");
+
 static const struct dynlib lite_lib = {
 	"libsqlite3", "the SQLite library", "RETORT_LIBSQLITE3", LITE_LIBRARY, LITE_PACKAGE,
 };

@@ -238,3 +238,183 @@ void out_rev_json(struct strbuf *sb, const struct graph *g, uint32_t rev, int cu
 		sb_addf(sb, ",\"current\":%s", current ? "true" : "false");
 	sb_addc(sb, '}');
 }
+
+/* ---- pictures: Graphviz and Mermaid ---- */
+
+/* Text inside a double-quoted DOT string: quotes and backslashes escaped,
+ * control characters (a message is the file's text) as blanks. */
+static void dot_str(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_addc(sb, '\\');
+		sb_addc(sb, (unsigned char)*s < 0x20 ? ' ' : *s);
+	}
+}
+
+/* Text inside a Mermaid ["…"] label: Mermaid's entity codes for what
+ * would end the label or start markup. */
+static void mermaid_str(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '"': sb_adds(sb, "#quot;"); break;
+		case '#': sb_adds(sb, "#35;"); break;
+		case '<': sb_adds(sb, "#lt;"); break;
+		case '>': sb_adds(sb, "#gt;"); break;
+		case '&': sb_adds(sb, "#amp;"); break;
+		default: sb_addc(sb, (unsigned char)*s < 0x20 ? ' ' : *s);
+		}
+	}
+}
+
+/* A node's role, its shape: a head (bold), a merge point (a hexagon), a
+ * branch point (a double border); a merge may be a head too. */
+enum pic_role { ROLE_PLAIN, ROLE_BRANCH, ROLE_MERGE };
+
+static enum pic_role role_of(const struct gnode *x)
+{
+	return x->nparents >= 2 ? ROLE_MERGE : x->nchildren >= 2 ? ROLE_BRANCH : ROLE_PLAIN;
+}
+
+static void labels_of(const struct gnode *x, struct strbuf *sb, const char *sep)
+{
+	const struct script *s = &x->s;
+	for (uint32_t i = 0; i < s->nlabels; i++)
+		sb_addf(sb, "%s%s", i ? ", " : sep, s->labels[i]);
+}
+
+struct picture_format {
+	const char *head, *tail;
+	void (*node)(struct strbuf *sb, const struct graph *g, uint32_t i, enum pic_role r,
+	             bool head, enum out_pic_state st);
+	void (*edge)(struct strbuf *sb, const struct graph *g, uint32_t from, uint32_t to,
+	             bool dependency);
+};
+
+static void dot_node(struct strbuf *sb, const struct graph *g, uint32_t i, enum pic_role r,
+                     bool head, enum out_pic_state st)
+{
+	static const char *const shape[] = {
+		[ROLE_PLAIN] = "shape=box, style=\"rounded",
+		[ROLE_MERGE] = "shape=hexagon, style=\"solid",
+		[ROLE_BRANCH] = "shape=box, peripheries=2, style=\"rounded",
+	};
+	static const char *const state[] = {
+		[PIC_UNKNOWN] = "\"", [PIC_CURRENT] = ",filled\", fillcolor=\"#9be39b\"",
+		[PIC_APPLIED] = "\"", [PIC_PENDING] = ",dashed\", color=\"#b36b00\", fontcolor=\"#b36b00\"",
+	};
+	const struct gnode *x = &g->nodes[i];
+	sb_adds(sb, "  \"");
+	dot_str(sb, x->s.rev);
+	sb_adds(sb, "\" [label=\"");
+	dot_str(sb, x->s.rev);
+	struct strbuf l = STRBUF_INIT;
+	labels_of(x, &l, "(");
+	if (l.len) {
+		sb_addc(&l, ')');
+		sb_adds(sb, "\\n");
+		dot_str(sb, sb_str(&l));
+	}
+	sb_free(&l);
+	if (st == PIC_CURRENT)
+		sb_adds(sb, "\\n(current)");
+	if (x->s.message && *x->s.message) {
+		sb_adds(sb, "\\n");
+		dot_str(sb, x->s.message);
+	}
+	sb_addf(sb, "\", %s%s%s%s, tooltip=\"%s%s\"];\n", shape[r], head ? ",bold" : "",
+	        state[st], head ? ", penwidth=2.5" : "",
+	        r == ROLE_MERGE ? "merge point" : r == ROLE_BRANCH ? "branch point" : "revision",
+	        head ? ", head" : "");
+}
+
+static void dot_edge(struct strbuf *sb, const struct graph *g, uint32_t from, uint32_t to,
+                     bool dependency)
+{
+	sb_adds(sb, "  \"");
+	dot_str(sb, g->nodes[from].s.rev);
+	sb_adds(sb, "\" -> \"");
+	dot_str(sb, g->nodes[to].s.rev);
+	sb_adds(sb, dependency ? "\" [style=dashed, arrowhead=empty];\n" : "\";\n");
+}
+
+static void mermaid_node(struct strbuf *sb, const struct graph *g, uint32_t i,
+                         enum pic_role r, bool head, enum out_pic_state st)
+{
+	static const char *const open[] = {
+		[ROLE_PLAIN] = "(\"", [ROLE_MERGE] = "{{\"", [ROLE_BRANCH] = "[[\"",
+	};
+	static const char *const close[] = {
+		[ROLE_PLAIN] = "\")", [ROLE_MERGE] = "\"}}", [ROLE_BRANCH] = "\"]]",
+	};
+	static const char *const cls[] = {
+		[PIC_UNKNOWN] = NULL, [PIC_CURRENT] = "current", [PIC_APPLIED] = NULL,
+		[PIC_PENDING] = "pending",
+	};
+	const struct gnode *x = &g->nodes[i];
+	sb_addf(sb, "  r%u%s", i, open[r]);
+	mermaid_str(sb, x->s.rev);
+	struct strbuf l = STRBUF_INIT;
+	labels_of(x, &l, " (");
+	if (l.len)
+		sb_addc(&l, ')');
+	mermaid_str(sb, sb_str(&l));
+	sb_free(&l);
+	if (st == PIC_CURRENT)
+		sb_adds(sb, " (current)");
+	if (x->s.message && *x->s.message) {
+		sb_adds(sb, "<br/>");
+		mermaid_str(sb, x->s.message);
+	}
+	sb_addf(sb, "%s\n", close[r]);
+	if (head)
+		sb_addf(sb, "  class r%u head\n", i);
+	if (cls[st])
+		sb_addf(sb, "  class r%u %s\n", i, cls[st]);
+}
+
+static void mermaid_edge(struct strbuf *sb, const struct graph *g, uint32_t from,
+                         uint32_t to, bool dependency)
+{
+	sb_addf(sb, "  r%u %s r%u\n", from, dependency ? "-.->" : "-->", to);
+}
+
+static const struct picture_format picture_formats[] = {
+	[OUT_PICTURE_DOT] = {
+		"digraph retort {\n  rankdir=BT;\n"
+		"  node [fontname=\"monospace\", fontsize=10];\n",
+		"}\n", dot_node, dot_edge,
+	},
+	[OUT_PICTURE_MERMAID] = {
+		"flowchart BT\n"
+		"  classDef head stroke-width:3px\n"
+		"  classDef current fill:#9be39b\n"
+		"  classDef pending stroke-dasharray:5 5,color:#b36b00\n",
+		"",
+		mermaid_node, mermaid_edge,
+	},
+};
+
+void out_picture(struct strbuf *sb, enum out_picture fmt, const struct graph *g,
+                 const struct bitset *keep, const enum out_pic_state *states)
+{
+	const struct picture_format *f = &picture_formats[fmt];
+	sb_adds(sb, f->head);
+	for (uint32_t i = 0; i < g->n; i++)
+		if (bitset_get(keep, i))
+			f->node(sb, g, i, role_of(&g->nodes[i]), g->nodes[i].nchildren == 0,
+			        states ? states[i] : PIC_UNKNOWN);
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct gnode *x = &g->nodes[i];
+		if (!bitset_get(keep, i))
+			continue;
+		for (uint32_t k = 0; k < x->nparents; k++)
+			if (bitset_get(keep, x->parents[k]))
+				f->edge(sb, g, x->parents[k], i, false);
+		for (uint32_t k = 0; k < x->ndeps; k++)
+			if (bitset_get(keep, x->deps[k]))
+				f->edge(sb, g, x->deps[k], i, true);
+	}
+	sb_adds(sb, f->tail);
+}

@@ -31,6 +31,18 @@ enum out_line_flags {
  * current: add " (current)". */
 void out_rev_line(struct strbuf *sb, const struct graph *g, uint32_t rev,
                   int flags, bool current);
+/* `history --format dot|mermaid`: the graph as a picture, one table row
+ * per format (out.c's picture_formats). */
+enum out_picture { OUT_PICTURE_DOT, OUT_PICTURE_MERMAID };
+/* What the database says of a revision in a picture. */
+enum out_pic_state { PIC_UNKNOWN, PIC_CURRENT, PIC_APPLIED, PIC_PENDING };
+/* The revisions in keep and the edges among them (parents solid, Depends
+ * On dashed). Heads, merge points and branch points are shaped, branch
+ * labels written under the id, and states (NULL: no database, none
+ * drawn) coloured: current filled, applied plain, pending dashed. */
+void out_picture(struct strbuf *sb, enum out_picture fmt, const struct graph *g,
+                 const struct bitset *keep, const enum out_pic_state *states);
+
 /* The verbose block of `heads -v` / `history -v` / `show`. */
 void out_rev_verbose(struct strbuf *sb, const struct graph *g, uint32_t rev,
                      bool current);

@@ -11,6 +11,10 @@ struct pq_api pq;
 
 static void *pq_handle;
 
+DYNLIB_ELF_NOTE(pq_note,
+	"[{\"feature\":\"postgresql\",\"description\":\"PostgreSQL databases "
+	"(postgresql:// URLs)\",\"priority\":\"recommended\",\"soname\":[\"" PQ_LIBRARY "\"]}]");
+
 static const struct dynlib pq_lib = {
 	"libpq", "the PostgreSQL client library", "RETORT_LIBPQ", PQ_LIBRARY, PQ_PACKAGE,
 };

@@ -2,8 +2,8 @@
 #include "run.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -17,8 +17,11 @@
 /* ---- signals during a run ---- */
 
 /* The signal that interrupted the run (0: none), and the handle whose
- * statement the handler stops. */
-static volatile sig_atomic_t run_signal;
+ * statement the handler stops. An atomic, not a sig_atomic_t: a fleet's
+ * threads read it while the handler writes it on another (a lock-free
+ * atomic is as safe in a handler). */
+static _Atomic int run_signal;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler writes run_signal");
 static struct db *volatile run_db;
 /* run_signal once the handlers are gone, for run_interrupt_signal; the
  * flag itself is cleared so that a later run (the shell's next command)
@@ -58,6 +61,18 @@ static const char *signal_name(int sig)
 int run_interrupt_signal(void)
 {
 	return last_signal;
+}
+
+int run_signal_pending(void)
+{
+	return run_signal;
+}
+
+/* The signal that stops the step in progress: none for a run that
+ * finishes its step (run_opts.finish_step), which stops before the next. */
+static int step_signal(bool finish_step)
+{
+	return finish_step ? 0 : run_signal;
 }
 
 /* No SA_RESTART: a wait in progress returns, and the runner looks at the
@@ -164,9 +179,10 @@ struct who {
 
 static void who_am_i(struct who *w)
 {
-	struct passwd *pw = getpwuid(geteuid());
-	const char *u = pw ? pw->pw_name : getenv("USER");
-	snprintf(w->os_user, sizeof w->os_user, "%s", u ? u : "?");
+	if (!os_user_name(w->os_user, sizeof w->os_user)) {
+		const char *u = getenv("USER");
+		snprintf(w->os_user, sizeof w->os_user, "%s", u ? u : "?");
+	}
 	if (gethostname(w->host, sizeof w->host) != 0)
 		snprintf(w->host, sizeof w->host, "?");
 	w->host[sizeof w->host - 1] = '\0';
@@ -626,6 +642,7 @@ struct step_run {
 	const struct gnode *x;     /* NULL for a stamp to base */
 	struct step_sql q;
 	bool in_txn, rehearse;
+	bool finish_step;          /* run_opts.finish_step */
 	bool autocommit;           /* Transaction: none */
 	bool intent, no_intent;    /* an intent record is kept; it could not be written */
 	bool at_commit;            /* the failure was the COMMIT's */
@@ -657,7 +674,7 @@ static int step_open(struct step_run *r)
 	            db->ops->exec_noted;
 	if (rc == RT_OK && r->intent) {
 		r->l.row.outcome = (char *)history_outcome_word(HISTORY_STARTED);
-		rc = run_signal ? RT_EINTR
+		rc = step_signal(r->finish_step) ? RT_EINTR
 		                : db->ops->history_start(db, &r->l.row, &r->l.row.id, &r->dberr);
 		r->no_intent = rc != RT_OK;
 	}
@@ -674,7 +691,7 @@ static int step_statements(struct step_run *r)
 	int rc = RT_OK;
 	for (uint32_t k = 0; k < r->q.n && rc == RT_OK; k++) {
 		uint32_t line = r->q.stmts[k].line;
-		if (run_signal) {
+		if (step_signal(r->finish_step)) {
 			/* a signal between two statements: the next one does not start */
 			rc = RT_EINTR;
 		} else if (r->intent) {
@@ -707,7 +724,8 @@ static int step_close(struct step_run *r)
 	if (r->fk.check)
 		rc = db->ops->foreign_key_check(db, &r->dberr);
 	if (rc == RT_OK && r->autocommit && !r->in_txn) {
-		run_db = NULL;  /* see above: the completion is not cancelled */
+		if (!r->finish_step)
+			run_db = NULL;  /* see above: the completion is not cancelled */
 		rc = db->ops->begin(db, &r->dberr);
 	}
 	bool purge = s->dir == PLAN_STAMP && r->p->purge;
@@ -726,7 +744,7 @@ static int step_close(struct step_run *r)
 		}
 	}
 	/* the last moment a signal can still undo a transactional step */
-	if (rc == RT_OK && !r->in_txn && !r->autocommit && run_signal)
+	if (rc == RT_OK && !r->in_txn && !r->autocommit && step_signal(r->finish_step))
 		rc = RT_EINTR;
 	if (rc == RT_OK && !r->in_txn) {
 		rc = db->ops->commit(db, &r->dberr);
@@ -742,7 +760,8 @@ static int step_failed(struct step_run *r, char **err)
 {
 	struct db *db = r->db;
 	const struct plan_step *s = r->s;
-	if (run_signal) {
+	int sig = step_signal(r->finish_step);
+	if (sig) {
 		/* the database's own words ("canceling statement due to user
 		 * request", "interrupted") follow the cause */
 		if (r->dberr && strcmp(r->dberr, "interrupted") == 0) {
@@ -750,8 +769,8 @@ static int step_failed(struct step_run *r, char **err)
 			r->dberr = NULL;
 		}
 		char *why = r->dberr ? xasprintf("interrupted by %s (%s)",
-		                                 signal_name(run_signal), r->dberr)
-		                     : xasprintf("interrupted by %s", signal_name(run_signal));
+		                                 signal_name(sig), r->dberr)
+		                     : xasprintf("interrupted by %s", signal_name(sig));
 		free(r->dberr);
 		r->dberr = why;
 	}
@@ -770,7 +789,7 @@ static int step_failed(struct step_run *r, char **err)
 	else
 		rt_err(err, RT_EFAIL, "%s: %s", path, dberr);
 	bool partial = r->autocommit && r->l.row.last_ok_line;
-	if (r->no_intent && !run_signal)
+	if (r->no_intent && !sig)
 		rt_err(err, RT_EFAIL, "%s: Transaction: none — its ledger row could not be "
 		       "written before it started, so none of it was run", path);
 	else if (partial)
@@ -799,12 +818,12 @@ static int step_failed(struct step_run *r, char **err)
 			       "upgrade, downgrade and stamp refuse to run", path, s->rev_id);
 		free(why);
 	}
-	return run_signal ? RT_EINTR : RT_EFAIL;
+	return sig ? RT_EINTR : RT_EFAIL;
 }
 
 static int run_step(struct db *db, const struct graph *g, const struct plan *p,
                     uint32_t i, struct step_sql *qs, bool in_txn, bool rehearse,
-                    const struct who *w, char **err)
+                    bool finish_step, const struct who *w, char **err)
 {
 	struct step_run r;
 	memset(&r, 0, sizeof r);
@@ -815,16 +834,20 @@ static int run_step(struct db *db, const struct graph *g, const struct plan *p,
 	r.q = qs[i];
 	r.in_txn = in_txn;
 	r.rehearse = rehearse;
+	r.finish_step = finish_step;
 	ledger_start(&r.l, r.s, w);
 	note_step(db, g, r.s);
 
-	struct db *attached = run_db;
+	/* a run that finishes its step never touches run_db: runs on other
+	 * threads (a fleet's) do the same at once */
+	struct db *attached = finish_step ? NULL : run_db;
 	int rc = step_open(&r);
 	if (rc == RT_OK)
 		rc = step_statements(&r);
 	if (rc == RT_OK)
 		rc = step_close(&r);
-	run_db = attached;
+	if (!finish_step)
+		run_db = attached;
 	if (rc != RT_OK)
 		rc = step_failed(&r, err);
 	free(r.dberr);
@@ -947,7 +970,7 @@ static int run_delegated_step(struct db *db, const struct graph *g, const struct
 		msg = xasprintf("after %s ran the step the version table is %s, where the plan said "
 		                "%s; the run stops here", tool, *after ? after : "<base>",
 		                *s->heads_after ? s->heads_after : "<base>");
-	rc = run_signal ? RT_EINTR : RT_EFAIL;
+	rc = step_signal(o->finish_step) ? RT_EINTR : RT_EFAIL;
 	rt_err(err, RT_EFAIL, "%s: %s", x->s.path, msg);
 	/* what the table says now is what the ledger keeps */
 	l.row.heads_before = same_set(&now, &was) ? before : after;
@@ -1010,7 +1033,7 @@ static int rehearse_plan(struct db *db, const struct graph *g, const struct plan
 			break;
 		}
 		double t0 = now_monotonic();
-		rc = run_step(db, g, p, i, qs, true, true, w, err);
+		rc = run_step(db, g, p, i, qs, true, true, o->finish_step, w, err);
 		if (o->on_step)
 			o->on_step(o->ctx, p, i, rc, (now_monotonic() - t0) * 1000.0);
 	}
@@ -1081,7 +1104,8 @@ static int execute_plan(struct db *db, const struct graph *g, const struct plan 
 			o->on_progress(o->ctx, i, p->n);
 		double t0 = now_monotonic();
 		rc = delegated(g, &p->steps[i]) ? run_delegated_step(db, g, p, i, qs, o, who, err)
-		                                : run_step(db, g, p, i, qs, single, false, who, err);
+		                                : run_step(db, g, p, i, qs, single, false,
+		                                           o->finish_step, who, err);
 		if (o->on_step)
 			o->on_step(o->ctx, p, i, rc, (now_monotonic() - t0) * 1000.0);
 		if (rc == RT_EINTR)
@@ -1280,9 +1304,14 @@ enum rt_status run_locked(struct db *db, const struct graph *g, run_plan_fn fn, 
 {
 	*done = NULL;
 	/* from the wait for the lock to its release, a signal ends the run in
-	 * order, never by its default action */
-	run_signals_catch();
-	run_signals_attach(db);
+	 * order, never by its default action. A run that finishes its step
+	 * leaves both to its caller (a fleet's runs are on several threads,
+	 * and no one handle is the one a signal stops). */
+	bool own = !o->finish_step;
+	if (own) {
+		run_signals_catch();
+		run_signals_attach(db);
+	}
 	char *lerr = NULL;
 	bool early = run_signal != 0;  /* while connecting, say */
 	int rc = early ? RT_EINTR : db->ops->lock(db, &o->lock_wait, &lerr);
@@ -1296,7 +1325,8 @@ enum rt_status run_locked(struct db *db, const struct graph *g, run_plan_fn fn, 
 		free(lerr);
 	}
 	if (rc != RT_OK) {
-		run_signals_release();
+		if (own)
+			run_signals_release();
 		return rc;
 	}
 	char **heads = NULL;
@@ -1318,6 +1348,7 @@ enum rt_status run_locked(struct db *db, const struct graph *g, run_plan_fn fn, 
 	}
 	db->ops->unlock(db);
 	db_strv_free(heads, n);
-	run_signals_release();
+	if (own)
+		run_signals_release();
 	return rc;
 }

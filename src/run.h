@@ -71,6 +71,12 @@ struct run_opts {
 	 * step cannot run, and a plan with one is refused before anything
 	 * runs. */
 	const struct run_delegate *delegate;
+	/* A fleet's run (one of several on their own threads): a signal lets
+	 * the step in progress finish (committed, or failed on its own) and
+	 * stops the run before its next step, as before the first one. The
+	 * caller holds run_signals_catch for the whole fleet, and ends its own
+	 * lock wait through lock_wait.on_wait (run_signal_pending). */
+	bool finish_step;
 };
 
 /* Builds the plan once the lock is held, from the heads read then. */
@@ -99,6 +105,9 @@ enum rt_status run_locked(struct db *db, const struct graph *g, run_plan_fn fn, 
  * signal that interrupted the last run, 0 for none (the command line exits
  * 128 + that number). */
 int run_interrupt_signal(void);
+/* The signal caught since run_signals_catch, 0 for none (any thread may
+ * ask: a fleet starts no new target once there is one). */
+int run_signal_pending(void);
 
 /* Catches those signals from now until the matching release (calls nest:
  * the outermost pair installs and restores the handlers), so that a

@@ -15,6 +15,10 @@ struct db_url {
 	char *dbname;    /* short name for prompts and confirmation: SQLite file
 	                    name without directory and extension, PostgreSQL
 	                    database name (libpq default rules when absent) */
+	/* PostgreSQL: seconds to wait for the connection unless the URL or
+	 * PGCONNECT_TIMEOUT says; 0: libpq's default (a fleet sets it, so
+	 * that one dead host does not hold up the others). */
+	int connect_timeout;
 };
 
 /* Parses any URL form of retort(1), DATABASES. All fields malloc'd; url_free frees.

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -578,4 +579,16 @@ const char *env_trusted(const char *name)
 		return NULL;
 	return getenv(name);
 #endif
+}
+
+bool os_user_name(char *buf, size_t size)
+{
+	/* getpwuid_r: a fleet's runs ask on several threads at once */
+	struct passwd pw, *found = NULL;
+	char space[4096];
+	if (getpwuid_r(geteuid(), &pw, space, sizeof space, &found) != 0 || !found ||
+	    !found->pw_name || !*found->pw_name)
+		return false;
+	snprintf(buf, size, "%s", found->pw_name);
+	return true;
 }

@@ -142,4 +142,8 @@ double now_monotonic(void);
  * were raised (setuid, setgid, file capabilities), as secure_getenv. */
 const char *env_trusted(const char *name);
 
+/* The effective user's login name into buf (thread-safe); false when it
+ * has none. */
+bool os_user_name(char *buf, size_t size);
+
 #endif

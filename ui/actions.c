@@ -341,6 +341,38 @@ static void migrate(struct console *con, enum plan_kind kind)
 
 /* ---- scripts: merge and revision, through the commands' own calls ---- */
 
+/* Runs one command line of the command table with its output captured
+ * (for what has no call of its own: the fleet's commands). */
+enum rt_status action_run_captured(struct console *con, char **argv, int argc, char **out,
+                                   char **errs)
+{
+	struct cli_ctx *c = con->c;
+	size_t nout, nerr;
+	*out = *errs = NULL;
+	FILE *fo = open_memstream(out, &nout), *fe = open_memstream(errs, &nerr);
+	if (!fo || !fe) {
+		if (fo)
+			fclose(fo);
+		if (fe)
+			fclose(fe);
+		/* whatever a stream that did open left: the caller reads both */
+		free(*out);
+		free(*errs);
+		*out = xstrdup("");
+		*errs = xstrdup("cannot capture the command's output");
+		return RT_EFAIL;
+	}
+	FILE *saved_out = c->out, *saved_err = c->errf;
+	c->out = fo;
+	c->errf = fe;
+	enum rt_status rc = cli_run(c, argc, argv);
+	c->out = saved_out;
+	c->errf = saved_err;
+	fclose(fo);
+	fclose(fe);
+	return rc;
+}
+
 /* What writes one: cli_write_revision or cli_write_merge on a request. */
 typedef int write_fn(struct cli_ctx *c, const void *req, struct cli_written *out, char **err);
 
@@ -356,9 +388,10 @@ static int write_merge(struct cli_ctx *c, const void *req, struct cli_written *o
 }
 
 /* Shows what will be written, asks, writes it and reloads on the new
- * revision. */
+ * revision. busy: the title of a box shown while it is written
+ * (autogenerate takes seconds), then the new script's upgrade is shown. */
 static void write_script(struct console *con, const char *what, const char *text,
-                         write_fn *write, const void *req)
+                         write_fn *write, const void *req, const char *busy)
 {
 	char *tab = xasprintf("Plan: write a %s", what);
 	preview_show_text(con, tab, text);
@@ -371,6 +404,8 @@ static void write_script(struct console *con, const char *what, const char *text
 		preview_set_mode(con, con->last_mode);
 		return;
 	}
+	if (busy)
+		dialog_progress(con, busy, "Running it...", 0, 1, NULL);
 	struct cli_written w = {0};
 	char *err = NULL;
 	int rc = cli_graph(con->c, &err);
@@ -379,10 +414,27 @@ static void write_script(struct console *con, const char *what, const char *text
 	preview_set_mode(con, con->last_mode);
 	if (rc == RT_OK) {
 		console_reload(con, NULL);
-		console_message(con, THEME_APPLIED, "Wrote %s (e opens it in your editor)", w.path);
-		for (uint32_t i = 0; con->m.g && i < con->m.g->nheads; i++)
-			if (strcmp(con->m.g->nodes[con->m.g->heads[i]].s.path, w.path) == 0)
+		/* the path as the command writes it, the graph's as the
+		 * configuration spells its folders: the same file */
+		char *written = realpath(w.path, NULL);
+		for (uint32_t i = 0; written && con->m.g && i < con->m.g->nheads; i++) {
+			char *head = realpath(con->m.g->nodes[con->m.g->heads[i]].s.path, NULL);
+			if (head && strcmp(head, written) == 0) {
 				graph_select_rev(con, con->m.g->heads[i]);
+				if (busy)
+					preview_set_mode(con, PREVIEW_UPGRADE);
+			}
+			free(head);
+		}
+		free(written);
+		/* what autogenerate found, or that it found nothing */
+		const char *said = sb_str(&w.notes);
+		while (*said == '\n')
+			said++;
+		if (busy && *said)
+			console_message(con, THEME_APPLIED, "Wrote %s: %.*s%s", w.path, FIRST_LINE(said));
+		else
+			console_message(con, THEME_APPLIED, "Wrote %s (e opens it in your editor)", w.path);
 	} else {
 		char *title = xasprintf("The %s was not written", what);
 		dialog_message(con, title, err && *err ? err : "the command failed", THEME_ERROR);
@@ -441,7 +493,7 @@ static void merge(struct console *con)
 		req.specs = revs;
 		req.nspecs = (int)heads.n;
 		req.message = msg;
-		write_script(con, "merge revision", sb_str(&text), write_merge, &req);
+		write_script(con, "merge revision", sb_str(&text), write_merge, &req, NULL);
 	} else {
 		console_message(con, THEME_NORMAL, "Cancelled: nothing was written");
 	}
@@ -453,30 +505,61 @@ static void merge(struct console *con)
 	u32vec_free(&heads);
 }
 
-static void new_revision(struct console *con)
+/* c: a new revision on the selected head, its sections empty; A (autogen):
+ * one whose SQL autogenerate writes (Alembic's, from the project's models,
+ * in an Alembic project; retort's, from retort.ini's schema, otherwise),
+ * then shown in the preview. */
+static void new_revision(struct console *con, bool autogen)
 {
 	if (!usable(con, false, false))
 		return;
 	const struct graph *g = con->m.g;
+	const struct cli_ctx *c = con->c;
+	bool alembic = cli_alembic(c);
+	if (autogen && !alembic && !c->cfg.schema) {
+		console_message(con, THEME_WARNING, "A writes what autogenerate finds: declare the "
+		                "target schema (schema = FILE in retort.ini), or use c for an empty "
+		                "revision");
+		return;
+	}
 	int64_t sel = graph_selected(con);
 	if (sel >= 0 && !model_is_head(&con->m, (uint32_t)sel)) {
-		console_message(con, THEME_WARNING, "c writes a revision on a head, and %s is not one "
-		                "(use :revision --splice to branch off it)", g->nodes[sel].s.rev);
+		console_message(con, THEME_WARNING, "%c writes a revision on a head, and %s is not one "
+		                "(use :revision --splice to branch off it)", autogen ? 'A' : 'c',
+		                g->nodes[sel].s.rev);
 		return;
 	}
 	char *label = sel >= 0 ? xasprintf("Message for the new revision on top of %s (%s):",
 	                                   g->nodes[sel].s.rev, g->nodes[sel].s.message)
 	                       : xstrdup("Message for the first revision:");
-	char *msg = dialog_prompt(con, "New revision", label, NULL, &con->text_hist);
+	char *msg = dialog_prompt(con, autogen ? "Autogenerate a revision" : "New revision", label,
+	                          NULL, &con->text_hist);
+	const char *on = sel >= 0 ? g->nodes[sel].s.rev : "<base>";
 	if (msg && *msg) {
-		char *text = xasprintf("A new revision script\n\nOn top of: %s\nMessage: %s\n"
-		                       "Directory: %s\n\nIts upgrade and downgrade sections start "
-		                       "empty: edit the file, then upgrade with u.\n",
-		                       sel >= 0 ? g->nodes[sel].s.rev : "<base>", msg, g->dir);
+		char *text;
+		if (!autogen)
+			text = xasprintf("A new revision script\n\nOn top of: %s\nMessage: %s\n"
+			                 "Directory: %s\n\nIts upgrade and downgrade sections start "
+			                 "empty: edit the file, then upgrade with u.\n", on, msg, g->dir);
+		else if (alembic)
+			text = xasprintf("A new revision written by Alembic's autogenerate\n\nOn top of: "
+			                 "%s\nMessage: %s\n\nAlembic compares the project's models "
+			                 "(target_metadata in env.py) with the database env.py connects "
+			                 "to, which must be at the head, and writes the operations that "
+			                 "bring one to the other. retort's ledger table is left out. The "
+			                 "new script is shown once written: review it before u.\n", on, msg);
+		else
+			text = xasprintf("A new revision written by autogenerate\n\nOn top of: %s\n"
+			                 "Message: %s\n\nretort compares the schema the migrations make "
+			                 "up to %s with %s and writes the SQL that brings one to the other, "
+			                 "and back. The new script is shown once written: review it "
+			                 "before u.\n", on, msg, on, c->cfg.schema);
 		struct cli_revision req = {0};
 		req.message = msg;
 		req.head = sel >= 0 ? g->nodes[sel].s.rev : NULL;
-		write_script(con, "revision", text, write_revision, &req);
+		req.autogenerate = autogen;
+		write_script(con, "revision", text, write_revision, &req,
+		             autogen ? (alembic ? "Alembic's autogenerate" : "Autogenerate") : NULL);
 		free(text);
 	} else {
 		console_message(con, THEME_NORMAL, msg ? "A revision needs a message: nothing was written"
@@ -511,18 +594,12 @@ static void command_line(struct console *con)
 
 static void rollback(struct console *con)
 {
-	if (!cli_find("rollback")) {
-		console_message(con, THEME_WARNING, "The guided rollback is not in this build: "
-		                "d downgrades to the selected revision");
-		return;
-	}
 	if (!usable(con, true, false))
 		return;
 	const struct model *m = &con->m;
 	uint32_t rev = (uint32_t)graph_selected(con);
 	const char *id = m->g->nodes[rev].s.rev;
 	if (!bitset_get(&m->applied, rev) || bitset_get(&m->current, rev)) {
-		/* said here, without leaving the console */
 		char *at = model_current_text(m);
 		if (bitset_get(&m->current, rev))
 			console_message(con, THEME_WARNING, "Nothing to roll back: %s is current (the "
@@ -533,16 +610,7 @@ static void rollback(struct console *con)
 		free(at);
 		return;
 	}
-	/* a context of its own, as the shell's commands have: the command
-	 * line's waits and questions on the plain terminal */
-	struct cli_ctx sub;
-	cli_ctx_init_from(&sub, con->c);
-	char *argv[] = {(char *)"rollback", (char *)id, NULL};
-	console_suspend(con);
-	wait_enter(cli_run(&sub, 2, argv));
-	cli_ctx_free(&sub);
-	console_resume(con);
-	console_reload(con, NULL);
+	rollback_guided(con, rev);
 }
 
 /* ---- the editor ---- */
@@ -670,13 +738,19 @@ void action_run(struct console *con, enum request r)
 		merge(con);
 		break;
 	case REQ_REVISION:
-		new_revision(con);
+		new_revision(con, false);
+		break;
+	case REQ_AUTOGENERATE:
+		new_revision(con, true);
 		break;
 	case REQ_ROLLBACK:
 		rollback(con);
 		break;
 	case REQ_EDIT:
 		edit(con);
+		break;
+	case REQ_FLEET:
+		fleet_view(con);
 		break;
 	case REQ_COMMAND:
 		command_line(con);

@@ -224,6 +224,9 @@ struct console {
 	int status_rows;            /* the status line's rows: a long question wraps */
 	struct db_wait busy;        /* how a read waits for another writer (c->busy_wait) */
 	char *busy_holder;          /* who migrates the database, as the last poll saw */
+	/* The database the fleet view's Enter chose (c->database points
+	 * here), or NULL. */
+	char *fleet_database;
 	bool quit;
 };
 
@@ -282,6 +285,10 @@ void preview_set_mode(struct console *con, enum preview_mode mode);
 void preview_show_plan(struct console *con, const char *title, const char *summary,
                        const struct plan *p, const struct lint_findings *f,
                        const char *production);
+/* One section of rev's script as the file has it now, with its line
+ * numbers (the guided rollback's review shows the same). */
+void preview_add_section(struct console *con, struct doc *d, uint32_t rev,
+                         enum script_section which);
 /* Shows plain text in the plan tab. */
 void preview_show_text(struct console *con, const char *title, const char *text);
 /* Wrapping on or off, the top line kept; sideways scrolling by cols. */
@@ -303,6 +310,15 @@ char *dialog_input(struct console *con, const char *label, struct le_history *hi
 /* A message box, scrollable, closed by Enter, Esc, q or Space. */
 void dialog_message(struct console *con, const char *title, const char *text,
                     enum theme_role role);
+/* A page of text in a box: the whole screen when full, else as large as
+ * the text needs. build fills d for the box's inner width, again after
+ * every resize. The moving keys scroll it; returns the key of answers
+ * pressed (Enter as '\n', letters in lower case), or 0 when cancelled
+ * (Esc, q, Ctrl-C, or the terminal gone). hint: the keys, in the bottom
+ * border. */
+typedef void (*dialog_build_fn)(struct console *con, struct doc *d, int width, void *ctx);
+int dialog_page(struct console *con, const char *title, enum theme_role role, bool full,
+                dialog_build_fn build, void *ctx, const char *answers, const char *hint);
 /* A progress box (no input): label, then a bar of done/total; hint (or
  * NULL) in its bottom border. */
 void dialog_progress(struct console *con, const char *title, const char *label,
@@ -313,8 +329,19 @@ void dialog_progress(struct console *con, const char *title, const char *label,
 bool dialog_wait(struct console *con, const char *title, const char *what,
                  const char *holder, double elapsed, double timeout);
 
+/* rollback.c: the guided rollback to revision rev (applied, not current),
+ * in dialogs: review, backup, rehearsal, confirmation, run, result. */
+void rollback_guided(struct console *con, uint32_t rev);
+
 /* actions.c */
 void action_run(struct console *con, enum request r);
+/* Runs one command line of the command table (argv without the program
+ * name) with its output and errors captured (*out, *errs: caller frees). */
+enum rt_status action_run_captured(struct console *con, char **argv, int argc, char **out,
+                                   char **errs);
+
+/* fleetview.c: the fleet view (F) until it is closed. */
+void fleet_view(struct console *con);
 /* How the console waits for a database another process writes (SQLite):
  * a dialog_wait box; fills con->busy for con->c->busy_wait. */
 void action_busy_wait(struct console *con);

@@ -2,6 +2,7 @@
  * prompt in the status line, and boxes for prompts, messages and
  * progress. Each redraws the whole screen under it, so a resize at any
  * moment relays out and redraws. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,9 +302,86 @@ void dialog_message(struct console *con, const char *title, const char *text,
 	}
 }
 
+int dialog_page(struct console *con, const char *title, enum theme_role role, bool full,
+                dialog_build_fn build, void *ctx, const char *answers, const char *hint)
+{
+	uint32_t top = 0;
+	for (;;) {
+		console_draw(con);
+		int w = full ? COLS : COLS - 2 < 78 ? COLS - 2 : 78;
+		if (w < 12)
+			w = COLS;
+		struct doc d = {0};
+		build(con, &d, w - 4, ctx);
+		uint32_t lines = doc_lines(&d);
+		int room = LINES - (full ? 2 : 4);
+		int rows = full ? room : (int)lines < room ? (int)lines : room;
+		if (rows < 1)
+			rows = 1;
+		if (top + (uint32_t)rows > lines)
+			top = lines > (uint32_t)rows ? lines - (uint32_t)rows : 0;
+		WINDOW *win = box_open(con, rows + 2, w, title, role);
+		if (win) {
+			for (int i = 0; i < rows; i++)
+				draw_doc_line(win, 1 + i, 2, w - 4, &d, top + (uint32_t)i, A_NORMAL);
+			struct strbuf h = STRBUF_INIT;
+			if (lines > (uint32_t)rows)
+				sb_addf(&h, "%u-%u/%u  j/k: scroll  ", top + 1, top + (uint32_t)rows, lines);
+			sb_adds(&h, hint);
+			box_hint(win, sb_str(&h));
+			sb_free(&h);
+			wnoutrefresh(win);
+			delwin(win);
+		}
+		doc_free(&d);
+		doupdate();
+		bool fn;
+		int key = console_getkey(con, &fn);
+		if (fn && key == KEY_RESIZE)
+			continue;
+		if (key < 0)
+			return 0;
+		if (fn && key == KEY_ENTER)
+			key = '\n';
+		if (!fn && key == '\r')
+			key = '\n';
+		if (!fn && key > 0 && key < 0x80) {
+			int lower = key >= 'A' && key <= 'Z' ? key | 0x20 : key;
+			if (strchr(answers, lower))
+				return lower;
+			if (key == 27 || key == 'q' || key == KEY_CTRL('C'))
+				return 0;
+		}
+		uint32_t page = rows > 1 ? (uint32_t)rows - 1 : 1;
+		switch (keys_request(key)) {
+		case REQ_MOVE_DOWN: top++; break;
+		case REQ_MOVE_UP: top -= top > 0; break;
+		case REQ_PAGE_DOWN: case REQ_SELECT: top += page; break;
+		case REQ_PAGE_UP: top = top > page ? top - page : 0; break;
+		case REQ_MOVE_FIRST: top = 0; break;
+		case REQ_MOVE_LAST: top = lines; break;
+		default: break;
+		}
+	}
+}
+
 void dialog_progress(struct console *con, const char *title, const char *label,
                      uint32_t done, uint32_t total, const char *hint)
 {
+	/* Nothing is read while work runs; a resize (KEY_RESIZE, which
+	 * relays out) is taken here, and keys typed ahead are dropped so that
+	 * none answers the question after the work. */
+	for (;;) {
+		bool fn;
+		int key = console_getkey_for(con, &fn, 0);
+		if (key == CONSOLE_NO_KEY || key < 0)
+			break;
+		if (!fn && key == KEY_CTRL('C')) {
+			/* a Ctrl-C is not dropped: whoever handles SIGINT now has it */
+			raise(SIGINT);
+			break;
+		}
+	}
 	console_draw(con);
 	int w = COLS - 4 < 70 ? COLS - 4 : 70;
 	WINDOW *win = w > 10 ? box_open(con, 6, w, title, THEME_HEADING) : NULL;

@@ -107,6 +107,10 @@ void keys_help_text(struct strbuf *out)
 		}
 		sb_addf(out, "  %-12s %s\n", keys, b->help);
 	}
+	sb_adds(out, "\nGuided rollback (R)\n");
+#define KEYS_RB(keys, help) sb_addf(out, "  %-12s %s\n", keys, help);
+	ROLLBACK_KEYS_LIST(KEYS_RB)
+#undef KEYS_RB
 }
 
 void keys_hints(const enum request *reqs, struct strbuf *out)

@@ -38,6 +38,7 @@
 	R(SEARCH_NEXT, "next", "Next match", 'n')                                     \
 	R(SEARCH_PREV, "previous", "Previous match", 'N')                             \
 	R(RELOAD, "reload", "Read the scripts and the database again", 'r')           \
+	R(FLEET, "fleet", "The fleet: each target's revision and state (Enter: use it; u/d/s: all)", 'F') \
 	R(REDRAW, "redraw", "Redraw the screen", KEY_CTRL('L'))                       \
 	G("Actions")                                                              \
 	R(UPGRADE, "upgrade", "Upgrade the database to the selected revision", 'u')   \
@@ -46,12 +47,23 @@
 	R(SELECT, "select", "Select or unselect a head for a merge (the preview: a page down)", ' ') \
 	R(MERGE, "merge", "Merge the selected heads (all heads when none selected)", 'm') \
 	R(REVISION, "new", "Write a new revision on the selected head", 'c')          \
+	R(AUTOGENERATE, "autogenerate", "Write a revision autogenerate finds (Alembic's models, or the schema)", 'A') \
 	R(EDIT, "edit", "Open the selected revision's script in $VISUAL or $EDITOR", 'e') \
 	R(ROLLBACK, "rollback", "Guided rollback to the selected revision", 'R')      \
 	R(COMMAND, "command", "Run a command line (the shell's commands)", ':')       \
 	G("Other")                                                                \
 	R(HELP, "help", "Show this help", '?', KEY_F(1))                              \
 	R(QUIT, "quit", "Quit (Ctrl-C stops a wait or a run, never the console)", 'q')
+
+/* The keys of the guided rollback's dialogs (ui/rollback.c), for the
+ * help: X(keys as shown, what they do). */
+#define ROLLBACK_KEYS_LIST(X)                                                    \
+	X("Enter, y", "Review: go on to the backup, the rehearsal, the confirmation") \
+	X("y, n", "Back up first? Rehearse first? Roll back now? (Enter: the default)") \
+	X("j, k, PgDn", "Scroll the review and the result")                        \
+	X("Esc, q", "Cancel at any step before the run: nothing changes")          \
+	X("NAME Enter", "Production mode: type the database's name to roll back")  \
+	X("^C", "Stop the rehearsal or the run (the running step is rolled back)")
 
 enum request {
 	REQ_NONE,

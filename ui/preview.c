@@ -15,10 +15,9 @@ static enum sql_dialect dialect(const struct console *con)
 	return c->url_loaded && c->url.backend == DB_POSTGRES ? SQL_POSTGRES : SQL_SQLITE;
 }
 
-/* One section of a script, as the file has it, with its line numbers. */
-static void add_section(struct console *con, uint32_t rev, enum script_section which)
+void preview_add_section(struct console *con, struct doc *d, uint32_t rev,
+                         enum script_section which)
 {
-	struct doc *d = &con->doc;
 	const struct script *s = &con->m.g->nodes[rev].s;
 	const struct script_format *fmt = script_format_of(s);
 	bool python = strcmp(fmt->lang, "python") == 0;
@@ -237,7 +236,7 @@ static void rebuild(struct console *con)
 	if (con->mode == PREVIEW_DETAILS)
 		add_details(con, (uint32_t)rev);
 	else
-		add_section(con, (uint32_t)rev,
+		preview_add_section(con, &con->doc, (uint32_t)rev,
 		            con->mode == PREVIEW_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE);
 }
 
@@ -483,7 +482,7 @@ static void add_step(struct console *con, const struct plan *p, uint32_t i,
 		         *s->heads_after ? s->heads_after : "<base>");
 		return;
 	}
-	add_section(con, s->rev, plan_kind_section(s->dir));
+	preview_add_section(con, &con->doc, s->rev, plan_kind_section(s->dir));
 	if (script_format_of(&con->m.g->nodes[s->rev].s)->exec == SCRIPT_EXEC_DELEGATED)
 		add_delegated_sql(con, delegated, why, i);
 	doc_add(d, THEME_NORMAL, "\n");

@@ -203,7 +203,8 @@ static unsigned char on_tab(EditLine *el, int ch)
 	const LineInfo *li = el_line(el);
 	size_t cursor = (size_t)(li->cursor - li->buffer);
 	struct completion cp;
-	complete_line(li->buffer, cursor, shell_graph(s), builtin_names, &cp);
+	struct complete_src src = {shell_graph(s), builtin_names, s->opts->config_path};
+	complete_line(li->buffer, cursor, &src, &cp);
 	if (cp.n == 0) {
 		completion_free(&cp);
 		return CC_REFRESH_BEEP;

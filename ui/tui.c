@@ -120,7 +120,7 @@ static int start_terminal(struct console *con, bool ascii, char **err)
 	set_escdelay(25);
 	input_win = newwin(1, 1, 0, 0);
 	keypad(input_win, TRUE);
-	theme_init(!con->c->no_color);
+	theme_init(cli_color(con->c, STDOUT_FILENO));
 	const char *cs = nl_langinfo(CODESET);
 	con->utf8 = !ascii && cs && strcmp(cs, "UTF-8") == 0;
 	draw_set_utf8(con->utf8);
@@ -758,6 +758,7 @@ static void console_free(struct console *con)
 	free(con->message);
 	free(con->search);
 	free(con->busy_holder);
+	free(con->fleet_database);
 	u32vec_free(&con->rows);
 	le_history_free(&con->search_hist);
 	le_history_free(&con->text_hist);

@@ -9,4 +9,5 @@ alembic_find psycopg2
 db_backend pg
 sc_alembic_db
 sc_alembic_more
+sc_alembic_autogen
 done_testing

@@ -10,4 +10,5 @@ db_backend sqlite
 sc_alembic_read
 sc_alembic_db
 sc_alembic_more
+sc_alembic_autogen
 done_testing

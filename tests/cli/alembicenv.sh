@@ -94,6 +94,17 @@ EOF
 	} >"$folder/${id}_create_t_$id.py"
 }
 
+# ainit PREFIX: a new directory P, current, with Alembic's own `init`.
+ainit() {
+	P="$T_DIR/$1$T_N.$RANDOM"
+	mkdir -p "$P"
+	cd "$P" || exit 1
+	"$ALEMBIC_PY" -m alembic init migrations >/dev/null 2>&1 || {
+		echo "Bail out! alembic init failed"
+		exit 1
+	}
+}
+
 # aproject: a new Alembic project (Alembic's own `init`) on a new database,
 # cd'd into; its history:
 #   a0 - a1 - a2 -+- b1 (feature) - b2 -+- m1
@@ -102,13 +113,7 @@ EOF
 # b1 and b2 in versions/feature (nested), x1, y1, y2 in other/ (a second
 # folder); annotated headers with double quotes on b1, b2, x1 and y2.
 aproject() {
-	P="$T_DIR/ap$T_N.$RANDOM"
-	mkdir -p "$P"
-	cd "$P" || exit 1
-	"$ALEMBIC_PY" -m alembic init migrations >/dev/null 2>&1 || {
-		echo "Bail out! alembic init failed"
-		exit 1
-	}
+	ainit ap
 	newdb alembic
 	local v=migrations/versions
 	"$ALEMBIC_PY" - "$(sa_url)" <<'EOF'
@@ -339,4 +344,93 @@ sc_alembic_more() {
 x1 (effective head)" "[$BK] ... and retort sees it there, x1 still current through y2"
 	rt revision -m 'say """ twice' --rev-id q1
 	ok_rc 2 "[$BK] a message that would break the docstring is refused"
+}
+
+# ---- revision --autogenerate: Alembic's own, on the project's models ----
+
+# agproject: an Alembic project whose env.py compares models.py (one
+# table, accounts) with a new database.
+agproject() {
+	ainit ag
+	newdb autogen
+	"$ALEMBIC_PY" - "$(sa_url)" <<'PY'
+import re, sys
+t = open("alembic.ini").read()
+t = re.sub(r"(?m)^sqlalchemy\.url = .*$", "sqlalchemy.url = " + sys.argv[1], t)
+open("alembic.ini", "w").write(t)
+e = open("migrations/env.py").read()
+e = e.replace("target_metadata = None", "import os, sys\n"
+              "sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))\n"
+              "from models import metadata as target_metadata")
+open("migrations/env.py", "w").write(e)
+PY
+	cat >models.py <<'PY'
+import sqlalchemy as sa
+metadata = sa.MetaData()
+accounts = sa.Table("accounts", metadata,
+                    sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("email", sa.String(200), nullable=False))
+PY
+}
+
+sc_alembic_autogen() {
+	agproject
+	rt revision --autogenerate -m "create accounts" --rev-id g1
+	ok_rc 0 "[$BK] revision --autogenerate runs Alembic's autogenerate"
+	like "$OUT" "^migrations/versions/g1_create_accounts\\.py$" "[$BK] ... prints the new script's path"
+	like "$ERR" "^Detected added table 'accounts'$" "[$BK] ... and what Alembic detected"
+	like "$(cat migrations/versions/g1_create_accounts.py)" "op\\.create_table\\('accounts'" \
+		"[$BK] ... the script creates the model's table"
+	rt heads
+	is "$OUT" "g1 (head)" "[$BK] ... the new revision is the head"
+	rt upgrade head
+	ok_rc 0 "[$BK] retort upgrades through it (Alembic runs it)"
+	is "$(tables)" "accounts alembic_version retort_history" "[$BK] ... the table is there, beside the ledger"
+
+	# The ledger is in the database Alembic compares and in no model: it
+	# is left out of the comparison, never dropped.
+	sed -i 's/nullable=False))/nullable=False),\n                    sa.Column("name", sa.String(50)))/' models.py
+	rt revision --autogenerate -m "add name" --rev-id g2
+	ok_rc 0 "[$BK] a change to the model"
+	local g2
+	g2=$(cat migrations/versions/g2_add_name.py)
+	like "$g2" "op\\.add_column\\('accounts', sa\\.Column\\('name'" "[$BK] ... becomes an add_column"
+	unlike "$g2" "retort_history" "[$BK] ... and retort's ledger is not in the script"
+	unlike "$ERR" "retort_history" "[$BK] ... nor among what Alembic detected"
+	is "$(grep -c "^down_revision = 'g1'" migrations/versions/g2_add_name.py)" 1 \
+		"[$BK] ... on top of the head"
+
+	# Alembic refuses a database that is not at the head: its reason,
+	# exit 1, no file.
+	rt revision --autogenerate -m "too early" --rev-id g3
+	ok_rc 1 "[$BK] autogenerate on a database behind the head"
+	like "$ERR" "alembic revision --autogenerate failed: .*Target database is not up to date" \
+		"[$BK] ... says what Alembic said"
+	test ! -e migrations/versions/g3_too_early.py
+	t_result $? "[$BK] ... and writes nothing"
+
+	rt upgrade head
+	ok_rc 0 "[$BK] upgrade to g2"
+	rt revision --autogenerate -m "no change" --rev-id g4
+	ok_rc 0 "[$BK] autogenerate with nothing to change"
+	like "$ERR" "Alembic detected no changes between the models and the database" "[$BK] ... says so"
+	rm -f migrations/versions/g4_no_change.py
+
+	# RETORT_ALEMBIC names some other command: run as it is, and the user
+	# is told that the ledger is compared like any table.
+	printf '#!/bin/sh\nexec %s -m alembic "$@"\n' "$ALEMBIC_PY" >"$P/my-alembic"
+	chmod +x "$P/my-alembic"
+	RETORT_ALEMBIC="$P/my-alembic" rt revision --autogenerate -m "own command" --rev-id g5
+	ok_rc 0 "[$BK] autogenerate through RETORT_ALEMBIC's command"
+	like "$ERR" "RETORT_ALEMBIC names the command: retort's ledger table retort_history is compared" \
+		"[$BK] ... warns that the ledger is compared"
+	like "$(cat migrations/versions/g5_own_command.py)" "drop_table\\('retort_history'\\)" \
+		"[$BK] ... which the script then drops, as the warning says"
+	rm -f migrations/versions/g5_own_command.py
+
+	rt revision --autogenerate -m "second root" --head base --rev-id g6
+	ok_rc 0 "[$BK] --head base: a new root through Alembic's autogenerate"
+	like "$(cat migrations/versions/g6_second_root.py)" "^down_revision = None$" \
+		"[$BK] ... written with no parent"
+	same_as_alembic heads "[$BK] ... Alembic's heads agree with retort's"
 }

@@ -22,6 +22,51 @@ rt rollback --yes dd1123f32f48 </dev/null
 ok_rc 2 "a rollback to a pending head is refused"
 like "$ERR" "^dd1123f32f48 is not applied \(the database is at 041584a9edb9\)" "... saying it is not applied"
 
+# The proposal for tooling: --json off a terminal reviews, changes nothing.
+sqlq app.db "INSERT INTO audit_log (id, entity, entity_id, action) VALUES
+	(1, 'order', 1, 'create'), (2, 'order', 1, 'update'), (3, 'order', 2, 'delete')"
+rt --json rollback c0f44988ee9d </dev/null
+ok_rc 0 "--json without --yes: the proposal, exit 0"
+json() { printf '%s' "$OUT" | python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+is "$(json 'd["target"], d["heads_before"], d["heads_after"]')" \
+	"c0f44988ee9d ['041584a9edb9'] ['2b604fab0cca', 'c0f44988ee9d']" "--json: the target, the version table before and after"
+is "$(json '[(s["revision"], s["destroys_data"]) for s in d["steps"]]')" \
+	"[('041584a9edb9', True), ('d58e11da093b', False), ('3dcd61aad93b', True)]" "--json: the steps, destructive ones marked"
+like "$(json 'd["steps"][2]["sql"]')" "DROP TABLE refunds;" "--json: each step's downgrade SQL"
+like "$(json 'd["steps"][0]["sha256"]')" '^[0-9a-f]{64}$' "--json: each script's checksum as shown"
+is "$(json '[(x["rule"], x["line"], x["severity"]) for x in d["findings"]]')" \
+	"[('drop-table', 24, 'error'), ('drop-table', 25, 'error')]" "--json: the findings with their lines"
+is "$(json '[(x["step"], x["table"], x["rows"], x["estimate"], x["created_by_step"]) for x in d["data_at_stake"]]')" \
+	"[(1, 'audit_log', 3, False, True), (3, 'refunds', 0, False, True)]" "--json: the rows at stake, counted"
+like "$(json 'd["data_at_stake"][0]["applied_at"]')" '^20[0-9-]+ [0-9:.]+$' "--json: when the table's revision was applied"
+is "$(json '"result" in d')" False "--json without --yes: no result"
+rows_now=$(sqlq app.db 'SELECT version_num FROM retort_version')
+is "$rows_now" 041584a9edb9 "--json review: nothing changed"
+is "$(sqlq app.db 'SELECT count(*) FROM audit_log')" 3 "--json review: the rows are still there"
+
+# A dropped column: its table's rows and the column's values.
+cat >versions/20260401_0900_c01d00000001_add_payment_note.sql <<'SQL'
+-- Add payment note
+--
+-- Revision ID: c01d00000001
+-- Revises: 041584a9edb9
+
+-- migrate:upgrade
+ALTER TABLE payments ADD COLUMN memo TEXT;
+
+-- migrate:downgrade
+ALTER TABLE payments DROP COLUMN memo;
+SQL
+rt upgrade c01d00000001 -q
+sqlq app.db "INSERT INTO payments (id, order_id, method, amount, currency_code, memo)
+	VALUES (1, 1, 'card', 10, 'EUR', 'first'), (2, 1, 'card', 5, 'EUR', NULL)"
+rt --json rollback 041584a9edb9 </dev/null
+is "$(json '[(x["table"], x["column"], x["rows"], x["values"]) for x in d["data_at_stake"]]')" \
+	"[('payments', 'memo', 2, 1)]" "--json: a dropped column counts the table's rows and its values"
+rt downgrade 041584a9edb9 -q
+rm versions/20260401_0900_c01d00000001_add_payment_note.sql
+sqlq app.db "DELETE FROM payments"
+
 # Questions answered no: nothing happens.
 tm_start q1 rollback c0f44988ee9d
 screen_like q1 '^Rollback of sqlite:///app.db: 3 steps, version table afterwards: 2b604fab0cca c0f44988ee9d$' \
@@ -29,6 +74,10 @@ screen_like q1 '^Rollback of sqlite:///app.db: 3 steps, version table afterwards
 screen_like q1 '^  3\. downgrade 3dcd61aad93b -> c0f44988ee9d, Add refunds$' "... every step"
 screen_like q1 '^      DROP TABLE refunds;$' "... with the downgrade SQL it runs"
 screen_like q1 'drop-table: DROP TABLE refunds deletes the table' "... and what each step destroys"
+screen_like q1 '^Version table now: 041584a9edb9$' "... the version table now"
+screen_like q1 '^  step 1, audit_log \(drop-table\): 3 rows, all written since the table was created by this revision, applied 20' \
+	"... and the rows each destructive step takes with it"
+screen_like q1 '^  step 3, refunds \(drop-table\): 0 rows$' "... an empty table too"
 screen_like q1 'Back up the database first\? \[Y/n\]' "it offers a backup"
 tm_keys q1 n Enter
 screen_like q1 'Rehearse the rollback first .*\[Y/n\]' "then a rehearsal"
@@ -55,7 +104,7 @@ screen_like q2 '^Backup: app-[0-9]{8}-[0-9]{6}(-[0-9]+)?\.db$' "... the backup's
 screen_like q2 '^Ledger rows written: [0-9]+ to [0-9]+' "... and the ledger rows written"
 is "$(tm_exit_status q2)" 0 "... exit 0"
 is "$(rows)" "2b604fab0cca c0f44988ee9d" "the database is rolled back"
-is "$(sqlq app.db "SELECT count(*) FROM retort_history WHERE direction = 'downgrade'")" 3 \
+is "$(sqlq app.db "SELECT count(*) FROM retort_history WHERE direction = 'downgrade' AND revision <> 'c01d00000001'")" 3 \
 	"three downgrade rows in the ledger"
 
 # production = true: the database's name must be typed.
@@ -141,4 +190,13 @@ ok_rc 0 "--yes --confirm-database with --backup and --rehearse runs without a te
 like "$OUT" "Backup written to .* and verified" "... backing up"
 like "$OUT" "The rehearsal passed" "... rehearsing"
 is "$(rows)" "2b604fab0cca c0f44988ee9d" "... and rolling back"
+
+# --json --yes: the proposal, then the result, as one object.
+rt upgrade 041584a9edb9 -q
+rt --json rollback -y --confirm-database app --rehearse c0f44988ee9d </dev/null
+ok_rc 0 "--json --yes runs the rollback"
+is "$(json 'd["result"]["rolled_back"], d["result"]["heads"], d["result"]["backup"]')" \
+	"True ['2b604fab0cca', 'c0f44988ee9d'] None" "--json: the result says where the database is"
+like "$(json 'd["result"]["ledger_rows"]')" '^\[[0-9]+, [0-9]+\]$' "--json: and the ledger rows written"
+is "$(rows)" "2b604fab0cca c0f44988ee9d" "... rolled back"
 done_testing

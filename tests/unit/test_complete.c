@@ -2,6 +2,7 @@
  * demo history (migrations/). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "complete.h"
@@ -65,7 +66,8 @@ static const char *tab(const struct graph *g, const char *line)
 {
 	static char buf[2048];
 	struct completion c;
-	complete_line(line, strlen(line), g, builtins, &c);
+	struct complete_src src = {g, builtins, NULL};
+	complete_line(line, strlen(line), &src, &c);
 	if (c.n == 0) {
 		completion_free(&c);
 		return "(none)";
@@ -105,7 +107,8 @@ static void test_commands(void)
 	is_str(tab(NULL, "# up"), "(none)", "nothing in a comment");
 
 	struct completion c;
-	complete_line("", 0, NULL, builtins, &c);
+	struct complete_src none = {NULL, builtins, NULL};
+	complete_line("", 0, &none, &c);
 	bool all = c.list && c.n >= 18 && strcmp(c.replace, "") == 0;
 	for (size_t i = 1; i < c.n; i++)
 		all = all && strcmp(c.items[i - 1], c.items[i]) < 0;
@@ -147,7 +150,12 @@ static void test_revisions(const struct graph *g)
 	is_str(tab(g, "show nosuch@"), "(none)", "an unknown label");
 	is_str(tab(g, "history -r 532afb069296:dd"), "history -r 532afb069296:dd1123f32f48 ",
 	       "the end of a range");
-	is_str(tab(g, "history --rev-range=4d"), "(none)", "no value completion inside --opt=");
+	is_str(tab(g, "history --rev-range=4d"), "history --rev-range=4d45ff13dd15 ",
+	       "a value inside --opt=");
+	is_str(tab(g, "lint --fail-on=w"), "lint --fail-on=warning ", "a choice inside --opt=");
+	is_str(tab(g, "lint --direction "), "lint --direction  [down up]", "an option's choices");
+	is_str(tab(g, "--color a"), "--color a [always auto]", "--color's choices");
+	is_str(tab(g, "backup 5"), "(none)", "a file is the shell's to complete");
 	is_str(tab(g, "history -r 532"), "history -r 532afb069296 ", "an option's RANGE value");
 	is_str(tab(g, "revision --head 3d"), "revision --head 3dcd61aad93b ", "an option's SPEC value");
 	is_str(tab(g, "revision -m 3d"), "(none)", "a message is not a revision");
@@ -158,12 +166,13 @@ static void test_revisions(const struct graph *g)
 	is_str(tab(g, "show 99"), "(none)", "no such revision");
 
 	struct completion c;
-	complete_line("show 532afb069296 extra", 8, g, builtins, &c);
+	struct complete_src src = {g, builtins, NULL};
+	complete_line("show 532afb069296 extra", 8, &src, &c);
 	is_str(c.replace, "532afb069296 ", "completes what is before the cursor");
 	is_int(c.start, 5, "from the word's start");
 	completion_free(&c);
 
-	complete_line("show ", 5, g, builtins, &c);
+	complete_line("show ", 5, &src, &c);
 	is_int(c.n, 4 + 4 * 3 + g->n, "an empty word: keywords, labels with @head/@base, ids");
 	completion_free(&c);
 
@@ -188,11 +197,75 @@ static void test_columns(void)
 	free(s);
 }
 
+/* --target values: the fleet's targets and groups from retort.ini's
+ * [target NAME] sections and the file its `targets` key names, read by a
+ * command whose option says it takes a target (a table of its own here:
+ * the option's kind is what completion follows, not its name). */
+static const char *targets(const char *ini, const char *line)
+{
+	static char buf[512];
+	char **w;
+	int n;
+	struct complete_words cw;
+	complete_split(line, strlen(line), true, &cw, NULL);
+	w = cw.v;
+	n = cw.last_open ? cw.n - 1 : cw.n;
+	struct complete_src src = {NULL, NULL, ini};
+	struct completion c;
+	complete_words(w, n, cw.last_open ? w[n] : "", &src, &c);
+	buf[0] = '\0';
+	for (size_t i = 0; i < c.n; i++) {
+		if (i)
+			strcat(buf, " ");
+		strcat(buf, c.items[i]);
+	}
+	completion_free(&c);
+	complete_split_free(&cw);
+	return buf;
+}
+
+static void test_targets(void)
+{
+	char dir[] = "/tmp/test_complete.XXXXXX";
+	if (!ok(mkdtemp(dir) != NULL, "a temporary directory"))
+		return;
+	char ini[64], list[64];
+	snprintf(ini, sizeof ini, "%s/retort.ini", dir);
+	snprintf(list, sizeof list, "%s/fleet.txt", dir);
+	FILE *f = fopen(ini, "w");
+	fputs("[retort]\nscript_location = m\ntargets = fleet.txt ; more\n\n"
+	      "[target eu-1]\ndatabase = sqlite:///eu1.db\ngroup = eu\n"
+	      "[target  eu-2 ]\ndatabase = sqlite:///eu2.db\ngroup = eu\n", f);
+	fclose(f);
+	f = fopen(list, "w");
+	fputs("# name url group\nus-1 postgresql://db/us1 us\nap-1 sqlite:///ap1.db\n", f);
+	fclose(f);
+	static const struct cmd_opt fleet_opts[] = {
+		{"target", 't', "NAME", "x", CMD_ARG_TARGET},
+		{NULL, 0, NULL, NULL},
+	};
+	static const struct cmd_entry fake_shell = {"shell", NULL, "x", NULL, 0, NULL};
+	static const struct cmd_entry fleet = {"fleetcmd", NULL, "x", fleet_opts, 0, NULL};
+	static const struct cmd_entry *const extra[] = {&fake_shell, &fleet, NULL};
+	cli_add_commands(extra);
+	is_str(targets(ini, "fleetcmd --target "), "all ap-1 eu eu-1 eu-2 us us-1",
+	       "targets, groups and all: sections and the targets file");
+	is_str(targets(ini, "fleetcmd -t eu"), "eu eu-1 eu-2", "a prefix");
+	is_str(targets(ini, "fleetcmd --target=u"), "--target=us --target=us-1", "--target=");
+	is_str(targets(ini, "fleetcmd -t eu-1,a"), "eu-1,ap-1",
+	       "the last item of a comma-separated list");
+	is_str(targets(dir, "fleetcmd -t "), "all", "no configuration: all alone");
+	remove(ini);
+	remove(list);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_split();
 	test_commands();
 	test_options();
+	test_targets();
 
 	struct graph *g = NULL;
 	char *err = NULL;

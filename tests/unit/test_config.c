@@ -59,13 +59,15 @@ static bool load_ok(const char *text, struct config *c, const char *what)
 	return true;
 }
 
-/* Replaces "F:" at the start of each line of want by the file's path. */
+/* Replaces "F:" at the start of each line of want, and after "at ", by
+ * the file's path. */
 static char *with_path(const char *want, const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
 	bool bol = true;
 	for (const char *p = want; *p; p++) {
-		if (bol && p[0] == 'F' && p[1] == ':') {
+		bool at = p - want >= 3 && strncmp(p - 3, "at ", 3) == 0;
+		if ((bol || at) && p[0] == 'F' && p[1] == ':') {
 			sb_adds(&sb, path);
 			p++;
 		}
@@ -184,7 +186,7 @@ static void test_syntax(void)
 	load_bad("database = x.db\n[retort]\n", "F:1: expected [retort]", "key before section");
 	load_bad("a = 1\nb = 2\n", "F:1: expected [retort]", "orphan keys reported once");
 	load_bad("[alembic]\nsqlalchemy.url = x\n[retort]\ndatabase = a.db\n",
-		 "F:1: unknown section '[alembic]', expected [retort]", "unknown section");
+		 "F:1: unknown section '[alembic]', expected [retort] or [target NAME]", "unknown section");
 	load_bad("[retort\n", "F:1: malformed section header, expected [retort]",
 		 "unclosed section");
 	load_bad("[retort] junk\n", "F:1: malformed section header, expected [retort]",
@@ -197,7 +199,7 @@ static void test_syntax(void)
 		 "missing key");
 	load_bad("[retort]\n\n\ndatabse = x.db\n",
 		 "F:4: unknown key 'databse' (known keys: script_location, database, "
-		 "version_table, transaction_mode, lock_timeout, production, schema, format)",
+		 "version_table, transaction_mode, lock_timeout, production, schema, format, targets)",
 		 "unknown key");
 	load_bad("[retort]\ndatabase = a.db\ndatabase = b.db\n",
 		 "F:3: duplicate key 'database' (first set on line 2)", "duplicate key");
@@ -303,10 +305,10 @@ static void test_many_errors(void)
 		 "[retort]\n"
 		 "schema = ${RT_TEST_UNSET2}\n",
 		 "F:2: unknown key 'databse' (known keys: script_location, database, "
-		 "version_table, transaction_mode, lock_timeout, production, schema, format)\n"
+		 "version_table, transaction_mode, lock_timeout, production, schema, format, targets)\n"
 		 "F:3: invalid lock_timeout 'soon': expected a whole number of seconds, 0 or more\n"
 		 "F:4: malformed line, expected key = value\n"
-		 "F:5: unknown section '[other]', expected [retort]\n"
+		 "F:5: unknown section '[other]', expected [retort] or [target NAME]\n"
 		 "F:7: duplicate section [retort] (first on line 1)\n"
 		 "F:8: environment variable 'RT_TEST_UNSET2' is not set",
 		 "every error reported");
@@ -377,13 +379,63 @@ static void test_files(void)
 	fclose(f);
 	is_int(config_load(NULL, &c, &err), RT_EINPUT, "bad ./retort.ini refused");
 	is_str(err, "retort.ini:4: unknown key 'databse' (known keys: script_location, "
-	       "database, version_table, transaction_mode, lock_timeout, production, schema, format)",
+	       "database, version_table, transaction_mode, lock_timeout, production, schema, format, targets)",
 	       "errors name retort.ini as retort.ini(5) shows them");
 	free(err);
 	unlink("retort.ini");
 	if (chdir(old) != 0 || rmdir(work) != 0)
 		perror(work);
 	free(work);
+}
+
+/* [target NAME] sections: the fleet's databases and groups. */
+static void test_targets(void)
+{
+	struct config c;
+	setenv("RT_TEST_PW", "pw", 1);
+	if (load_ok("[retort]\n\n[target eu-1]\ndatabase = postgresql://a:${RT_TEST_PW}@h/x\n"
+	            "group = eu\n[target t.2]\ndatabase = t2.db  ; a comment\n", &c, "targets")) {
+		is_int((int)c.ntargets, 2, "two targets");
+		is_str(c.targets[0].name, "eu-1", "first target's name");
+		is_str(c.targets[0].database, "postgresql://a:pw@h/x", "its database, ${VAR} expanded");
+		is_str(c.targets[0].group, "eu", "its group");
+		is_int((int)c.targets[0].line, 3, "the line of its section");
+		is_str(c.targets[1].database, "t2.db", "the second's database, comment cut");
+		ok(c.targets[1].group == NULL, "the second has no group");
+	}
+	config_free(&c);
+	load_bad("[retort]\n[target a]\ndatabase = a.db\n[target a]\ndatabase = b.db\n",
+	         "F:4: duplicate target 'a' (first defined at F:2)", "duplicate target");
+	load_bad("[retort]\n[target a]\ngroup = g\n",
+	         "F:2: target 'a' has no database: add 'database = URL' to [target a]",
+	         "target without a database");
+	load_bad("[target a]\ndatabase = a.db\nport = 5\n",
+	         "F:3: unknown key 'port' in [target a] (known keys: database, group)",
+	         "unknown key in a target");
+	load_bad("[target]\n", "F:1: [target] needs a name: [target NAME]", "target without a name");
+	load_bad("[target a b]\ndatabase = x.db\n",
+	         "F:1: invalid target name 'a b': expected letters, digits, '.', '_' and '-', "
+	         "starting with a letter or a digit (and not 'all', which means every target)",
+	         "a name with a blank");
+	load_bad("[target a]\ndatabase = a.db\ngroup = all\n",
+	         "F:3: invalid group name 'all': expected letters, digits, '.', '_' and '-', "
+	         "starting with a letter or a digit (and not 'all')", "group all");
+	load_bad("[target a]\ndatabase = a.db\n[target b]\ndatabase = b.db\ngroup = a\n",
+	         "F:3: group 'a' of target 'b' is also the name of a target (defined at F:1): "
+	         "--target a would mean either", "a group named as a target");
+	/* the file is read from the directory of the file that names it */
+	char *err = NULL, *path = NULL;
+	const char *text = "[retort]\ntargets = no-such-file.txt\n";
+	is_int(load_bytes(text, strlen(text), &c, &err, &path), RT_EINPUT,
+	       "a targets file that cannot be read: refused");
+	char *dir = xstrndup(path, (size_t)(strrchr(path, '/') - path));
+	char *want = xasprintf("%s:2: targets: %s/no-such-file.txt: No such file or directory", path,
+	                       dir);
+	is_str(err, want, "... naming the line and the file, beside the configuration");
+	free(want);
+	free(dir);
+	free(path);
+	free(err);
 }
 
 int main(void)
@@ -400,6 +452,7 @@ int main(void)
 	test_many_errors();
 	test_binary();
 	test_files();
+	test_targets();
 	rmdir(tmpdir);
 	return done_testing();
 }

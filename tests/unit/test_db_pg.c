@@ -22,7 +22,7 @@ static int open_db(const char *ci, const char *table, struct db **db,
                    char **err)
 {
 	struct db_url url = {DB_POSTGRES, NULL, (char *)ci, (char *)"(masked)",
-	                     dbname};
+	                     dbname, 0};
 	*db = NULL;
 	return db_open(&url, table, db, err);
 }

@@ -22,7 +22,7 @@ static char *path_in(const char *name)
 static struct db *open_db(const char *path, const char *table)
 {
 	struct db_url url = {DB_SQLITE, (char *)path, NULL, (char *)path,
-	                     (char *)"app"};
+	                     (char *)"app", 0};
 	struct db *db = NULL;
 	char *err = NULL;
 	int rc = db_open(&url, table, &db, &err);
@@ -86,7 +86,7 @@ static void test_fresh_read(void)
 static void test_bad_table(void)
 {
 	char *path = path_in("bad.db");
-	struct db_url url = {DB_SQLITE, path, NULL, path, (char *)"bad"};
+	struct db_url url = {DB_SQLITE, path, NULL, path, (char *)"bad", 0};
 	struct db *db = NULL;
 	char *err = NULL;
 	is_int(db_open(&url, "x\"; DROP TABLE y; --", &db, &err), RT_EINPUT,

@@ -124,7 +124,7 @@ static void test_refusals(void)
 	ok(db == NULL, "without a handle");
 
 	struct db_url url = {DB_SQLITE, (char *)"x.db", NULL, (char *)"x.db",
-	                     (char *)"x"};
+	                     (char *)"x", 0};
 	char *err = NULL;
 	is_int(db_sqlwriter_ops.open(&url, "retort_version", &db, &err), RT_EUSAGE,
 	       "the writer does not open URLs");

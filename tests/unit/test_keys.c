@@ -103,8 +103,16 @@ static void test_help(void)
 	int lines = 0;
 	for (const char *p = h; *p; p++)
 		lines += *p == '\n';
-	/* One line per request, a title per section, a blank between sections. */
-	is_int(lines, (REQ_COUNT - 1) + 4 + 3, "every request has one help line");
+	/* One line per request, a title per section, a blank between sections;
+	 * then the guided rollback's keys, a section of their own. */
+	int rollback_keys = 0;
+#define COUNT_RB(keys, help) rollback_keys++;
+	ROLLBACK_KEYS_LIST(COUNT_RB)
+#undef COUNT_RB
+	is_int(lines, (REQ_COUNT - 1) + 4 + 3 + 2 + rollback_keys, "every request has one help line");
+	ok(strstr(h, "\n\nGuided rollback (R)\n") != NULL, "the guided rollback's keys have a section");
+	ok(strstr(h, "  Esc, q       Cancel at any step before the run: nothing changes\n") != NULL,
+	   "Esc cancels the guided rollback, says the help");
 	int missing = 0;
 	for (int r = REQ_NONE + 1; r < REQ_COUNT; r++)
 		missing += strstr(h, keys_help((enum request)r)) == NULL;

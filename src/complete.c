@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ini.h"
 #include "util.h"
 
 /* ---- words ---- */
@@ -210,12 +211,6 @@ static void offer_commands(struct cands *cs, const char *const *builtins)
 		offer(cs, "", builtins[i]);
 }
 
-/* Operands and option values that are revisions, by their synopsis name. */
-static bool names_revision(const char *arg)
-{
-	return arg && (strstr(arg, "TARGET") || strstr(arg, "SPEC") || strstr(arg, "RANGE"));
-}
-
 /* The option w names in table t, if any; *value_follows when it takes a
  * value that is not attached to it (--name=V, -xV). */
 static const struct cmd_opt *match_opt(const struct cmd_opt *t, const char *w,
@@ -275,31 +270,17 @@ static void settle(struct cands *cs, size_t start, struct completion *out)
 	}
 }
 
-void complete_line(const char *line, size_t cursor, const struct graph *g,
-                   const char *const *builtins, struct completion *out)
+struct complete_what complete_kind(char *const *words, int nwords, const char *word)
 {
-	memset(out, 0, sizeof(*out));
-	struct complete_words w;
-	if (complete_split(line, cursor, true, &w, NULL) != RT_OK)
-		return;
-	int nprev = w.last_open ? w.n - 1 : w.n;
-	struct cands cs = {{0}, w.last_open ? w.v[w.n - 1] : "", 0};
-	cs.wlen = strlen(cs.word);
-	size_t start = w.last_open ? w.last_start : cursor;
-	size_t lead = 0;
-	while (lead < cursor && is_blank(line[lead]))
-		lead++;
-	if (lead < cursor && line[lead] == '#')
-		goto done; /* a comment */
-
+	struct complete_what what = {false, CMD_ARG_TEXT, NULL, 0};
 	/* Walk the words before the cursor as cli_run reads them. */
 	const char *cmd = NULL;
 	const struct cmd_entry *e = NULL;
 	const struct cmd_opt *value_of = NULL;
 	int operands = 0;
 	bool dashdash = false;
-	for (int i = 0; i < nprev; i++) {
-		const char *a = w.v[i];
+	for (int i = 0; i < nwords; i++) {
+		const char *a = words[i];
 		if (value_of) {
 			value_of = NULL;
 			continue;
@@ -324,26 +305,121 @@ void complete_line(const char *line, size_t cursor, const struct graph *g,
 			operands++;
 		}
 	}
-
-	if (value_of) {
-		if (names_revision(value_of->arg))
-			offer_revisions(&cs, g);
-	} else if (!dashdash && cs.word[0] == '-') {
-		if (!(cs.word[1] >= '0' && cs.word[1] <= '9')) {
-			offer_options(&cs, cli_global_opts);
-			if (e)
-				offer_options(&cs, e->opts);
-		}
-	} else if (!cmd) {
-		offer_commands(&cs, builtins);
-	} else if (e) {
-		if (names_revision(e->args))
-			offer_revisions(&cs, g);
-	} else if (strcmp(cmd, "help") == 0 && operands == 0) {
-		offer_commands(&cs, builtins);
+	const char *eq = word[0] == '-' && word[1] == '-' ? strchr(word, '=') : NULL;
+	if (!value_of && !dashdash && eq) {
+		/* --name=VALUE: the value, after the '=' */
+		bool follows;
+		value_of = match_opt(cli_global_opts, word, &follows);
+		if (!value_of && e)
+			value_of = match_opt(e->opts, word, &follows);
+		if (!value_of || !value_of->arg)
+			return what;
+		what.value_at = (size_t)(eq + 1 - word);
 	}
-done:
-	settle(&cs, start, out);
+	if (value_of) {
+		what.kind = value_of->kind;
+		what.choices = value_of->choices;
+	} else if (!dashdash && word[0] == '-' && !(word[1] >= '0' && word[1] <= '9')) {
+		what.option = true;
+	} else if (!cmd || (!e && strcmp(cmd, "help") == 0 && operands == 0)) {
+		what.kind = CMD_ARG_COMMAND;
+	} else if (e) {
+		what.kind = e->operands;
+	}
+	return what;
+}
+
+/* The options of the command the words name, and the global ones. */
+static void offer_options_of(struct cands *cs, char *const *words, int nwords)
+{
+	offer_options(cs, cli_global_opts);
+	for (int i = 0; i < nwords; i++) {
+		const struct cmd_entry *e = words[i][0] != '-' ? cli_find(words[i]) : NULL;
+		if (e) {
+			offer_options(cs, e->opts);
+			break;
+		}
+	}
+}
+
+static void offer_choices(struct cands *cs, const char *choices)
+{
+	for (const char *p = choices; p && *p;) {
+		size_t n = strcspn(p, " ");
+		char *one = xstrndup(p, n);
+		offer(cs, "", one);
+		free(one);
+		p += n + (p[n] == ' ');
+	}
+}
+
+static void offer_targets(struct cands *cs, const char *config_path)
+{
+	char **names;
+	uint32_t n;
+	config_target_names(config_path, &names, &n);
+	offer(cs, "", "all");
+	/* --target takes a comma-separated list: complete its last item */
+	const char *comma = strrchr(cs->word, ',');
+	char *fixed = xstrndup(cs->word, comma ? (size_t)(comma - cs->word) + 1 : 0);
+	for (uint32_t i = 0; i < n; i++) {
+		offer(cs, fixed, names[i]);
+		free(names[i]);
+	}
+	free(fixed);
+	free(names);
+}
+
+/* The candidates for word after words, unsorted, into cs. */
+static void offer_all(struct cands *cs, char *const *words, int nwords,
+                      const struct complete_src *src)
+{
+	struct complete_what what = complete_kind(words, nwords, cs->word);
+	/* The value of --name=VALUE is completed alone, then given back its
+	 * --name= */
+	struct cands v = {{0}, cs->word + what.value_at, cs->wlen - what.value_at};
+	if (what.option)
+		offer_options_of(&v, words, nwords);
+	else if (what.kind == CMD_ARG_COMMAND)
+		offer_commands(&v, src->builtins);
+	else if (what.kind == CMD_ARG_REVISION)
+		offer_revisions(&v, src->graph);
+	else if (what.kind == CMD_ARG_CHOICE)
+		offer_choices(&v, what.choices);
+	else if (what.kind == CMD_ARG_TARGET)
+		offer_targets(&v, src->config_path);
+	for (size_t i = 0; i < v.sv.n; i++) {
+		strvec_push(&cs->sv, xasprintf("%.*s%s", (int)what.value_at, cs->word, v.sv.v[i]));
+		free(v.sv.v[i]);
+	}
+	free(v.sv.v);
+}
+
+void complete_words(char *const *words, int nwords, const char *word,
+                    const struct complete_src *src, struct completion *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct cands cs = {{0}, word, strlen(word)};
+	offer_all(&cs, words, nwords, src);
+	settle(&cs, 0, out);
+}
+
+void complete_line(const char *line, size_t cursor, const struct complete_src *src,
+                   struct completion *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct complete_words w;
+	if (complete_split(line, cursor, true, &w, NULL) != RT_OK)
+		return;
+	int nprev = w.last_open ? w.n - 1 : w.n;
+	const char *word = w.last_open ? w.v[w.n - 1] : "";
+	size_t lead = 0;
+	while (lead < cursor && is_blank(line[lead]))
+		lead++;
+	struct cands cs = {{0}, word, strlen(word)};
+	if (!(lead < cursor && line[lead] == '#')) /* not a comment */
+		offer_all(&cs, w.v, nprev, src);
+	settle(&cs, w.last_open ? w.last_start : cursor, out);
 	complete_split_free(&w);
 }
 
