@@ -11,6 +11,7 @@
 #include "alembic.h"
 #include "db.h"
 #include "run.h"
+#include "schema.h"
 #include "termout.h"
 #include "util.h"
 
@@ -437,6 +438,17 @@ int cli_ledger(struct cli_ctx *c, struct history_row **rows, uint32_t *n, char *
 	if (rc != RT_OK)
 		return rc;
 	return c->db->ops->history_read(c->db, NULL, rows, n, err);
+}
+
+int cli_schema_live(struct cli_ctx *c, struct schema_live *lv, char **err)
+{
+	int rc = cli_db(c, err);
+	if (rc != RT_OK)
+		return rc;
+	lv->db = c->db;
+	lv->url = &c->url;
+	lv->version_table = cli_version_table(c);
+	return RT_OK;
 }
 
 void cli_db_drop(struct cli_ctx *c)

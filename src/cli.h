@@ -228,6 +228,10 @@ struct history_row;
 /* The whole ledger, oldest first, read through cli_db_read; *rows:
  * db_history_free. */
 int cli_ledger(struct cli_ctx *c, struct history_row **rows, uint32_t *n, char **err);
+/* The connected database as the schema comparisons take it (schema.h),
+ * borrowed from c: opens it (cli_db). */
+struct schema_live;
+int cli_schema_live(struct cli_ctx *c, struct schema_live *lv, char **err);
 /* Closes c's connection (one that failed): the next cli_db opens afresh. */
 void cli_db_drop(struct cli_ctx *c);
 /* The same as revisions of c->graph (loaded), rows that no script defines
@@ -281,6 +285,44 @@ void cli_fleet_row_text(const struct cli_fleet_row *r, char **current, char **st
 
 /* `history --applied`: the ledger, for one revision or all (NULL). */
 int cmd_history_applied(struct cli_ctx *c, const char *revision);
+
+/* `revision` and `merge` as calls (cmd_init.c), for the console: each
+ * writes its script as the command does but prints nothing: the paths
+ * written and what the user is told on the way come back in *out (free
+ * with cli_written_free, also on failure: a script written before a
+ * later one failed is named there); errors go to *err. Needs c->graph
+ * (cli_graph). Strings in the requests are borrowed. */
+struct cli_written {
+	char *pre_path;            /* autogenerate's enum values' revision, or NULL */
+	char *path;                /* the new revision's file, or NULL */
+	/* Lines for standard error (none with --quiet): autogenerate's
+	 * skipped statements and what it found ("No schema changes
+	 * detected", Alembic's "Detected added table"), the enum values'
+	 * revision, a template Alembic's default replaced. */
+	struct strbuf notes;
+};
+void cli_written_free(struct cli_written *w);
+struct cli_revision {
+	const char *message;       /* -m, required */
+	const char *head;          /* --head, or NULL for the head */
+	bool splice;               /* --splice */
+	const char *label;         /* --branch-label, or NULL */
+	const char *rev_id;        /* --rev-id, or NULL */
+	const char *const *depends;/* --depends-on, ndepends of them */
+	int ndepends;
+	bool autogenerate;         /* --autogenerate */
+};
+int cli_write_revision(struct cli_ctx *c, const struct cli_revision *r, struct cli_written *out,
+                       char **err);
+struct cli_merge {
+	const char *const *specs;  /* the revisions to join, nspecs; 0: the heads */
+	int nspecs;
+	const char *message;       /* -m, or NULL for "Merge a and b" */
+	const char *label;         /* --branch-label, or NULL */
+	const char *rev_id;        /* --rev-id, or NULL */
+};
+int cli_write_merge(struct cli_ctx *c, const struct cli_merge *m, struct cli_written *out,
+                    char **err);
 
 /* Command families (one file each). */
 extern const struct cmd_entry cmd_init, cmd_revision, cmd_merge, cmd_heads,

@@ -181,7 +181,7 @@ static void print_plan(struct cli_ctx *c, const struct plan *p)
 static int alembic_offline(struct cli_ctx *c, enum plan_kind kind, const char *arg,
                            const struct plan *p, char **err)
 {
-	const char *args[] = {kind == PLAN_UPGRADE ? "upgrade" : "downgrade", arg, "--sql", NULL};
+	const char *args[] = {plan_kind_word(kind), arg, "--sql", NULL};
 	struct alembic_result r;
 	int rc = alembic_exec(&c->cfg.alembic, args, NULL, NULL, &r, err);
 	if (rc == RT_OK) {
@@ -203,9 +203,8 @@ static int alembic_offline(struct cli_ctx *c, enum plan_kind kind, const char *a
 		sb_adds(&sb, "\n");
 		char *src = NULL;
 		char *e = NULL;
-		if (script_read_sql(&g->nodes[s->rev].s,
-		                    s->dir == PLAN_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE, &src,
-		                    &e) == RT_OK) {
+		if (script_read_sql(&g->nodes[s->rev].s, plan_kind_section(s->dir), &src, &e) ==
+		    RT_OK) {
 			for (const char *l = src; *l;) {
 				size_t n = strcspn(l, "\n");
 				sb_addf(&sb, "-- %.*s\n", (int)n, l);
@@ -808,10 +807,17 @@ static int run_check(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 		if (rc == RT_OK)
 			rc = cli_open_steps(c, OPEN_STYLE_PROBLEMS, &problems, &nopen, &err);
 		nproblems += nopen;
-		int ndrift = 0;
+		struct schema_live lv;
+		struct schema_drift_result drift = {0};
 		if (rc == RT_OK)
-			rc = schema_drift(c, &problems, &ndrift, &skipped, &uncompared, &err);
-		nproblems += ndrift;
+			rc = cli_schema_live(c, &lv, &err);
+		if (rc == RT_OK)
+			rc = schema_drift(&lv, g, c->cfg.schema, &drift, &skipped, &uncompared, &err);
+		if (rc == RT_OK) {
+			schema_drift_lines(&drift, &problems);
+			nproblems += (int)drift.count;
+		}
+		schema_drift_result_free(&drift);
 		if (rc != RT_OK) {
 			/* what the replay left out may be why it failed */
 			if (!c->json && !c->quiet)

@@ -514,25 +514,29 @@ static int probe_member(void *ctx, uint32_t k)
 	p->state = p->pending ? PROBE_BEHIND : PROBE_UP_TO_DATE;
 	if (tc.cfg.schema) {
 		/* one replay at a time: each builds a scratch database */
-		struct strbuf report = STRBUF_INIT;
-		int ndrift = 0;
+		struct schema_live lv;
+		struct schema_drift_result drift = {0};
 		pthread_mutex_lock(&f->drift_mu);
-		int d = schema_drift(&tc, &report, &ndrift, NULL, NULL, &err);
+		int d = cli_schema_live(&tc, &lv, &err);
+		if (d == RT_OK)
+			d = schema_drift(&lv, tc.graph, tc.cfg.schema, &drift, NULL, NULL, &err);
 		pthread_mutex_unlock(&f->drift_mu);
-		if (d == RT_OK && ndrift) {
+		if (d == RT_OK && drift.count) {
 			p->state = PROBE_DRIFT;
-			/* each line says "drift: …": the state says it already */
-			const char *line = sb_str(&report);
-			if (strncmp(line, "drift: ", 7) == 0)
-				line += 7;
-			p->detail = first_line(line);
+			/* the first difference, without "drift: ": the state says it */
+			const char *against;
+			const struct schema_delta *x = schema_drift_at(&drift, 0, &against);
+			struct strbuf first = STRBUF_INIT;
+			schema_delta_text(x, "in the database", against, &first);
+			p->detail = first_line(sb_str(&first));
+			sb_free(&first);
 		} else if (d != RT_OK) {
 			p->detail = xasprintf("drift not checked: %s", err ? err : "failed");
 			char *one = first_line(p->detail);
 			free(p->detail);
 			p->detail = one;
 		}
-		sb_free(&report);
+		schema_drift_result_free(&drift);
 	}
 out:
 	free(err);

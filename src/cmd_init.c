@@ -164,7 +164,8 @@ static int check_rendered(const char *path, const char *text, const char *messag
 /* An Alembic project's new revision: a .py file from the project's
  * script.py.mako (or Alembic's own template), named by its file_template,
  * in the folder of the revision it builds on. *text and *path malloc'd. */
-static int py_revision(struct cli_ctx *c, struct script_new *n, char **text_out,
+static int py_revision(struct cli_ctx *c, struct script_new *n, struct strbuf *notes,
+                       char **text_out,
                        char **path_out, char **err)
 {
 	const struct alembic_ini *a = &c->cfg.alembic;
@@ -189,7 +190,7 @@ static int py_revision(struct cli_ctx *c, struct script_new *n, char **text_out,
 	bool plain = false;
 	char *text = script_py_render(n, tmpl, &plain);
 	if (tmpl && !plain && !c->quiet)
-		fprintf(c->errf, "%s is not a plain template (Mako code, or expressions retort does "
+		sb_addf(notes, "%s is not a plain template (Mako code, or expressions retort does "
 		        "not know): Alembic's default template is used\n", tpath);
 	free(tmpl);
 	free(tpath);
@@ -251,20 +252,45 @@ static int sql_revision(struct cli_ctx *c, struct script_new *n, char **text_out
 	return rc;
 }
 
-/* Writes a new revision in the project's format (never over a file) and
- * prints its path. */
-static int write_script(struct cli_ctx *c, struct script_new *n, char **err)
+/* Writes a new revision in the project's format (never over a file);
+ * *path_out: its path (malloc'd), set on success only; what the user is
+ * told on the way goes to notes. */
+static int write_script(struct cli_ctx *c, struct script_new *n, char **path_out,
+                        struct strbuf *notes, char **err)
 {
 	char *text = NULL, *path = NULL;
-	int rc = cli_alembic(c) ? py_revision(c, n, &text, &path, err)
+	int rc = cli_alembic(c) ? py_revision(c, n, notes, &text, &path, err)
 	                        : sql_revision(c, n, &text, &path, err);
 	if (rc == RT_OK)
 		rc = write_new_file(path, text, err);
-	if (rc == RT_OK)
-		fprintf(c->out, "%s\n", path);
+	if (rc == RT_OK) {
+		*path_out = path;
+		path = NULL;
+	}
 	free(text);
 	free(path);
 	return rc;
+}
+
+void cli_written_free(struct cli_written *w)
+{
+	free(w->pre_path);
+	free(w->path);
+	sb_free(&w->notes);
+	w->pre_path = w->path = NULL;
+}
+
+/* What a command line prints of what was written: the notes on standard
+ * error, each path on a line. */
+static int print_written(struct cli_ctx *c, int rc, struct cli_written *w, char **err)
+{
+	fputs(sb_str(&w->notes), c->errf);
+	if (w->pre_path)
+		fprintf(c->out, "%s\n", w->pre_path);
+	if (w->path)
+		fprintf(c->out, "%s\n", w->path);
+	cli_written_free(w);
+	return cli_report(c, rc, *err);
 }
 
 /* ---- revision ---- */
@@ -283,11 +309,45 @@ static const struct cmd_opt revision_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
+/* --autogenerate: the configuration says which schema, the database where
+ * it is now; schema_autogenerate compares them. */
+static int autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nbase,
+                        struct strbuf *skipped, struct schema_migration *out, char **err)
+{
+	int rc = cli_config(c, err);
+	if (rc != RT_OK)
+		return rc;
+	if (!c->cfg.schema)
+		return rt_err(err, RT_EUSAGE,
+		              "--autogenerate needs a declarative schema: set 'schema = %s/schema.sql' "
+		              "in %s (see retort.ini(5))",
+		              c->scripts ? c->scripts : c->cfg.script_location,
+		              c->cfg.path ? c->cfg.path : "retort.ini");
+	char **heads = NULL;
+	uint32_t n = 0;
+	rc = cli_url(c, err);
+	/* The first revision starts from nothing, and a database file that
+	 * does not exist yet is that nothing; past it, a missing file is a
+	 * mistake that cli_current names. */
+	if (rc == RT_OK && nbase == 0 && cli_db_missing(c))
+		rc = cli_db(c, err);
+	else if (rc == RT_OK)
+		rc = cli_current(c, &heads, &n, err);
+	struct schema_live lv;
+	if (rc == RT_OK)
+		rc = cli_schema_live(c, &lv, err);
+	if (rc == RT_OK)
+		rc = schema_autogenerate(&lv, (const char *const *)heads, n, base, nbase,
+		                         c->cfg.schema, skipped, out, err);
+	db_strv_free(heads, n);
+	return rc;
+}
+
 /* One line of Alembic's log while it autogenerates: what its comparison
  * detected ("Detected added table 'accounts'") is shown, the rest (its
  * context and connection lines) is not. */
 struct detected {
-	FILE *errf;
+	struct strbuf *notes;
 	bool quiet;
 	uint32_t n;
 };
@@ -301,7 +361,7 @@ static void on_autogen_line(void *ctx, const char *line)
 	m += strspn(m + 1, " ") + 1;
 	d->n++;
 	if (!d->quiet)
-		fprintf(d->errf, "%s\n", m);
+		sb_addf(d->notes, "%s\n", m);
 }
 
 /* `revision --autogenerate` in an Alembic project: Alembic's own
@@ -309,10 +369,11 @@ static void on_autogen_line(void *ctx, const char *line)
  * target_metadata) with the database its env.py connects to, writes the
  * script. The new revision's id and its place in the graph are retort's
  * (resolved as for any revision and handed to Alembic); Alembic's
- * "Generating PATH" names the file, printed like any new script's. */
-static int alembic_autogenerate(struct cli_ctx *c, const struct cli_opts *opts, const char *rev,
+ * "Generating PATH" names the file, *path (malloc'd) as any new script's. */
+static int alembic_autogenerate(struct cli_ctx *c, const struct cli_revision *rq, const char *rev,
                                 const char *message, const char *const *parents, uint32_t nparents,
-                                const char *const *deps, int ndeps, char **err)
+                                const char *const *deps, int ndeps, struct cli_written *out,
+                                char **err)
 {
 	if (nparents > 1)
 		return rt_err(err, RT_EUSAGE, "--head names %u revisions; Alembic's autogenerate "
@@ -329,18 +390,18 @@ static int alembic_autogenerate(struct cli_ctx *c, const struct cli_opts *opts, 
 	args[n++] = rev;
 	args[n++] = "--head";
 	args[n++] = nparents ? parents[0] : "base";
-	if (cli_flag(opts, "splice"))
+	if (rq->splice)
 		args[n++] = "--splice";
-	if (cli_opt(opts, "branch-label")) {
+	if (rq->label) {
 		args[n++] = "--branch-label";
-		args[n++] = cli_opt(opts, "branch-label");
+		args[n++] = rq->label;
 	}
 	for (int i = 0; i < ndeps; i++) {
 		args[n++] = "--depends-on";
 		args[n++] = deps[i];
 	}
 	args[n] = NULL;
-	struct detected d = {c->errf, c->quiet, 0};
+	struct detected d = {&out->notes, c->quiet, 0};
 	struct alembic_result r;
 	bool skipped;
 	/* retort's ledger is in the database Alembic compares, and no model
@@ -350,7 +411,7 @@ static int alembic_autogenerate(struct cli_ctx *c, const struct cli_opts *opts, 
 	if (rc != RT_OK)
 		return rc;
 	if (!skipped && !c->quiet)
-		fprintf(c->errf, "RETORT_ALEMBIC names the command: retort's ledger table %s is "
+		sb_addf(&out->notes, "RETORT_ALEMBIC names the command: retort's ledger table %s is "
 		        "compared with the models like any table (look for it in the new script, "
 		        "or leave it out with include_name in env.py)\n", DB_HISTORY_TABLE);
 	const char *gen = strstr(r.out, "Generating ");
@@ -381,60 +442,58 @@ static int alembic_autogenerate(struct cli_ctx *c, const struct cli_opts *opts, 
 		if (strncmp(path, cwd, cl) == 0 && path[cl] == '/')
 			shown = path + cl + 1;
 	}
-	fprintf(c->out, "%s\n", shown);
+	out->path = xstrdup(shown);
 	if (!d.n && !c->quiet)
-		fprintf(c->errf, "Alembic detected no changes between the models and the database: "
+		sb_adds(&out->notes, "Alembic detected no changes between the models and the database: "
 		        "the new revision's upgrade() and downgrade() do nothing\n");
 	free(path);
 	alembic_result_free(&r);
 	return RT_OK;
 }
 
-static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
+
+int cli_write_revision(struct cli_ctx *c, const struct cli_revision *r,
+                       struct cli_written *out, char **errp)
 {
 	const struct graph *g = c->graph;
-	char *err = NULL;
-	if (argc > 1) {
-		fprintf(c->errf, "retort revision: unexpected argument '%s' (use -m MSG)\n", argv[1]);
-		return RT_EUSAGE;
-	}
-	const char *head = cli_opt(opts, "head");
-	const char *label = cli_opt(opts, "branch-label");
-	const char *message = cli_opt(opts, "message");
+	const char *head = r->head;
+	const char *label = r->label;
+	const char *message = r->message;
 	struct spec_ctx sc = {g, NULL, 0, false};
 	struct revset base = {0};
 	int rc = RT_OK;
+	/* errors go to err, so that *errp is written only on failure */
+	char *err = NULL;
+	memset(out, 0, sizeof *out);
 
-	if (!message || !message[strspn(message, " \t\r\n")]) {
-		fprintf(c->errf, "retort revision: a message is required: -m MSG\n");
-		return RT_EUSAGE;
-	}
+	if (!message || !message[strspn(message, " \t\r\n")])
+		return rt_err(errp, RT_EUSAGE, "retort revision: a message is required: -m MSG");
 
 	if (!head && g->nheads > 1) {
 		struct strbuf sb = STRBUF_INIT;
 		for (uint32_t i = 0; i < g->nheads; i++)
 			sb_addf(&sb, "%s%s", i ? ", " : "", g->nodes[g->heads[i]].s.rev);
-		rc = rt_err(&err, RT_EUSAGE,
+		rc = rt_err(errp, RT_EUSAGE,
 		            "multiple heads are present (%s); name one with --head, or run "
 		            "'retort merge' to join them first", sb_str(&sb));
 		sb_free(&sb);
-		return cli_report(c, rc, err);
+		return rc;
 	}
-	rc = spec_resolve(&sc, head ? head : "head", &base, &err);
+	rc = spec_resolve(&sc, head ? head : "head", &base, errp);
 	if (rc != RT_OK)
-		return cli_report(c, rc, err);
+		return rc;
 	for (uint32_t i = 0; i < base.n && rc == RT_OK; i++)
-		if (g->nodes[base.v[i]].nchildren && !cli_flag(opts, "splice"))
+		if (g->nodes[base.v[i]].nchildren && !r->splice)
 			rc = rt_err(&err, RT_EUSAGE,
 			            "%s is not a head; pass --splice to start a branch from it",
 			            g->nodes[base.v[i]].s.rev);
 
 	char rev[40];
 	if (rc == RT_OK)
-		rc = new_identity(c, cli_opt(opts, "rev-id"), rev, label, &err);
+		rc = new_identity(c, r->rev_id, rev, label, &err);
 
-	int ndeps = 0;
-	const char **dep_specs = cli_opt_all(opts, "depends-on", &ndeps);
+	int ndeps = r->ndepends;
+	const char *const *dep_specs = r->depends;
 	const char **deps = xcalloc((size_t)ndeps + 1, sizeof(*deps));
 	const char **parents = xcalloc(base.n + 1, sizeof(*parents));
 	for (uint32_t i = 0; i < base.n; i++)
@@ -449,23 +508,24 @@ static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc
 			deps[i] = g->nodes[d.v[0]].s.rev;
 		revset_free(&d);
 	}
-	free(dep_specs);
 	struct schema_migration m = {0};
-	if (rc == RT_OK && cli_flag(opts, "autogenerate") && cli_alembic(c)) {
-		rc = alembic_autogenerate(c, opts, rev, message, parents, base.n, deps, ndeps, &err);
+	if (rc == RT_OK && r->autogenerate && cli_alembic(c)) {
+		rc = alembic_autogenerate(c, r, rev, message, parents, base.n, deps, ndeps, out, &err);
 		free(deps);
 		free(parents);
 		revset_free(&base);
-		return cli_report(c, rc, err);
+		if (rc != RT_OK)
+			*errp = err;
+		return rc;
 	}
-	if (rc == RT_OK && cli_flag(opts, "autogenerate")) {
+	if (rc == RT_OK && r->autogenerate) {
 		struct strbuf skipped = STRBUF_INIT;
-		rc = schema_autogenerate(c, parents, base.n, &skipped, &m, &err);
+		rc = autogenerate(c, parents, base.n, &skipped, &m, &err);
 		if (!c->quiet)
-			fputs(sb_str(&skipped), c->errf);
+			sb_adds(&out->notes, sb_str(&skipped));
 		sb_free(&skipped);
 		if (rc == RT_OK && !*m.upgrade && !m.pre_upgrade && !c->quiet)
-			fprintf(c->errf, "No schema changes detected: the database matches %s\n",
+			sb_addf(&out->notes, "No schema changes detected: the database matches %s\n",
 			        c->cfg.schema);
 	}
 	char pre[13];
@@ -486,10 +546,10 @@ static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		n.downgrade_sql = m.pre_downgrade;
 		n.no_transaction = true;
 		if (rc == RT_OK)
-			rc = write_script(c, &n, &err);
+			rc = write_script(c, &n, &out->pre_path, &out->notes, &err);
 		free(msg);
 		if (rc == RT_OK && !c->quiet)
-			fprintf(c->errf, "The new enum values are added by %s (Transaction: none), which %s "
+			sb_addf(&out->notes, "The new enum values are added by %s (Transaction: none), which %s "
 			        "revises: PostgreSQL cannot use a value in the transaction that adds it\n",
 			        pre, rev);
 	}
@@ -506,13 +566,37 @@ static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc
 		n.ndepends = (uint32_t)ndeps;
 		n.upgrade_sql = m.upgrade;
 		n.downgrade_sql = m.downgrade;
-		rc = write_script(c, &n, &err);
+		rc = write_script(c, &n, &out->path, &out->notes, &err);
 	}
 	schema_migration_free(&m);
 	free(deps);
 	free(parents);
 	revset_free(&base);
-	return cli_report(c, rc, err);
+	if (rc != RT_OK)
+		*errp = err;
+	return rc;
+}
+
+static int run_revision(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
+{
+	if (argc > 1) {
+		fprintf(c->errf, "retort revision: unexpected argument '%s' (use -m MSG)\n", argv[1]);
+		return RT_EUSAGE;
+	}
+	struct cli_revision r = {0};
+	r.message = cli_opt(opts, "message");
+	r.head = cli_opt(opts, "head");
+	r.splice = cli_flag(opts, "splice");
+	r.label = cli_opt(opts, "branch-label");
+	r.rev_id = cli_opt(opts, "rev-id");
+	const char **deps = cli_opt_all(opts, "depends-on", &r.ndepends);
+	r.depends = deps;
+	r.autogenerate = cli_flag(opts, "autogenerate");
+	struct cli_written w;
+	char *err = NULL;
+	int rc = cli_write_revision(c, &r, &w, &err);
+	free(deps);
+	return print_written(c, rc, &w, &err);
 }
 
 const struct cmd_entry cmd_revision = {
@@ -529,16 +613,18 @@ static const struct cmd_opt merge_opts[] = {
 	{NULL, 0, NULL, NULL},
 };
 
-static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
+int cli_write_merge(struct cli_ctx *c, const struct cli_merge *mr, struct cli_written *out,
+                    char **errp)
 {
 	const struct graph *g = c->graph;
 	struct spec_ctx sc = {g, NULL, 0, false};
 	char *err = NULL;
 	int rc = RT_OK;
 	struct u32vec revs = {0};
-	for (int i = 1; i < (argc > 1 ? argc : 2) && rc == RT_OK; i++) {
+	memset(out, 0, sizeof *out);
+	for (int i = 0; i < (mr->nspecs ? mr->nspecs : 1) && rc == RT_OK; i++) {
 		struct revset r;
-		rc = spec_resolve(&sc, argc > 1 ? argv[i] : "heads", &r, &err);
+		rc = spec_resolve(&sc, mr->nspecs ? mr->specs[i] : "heads", &r, &err);
 		for (uint32_t k = 0; rc == RT_OK && k < r.n; k++)
 			if (!u32vec_contains(&revs, r.v[k]))
 				u32vec_push(&revs, r.v[k]);
@@ -546,7 +632,7 @@ static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 	}
 	if (rc == RT_OK && revs.n < 2)
 		rc = rt_err(&err, RT_EUSAGE, "nothing to merge: %s",
-		            argc > 1 ? "a merge needs two or more revisions"
+		            mr->nspecs ? "a merge needs two or more revisions"
 		                     : "there is only one head");
 	for (uint32_t i = 0; rc == RT_OK && i < revs.n; i++)
 		for (uint32_t j = 0; rc == RT_OK && j < revs.n; j++)
@@ -556,9 +642,9 @@ static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 				            g->nodes[revs.v[i]].s.rev, g->nodes[revs.v[j]].s.rev,
 				            g->nodes[revs.v[i]].s.rev, g->nodes[revs.v[j]].s.rev);
 	char rev[40];
-	const char *label = cli_opt(opts, "branch-label");
+	const char *label = mr->label;
 	if (rc == RT_OK)
-		rc = new_identity(c, cli_opt(opts, "rev-id"), rev, label, &err);
+		rc = new_identity(c, mr->rev_id, rev, label, &err);
 	if (rc == RT_OK) {
 		const char **parents = xcalloc(revs.n, sizeof(*parents));
 		struct strbuf msg = STRBUF_INIT;
@@ -569,17 +655,33 @@ static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, c
 		}
 		struct script_new n = {0};
 		n.rev = rev;
-		n.message = cli_opt(opts, "message") ? cli_opt(opts, "message") : sb_str(&msg);
+		n.message = mr->message ? mr->message : sb_str(&msg);
 		n.parents = parents;
 		n.nparents = revs.n;
 		n.labels = &label;
 		n.nlabels = label ? 1 : 0;
-		rc = write_script(c, &n, &err);
+		rc = write_script(c, &n, &out->path, &out->notes, &err);
 		sb_free(&msg);
 		free(parents);
 	}
 	u32vec_free(&revs);
-	return cli_report(c, rc, err);
+	if (rc != RT_OK)
+		*errp = err;
+	return rc;
+}
+
+static int run_merge(struct cli_ctx *c, const struct cli_opts *opts, int argc, char **argv)
+{
+	struct cli_merge mr = {0};
+	mr.specs = (const char *const *)argv + 1;
+	mr.nspecs = argc - 1;
+	mr.message = cli_opt(opts, "message");
+	mr.label = cli_opt(opts, "branch-label");
+	mr.rev_id = cli_opt(opts, "rev-id");
+	struct cli_written w;
+	char *err = NULL;
+	int rc = cli_write_merge(c, &mr, &w, &err);
+	return print_written(c, rc, &w, &err);
 }
 
 const struct cmd_entry cmd_merge = {

@@ -485,187 +485,207 @@ enum rt_status graph_load(const char *dir, struct graph **out, char **err)
 	return graph_load_src(&src, out, err);
 }
 
-enum rt_status graph_load_src(const struct graph_src *src, struct graph **out, char **err)
+/* One load's state, handed from phase to phase (graph_load_src). Every
+ * phase goes on after a problem, so that all of them are reported. */
+struct loader {
+	const struct graph_src *src;
+	struct graph *g;
+	struct strbuf eb;          /* the problems */
+	int status;
+	struct reader rd;          /* the scripts read */
+	struct raw *raws;          /* rd's, from gather on; n of them */
+	uint32_t n;
+	int dfd;                   /* the one directory, or -1 */
+	struct hcache *hc;         /* its header cache, or NULL */
+	uint32_t nfiles;           /* how many scripts it holds */
+	struct strmap ids, labels; /* id and label to raw index, label index */
+	uint32_t *label_rev, nl;   /* by label index: its raw */
+	uint32_t *order, ordered;  /* raw indices in topological order */
+};
+
+/* One directory: the header cache, by which a directory unchanged since
+ * it was cached need not be listed and a script whose identity is
+ * unchanged costs one stat instead of open, read, close and a parse; and
+ * the graph image, by which a graph whose directory and scripts are all
+ * unchanged is loaded whole. True when the image gave the whole graph. */
+static bool read_one_dir(struct loader *L)
 {
-	struct graph *g = xcalloc(1, sizeof(*g));
-	arena_init(&g->arena);
-	g->dir = arena_strdup(&g->arena, src->ndirs ? src->dirs[0] : ".");
-	struct strbuf eb = STRBUF_INIT;
-	int status = RT_OK;
-	struct raw *raws = NULL;
-	uint32_t nfiles = 0, n = 0;
-	struct hcache_ident *idents = NULL;
-	bool *done = NULL;
-	struct strmap ids = {0}, labels = {0};
-	uint32_t *label_rev = NULL;
-	struct hcache *hc = NULL;
-	struct reader rd = {.eb = &eb};
-
-	/* One directory: the header cache, by which a directory unchanged
-	 * since it was cached need not be listed and a script whose identity
-	 * is unchanged costs one stat instead of open, read, close and a
-	 * parse; and the graph image, by which a graph whose directory and
-	 * scripts are all unchanged is loaded whole. */
-	int dfd = -1;
-	if (src->ndirs == 1 && !src->recursive) {
-		dfd = open(src->dirs[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0 && !(src->skip_missing && errno == ENOENT)) {
-			status = add_problem(&eb, "%s: %s", src->dirs[0], strerror(errno));
-			goto out;
-		}
-		hc = dfd >= 0 ? hcache_open(dfd, src->format, &g->arena) : NULL;
-		if (hcache_image_get(hc, g->dir, dfd, g)) {
-			hcache_discard(hc);
-			close(dfd);
-			*out = g;
-			return RT_OK;
-		}
-		rd.keep_idents = hc != NULL;
-		if (dfd >= 0 && !read_dir(g, src->dirs[0], dfd, hc, src->format, &rd, &nfiles,
-		                          NULL, NULL)) {
-			hcache_discard(hc);
-			hc = NULL;
-			status = rd.status;
-			goto out;
-		}
-	} else {
-		struct dirlist dl = {0};
-		for (uint32_t i = 0; i < src->ndirs; i++) {
-			struct stat st;
-			if (src->skip_missing && stat(src->dirs[i], &st) != 0 && errno == ENOENT)
-				continue;
-			dirlist_add(&dl, xstrdup(src->dirs[i]));
-		}
-		/* Each directory has a header cache of its own. */
-		for (uint32_t i = 0; i < dl.n; i++) {
-			int fd = open(dl.v[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			struct hcache *dhc = fd >= 0 ? hcache_open(fd, src->format, &g->arena) : NULL;
-			char **sub = NULL;
-			uint32_t nsub = 0, nf = 0;
-			if (read_dir(g, dl.v[i], fd, dhc, src->format, &rd, &nf,
-			             src->recursive ? &sub : NULL, &nsub))
-				hcache_close(dhc, nf);
-			else
-				hcache_discard(dhc);
-			if (fd >= 0)
-				close(fd);
-			if (nsub)
-				qsort(sub, nsub, sizeof(*sub), cmp_path);
-			for (uint32_t k = 0; k < nsub; k++)
-				dirlist_add(&dl, sub[k]);
-			free(sub);
-		}
-		for (uint32_t i = 0; i < dl.n; i++)
-			free(dl.v[i]);
-		free(dl.v);
-		free(dl.ids);
+	const struct graph_src *src = L->src;
+	struct graph *g = L->g;
+	L->dfd = open(src->dirs[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (L->dfd < 0 && !(src->skip_missing && errno == ENOENT)) {
+		L->status = add_problem(&L->eb, "%s: %s", src->dirs[0], strerror(errno));
+		return false;
 	}
-	raws = rd.raws ? rd.raws : xcalloc(1, sizeof(*raws));
-	idents = rd.idents;
-	n = rd.n;
-	status = rd.status;
+	L->hc = L->dfd >= 0 ? hcache_open(L->dfd, src->format, &g->arena) : NULL;
+	if (hcache_image_get(L->hc, g->dir, L->dfd, g))
+		return true;
+	L->rd.keep_idents = L->hc != NULL;
+	if (L->dfd >= 0 && !read_dir(g, src->dirs[0], L->dfd, L->hc, src->format, &L->rd,
+	                             &L->nfiles, NULL, NULL)) {
+		hcache_discard(L->hc);
+		L->hc = NULL;
+		L->status = L->rd.status;
+	}
+	return false;
+}
 
-	strmap_init(&ids, n);
-	for (uint32_t i = 0; i < n; i++) {
+/* Several directories, or subdirectories: each with a header cache of its
+ * own, and no graph image. */
+static void read_dirs(struct loader *L)
+{
+	const struct graph_src *src = L->src;
+	struct dirlist dl = {0};
+	for (uint32_t i = 0; i < src->ndirs; i++) {
+		struct stat st;
+		if (src->skip_missing && stat(src->dirs[i], &st) != 0 && errno == ENOENT)
+			continue;
+		dirlist_add(&dl, xstrdup(src->dirs[i]));
+	}
+	for (uint32_t i = 0; i < dl.n; i++) {
+		int fd = open(dl.v[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct hcache *dhc = fd >= 0 ? hcache_open(fd, src->format, &L->g->arena) : NULL;
+		char **sub = NULL;
+		uint32_t nsub = 0, nf = 0;
+		if (read_dir(L->g, dl.v[i], fd, dhc, src->format, &L->rd, &nf,
+		             src->recursive ? &sub : NULL, &nsub))
+			hcache_close(dhc, nf);
+		else
+			hcache_discard(dhc);
+		if (fd >= 0)
+			close(fd);
+		if (nsub)
+			qsort(sub, nsub, sizeof(*sub), cmp_path);
+		for (uint32_t k = 0; k < nsub; k++)
+			dirlist_add(&dl, sub[k]);
+		free(sub);
+	}
+	for (uint32_t i = 0; i < dl.n; i++)
+		free(dl.v[i]);
+	free(dl.v);
+	free(dl.ids);
+}
+
+/* Revision ids: unique. A duplicate is left out of the graph. */
+static void index_ids(struct loader *L)
+{
+	struct raw *raws = L->raws;
+	strmap_init(&L->ids, L->n);
+	for (uint32_t i = 0; i < L->n; i++) {
 		uint32_t other;
-		if (!strmap_put(&ids, raws[i].s.rev, i)) {
-			strmap_get(&ids, raws[i].s.rev, &other);
-			status = add_problem(&eb,
+		if (!strmap_put(&L->ids, raws[i].s.rev, i)) {
+			strmap_get(&L->ids, raws[i].s.rev, &other);
+			L->status = add_problem(&L->eb,
 			    "%s:%u: duplicate Revision ID '%s' (also in %s)", raws[i].s.path,
 			    raws[i].s.rev_line, raws[i].s.rev, raws[other].s.path);
 			raws[i].s.rev = NULL; /* excluded from the graph below */
 		}
 	}
+}
 
-	/* Branch labels: unique, and never a revision id. */
+/* Branch labels: unique, and never a revision id. */
+static void index_labels(struct loader *L)
+{
+	struct raw *raws = L->raws;
 	uint32_t nlabels_total = 0;
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < L->n; i++)
 		nlabels_total += raws[i].s.rev ? raws[i].s.nlabels : 0;
-	strmap_init(&labels, nlabels_total);
-	label_rev = xcalloc(nlabels_total + 1, sizeof(*label_rev));
-	uint32_t nl = 0;
-	for (uint32_t i = 0; i < n; i++) {
+	strmap_init(&L->labels, nlabels_total);
+	L->label_rev = xcalloc(nlabels_total + 1, sizeof(*L->label_rev));
+	for (uint32_t i = 0; i < L->n; i++) {
 		const struct script *s = &raws[i].s;
 		if (!s->rev)
 			continue;
 		for (uint32_t j = 0; j < s->nlabels; j++) {
 			uint32_t other;
-			if (strmap_get(&ids, s->labels[j], NULL)) {
-				status = add_problem(&eb,
+			if (strmap_get(&L->ids, s->labels[j], NULL)) {
+				L->status = add_problem(&L->eb,
 				    "%s:%u: branch label '%s' is also a revision id", s->path,
 				    s->labels_line, s->labels[j]);
-			} else if (strmap_get(&labels, s->labels[j], &other)) {
-				status = add_problem(&eb,
+			} else if (strmap_get(&L->labels, s->labels[j], &other)) {
+				L->status = add_problem(&L->eb,
 				    "%s:%u: duplicate branch label '%s' (also on %s)", s->path,
-				    s->labels_line, s->labels[j], raws[label_rev[other]].s.rev);
+				    s->labels_line, s->labels[j], raws[L->label_rev[other]].s.rev);
 			} else {
-				strmap_put(&labels, s->labels[j], nl);
-				label_rev[nl++] = i;
+				strmap_put(&L->labels, s->labels[j], L->nl);
+				L->label_rev[L->nl++] = i;
 			}
 		}
 	}
+}
 
-	/* Edges. */
-	for (uint32_t i = 0; i < n; i++) {
-		struct raw *r = &raws[i];
-		if (!r->s.rev)
+/* Raw i's Revises edges. */
+static void link_parents(struct loader *L, uint32_t i)
+{
+	struct raw *r = &L->raws[i];
+	r->par = xcalloc(r->s.nparents + 1, sizeof(*r->par));
+	for (uint32_t j = 0; j < r->s.nparents; j++) {
+		uint32_t p;
+		if (!strmap_get(&L->ids, r->s.parents[j], &p)) {
+			L->status = add_problem(&L->eb,
+			    "%s:%u: Revises '%s', which no script defines", r->s.path,
+			    r->s.revises_line, r->s.parents[j]);
 			continue;
-		r->par = xcalloc(r->s.nparents + 1, sizeof(*r->par));
-		for (uint32_t j = 0; j < r->s.nparents; j++) {
-			uint32_t p;
-			if (!strmap_get(&ids, r->s.parents[j], &p)) {
-				status = add_problem(&eb,
-				    "%s:%u: Revises '%s', which no script defines", r->s.path,
-				    r->s.revises_line, r->s.parents[j]);
-				continue;
-			}
-			if (p == i) {
-				status = add_problem(&eb,
-				    "%s:%u: cycle in the revision graph: %s revises itself",
-				    r->s.path, r->s.revises_line, r->s.rev);
-				continue;
-			}
-			bool dup = false;
-			for (uint32_t k = 0; k < r->npar; k++)
-				dup |= r->par[k] == p;
-			if (dup) {
-				status = add_problem(&eb, "%s:%u: Revises names '%s' twice",
-				                r->s.path, r->s.revises_line, r->s.parents[j]);
-				continue;
-			}
-			r->par[r->npar++] = p;
-			add_out(&raws[p], i);
-			r->indeg++;
 		}
-		r->dep = xcalloc(r->s.ndepends + 1, sizeof(*r->dep));
-		for (uint32_t j = 0; j < r->s.ndepends; j++) {
-			int32_t d = resolve_dep(&ids, &labels, label_rev, raws, n, r->s.depends[j]);
-			if (d == -2) {
-				status = add_problem(&eb,
-				    "%s:%u: Depends On '%s' is an ambiguous revision prefix",
-				    r->s.path, r->s.depends_line, r->s.depends[j]);
-				continue;
-			}
-			if (d < 0) {
-				status = add_problem(&eb,
-				    "%s:%u: Depends On '%s', which is neither a revision nor a branch label",
-				    r->s.path, r->s.depends_line, r->s.depends[j]);
-				continue;
-			}
-			if ((uint32_t)d == i) {
-				status = add_problem(&eb,
-				    "%s:%u: cycle in the revision graph: %s depends on itself",
-				    r->s.path, r->s.depends_line, r->s.rev);
-				continue;
-			}
-			r->dep[r->ndep++] = (uint32_t)d;
-			add_out(&raws[d], i);
-			r->indeg++;
+		if (p == i) {
+			L->status = add_problem(&L->eb,
+			    "%s:%u: cycle in the revision graph: %s revises itself",
+			    r->s.path, r->s.revises_line, r->s.rev);
+			continue;
 		}
+		bool dup = false;
+		for (uint32_t k = 0; k < r->npar; k++)
+			dup |= r->par[k] == p;
+		if (dup) {
+			L->status = add_problem(&L->eb, "%s:%u: Revises names '%s' twice",
+			                        r->s.path, r->s.revises_line, r->s.parents[j]);
+			continue;
+		}
+		r->par[r->npar++] = p;
+		add_out(&L->raws[p], i);
+		r->indeg++;
 	}
+}
 
-	/* Topological order (Kahn), ties by Create Date then id. */
-	done = xcalloc(n + 1, sizeof(*done));
+/* Raw i's Depends On edges. */
+static void link_depends(struct loader *L, uint32_t i)
+{
+	struct raw *r = &L->raws[i];
+	r->dep = xcalloc(r->s.ndepends + 1, sizeof(*r->dep));
+	for (uint32_t j = 0; j < r->s.ndepends; j++) {
+		int32_t d = resolve_dep(&L->ids, &L->labels, L->label_rev, L->raws, L->n,
+		                        r->s.depends[j]);
+		if (d == -2) {
+			L->status = add_problem(&L->eb,
+			    "%s:%u: Depends On '%s' is an ambiguous revision prefix",
+			    r->s.path, r->s.depends_line, r->s.depends[j]);
+			continue;
+		}
+		if (d < 0) {
+			L->status = add_problem(&L->eb,
+			    "%s:%u: Depends On '%s', which is neither a revision nor a branch label",
+			    r->s.path, r->s.depends_line, r->s.depends[j]);
+			continue;
+		}
+		if ((uint32_t)d == i) {
+			L->status = add_problem(&L->eb,
+			    "%s:%u: cycle in the revision graph: %s depends on itself",
+			    r->s.path, r->s.depends_line, r->s.rev);
+			continue;
+		}
+		r->dep[r->ndep++] = (uint32_t)d;
+		add_out(&L->raws[d], i);
+		r->indeg++;
+	}
+}
+
+/* Topological order (Kahn), ties by Create Date then id; what is left
+ * over lies on a cycle, which is reported. */
+static void order_raws(struct loader *L)
+{
+	struct raw *raws = L->raws;
+	uint32_t n = L->n;
+	bool *done = xcalloc(n + 1, sizeof(*done));
 	uint32_t live = 0;
 	struct heap h = {xmalloc((n + 1) * sizeof(uint32_t)), 0, raws};
 	for (uint32_t i = 0; i < n; i++) {
@@ -677,36 +697,39 @@ enum rt_status graph_load_src(const struct graph_src *src, struct graph **out, c
 		if (raws[i].indeg == 0)
 			heap_push(&h, i);
 	}
-	uint32_t *order = xmalloc((n + 1) * sizeof(*order));
-	uint32_t ordered = 0;
+	L->order = xmalloc((n + 1) * sizeof(*L->order));
+	L->ordered = 0;
 	while (h.n) {
 		uint32_t x = heap_pop(&h);
 		done[x] = true;
-		raws[x].order = ordered;
-		order[ordered++] = x;
+		raws[x].order = L->ordered;
+		L->order[L->ordered++] = x;
 		for (uint32_t j = 0; j < raws[x].nout; j++)
 			if (--raws[raws[x].out[j]].indeg == 0)
 				heap_push(&h, raws[x].out[j]);
 	}
 	free(h.v);
-	if (ordered < live) {
+	if (L->ordered < live) {
 		char *e = NULL;
 		report_cycle(raws, n, done, &e);
-		take_problems(&eb, &e);
-		status = RT_EINPUT;
+		take_problems(&L->eb, &e);
+		L->status = RT_EINPUT;
 	}
-	if (status != RT_OK) {
-		free(order);
-		goto out;
-	}
+	free(done);
+}
 
-	/* Build the nodes in order. */
+/* The nodes in order, with their edges both ways. */
+static void build_nodes(struct loader *L)
+{
+	struct graph *g = L->g;
+	struct raw *raws = L->raws;
+	uint32_t ordered = L->ordered;
 	g->n = ordered;
 	g->nodes = arena_alloc(&g->arena, (ordered ? ordered : 1) * sizeof(*g->nodes));
 	uint32_t *nchild = xcalloc(ordered + 1, sizeof(*nchild));
 	uint32_t *ndependent = xcalloc(ordered + 1, sizeof(*ndependent));
 	for (uint32_t k = 0; k < ordered; k++) {
-		struct raw *r = &raws[order[k]];
+		struct raw *r = &raws[L->order[k]];
 		struct gnode *x = &g->nodes[k];
 		x->s = r->s;
 		x->nparents = r->npar;
@@ -740,15 +763,20 @@ enum rt_status graph_load_src(const struct graph_src *src, struct graph **out, c
 	}
 	free(nchild);
 	free(ndependent);
-	free(order);
+}
 
-	/* The id map built above, its values turned from raw indices into the
-	 * nodes' (every raw is a node by now: there was no problem). */
-	for (uint32_t i = 0; i < ids.cap; i++)
-		if (ids.keys[i])
-			ids.vals[i] = raws[ids.vals[i]].order;
-	g->ids = ids;
-	ids = (struct strmap){0};
+/* The id map built by index_ids, its values turned from raw indices into
+ * the nodes' (every raw is a node by now: there was no problem), and the
+ * ids sorted, for prefixes. */
+static void index_nodes(struct loader *L)
+{
+	struct graph *g = L->g;
+	uint32_t ordered = L->ordered;
+	for (uint32_t i = 0; i < L->ids.cap; i++)
+		if (L->ids.keys[i])
+			L->ids.vals[i] = L->raws[L->ids.vals[i]].order;
+	g->ids = L->ids;
+	L->ids = (struct strmap){0};
 	g->sorted_idx = arena_alloc(&g->arena, (ordered + 1) * sizeof(uint32_t));
 	g->sorted_ids = arena_alloc(&g->arena, (ordered + 1) * sizeof(char *));
 	struct sort_id *by_id = xmalloc((ordered + 1) * sizeof(*by_id));
@@ -760,12 +788,15 @@ enum rt_status graph_load_src(const struct graph_src *src, struct graph **out, c
 		g->sorted_ids[k] = by_id[k].rev;
 	}
 	free(by_id);
+}
 
-	/* Labels in the order of the revisions that carry them, so that no
-	 * listing depends on file names. */
+/* Labels in the order of the revisions that carry them, so that no
+ * listing depends on file names. */
+static void order_labels(struct graph *g, uint32_t nl)
+{
 	g->labels = arena_alloc(&g->arena, (nl + 1) * sizeof(*g->labels));
 	strmap_init(&g->label_map, nl);
-	for (uint32_t k = 0; k < ordered; k++) {
+	for (uint32_t k = 0; k < g->n; k++) {
 		const struct script *s = &g->nodes[k].s;
 		for (uint32_t j = 0; j < s->nlabels; j++) {
 			g->labels[g->nlabels].name = s->labels[j];
@@ -774,66 +805,116 @@ enum rt_status graph_load_src(const struct graph_src *src, struct graph **out, c
 			g->nlabels++;
 		}
 	}
+}
 
-	collect(g, &g->heads, &g->nheads, is_head);
-	collect(g, &g->bases, &g->nbases, is_base);
-	collect(g, &g->branchpoints, &g->nbranchpoints, is_branchpoint);
-	collect(g, &g->mergepoints, &g->nmergepoints, is_mergepoint);
-
-	/* Which labels cover each revision, for display. */
-	if (nl) {
-		uint32_t *count = xcalloc(ordered + 1, sizeof(*count));
-		struct bitset *covers = xcalloc(nl, sizeof(*covers));
-		for (uint32_t l = 0; l < nl; l++) {
-			bitset_init(&covers[l], ordered);
-			graph_label_cover(g, g->labels[l].rev, &covers[l]);
-			for (uint32_t k = 0; k < ordered; k++)
-				count[k] += bitset_get(&covers[l], k);
-		}
-		for (uint32_t k = 0; k < ordered; k++) {
-			if (!count[k])
-				continue;
-			g->nodes[k].branch = arena_alloc(&g->arena, count[k] * sizeof(char *));
-			for (uint32_t l = 0; l < nl; l++)
-				if (bitset_get(&covers[l], k))
-					g->nodes[k].branch[g->nodes[k].nbranch++] = g->labels[l].name;
-		}
+/* Which labels cover each revision, for display. */
+static void cover_labels(struct graph *g)
+{
+	uint32_t nl = g->nlabels, ordered = g->n;
+	if (!nl)
+		return;
+	uint32_t *count = xcalloc(ordered + 1, sizeof(*count));
+	struct bitset *covers = xcalloc(nl, sizeof(*covers));
+	for (uint32_t l = 0; l < nl; l++) {
+		bitset_init(&covers[l], ordered);
+		graph_label_cover(g, g->labels[l].rev, &covers[l]);
+		for (uint32_t k = 0; k < ordered; k++)
+			count[k] += bitset_get(&covers[l], k);
+	}
+	for (uint32_t k = 0; k < ordered; k++) {
+		if (!count[k])
+			continue;
+		g->nodes[k].branch = arena_alloc(&g->arena, count[k] * sizeof(char *));
 		for (uint32_t l = 0; l < nl; l++)
-			bitset_free(&covers[l]);
-		free(covers);
-		free(count);
+			if (bitset_get(&covers[l], k))
+				g->nodes[k].branch[g->nodes[k].nbranch++] = g->labels[l].name;
 	}
+	for (uint32_t l = 0; l < nl; l++)
+		bitset_free(&covers[l]);
+	free(covers);
+	free(count);
+}
 
-	if (hc) {
-		uint32_t *which = xcalloc(ordered ? ordered : 1, sizeof(*which));
-		for (uint32_t i = 0; i < n; i++)
-			if (raws[i].s.rev)
-				which[raws[i].order] = i;
-		hcache_image_put(hc, g, idents, which);
-		free(which);
-	}
+/* The graph image, for the next load of the one directory. */
+static void keep_image(struct loader *L)
+{
+	uint32_t *which = xcalloc(L->ordered ? L->ordered : 1, sizeof(*which));
+	for (uint32_t i = 0; i < L->n; i++)
+		if (L->raws[i].s.rev)
+			which[L->raws[i].order] = i;
+	hcache_image_put(L->hc, L->g, L->rd.idents, which);
+	free(which);
+}
 
-out:
-	hcache_close(hc, nfiles);
-	if (dfd >= 0)
-		close(dfd);
-	free(idents);
-	for (uint32_t i = 0; i < n && raws; i++) {
-		free(raws[i].par);
-		free(raws[i].dep);
-		free(raws[i].out);
+static void loader_free(struct loader *L)
+{
+	hcache_close(L->hc, L->nfiles);
+	if (L->dfd >= 0)
+		close(L->dfd);
+	free(L->rd.idents);
+	for (uint32_t i = 0; i < L->n && L->raws; i++) {
+		free(L->raws[i].par);
+		free(L->raws[i].dep);
+		free(L->raws[i].out);
 	}
-	free(raws);
-	free(done);
-	free(label_rev);
-	strmap_free(&ids);
-	strmap_free(&labels);
-	if (status != RT_OK) {
-		if (err && eb.len)
-			rt_err(err, status, "%s", sb_str(&eb));
-		sb_free(&eb);
+	free(L->raws ? L->raws : L->rd.raws);
+	free(L->order);
+	free(L->label_rev);
+	strmap_free(&L->ids);
+	strmap_free(&L->labels);
+}
+
+enum rt_status graph_load_src(const struct graph_src *src, struct graph **out, char **err)
+{
+	struct graph *g = xcalloc(1, sizeof(*g));
+	arena_init(&g->arena);
+	g->dir = arena_strdup(&g->arena, src->ndirs ? src->dirs[0] : ".");
+	struct loader L = {.src = src, .g = g, .eb = STRBUF_INIT, .status = RT_OK, .dfd = -1};
+	L.rd.eb = &L.eb;
+
+	if (src->ndirs == 1 && !src->recursive) {
+		if (read_one_dir(&L)) {
+			hcache_discard(L.hc);
+			close(L.dfd);
+			*out = g;
+			return RT_OK;
+		}
+	} else {
+		read_dirs(&L);
+	}
+	if (L.status == RT_OK) {
+		L.raws = L.rd.raws ? L.rd.raws : xcalloc(1, sizeof(*L.raws));
+		L.n = L.rd.n;
+		L.status = L.rd.status;
+		index_ids(&L);
+		index_labels(&L);
+		for (uint32_t i = 0; i < L.n; i++) {
+			if (!L.raws[i].s.rev)
+				continue;
+			link_parents(&L, i);
+			link_depends(&L, i);
+		}
+		order_raws(&L);
+	}
+	if (L.status == RT_OK) {
+		build_nodes(&L);
+		index_nodes(&L);
+		order_labels(g, L.nl);
+		collect(g, &g->heads, &g->nheads, is_head);
+		collect(g, &g->bases, &g->nbases, is_base);
+		collect(g, &g->branchpoints, &g->nbranchpoints, is_branchpoint);
+		collect(g, &g->mergepoints, &g->nmergepoints, is_mergepoint);
+		cover_labels(g);
+		if (L.hc)
+			keep_image(&L);
+	}
+	loader_free(&L);
+	if (L.status != RT_OK) {
+		if (err && L.eb.len)
+			rt_err(err, L.status, "%s", sb_str(&L.eb));
+		sb_free(&L.eb);
 		graph_free(g);
-		return status;
+		return L.status;
 	}
 	*out = g;
 	return RT_OK;

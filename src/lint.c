@@ -13,6 +13,7 @@
  * model are journalled and undone afterwards. */
 #include "lint.h"
 #include "lint_forms.h"
+#include "sqltoks.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -453,55 +454,25 @@ static void facts_forget_table(struct lint *l, const char *table)
 
 /* ---- statements as token arrays ---- */
 
-struct tk {
-	enum sql_tok type;
-	const char *s;
-	uint32_t len;
-	uint32_t line;
-	uint32_t depth;            /* parentheses around the token */
-};
-
 struct stmt {
-	const struct tk *t;
+	const struct sqltok *t;
 	uint32_t n;
 	uint32_t line;
 };
 
-static const struct tk *tok(const struct stmt *s, uint32_t i)
+static const struct sqltok *tok(const struct stmt *s, uint32_t i)
 {
-	static const struct tk eof = {SQL_TOK_EOF, "", 0, 0, 0};
-	return i < s->n ? &s->t[i] : &eof;
+	return sqltok_at(s->t, s->n, i);
 }
 
-static bool word_is(const struct tk *t, const char *kw)
-{
-	if (t->type != SQL_TOK_WORD || strlen(kw) != t->len)
-		return false;
-	for (uint32_t k = 0; k < t->len; k++) {
-		unsigned char a = (unsigned char)t->s[k];
-		if (a >= 'A' && a <= 'Z')
-			a |= 0x20;
-		if (a != (unsigned char)kw[k])
-			return false;
-	}
-	return true;
-}
-
-/* kw is lowercase. */
 static bool kw(const struct stmt *s, uint32_t i, const char *w)
 {
-	return word_is(tok(s, i), w);
+	return sqltok_word(tok(s, i), w);
 }
 
 static bool punct(const struct stmt *s, uint32_t i, char c)
 {
-	const struct tk *t = tok(s, i);
-	return t->type == SQL_TOK_PUNCT && t->len == 1 && t->s[0] == c;
-}
-
-static bool is_name_tok(const struct tk *t)
-{
-	return t->type == SQL_TOK_WORD || t->type == SQL_TOK_QIDENT;
+	return sqltok_punct(tok(s, i), c);
 }
 
 /* The first i in [from, to) where kw(i, w) at depth, or `to`. */
@@ -646,19 +617,12 @@ static char *scratch_strndup(struct run *r, const char *s, size_t n)
 
 /* The identifier a token names: quotes removed (doubled quotes undone),
  * bare words lowercased as both engines fold them. */
-static char *ident_key(struct run *r, const struct tk *t)
+static char *ident_key(struct run *r, const struct sqltok *t)
 {
 	char *k;
 	if (t->type == SQL_TOK_QIDENT && t->len >= 2) {
-		char q = t->s[0], close = q == '[' ? ']' : q;
-		k = scratch_strndup(r, t->s + 1, t->len - 2);
-		char *w = k;
-		for (const char *p = k; *p; p++) {
-			*w++ = *p;
-			if (*p == close && p[1] == close && close != ']')
-				p++;
-		}
-		*w = '\0';
+		k = arena_alloc(&r->scratch, (size_t)t->len + 1);
+		sql_unquote(t->s, t->len, k);
 		return k;
 	}
 	k = scratch_strndup(r, t->s, t->len);
@@ -671,12 +635,12 @@ static char *ident_key(struct run *r, const struct tk *t)
 static bool parse_name(struct run *r, const struct stmt *s, uint32_t i,
                        struct name *out)
 {
-	if (!is_name_tok(tok(s, i)))
+	if (!sqltok_name(tok(s, i)))
 		return false;
 	uint32_t last = i;
-	while (punct(s, last + 1, '.') && is_name_tok(tok(s, last + 2)))
+	while (punct(s, last + 1, '.') && sqltok_name(tok(s, last + 2)))
 		last += 2;
-	const struct tk *a = tok(s, i), *b = tok(s, last);
+	const struct sqltok *a = tok(s, i), *b = tok(s, last);
 	out->show = scratch_strndup(r, a->s, (size_t)(b->s + b->len - a->s));
 	out->key = ident_key(r, b);
 	out->end = last + 1;
@@ -720,7 +684,7 @@ static const char *own_note(const struct run *r, bool own)
 
 /* ---- column types ---- */
 
-static long tok_long(const struct tk *t)
+static long tok_long(const struct sqltok *t)
 {
 	if (t->type != SQL_TOK_NUMBER)
 		return -1;
@@ -737,7 +701,7 @@ static void type_parse(const struct stmt *s, uint32_t from, uint32_t to,
 	memset(ty, 0, sizeof(*ty));
 	if (from >= to || from >= s->n)
 		return;
-	const struct tk *a = tok(s, from), *b = tok(s, (to < s->n ? to : s->n) - 1);
+	const struct sqltok *a = tok(s, from), *b = tok(s, (to < s->n ? to : s->n) - 1);
 	size_t n = (size_t)(b->s + b->len - a->s);
 	if (n >= sizeof(ty->text))
 		n = sizeof(ty->text) - 1;
@@ -996,7 +960,7 @@ static void pin_named_columns(struct run *r, const struct stmt *s, uint32_t a,
                               uint32_t *out, uint32_t *nout, uint32_t max)
 {
 	for (uint32_t i = a; i < b && i < s->n; i++) {
-		if (tok(s, i)->depth < mindepth || !is_name_tok(tok(s, i)))
+		if (tok(s, i)->depth < mindepth || !sqltok_name(tok(s, i)))
 			continue;
 		uint32_t at = col_find(r->l, table, ident_key(r, tok(s, i)));
 		if (at == UINT32_MAX)
@@ -1348,7 +1312,7 @@ static bool sets_utc(const struct stmt *s)
 		i += 2;
 	else
 		return false;
-	const struct tk *v = tok(s, i);
+	const struct sqltok *v = tok(s, i);
 	static const char *const utc[] = {"'UTC'", "'utc'", "'Etc/UTC'", "'UTC0'", "'GMT'",
 		"'Etc/GMT'", "'Z'", "'Zulu'"};
 	for (size_t k = 0; k < RT_ARRAY_LEN(utc); k++)
@@ -1416,7 +1380,7 @@ static void lock_table_rules(struct run *r, const struct stmt *s)
 		r->utc = true;
 	/* A value ALTER TYPE … ADD VALUE added earlier in this transaction. */
 	for (uint32_t i = 0; i < s->n && in_txn(r) && r->new_enum_values.n; i++) {
-		const struct tk *t = tok(s, i);
+		const struct sqltok *t = tok(s, i);
 		if (t->type != SQL_TOK_STRING)
 			continue;
 		char *lit = scratch_strndup(r, t->s, t->len);
@@ -1483,18 +1447,18 @@ static void lock_table_action(struct run *r, const struct stmt *s, uint32_t a, u
 		if (dflt && parse_name(r, s, a + 2, &x) && strcmp(dflt, x.key) == 0)
 			fact_set(r->l, FACT_DEFAULT_PARTITION, al->table.key, false, NULL);
 	} else if (kw(s, a, "validate") && kw(s, a + 1, "constraint") &&
-	           is_name_tok(tok(s, a + 2))) {
+	           sqltok_name(tok(s, a + 2))) {
 		const char *c = col_key(&r->scratch, al->table.key, ident_key(r, tok(s, a + 2)));
 		if (fact_get(r->l, FACT_NOT_VALID_CHECK, c))
 			fact_set(r->l, FACT_VALID_CHECK, al->table.key, true, NULL);
 	} else if (kw(s, a, "add") && find_kw(s, a, b, 0, "check") < b) {
 		if (!has_kw_pair(s, a, b, 0, "not", "valid"))
 			fact_set(r->l, FACT_VALID_CHECK, al->table.key, true, NULL);
-		else if (kw(s, a + 1, "constraint") && is_name_tok(tok(s, a + 2)))
+		else if (kw(s, a + 1, "constraint") && sqltok_name(tok(s, a + 2)))
 			fact_set(r->l, FACT_NOT_VALID_CHECK,
 			         col_key(&r->scratch, al->table.key, ident_key(r, tok(s, a + 2))),
 			         true, NULL);
-	} else if (kw(s, a, "rename") && kw(s, a + 1, "to") && is_name_tok(tok(s, a + 2))) {
+	} else if (kw(s, a, "rename") && kw(s, a + 1, "to") && sqltok_name(tok(s, a + 2))) {
 		const char *to = ident_key(r, tok(s, a + 2));
 		const char *dflt = fact_default_partition(r->l, al->table.key);
 		if (dflt) {
@@ -1572,7 +1536,7 @@ static void add_column(struct run *r, const struct stmt *s, uint32_t a, uint32_t
 static void learn_not_null_check(struct run *r, const struct stmt *s, uint32_t i,
                                  const struct alter *al, const char *name, bool valid)
 {
-	if (!punct(s, i, '(') || !is_name_tok(tok(s, i + 1)) || !kw(s, i + 2, "is") ||
+	if (!punct(s, i, '(') || !sqltok_name(tok(s, i + 1)) || !kw(s, i + 2, "is") ||
 	    !kw(s, i + 3, "not") || !kw(s, i + 4, "null") || !punct(s, i + 5, ')'))
 		return;
 	uint32_t at = col_find(r->l, al->table.key, ident_key(r, tok(s, i + 1)));
@@ -1595,7 +1559,7 @@ static void add_constraint(struct run *r, const struct stmt *s, uint32_t a, uint
 	uint32_t k = a;
 	const char *name = NULL;
 	if (kw(s, k, "constraint")) {
-		if (is_name_tok(tok(s, k + 1)))
+		if (sqltok_name(tok(s, k + 1)))
 			name = ident_key(r, tok(s, k + 1));
 		k += 2;
 	}
@@ -1635,7 +1599,7 @@ static void add_constraint(struct run *r, const struct stmt *s, uint32_t a, uint
 static void validate(struct run *r, const struct stmt *s, uint32_t i,
                      const struct alter *al)
 {
-	if (!is_name_tok(tok(s, i)))
+	if (!sqltok_name(tok(s, i)))
 		return;
 	const char *c = ident_key(r, tok(s, i));
 	uint32_t at;
@@ -1897,7 +1861,7 @@ static enum truth truth_of(bool b)
 }
 
 /* A number token's value; false when it has no plain decimal form. */
-static bool tok_number(const struct tk *t, double *out)
+static bool tok_number(const struct sqltok *t, double *out)
 {
 	char buf[64];
 	if (t->type != SQL_TOK_NUMBER || t->len >= sizeof(buf))
@@ -1911,8 +1875,8 @@ static bool tok_number(const struct tk *t, double *out)
 
 /* a OP b where both are literals: numbers, or '…' strings (written the
  * same way, or both plain and so different values when spelt apart). */
-static enum truth compare_literals(const struct tk *a, const struct tk *op,
-                                   const struct tk *b)
+static enum truth compare_literals(const struct sqltok *a, const struct sqltok *op,
+                                   const struct sqltok *b)
 {
 	if (op->type != SQL_TOK_PUNCT)
 		return TRUTH_UNKNOWN;
@@ -2178,7 +2142,7 @@ static bool transaction_control(const struct run *r, const struct stmt *s)
 	if (!in_txn(r) || r->in_do || s->n == 0)
 		return false;
 	/* the runner's own test, so that lint flags what a run refuses */
-	const struct tk *first = tok(s, 0), *last = tok(s, s->n - 1);
+	const struct sqltok *first = tok(s, 0), *last = tok(s, s->n - 1);
 	return sqllex_txn_control(first->s, (size_t)(last->s + last->len - first->s),
 	                          r->l->dialect) != NULL;
 }
@@ -2243,24 +2207,6 @@ static void statement(struct run *r, const struct stmt *s)
 }
 
 /* ---- sections ---- */
-
-/* Lexes [p, p+n) into *v without comments, with parenthesis depths. */
-static uint32_t tokenize(enum sql_dialect d, const char *p, size_t n, uint32_t line,
-                         struct tk **v, uint32_t *cap)
-{
-	struct sqllex lx;
-	struct sql_token t;
-	uint32_t nt = 0, depth;
-	sqllex_init(&lx, p, n, d, line);
-	while (sqllex_next_code(&lx, &t, &depth)) {
-		if (nt == *cap) {
-			*cap = *cap ? 2 * *cap : 64;
-			*v = xrealloc(*v, *cap * sizeof(**v));
-		}
-		(*v)[nt++] = (struct tk){t.type, p + t.off, (uint32_t)t.len, t.line, depth};
-	}
-	return nt;
-}
 
 /* Collects `-- retort:ignore RULE[,RULE] [why]` comments of a region. */
 static void scan_ignores(struct run *r, const char *p, size_t n, uint32_t line,
@@ -2341,7 +2287,7 @@ static uint32_t plpgsql_start(const struct stmt *s)
  * each at its own line, and always as inside a transaction. */
 static void do_block(struct run *r, const struct stmt *s)
 {
-	const struct tk *t = NULL;
+	const struct sqltok *t = NULL;
 	for (uint32_t i = 1; i < s->n && !t; i++)
 		if (tok(s, i)->type == SQL_TOK_STRING && tok(s, i)->s[0] == '$')
 			t = tok(s, i);
@@ -2361,23 +2307,23 @@ static void do_block(struct run *r, const struct stmt *s)
 	uint32_t nst = 0;
 	if (sqllex_split(body, n, SQL_POSTGRES, t->line, &st, &nst, NULL) != RT_OK)
 		return;
-	struct tk *tv = NULL;
-	uint32_t cap = 0;
+	struct sqltoks tv = {0};
 	bool was = r->in_do;
 	r->in_do = true;
 	for (uint32_t i = 0; i < nst; i++) {
 		struct stmt inner;
-		inner.n = tokenize(SQL_POSTGRES, body + st[i].off, st[i].len, st[i].line, &tv, &cap);
-		uint32_t start = plpgsql_start(&(struct stmt){tv, inner.n, st[i].line});
+		sqltoks_read(&tv, body + st[i].off, st[i].len, SQL_POSTGRES, st[i].line);
+		inner.n = tv.n;
+		uint32_t start = plpgsql_start(&(struct stmt){tv.v, inner.n, st[i].line});
 		if (start >= inner.n)
 			continue;
-		inner.t = tv + start;
+		inner.t = tv.v + start;
 		inner.n -= start;
-		inner.line = tv[start].line;
+		inner.line = tv.v[start].line;
 		statement(r, &inner);
 	}
 	r->in_do = was;
-	free(tv);
+	sqltoks_free(&tv);
 	free(st);
 }
 
@@ -2408,7 +2354,7 @@ static bool in_direction(const struct lint *l, const struct lint_finding *x)
 
 /* Returns the number of statements in the section. */
 static uint32_t lint_section(struct run *r, enum script_section which, const char *p,
-                             size_t n, uint32_t line, struct tk **tv, uint32_t *tcap)
+                             size_t n, uint32_t line, struct sqltoks *tv)
 {
 	struct sql_stmt *st = NULL;
 	uint32_t nst = 0;
@@ -2430,8 +2376,9 @@ static uint32_t lint_section(struct run *r, enum script_section which, const cha
 	}
 	for (uint32_t i = 0; i < nst; i++) {
 		struct stmt s;
-		s.n = tokenize(r->l->dialect, p + st[i].off, st[i].len, st[i].line, tv, tcap);
-		s.t = *tv;
+		sqltoks_read(tv, p + st[i].off, st[i].len, r->l->dialect, st[i].line);
+		s.n = tv->n;
+		s.t = tv->v;
 		s.line = st[i].line;
 		statement(r, &s);
 	}
@@ -2470,8 +2417,7 @@ void lint_text(struct lint *l, const struct lint_text *in, bool report,
 	r.out = out;
 	arena_init(&r.scratch);
 	uint32_t first = out->n;
-	struct tk *tv = NULL;
-	uint32_t tcap = 0;
+	struct sqltoks tv = {0};
 
 	const char *up, *down = NULL;
 	size_t nup, ndown = 0;
@@ -2487,7 +2433,7 @@ void lint_text(struct lint *l, const struct lint_text *in, bool report,
 		scan_ignores(&r, down, ndown, in->down_line, REGION_DOWNGRADE);
 	}
 
-	uint32_t nup_stmts = lint_section(&r, SCRIPT_UPGRADE, up, nup, in->up_line, &tv, &tcap);
+	uint32_t nup_stmts = lint_section(&r, SCRIPT_UPGRADE, up, nup, in->up_line, &tv);
 	uint32_t marker = in->up_line > 1 ? in->up_line - 1 : 1;
 	r.section = SCRIPT_UPGRADE;
 	if (!in->has_downgrade)
@@ -2499,7 +2445,7 @@ void lint_text(struct lint *l, const struct lint_text *in, bool report,
 		 * not part of the history that later scripts build on. */
 		l->journal = true;
 		uint32_t ndown_stmts = lint_section(&r, SCRIPT_DOWNGRADE, down, ndown,
-		                                    in->down_line, &tv, &tcap);
+		                                    in->down_line, &tv);
 		undo_all(l);
 		l->journal = false;
 		if (ndown_stmts == 0 && nup_stmts > 0) {
@@ -2533,7 +2479,7 @@ void lint_text(struct lint *l, const struct lint_text *in, bool report,
 		out->v[j] = x;
 	}
 
-	free(tv);
+	sqltoks_free(&tv);
 	free(r.ign);
 	free(r.created.v);
 	free(r.not_valid_fk.v);

@@ -16,6 +16,11 @@ const char *plan_kind_word(enum plan_kind k)
 	return plan_kinds[k].word;
 }
 
+enum script_section plan_kind_section(enum plan_kind k)
+{
+	return k == PLAN_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE;
+}
+
 const char *plan_kind_title(enum plan_kind k)
 {
 	return plan_kinds[k].title;

@@ -29,6 +29,9 @@ enum plan_kind {
 const char *plan_kind_word(enum plan_kind k);
 const char *plan_kind_title(enum plan_kind k);
 const char *plan_kind_done(enum plan_kind k);
+/* The section a step of kind k runs: the upgrade's for PLAN_UPGRADE, the
+ * downgrade's otherwise (a stamp runs none). */
+enum script_section plan_kind_section(enum plan_kind k);
 
 #define PLAN_NO_REV UINT32_MAX
 

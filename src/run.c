@@ -247,9 +247,8 @@ static int load_step_sql(struct db *db, const struct gnode *x, enum plan_kind di
 		    out->now.hex);
 	if (own_tool)
 		return RT_OK;
-	out->text = script_now_section(&out->now, dir == PLAN_UPGRADE ? SCRIPT_UPGRADE
-	                                                                : SCRIPT_DOWNGRADE,
-	                               &out->len, &out->line);
+	out->text = script_now_section(&out->now, plan_kind_section(dir), &out->len,
+	                               &out->line);
 	char *e = NULL;
 	rc = sqllex_split(out->text, out->len, db->dialect, out->line, &out->stmts, &out->n, &e);
 	if (rc != RT_OK) {

@@ -1,5 +1,6 @@
 /* schema.c: the model, its comparison and the drift lines. */
 #include "schema_impl.h"
+#include "sqltoks.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -533,16 +534,9 @@ void schema_literal(struct strbuf *sb, const char *text)
 
 char *schema_unquote(const char *s, size_t n)
 {
-	if (n < 2)
-		return xstrndup(s, n);
-	char close = s[0] == '[' ? ']' : s[0];
-	struct strbuf sb = STRBUF_INIT;
-	for (size_t i = 1; i + 1 < n; i++) {
-		sb_addc(&sb, s[i]);
-		if (s[i] == close && s[i + 1] == close && close != ']')
-			i++;
-	}
-	return sb_detach(&sb);
+	char *out = xmalloc(n + 1);
+	sql_unquote(s, n, out);
+	return out;
 }
 
 static bool tok_is(const struct sqllex *lx, const struct sql_token *t, char c)
@@ -1377,6 +1371,12 @@ void schema_delta_line(const struct schema_delta *x, const char *a_label,
                        const char *b_label, struct strbuf *out)
 {
 	sb_adds(out, "drift: ");
+	schema_delta_text(x, a_label, b_label, out);
+}
+
+void schema_delta_text(const struct schema_delta *x, const char *a_label,
+                       const char *b_label, struct strbuf *out)
+{
 	switch (x->obj) {
 	case SCHEMA_MATVIEW:
 	case SCHEMA_TYPE:

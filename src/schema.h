@@ -33,7 +33,7 @@
 #include "sqllex.h"
 #include "util.h"
 
-struct cli_ctx;
+struct graph;
 
 struct schema_column {
 	const char *name;
@@ -404,8 +404,11 @@ void schema_diff(const struct schema *a, const struct schema *b,
 /* One line per difference (no trailing newline):
  * "drift: column users.email: type text in the database, varchar(200)
  * from the migrations", with a_label = "in the database" and
- * b_label = "from the migrations". */
+ * b_label = "from the migrations". schema_delta_text: the same without
+ * "drift: ". */
 void schema_delta_line(const struct schema_delta *x, const char *a_label,
+                       const char *b_label, struct strbuf *out);
+void schema_delta_text(const struct schema_delta *x, const char *a_label,
                        const char *b_label, struct strbuf *out);
 
 /* ---- generating SQL ---- */
@@ -439,43 +442,72 @@ void schema_migration_free(struct schema_migration *m);
 
 /* ---- scratch databases and the commands ---- */
 
+/* The live database a replay or a comparison works beside: scratch
+ * databases are made on its backend (PostgreSQL: on its server, from its
+ * connection's conninfo). All borrowed. */
+struct schema_live {
+	struct db *db;               /* connected */
+	const struct db_url *url;    /* its URL: display names it in errors */
+	const char *version_table;   /* retort's tables, left out of every model */
+};
+
 /* Applies sql (statements split by sqllex_split) to a scratch database of
- * the backend of `like` (SQLite: in memory; PostgreSQL: a temporary
+ * the backend of lv (SQLite: in memory; PostgreSQL: a temporary
  * database, dropped again whatever happens) and reads its schema.
  * origin names the text in errors ("migrations/schema.sql:12: …").
  * A statement that would act beyond the scratch database (sqlscope.h:
  * roles, tablespaces, databases, …) is never run there: it is left out,
  * with a line "FILE:LINE: not replayed on the scratch database: KIND acts
  * on WHAT" appended to skipped (which may be NULL). */
-int schema_load_sql(struct cli_ctx *c, const char *sql, const char *origin,
+int schema_load_sql(const struct schema_live *lv, const char *sql, const char *origin,
                     struct strbuf *skipped, struct schema **out, char **err);
 
-/* Applies the migrations up to heads (revision ids; n = 0 for none) to a
- * scratch database through the engine and reads its schema; skipped as
- * for schema_load_sql. */
-int schema_load_migrations(struct cli_ctx *c, const char *const *heads,
-                           uint32_t n, struct strbuf *skipped, struct schema **out,
-                           char **err);
+/* Applies the migrations of g up to heads (revision ids; n = 0 for none)
+ * to a scratch database through the engine and reads its schema; skipped
+ * as for schema_load_sql. */
+int schema_load_migrations(const struct schema_live *lv, const struct graph *g,
+                           const char *const *heads, uint32_t n, struct strbuf *skipped,
+                           struct schema **out, char **err);
 
-/* Drift (retort(1) `check`): compares the live database with the schema
- * the applied migrations produce and, when `schema` is configured, with
- * it. Appends one "drift: …" line per difference to report and sets
- * *count; the statements the replays left out go to skipped (may be
- * NULL), as for schema_load_sql; what the schemas hold that is not
- * compared goes to uncompared (may be NULL), a line each, "not compared:
- * KIND NAME (in the database, from the migrations, from FILE)". Needs c's
- * graph and database (cli_graph, cli_db); skips the migrations when the
- * database is at a revision no script defines. Prints nothing. */
-int schema_drift(struct cli_ctx *c, struct strbuf *report, int *count,
-                 struct strbuf *skipped, struct strbuf *uncompared, char **err);
+/* Drift (retort(1) `check`) as a value: the differences between the live
+ * database (side a of each delta) and the schema the applied migrations
+ * produce, then those between it and the declared schema. */
+struct schema_drift_result {
+	struct schema_deltas migrations;  /* empty when they were not replayed */
+	struct schema_deltas declared;    /* empty without a declared schema */
+	char *declared_label;             /* "from FILE", or NULL (owned) */
+	uint32_t count;                   /* migrations.n + declared.n */
+};
+void schema_drift_result_free(struct schema_drift_result *r);
+/* The i-th difference (i < r->count, the migrations' first); *against:
+ * what the database is compared with ("from the migrations", "from
+ * FILE"), borrowed from r or static. */
+const struct schema_delta *schema_drift_at(const struct schema_drift_result *r, uint32_t i,
+                                           const char **against);
+/* Every difference, a "drift: …" line each (schema_delta_line). */
+void schema_drift_lines(const struct schema_drift_result *r, struct strbuf *out);
 
-/* revision --autogenerate: checks that the database is at exactly the
- * revisions `base` (the new revision's parents), then fills *out with the
- * SQL that brings it to the configured schema and back, for the server's
- * version (schema_migration; free with schema_migration_free).
- * skipped: as for schema_load_sql. RT_EUSAGE without a configured
- * schema; RT_EFAIL when the database is elsewhere. */
-int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nbase,
+/* Compares the live database with the schema the applied migrations of g
+ * produce and, when schema_path (the configured `schema`) is not NULL,
+ * with it; fills *out (initialized by the call, free with
+ * schema_drift_result_free, also on failure). The statements the replays
+ * left out go to skipped (may be NULL), as for schema_load_sql; what the
+ * schemas hold that is not compared goes to uncompared (may be NULL), a
+ * line each, "not compared: KIND NAME (in the database, from the
+ * migrations, from FILE)". Skips the migrations when the database is at a
+ * revision no script defines, or when another tool runs them. */
+int schema_drift(const struct schema_live *lv, const struct graph *g, const char *schema_path,
+                 struct schema_drift_result *out, struct strbuf *skipped,
+                 struct strbuf *uncompared, char **err);
+
+/* revision --autogenerate: checks that the database's version rows
+ * (heads, n) are exactly the revisions `base` (the new revision's
+ * parents), then fills *out with the SQL that brings it to the schema
+ * declared in schema_path and back, for the server's version
+ * (schema_migration; free with schema_migration_free). skipped: as for
+ * schema_load_sql. RT_EFAIL when the database is elsewhere. */
+int schema_autogenerate(const struct schema_live *lv, const char *const *heads, uint32_t n,
+                        const char *const *base, uint32_t nbase, const char *schema_path,
                         struct strbuf *skipped, struct schema_migration *out, char **err);
 
 #endif

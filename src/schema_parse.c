@@ -3,17 +3,17 @@
  * generated columns, AUTOINCREMENT, deferrable keys and table options,
  * and where the names are that a table rebuild must replace. */
 #include "schema_impl.h"
+#include "sqltoks.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* ---- SQLite's CREATE TABLE ---- */
 
 struct cur {
 	const char *sql;
-	struct sqllex lx;
-	struct sql_token *t;       /* comments left out */
+	struct sqltoks ts;         /* comments left out */
+	const struct sqltok *t;    /* ts's */
 	uint32_t n, i;
 	char **err;
 	bool conflict;             /* an ON CONFLICT clause was read */
@@ -21,45 +21,39 @@ struct cur {
 
 static int cur_init(struct cur *c, const char *sql, char **err)
 {
-	struct sql_token tok;
-	uint32_t cap = 0;
 	memset(c, 0, sizeof *c);
 	c->sql = sql;
 	c->err = err;
-	sqllex_init(&c->lx, sql, strlen(sql), SQL_SQLITE, 1);
-	for (sqllex_next(&c->lx, &tok); tok.type != SQL_TOK_EOF; sqllex_next(&c->lx, &tok)) {
-		if (tok.type == SQL_TOK_COMMENT)
-			continue;
-		if (tok.type == SQL_TOK_ERROR) {
-			free(c->t);
-			return rt_err(err, RT_EFAIL, "unterminated quote or comment");
-		}
-		if (c->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			c->t = xrealloc(c->t, cap * sizeof *c->t);
-		}
-		c->t[c->n++] = tok;
+	if (!sqltoks_read(&c->ts, sql, strlen(sql), SQL_SQLITE, 1)) {
+		sqltoks_free(&c->ts);
+		return rt_err(err, RT_EFAIL, "unterminated quote or comment");
 	}
+	c->t = c->ts.v;
+	c->n = c->ts.n;
 	return RT_OK;
+}
+
+/* Where token i starts in c->sql. */
+static size_t off_of(const struct cur *c, uint32_t i)
+{
+	return (size_t)(c->t[i].s - c->sql);
 }
 
 static bool kw(const struct cur *c, uint32_t i, const char *word)
 {
-	return i < c->n && c->t[i].type == SQL_TOK_WORD && strlen(word) == c->t[i].len &&
-	       strncasecmp(c->sql + c->t[i].off, word, c->t[i].len) == 0;
+	return sqltok_word(sqltok_at(c->t, c->n, i), word);
 }
 
 static bool punct(const struct cur *c, uint32_t i, char ch)
 {
-	return i < c->n && c->t[i].type == SQL_TOK_PUNCT && c->t[i].len == 1 &&
-	       c->sql[c->t[i].off] == ch;
+	return sqltok_punct(sqltok_at(c->t, c->n, i), ch);
 }
 
 static int fail(struct cur *c, const char *what)
 {
 	if (c->i < c->n)
 		return rt_err(c->err, RT_EFAIL, "%s near '%.*s'", what, (int)c->t[c->i].len,
-		              c->sql + c->t[c->i].off);
+		              c->t[c->i].s);
 	return rt_err(c->err, RT_EFAIL, "%s at the end", what);
 }
 
@@ -81,14 +75,14 @@ static int skip_parens(struct cur *c)
 
 static bool is_name(const struct cur *c, uint32_t i)
 {
-	return i < c->n && (c->t[i].type == SQL_TOK_WORD || c->t[i].type == SQL_TOK_QIDENT ||
-	                    c->t[i].type == SQL_TOK_STRING);
+	/* SQLite takes a string where a name is expected */
+	return i < c->n && (sqltok_name(&c->t[i]) || c->t[i].type == SQL_TOK_STRING);
 }
 
 /* A name token, unquoted. */
 static char *name_at(const struct cur *c, uint32_t i)
 {
-	const char *p = c->sql + c->t[i].off;
+	const char *p = c->t[i].s;
 	if (c->t[i].type == SQL_TOK_WORD)
 		return xstrndup(p, c->t[i].len);
 	return schema_unquote(p, c->t[i].len);
@@ -103,8 +97,8 @@ static int qualified_name(struct cur *c, char **name, size_t *off, size_t *len)
 	if (punct(c, c->i + 1, '.') && is_name(c, c->i + 2))
 		c->i += 2;
 	*name = name_at(c, c->i);
-	*off = c->t[first].off;
-	*len = c->t[c->i].off + c->t[c->i].len - *off;
+	*off = off_of(c, first);
+	*len = off_of(c, c->i) + c->t[c->i].len - *off;
 	c->i++;
 	return RT_OK;
 }
@@ -114,7 +108,7 @@ static char *norm_span(const struct cur *c, uint32_t from, uint32_t to)
 {
 	if (from >= to)
 		return xstrdup("");
-	size_t off = c->t[from].off, end = c->t[to - 1].off + c->t[to - 1].len;
+	size_t off = off_of(c, from), end = off_of(c, to - 1) + c->t[to - 1].len;
 	return schema_norm_sql(c->sql + off, end - off, SQL_SQLITE);
 }
 
@@ -337,8 +331,8 @@ static int column_def(struct cur *c, struct sqlite_tabledef *t)
 	free(pending);
 	if (rc == RT_OK) {
 		col = &t->cols[me];
-		col->off = c->t[start].off;
-		col->len = c->t[c->i - 1].off + c->t[c->i - 1].len - col->off;
+		col->off = off_of(c, start);
+		col->len = off_of(c, c->i - 1) + c->t[c->i - 1].len - col->off;
 	}
 	return rc;
 }
@@ -437,7 +431,7 @@ int sqlite_parse_table(const char *sql, struct sqlite_tabledef *out, char **err)
 		out->options = norm_span(&c, c.i, end);
 	}
 out:
-	free(c.t);
+	sqltoks_free(&c.ts);
 	out->on_conflict = c.conflict;
 	if (rc != RT_OK)
 		sqlite_tabledef_free(out);
@@ -496,7 +490,7 @@ char *sqlite_def_after_name(const char *sql, bool index, bool *unique)
 	if (end > i && c.t[end - 1].type == SQL_TOK_SEMI)
 		end--;
 	char *r = i < c.n ? norm_span(&c, i, end) : NULL;
-	free(c.t);
+	sqltoks_free(&c.ts);
 	return r;
 }
 

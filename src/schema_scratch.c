@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "graph.h"
 #include "plan.h"
 #include "run.h"
 #include "script.h"
@@ -49,9 +49,9 @@ static void scratch_close(struct scratch *sc)
 	sc->dbname = NULL;
 }
 
-static int scratch_open_pg(struct cli_ctx *c, struct scratch *sc, char **err)
+static int scratch_open_pg(const struct schema_live *lv, struct scratch *sc, char **err)
 {
-	struct db *live = c->db;
+	struct db *live = lv->db;
 	struct db_rows rows;
 	int rc = db_select(live,
 		"SELECT current_schema(), current_setting('search_path'),"
@@ -63,7 +63,7 @@ static int scratch_open_pg(struct cli_ctx *c, struct scratch *sc, char **err)
 	if (rows.nrows != 1 || !db_cell(&rows, 0, 0)) {
 		db_rows_free(&rows);
 		return rt_err(err, RT_EFAIL, "no schema of the search path exists in %s",
-		              c->url.display);
+		              lv->url->display);
 	}
 	char rnd[13];
 	rc = script_new_rev(rnd, err);
@@ -96,14 +96,14 @@ static int scratch_open_pg(struct cli_ctx *c, struct scratch *sc, char **err)
 	}
 	sc->dbname = name;
 	char *conninfo = NULL;
-	rc = db_pg_conninfo_with_dbname(c->url.conninfo, name, &conninfo, err);
+	rc = db_pg_conninfo_with_dbname(lv->url->conninfo, name, &conninfo, err);
 	struct db_url url = {0};
 	url.backend = DB_POSTGRES;
 	url.conninfo = conninfo;
 	url.display = name;
 	url.dbname = name;
 	if (rc == RT_OK)
-		rc = db_open(&url, cli_version_table(c), &sc->db, err);
+		rc = db_open(&url, lv->version_table, &sc->db, err);
 	free(conninfo);
 	/* the live session's first schema, and its search path */
 	const char *nsp = db_cell(&rows, 0, 0);
@@ -146,27 +146,24 @@ static bool skip_beyond(void *ctx, const char *path, uint32_t line, const char *
 	return scope != NULL;
 }
 
-static int scratch_open(struct cli_ctx *c, struct scratch *sc, char **err)
+static int scratch_open(const struct schema_live *lv, struct scratch *sc, char **err)
 {
 	memset(sc, 0, sizeof *sc);
-	int rc = cli_db(c, err);
-	if (rc != RT_OK)
-		return rc;
-	if (c->db->dialect == SQL_POSTGRES)
-		return scratch_open_pg(c, sc, err);
+	if (lv->db->dialect == SQL_POSTGRES)
+		return scratch_open_pg(lv, sc, err);
 	struct db_url url = {0};
 	url.backend = DB_SQLITE;
 	url.path = (char *)":memory:";
 	url.display = (char *)":memory:";
 	url.dbname = (char *)"scratch";
-	return db_open(&url, cli_version_table(c), &sc->db, err);
+	return db_open(&url, lv->version_table, &sc->db, err);
 }
 
-int schema_load_sql(struct cli_ctx *c, const char *sql, const char *origin,
+int schema_load_sql(const struct schema_live *lv, const char *sql, const char *origin,
                     struct strbuf *skipped, struct schema **out, char **err)
 {
 	struct scratch sc;
-	int rc = scratch_open(c, &sc, err);
+	int rc = scratch_open(lv, &sc, err);
 	if (rc != RT_OK)
 		return rc;
 	struct sql_stmt *stmts = NULL;
@@ -191,18 +188,16 @@ int schema_load_sql(struct cli_ctx *c, const char *sql, const char *origin,
 	}
 	free(stmts);
 	if (rc == RT_OK)
-		rc = schema_read(sc.db, cli_version_table(c), out, err);
+		rc = schema_read(sc.db, lv->version_table, out, err);
 	scratch_close(&sc);
 	return rc;
 }
 
-int schema_load_migrations(struct cli_ctx *c, const char *const *heads, uint32_t n,
-                           struct strbuf *skipped, struct schema **out, char **err)
+int schema_load_migrations(const struct schema_live *lv, const struct graph *g,
+                           const char *const *heads, uint32_t n, struct strbuf *skipped,
+                           struct schema **out, char **err)
 {
-	int rc = cli_graph(c, err);
-	if (rc != RT_OK)
-		return rc;
-	const struct graph *g = c->graph;
+	int rc = RT_OK;
 	struct revset target = {0};
 	target.v = xcalloc(n + 1, sizeof *target.v);
 	for (uint32_t i = 0; i < n && rc == RT_OK; i++) {
@@ -216,17 +211,15 @@ int schema_load_migrations(struct cli_ctx *c, const char *const *heads, uint32_t
 	if (rc == RT_OK && target.n)
 		rc = plan_build(g, PLAN_UPGRADE, NULL, 0, &target, false, &p, err);
 	revset_free(&target);
-	if (rc == RT_OK && !p)
-		rc = cli_db(c, err);
 	if (rc != RT_OK)
 		return rc;
 	if (!p) {
 		/* nothing applied: nothing to make */
-		*out = schema_new(c->db->dialect);
+		*out = schema_new(lv->db->dialect);
 		return RT_OK;
 	}
 	struct scratch sc;
-	rc = scratch_open(c, &sc, err);
+	rc = scratch_open(lv, &sc, err);
 	if (rc == RT_OK) {
 		struct run_opts o = {0};
 		o.mode = TXN_PER_MIGRATION;
@@ -240,36 +233,52 @@ int schema_load_migrations(struct cli_ctx *c, const char *const *heads, uint32_t
 		}
 	}
 	if (rc == RT_OK)
-		rc = schema_read(sc.db, cli_version_table(c), out, err);
+		rc = schema_read(sc.db, lv->version_table, out, err);
 	if (sc.db)
 		scratch_close(&sc);
 	plan_free(p);
 	return rc;
 }
 
-static int read_target(struct cli_ctx *c, struct strbuf *skipped, struct schema **out,
-                       char **err)
+static int read_target(const struct schema_live *lv, const char *path, struct strbuf *skipped,
+                       struct schema **out, char **err)
 {
 	char *text = NULL;
 	size_t len;
-	int rc = read_file(c->cfg.schema, &text, &len, err);
+	int rc = read_file(path, &text, &len, err);
 	if (rc == RT_OK)
-		rc = schema_load_sql(c, text, c->cfg.schema, skipped, out, err);
+		rc = schema_load_sql(lv, text, path, skipped, out, err);
 	free(text);
 	return rc;
 }
 
-static void report(const struct schema *a, const struct schema *b, const char *b_label,
-                   struct strbuf *out, int *count)
+void schema_drift_result_free(struct schema_drift_result *r)
 {
-	struct schema_deltas d;
-	schema_diff(a, b, &d);
-	for (uint32_t i = 0; i < d.n; i++) {
-		schema_delta_line(&d.v[i], "in the database", b_label, out);
+	schema_deltas_free(&r->migrations);
+	schema_deltas_free(&r->declared);
+	free(r->declared_label);
+	memset(r, 0, sizeof *r);
+}
+
+const struct schema_delta *schema_drift_at(const struct schema_drift_result *r, uint32_t i,
+                                           const char **against)
+{
+	if (i < r->migrations.n) {
+		*against = "from the migrations";
+		return &r->migrations.v[i];
+	}
+	*against = r->declared_label;
+	return &r->declared.v[i - r->migrations.n];
+}
+
+void schema_drift_lines(const struct schema_drift_result *r, struct strbuf *out)
+{
+	for (uint32_t i = 0; i < r->count; i++) {
+		const char *against;
+		const struct schema_delta *x = schema_drift_at(r, i, &against);
+		schema_delta_line(x, "in the database", against, out);
 		sb_addc(out, '\n');
 	}
-	*count += (int)d.n;
-	schema_deltas_free(&d);
 }
 
 /* One line per object that some of the schemas hold and none compares,
@@ -302,29 +311,25 @@ static void list_uncompared(const struct schema *const *s, const char *const *la
 	free(at);
 }
 
-int schema_drift(struct cli_ctx *c, struct strbuf *out, int *count, struct strbuf *skipped,
+int schema_drift(const struct schema_live *lv, const struct graph *g, const char *schema_path,
+                 struct schema_drift_result *out, struct strbuf *skipped,
                  struct strbuf *uncompared, char **err)
 {
-	*count = 0;
-	int rc = cli_graph(c, err);
-	if (rc == RT_OK)
-		rc = cli_db(c, err);
-	if (rc != RT_OK)
-		return rc;
+	memset(out, 0, sizeof *out);
 	char **heads = NULL;
 	uint32_t n = 0;
 	struct schema *live = NULL, *mig = NULL, *target = NULL;
-	rc = c->db->ops->read_heads(c->db, &heads, &n, err);
+	int rc = lv->db->ops->read_heads(lv->db, &heads, &n, err);
 	if (rc == RT_OK)
-		rc = schema_read(c->db, cli_version_table(c), &live, err);
+		rc = schema_read(lv->db, lv->version_table, &live, err);
 	bool known = true;
 	for (uint32_t i = 0; i < n; i++)
-		known &= graph_find(c->graph, heads[i]) >= 0;
+		known &= graph_find(g, heads[i]) >= 0;
 	/* Revisions another tool runs (Alembic's) are not replayed on a
 	 * scratch database: their SQL is not in the files. */
 	bool delegated = false;
-	for (uint32_t k = 0; k < c->graph->n && !delegated; k++)
-		delegated = script_format_of(&c->graph->nodes[k].s)->exec != SCRIPT_EXEC_SQL;
+	for (uint32_t k = 0; k < g->n && !delegated; k++)
+		delegated = script_format_of(&g->nodes[k].s)->exec != SCRIPT_EXEC_SQL;
 	if (delegated && skipped)
 		sb_adds(skipped, "The schema the migrations make is not compared: Alembic runs them, "
 		        "so their SQL is not in the files.\n");
@@ -332,20 +337,21 @@ int schema_drift(struct cli_ctx *c, struct strbuf *out, int *count, struct strbu
 	/* a revision no script defines: check reports that; the migrations
 	 * cannot say what the schema should be */
 	if (rc == RT_OK && known)
-		rc = schema_load_migrations(c, (const char *const *)heads, n, skipped, &mig, err);
-	if (rc == RT_OK && c->cfg.schema)
-		rc = read_target(c, skipped, &target, err);
+		rc = schema_load_migrations(lv, g, (const char *const *)heads, n, skipped, &mig, err);
+	if (rc == RT_OK && schema_path)
+		rc = read_target(lv, schema_path, skipped, &target, err);
 	if (rc == RT_OK && mig)
-		report(live, mig, "from the migrations", out, count);
-	char *label = c->cfg.schema ? xasprintf("from %s", c->cfg.schema) : NULL;
+		schema_diff(live, mig, &out->migrations);
+	out->declared_label = schema_path ? xasprintf("from %s", schema_path) : NULL;
 	if (rc == RT_OK && target)
-		report(live, target, label, out, count);
+		schema_diff(live, target, &out->declared);
+	out->count = out->migrations.n + out->declared.n;
 	if (rc == RT_OK && uncompared) {
 		const struct schema *const all[] = {live, mig, target};
-		const char *const labels[] = {"in the database", "from the migrations", label};
+		const char *const labels[] = {"in the database", "from the migrations",
+		                              out->declared_label};
 		list_uncompared(all, labels, 3, uncompared);
 	}
-	free(label);
 	schema_free(live);
 	schema_free(mig);
 	schema_free(target);
@@ -372,30 +378,14 @@ static int server_version(struct db *db, char **err, int *out)
 	return rc;
 }
 
-int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nbase,
+int schema_autogenerate(const struct schema_live *lv, const char *const *heads_in, uint32_t n,
+                        const char *const *base, uint32_t nbase, const char *schema_path,
                         struct strbuf *skipped, struct schema_migration *out, char **err)
 {
-	int rc = cli_config(c, err);
-	if (rc != RT_OK)
-		return rc;
-	if (!c->cfg.schema)
-		return rt_err(err, RT_EUSAGE,
-		              "--autogenerate needs a declarative schema: set 'schema = %s/schema.sql' "
-		              "in %s (see retort.ini(5))",
-		              c->scripts ? c->scripts : c->cfg.script_location,
-		              c->cfg.path ? c->cfg.path : "retort.ini");
-	char **heads = NULL;
-	uint32_t n = 0;
-	rc = cli_url(c, err);
-	/* The first revision starts from nothing, and a database file that
-	 * does not exist yet is that nothing; past it, a missing file is a
-	 * mistake that cli_current names. */
-	if (rc == RT_OK && nbase == 0 && cli_db_missing(c))
-		rc = cli_db(c, err);
-	else if (rc == RT_OK)
-		rc = cli_current(c, &heads, &n, err);
-	if (rc != RT_OK)
-		return rc;
+	int rc = RT_OK;
+	const char **heads = xcalloc(n + 1, sizeof *heads);
+	if (n)
+		memcpy(heads, heads_in, n * sizeof *heads);
 	const char **want = xcalloc(nbase + 1, sizeof *want);
 	memcpy(want, base, nbase * sizeof *want);
 	if (nbase)
@@ -421,15 +411,15 @@ int schema_autogenerate(struct cli_ctx *c, const char *const *base, uint32_t nba
 		sb_free(&to);
 	}
 	free(want);
-	db_strv_free(heads, n);
+	free(heads);
 	struct schema *live = NULL, *target = NULL;
 	int version = 0;
 	if (rc == RT_OK)
-		rc = schema_read(c->db, cli_version_table(c), &live, err);
+		rc = schema_read(lv->db, lv->version_table, &live, err);
 	if (rc == RT_OK)
-		rc = server_version(c->db, err, &version);
+		rc = server_version(lv->db, err, &version);
 	if (rc == RT_OK)
-		rc = read_target(c, skipped, &target, err);
+		rc = read_target(lv, schema_path, skipped, &target, err);
 	if (rc == RT_OK)
 		schema_migration(live, target, version, out);
 	schema_free(live);

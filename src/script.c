@@ -270,182 +270,207 @@ int script_text_check(const char *path, const char *buf, size_t len, char **errs
 	return RT_OK;
 }
 
+/* script_parse's state, line by line. */
+struct parser {
+	const char *path, *buf;
+	struct arena *a;
+	char **errs;
+	struct script s;
+	int status;
+	bool in_header;            /* still in the first block of -- lines */
+	bool seen_key[KEY_COUNT];
+	uint32_t first_line;       /* the header's, or 0 */
+	enum part section;         /* the part being read */
+	size_t section_start;      /* its offset */
+	/* Text before the upgrade marker is reported once, not line by line. */
+	bool stray_reported;
+};
+
+/* A marker line: the section it starts, or why it starts none. */
+static void on_marker(struct parser *P, const struct line *l, enum part marker)
+{
+	P->in_header = false;
+	if (marker == PART_UPGRADE) {
+		if (P->section != PART_HEADER) {
+			P->status = rt_err(P->errs, RT_EINPUT, "%s:%u: '-- migrate:upgrade' %s",
+			                   P->path, l->no,
+			                   P->section == PART_UPGRADE ? "appears twice"
+			                                              : "after '-- migrate:downgrade'");
+			return;
+		}
+		P->section = PART_UPGRADE;
+		P->s.up_line = l->no + 1;
+		P->s.up_off = P->section_start = l->next;
+		return;
+	}
+	if (P->section == PART_DOWNGRADE) {
+		P->status = rt_err(P->errs, RT_EINPUT, "%s:%u: '-- migrate:downgrade' appears twice",
+		                   P->path, l->no);
+		return;
+	}
+	if (P->section == PART_HEADER) {
+		P->status = rt_err(P->errs, RT_EINPUT,
+		                   "%s:%u: '-- migrate:downgrade' before '-- migrate:upgrade'",
+		                   P->path, l->no);
+		P->stray_reported = true;
+		return;
+	}
+	P->s.up_len = (size_t)(l->start - P->buf) - P->section_start;
+	P->section = PART_DOWNGRADE;
+	P->s.has_downgrade = true;
+	P->s.down_line = l->no + 1;
+	P->s.down_off = P->section_start = l->next;
+}
+
+/* Header key k's value, val to ce, on line no. */
+static void on_key(struct parser *P, enum header_key k, const char *val, const char *ce,
+                   uint32_t no)
+{
+	struct script *s = &P->s;
+	const char *path = P->path;
+	switch (k) {
+	case KEY_REVISION_ID: {
+		char *rev = arena_strndup(P->a, val, (size_t)(ce - val));
+		s->rev_line = no;
+		if (!*rev) {
+			P->status = rt_err(P->errs, RT_EINPUT, "%s:%u: empty Revision ID", path, no);
+		} else if (!script_valid_rev(rev)) {
+			P->status = rt_err(P->errs, RT_EINPUT,
+			    "%s:%u: malformed Revision ID '%s': expected 1 to 32 of A-Z a-z 0-9 _",
+			    path, no, rev);
+		}
+		s->rev = rev;
+		break;
+	}
+	case KEY_REVISES:
+		s->revises_line = no;
+		s->nparents = split_list(P->a, val, ce, &s->parents);
+		for (uint32_t i = 0; i < s->nparents; i++)
+			if (!script_valid_rev(s->parents[i]))
+				P->status = rt_err(P->errs, RT_EINPUT,
+				    "%s:%u: malformed revision id '%s' in Revises", path, no,
+				    s->parents[i]);
+		break;
+	case KEY_CREATE_DATE:
+		s->create_date = arena_strndup(P->a, val, (size_t)(ce - val));
+		break;
+	case KEY_BRANCH_LABELS:
+		s->labels_line = no;
+		s->nlabels = split_list(P->a, val, ce, &s->labels);
+		if (script_check_labels(path, no, s->labels, s->nlabels, P->errs) != RT_OK)
+			P->status = RT_EINPUT;
+		break;
+	case KEY_DEPENDS_ON:
+		s->depends_line = no;
+		s->ndepends = split_list(P->a, val, ce, &s->depends);
+		break;
+	case KEY_TRANSACTION: {
+		size_t n = (size_t)(ce - val);
+		if (n == 13 && strncasecmp(val, "per-migration", n) == 0)
+			s->txn = SCRIPT_TXN_PER_MIGRATION;
+		else if (n == 4 && strncasecmp(val, "none", n) == 0)
+			s->txn = SCRIPT_TXN_NONE;
+		else
+			P->status = rt_err(P->errs, RT_EINPUT,
+			    "%s:%u: Transaction must be 'per-migration' or 'none', not '%.*s'",
+			    path, no, (int)n, val);
+		break;
+	}
+	case KEY_COUNT:
+		break;
+	}
+}
+
+/* A line before the upgrade marker: the header's comments (the message,
+ * then keys), blank lines, or stray text. */
+static void on_header_line(struct parser *P, const struct line *l)
+{
+	const char *cs, *ce;
+	if (!comment_text(l, &cs, &ce)) {
+		if (is_blank(l)) {
+			if (P->first_line)
+				P->in_header = false;
+			return;
+		}
+		if (!P->stray_reported)
+			P->status = rt_err(P->errs, RT_EINPUT,
+			                   "%s:%u: SQL before the '-- migrate:upgrade' marker", P->path,
+			                   l->no);
+		P->stray_reported = true;
+		P->in_header = false;
+		return;
+	}
+	const char *val;
+	bool keyish;
+	if (!P->in_header) {
+		/* A header key that a blank line cut off from the header would
+		 * be silently ignored: say so instead. */
+		if (parse_key(cs, ce, &val, &keyish) >= 0)
+			P->status = rt_err(P->errs, RT_EINPUT,
+			    "%s:%u: header key '%.*s' is outside the header (the header is the "
+			    "first block of -- lines: remove the blank line above it)",
+			    P->path, l->no, (int)(strchr(cs, ':') - cs), cs);
+		return;
+	}
+	if (!P->first_line)
+		P->first_line = l->no;
+	if (cs == ce)
+		return;
+	int k = parse_key(cs, ce, &val, &keyish);
+	if (k < 0) {
+		if (!*P->s.message)
+			P->s.message = arena_strndup(P->a, cs, (size_t)(ce - cs));
+		else if (keyish)
+			P->status = rt_err(P->errs, RT_EINPUT,
+			    "%s:%u: unknown header key '%.*s' (known: Revision ID, Revises, "
+			    "Create Date, Branch Labels, Depends On, Transaction)",
+			    P->path, l->no, (int)(strchr(cs, ':') - cs), cs);
+		return;
+	}
+	if (P->seen_key[k]) {
+		P->status = rt_err(P->errs, RT_EINPUT, "%s:%u: duplicate header key '%s'",
+		                   P->path, l->no, key_names[k]);
+		return;
+	}
+	P->seen_key[k] = true;
+	on_key(P, (enum header_key)k, val, ce, l->no);
+}
+
 int script_parse(const char *path, const char *buf, size_t len,
                  struct arena *a, struct script *out, char **errs)
 {
-	struct script s;
-	memset(&s, 0, sizeof(s));
-	s.path = arena_strdup(a, path);
-	s.message = "";
-	int status = script_text_check(path, buf, len, errs);
-	if (status != RT_OK)
-		return status;
+	struct parser P = {.path = path, .buf = buf, .a = a, .errs = errs, .in_header = true,
+	                   .section = PART_HEADER};
+	P.s.path = arena_strdup(a, path);
+	P.s.message = "";
+	P.status = script_text_check(path, buf, len, errs);
+	if (P.status != RT_OK)
+		return P.status;
 
 	size_t pos = 0;
 	uint32_t no = 0;
 	struct line l;
-	bool in_header = true, seen_key[KEY_COUNT] = {false};
-	uint32_t first_line = 0;
-	enum part section = PART_HEADER;
-	size_t section_start = 0;
-	/* Text before the upgrade marker is reported once, not line by line. */
-	bool stray_reported = false;
-
 	while (next_line(buf, len, &pos, &no, &l)) {
 		enum part marker = marker_kind(&l);
-		if (marker != PART_HEADER) {
-			in_header = false;
-			if (marker == PART_UPGRADE) {
-				if (section != PART_HEADER) {
-					status = rt_err(errs, RT_EINPUT,
-					    "%s:%u: '-- migrate:upgrade' %s", path, l.no,
-					    section == PART_UPGRADE ? "appears twice"
-					                            : "after '-- migrate:downgrade'");
-					continue;
-				}
-				section = PART_UPGRADE;
-				s.up_line = l.no + 1;
-				s.up_off = section_start = l.next;
-			} else {
-				if (section == PART_DOWNGRADE) {
-					status = rt_err(errs, RT_EINPUT,
-					    "%s:%u: '-- migrate:downgrade' appears twice", path, l.no);
-					continue;
-				}
-				if (section == PART_HEADER) {
-					status = rt_err(errs, RT_EINPUT,
-					    "%s:%u: '-- migrate:downgrade' before '-- migrate:upgrade'",
-					    path, l.no);
-					stray_reported = true;
-					continue;
-				}
-				s.up_len = (size_t)(l.start - buf) - section_start;
-				section = PART_DOWNGRADE;
-				s.has_downgrade = true;
-				s.down_line = l.no + 1;
-				s.down_off = section_start = l.next;
-			}
-			continue;
-		}
-		if (section != PART_HEADER)
-			continue;
-
-		const char *cs, *ce;
-		if (!comment_text(&l, &cs, &ce)) {
-			if (is_blank(&l)) {
-				if (first_line)
-					in_header = false;
-				continue;
-			}
-			if (!stray_reported)
-				status = rt_err(errs, RT_EINPUT,
-				    "%s:%u: SQL before the '-- migrate:upgrade' marker", path, l.no);
-			stray_reported = true;
-			in_header = false;
-			continue;
-		}
-		if (!in_header) {
-			/* A header key that a blank line cut off from the header would
-			 * be silently ignored: say so instead. */
-			const char *v;
-			bool keyish;
-			if (parse_key(cs, ce, &v, &keyish) >= 0)
-				status = rt_err(errs, RT_EINPUT,
-				    "%s:%u: header key '%.*s' is outside the header (the header is the "
-				    "first block of -- lines: remove the blank line above it)",
-				    path, l.no, (int)(strchr(cs, ':') - cs), cs);
-			continue;
-		}
-		if (!first_line)
-			first_line = l.no;
-		if (cs == ce)
-			continue;
-
-		const char *val;
-		bool keyish;
-		int k = parse_key(cs, ce, &val, &keyish);
-		if (k < 0) {
-			if (!*s.message)
-				s.message = arena_strndup(a, cs, (size_t)(ce - cs));
-			else if (keyish)
-				status = rt_err(errs, RT_EINPUT,
-				    "%s:%u: unknown header key '%.*s' (known: Revision ID, Revises, "
-				    "Create Date, Branch Labels, Depends On, Transaction)",
-				    path, l.no, (int)(strchr(cs, ':') - cs), cs);
-			continue;
-		}
-		if (seen_key[k]) {
-			status = rt_err(errs, RT_EINPUT, "%s:%u: duplicate header key '%s'",
-			                path, l.no, key_names[k]);
-			continue;
-		}
-		seen_key[k] = true;
-		switch ((enum header_key)k) {
-		case KEY_REVISION_ID: {
-			char *rev = arena_strndup(a, val, (size_t)(ce - val));
-			s.rev_line = l.no;
-			if (!*rev) {
-				status = rt_err(errs, RT_EINPUT, "%s:%u: empty Revision ID", path, l.no);
-			} else if (!script_valid_rev(rev)) {
-				status = rt_err(errs, RT_EINPUT,
-				    "%s:%u: malformed Revision ID '%s': expected 1 to 32 of A-Z a-z 0-9 _",
-				    path, l.no, rev);
-			}
-			s.rev = rev;
-			break;
-		}
-		case KEY_REVISES:
-			s.revises_line = l.no;
-			s.nparents = split_list(a, val, ce, &s.parents);
-			for (uint32_t i = 0; i < s.nparents; i++)
-				if (!script_valid_rev(s.parents[i]))
-					status = rt_err(errs, RT_EINPUT,
-					    "%s:%u: malformed revision id '%s' in Revises", path, l.no,
-					    s.parents[i]);
-			break;
-		case KEY_CREATE_DATE:
-			s.create_date = arena_strndup(a, val, (size_t)(ce - val));
-			break;
-		case KEY_BRANCH_LABELS:
-			s.labels_line = l.no;
-			s.nlabels = split_list(a, val, ce, &s.labels);
-			if (script_check_labels(path, l.no, s.labels, s.nlabels, errs) != RT_OK)
-				status = RT_EINPUT;
-			break;
-		case KEY_DEPENDS_ON:
-			s.depends_line = l.no;
-			s.ndepends = split_list(a, val, ce, &s.depends);
-			break;
-		case KEY_TRANSACTION: {
-			size_t n = (size_t)(ce - val);
-			if (n == 13 && strncasecmp(val, "per-migration", n) == 0)
-				s.txn = SCRIPT_TXN_PER_MIGRATION;
-			else if (n == 4 && strncasecmp(val, "none", n) == 0)
-				s.txn = SCRIPT_TXN_NONE;
-			else
-				status = rt_err(errs, RT_EINPUT,
-				    "%s:%u: Transaction must be 'per-migration' or 'none', not '%.*s'",
-				    path, l.no, (int)n, val);
-			break;
-		}
-		case KEY_COUNT:
-			break;
-		}
+		if (marker != PART_HEADER)
+			on_marker(&P, &l, marker);
+		else if (P.section == PART_HEADER)
+			on_header_line(&P, &l);
 	}
 
-	if (section == PART_UPGRADE)
-		s.up_len = len - section_start;
-	else if (section == PART_DOWNGRADE)
-		s.down_len = len - section_start;
-	if (!s.rev)
-		status = rt_err(errs, RT_EINPUT, "%s:%u: missing 'Revision ID' in the header",
-		                path, first_line ? first_line : 1);
-	if (section == PART_HEADER)
-		status = rt_err(errs, RT_EINPUT, "%s:%u: missing '-- migrate:upgrade' marker",
-		                path, no ? no : 1);
-	if (status == RT_OK)
-		*out = s;
-	return status;
+	if (P.section == PART_UPGRADE)
+		P.s.up_len = len - P.section_start;
+	else if (P.section == PART_DOWNGRADE)
+		P.s.down_len = len - P.section_start;
+	if (!P.s.rev)
+		P.status = rt_err(errs, RT_EINPUT, "%s:%u: missing 'Revision ID' in the header",
+		                  path, P.first_line ? P.first_line : 1);
+	if (P.section == PART_HEADER)
+		P.status = rt_err(errs, RT_EINPUT, "%s:%u: missing '-- migrate:upgrade' marker",
+		                  path, no ? no : 1);
+	if (P.status == RT_OK)
+		*out = P.s;
+	return P.status;
 }
 
 /* *.sql, hidden files left out. */

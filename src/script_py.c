@@ -539,11 +539,12 @@ struct pyparse {
 	bool have[HK_COUNT];
 	bool first_stmt;
 	const char *doc;
-	/* The function being read: 0 none, 1 upgrade, 2 downgrade. */
-	int in_func;
+	/* The function being read, when in_func. */
+	bool in_func;
+	enum script_section func;
 	size_t func_off;
 	size_t last_end;      /* end of the last line of the previous statement */
-	bool seen_func[2];
+	bool seen_func[SCRIPT_DOWNGRADE + 1];  /* by section */
 };
 
 static int hkey_of(const struct lexer *lx, const struct tok *t)
@@ -580,14 +581,14 @@ static void close_func(struct pyparse *pp)
 	if (!pp->in_func)
 		return;
 	size_t end = pp->last_end > pp->func_off ? pp->last_end : pp->func_off;
-	if (pp->in_func == 1) {
+	if (pp->func == SCRIPT_UPGRADE) {
 		pp->s->up_off = pp->func_off;
 		pp->s->up_len = end - pp->func_off;
 	} else {
 		pp->s->down_off = pp->func_off;
 		pp->s->down_len = end - pp->func_off;
 	}
-	pp->in_func = 0;
+	pp->in_func = false;
 }
 
 /* The offset just past the line holding byte off (its newline included). */
@@ -689,16 +690,16 @@ static void statement(struct pyparse *pp, const struct tok *t, uint32_t n, bool 
 		return;
 	}
 	if (tok_is(lx, &t[0], T_NAME, "def") && n > 1) {
-		int f = tok_is(lx, &t[1], T_NAME, "upgrade") ? 1
-		        : tok_is(lx, &t[1], T_NAME, "downgrade") ? 2 : 0;
-		if (f) {
-			pp->in_func = f;
+		bool up = tok_is(lx, &t[1], T_NAME, "upgrade");
+		if (up || tok_is(lx, &t[1], T_NAME, "downgrade")) {
+			pp->in_func = true;
+			pp->func = up ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE;
 			pp->func_off = t[0].off - t[0].col;
-			if (f == 1)
+			if (up)
 				pp->s->up_line = t[0].line;
 			else
 				pp->s->down_line = t[0].line;
-			pp->seen_func[f - 1] = true;
+			pp->seen_func[pp->func] = true;
 		}
 		return;
 	}
@@ -825,7 +826,7 @@ static int py_parse(const char *path, const char *buf, size_t len, struct arena 
 		return RT_EINPUT;
 
 	describe(&pp);
-	s.has_downgrade = pp.seen_func[1];
+	s.has_downgrade = pp.seen_func[SCRIPT_DOWNGRADE];
 	if (pp.have[HK_REVISION]) {
 		s.rev_line = pp.val_line[HK_REVISION];
 		if (pp.vals[HK_REVISION].kind != PV_STR)

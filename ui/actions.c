@@ -339,9 +339,10 @@ static void migrate(struct console *con, enum plan_kind kind)
 	plan_free(p);
 }
 
-/* ---- scripts: merge and revision, through the command table ---- */
+/* ---- scripts: merge and revision, through the commands' own calls ---- */
 
-/* Runs one command line of the command table with its output captured. */
+/* Runs one command line of the command table with its output captured
+ * (for what has no call of its own: the fleet's commands). */
 enum rt_status action_run_captured(struct console *con, char **argv, int argc, char **out,
                                    char **errs)
 {
@@ -372,11 +373,25 @@ enum rt_status action_run_captured(struct console *con, char **argv, int argc, c
 	return rc;
 }
 
-/* Shows what will be written, asks, runs the command and reloads on the
- * new revision. busy: the title of a box shown while the command runs
+/* What writes one: cli_write_revision or cli_write_merge on a request. */
+typedef int write_fn(struct cli_ctx *c, const void *req, struct cli_written *out, char **err);
+
+static int write_revision(struct cli_ctx *c, const void *req, struct cli_written *out,
+                          char **err)
+{
+	return cli_write_revision(c, req, out, err);
+}
+
+static int write_merge(struct cli_ctx *c, const void *req, struct cli_written *out, char **err)
+{
+	return cli_write_merge(c, req, out, err);
+}
+
+/* Shows what will be written, asks, writes it and reloads on the new
+ * revision. busy: the title of a box shown while it is written
  * (autogenerate takes seconds), then the new script's upgrade is shown. */
 static void write_script(struct console *con, const char *what, const char *text,
-                         char **argv, int argc, const char *busy)
+                         write_fn *write, const void *req, const char *busy)
 {
 	char *tab = xasprintf("Plan: write a %s", what);
 	preview_show_text(con, tab, text);
@@ -389,17 +404,19 @@ static void write_script(struct console *con, const char *what, const char *text
 		preview_set_mode(con, con->last_mode);
 		return;
 	}
-	char *out, *errs;
 	if (busy)
 		dialog_progress(con, busy, "Running it...", 0, 1, NULL);
-	enum rt_status rc = action_run_captured(con, argv, argc, &out, &errs);
+	struct cli_written w = {0};
+	char *err = NULL;
+	int rc = cli_graph(con->c, &err);
+	if (rc == RT_OK)
+		rc = write(con->c, req, &w, &err);
 	preview_set_mode(con, con->last_mode);
-	out[strcspn(out, "\n")] = '\0';
 	if (rc == RT_OK) {
 		console_reload(con, NULL);
-		/* the path as the command printed it, the graph's as the
+		/* the path as the command writes it, the graph's as the
 		 * configuration spells its folders: the same file */
-		char *written = realpath(out, NULL);
+		char *written = realpath(w.path, NULL);
 		for (uint32_t i = 0; written && con->m.g && i < con->m.g->nheads; i++) {
 			char *head = realpath(con->m.g->nodes[con->m.g->heads[i]].s.path, NULL);
 			if (head && strcmp(head, written) == 0) {
@@ -411,20 +428,20 @@ static void write_script(struct console *con, const char *what, const char *text
 		}
 		free(written);
 		/* what autogenerate found, or that it found nothing */
-		const char *said = errs;
+		const char *said = sb_str(&w.notes);
 		while (*said == '\n')
 			said++;
 		if (busy && *said)
-			console_message(con, THEME_APPLIED, "Wrote %s: %.*s%s", out, FIRST_LINE(said));
+			console_message(con, THEME_APPLIED, "Wrote %s: %.*s%s", w.path, FIRST_LINE(said));
 		else
-			console_message(con, THEME_APPLIED, "Wrote %s (e opens it in your editor)", out);
+			console_message(con, THEME_APPLIED, "Wrote %s (e opens it in your editor)", w.path);
 	} else {
 		char *title = xasprintf("The %s was not written", what);
-		dialog_message(con, title, *errs ? errs : "the command failed", THEME_ERROR);
+		dialog_message(con, title, err && *err ? err : "the command failed", THEME_ERROR);
 		free(title);
 	}
-	free(out);
-	free(errs);
+	cli_written_free(&w);
+	free(err);
 }
 
 /* A revision's short name for a message: its own label, or its id. */
@@ -460,30 +477,29 @@ static void merge(struct console *con)
 	struct strbuf initial = STRBUF_INIT, text = STRBUF_INIT;
 	sb_adds(&initial, "Merge ");
 	sb_adds(&text, "A merge revision joining:\n");
-	char **argv = xcalloc(heads.n + 4, sizeof(*argv));
-	int argc = 0;
-	argv[argc++] = (char *)"merge";
-	argv[argc++] = (char *)"-m";
-	argc++;  /* the message, once typed */
+	const char **revs = xcalloc(heads.n + 1, sizeof(*revs));
 	for (uint32_t i = 0; i < heads.n; i++) {
 		const struct gnode *x = &g->nodes[heads.v[i]];
 		sb_addf(&initial, "%s%s", i == 0 ? "" : i + 1 == heads.n ? " and " : ", ", short_name(x));
 		sb_addf(&text, "  %s  %s\n", x->s.rev, x->s.message);
-		argv[argc++] = (char *)x->s.rev;
+		revs[i] = x->s.rev;
 	}
 	char *label = xasprintf("Message for the merge revision of %u heads:", heads.n);
 	char *msg = dialog_prompt(con, "Merge heads", label, sb_str(&initial), &con->text_hist);
 	if (msg) {
 		sb_addf(&text, "\nMessage: %s\nDirectory: %s\n\nIt has no SQL of its own: upgrade to it "
 		        "afterwards with u.\n", msg, g->dir);
-		argv[2] = msg;
-		write_script(con, "merge revision", sb_str(&text), argv, argc, NULL);
+		struct cli_merge req = {0};
+		req.specs = revs;
+		req.nspecs = (int)heads.n;
+		req.message = msg;
+		write_script(con, "merge revision", sb_str(&text), write_merge, &req, NULL);
 	} else {
 		console_message(con, THEME_NORMAL, "Cancelled: nothing was written");
 	}
 	free(msg);
 	free(label);
-	free(argv);
+	free(revs);
 	sb_free(&initial);
 	sb_free(&text);
 	u32vec_free(&heads);
@@ -538,14 +554,11 @@ static void new_revision(struct console *con, bool autogen)
 			                 "up to %s with %s and writes the SQL that brings one to the other, "
 			                 "and back. The new script is shown once written: review it "
 			                 "before u.\n", on, msg, on, c->cfg.schema);
-		char *argv[] = {(char *)"revision", (char *)"-m", msg, (char *)"--autogenerate",
-		                (char *)"--head", sel >= 0 ? (char *)g->nodes[sel].s.rev : NULL, NULL};
-		if (!autogen) {
-			argv[3] = argv[4];
-			argv[4] = argv[5];
-		}
-		int argc = (autogen ? 4 : 3) + (sel >= 0 ? 2 : 0);
-		write_script(con, "revision", text, argv, argc,
+		struct cli_revision req = {0};
+		req.message = msg;
+		req.head = sel >= 0 ? g->nodes[sel].s.rev : NULL;
+		req.autogenerate = autogen;
+		write_script(con, "revision", text, write_revision, &req,
 		             autogen ? (alembic ? "Alembic's autogenerate" : "Autogenerate") : NULL);
 		free(text);
 	} else {

@@ -71,17 +71,22 @@ static void load_db(struct model *m)
 	/* Drift needs scratch databases: only when the project declares its
 	 * schema, as a project that does means to be told. */
 	if (c->cfg.schema) {
-		struct strbuf report = STRBUF_INIT;
+		struct schema_live lv;
+		struct schema_drift_result drift = {0};
 		char *derr = NULL;
-		if (schema_drift(c, &report, &m->drift, NULL, NULL, &derr) == RT_OK && m->drift)
-		{
-			const char *first = sb_str(&report);
-			if (strncmp(first, "drift: ", 7) == 0)
-				first += 7;
-			m->drift_first = xstrndup(first, strcspn(first, "\n"));
+		if (cli_schema_live(c, &lv, &derr) == RT_OK &&
+		    schema_drift(&lv, g, c->cfg.schema, &drift, NULL, NULL, &derr) == RT_OK &&
+		    drift.count) {
+			const char *against;
+			const struct schema_delta *x = schema_drift_at(&drift, 0, &against);
+			struct strbuf first = STRBUF_INIT;
+			schema_delta_text(x, "in the database", against, &first);
+			m->drift = (int)drift.count;
+			m->drift_first = sb_detach(&first);
+			sb_free(&first);
 		}
+		schema_drift_result_free(&drift);
 		free(derr);
-		sb_free(&report);
 	}
 }
 

@@ -482,7 +482,7 @@ static void add_step(struct console *con, const struct plan *p, uint32_t i,
 		         *s->heads_after ? s->heads_after : "<base>");
 		return;
 	}
-	preview_add_section(con, &con->doc, s->rev, s->dir == PLAN_UPGRADE ? SCRIPT_UPGRADE : SCRIPT_DOWNGRADE);
+	preview_add_section(con, &con->doc, s->rev, plan_kind_section(s->dir));
 	if (script_format_of(&con->m.g->nodes[s->rev].s)->exec == SCRIPT_EXEC_DELEGATED)
 		add_delegated_sql(con, delegated, why, i);
 	doc_add(d, THEME_NORMAL, "\n");

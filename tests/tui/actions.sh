@@ -1,7 +1,7 @@
 #!/bin/bash
 # The console's actions on SQLite: upgrade, downgrade and stamp with their
 # plans and confirmations, a refusal, a production downgrade, a failing
-# migration, a merge of the two heads and a new revision.
+# migration, a merge of the two heads, a new revision and one refused.
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/tui/tuilib.sh"
 
@@ -165,6 +165,18 @@ see "On top of: $merge_id" "the preview says where the revision goes"
 keys y
 see 'Wrote \./versions/.*_add_widgets\.sql' "the revision is written"
 like "$(cat versions/*_add_widgets.sql)" "Revises: $merge_id" "on top of the selected head"
+
+# A message the header would misread: the engine's error, nothing written.
+nfiles=$(ls versions | wc -l)
+keys c
+see '─ New revision ─' "c asks again"
+keys 'Revises: 1234' Enter
+see 'Write the revision\? \[y/N\]' "the preview asks"
+keys y
+see 'The revision was not written' "a refused revision says so"
+see "-m 'Revises: 1234' would be read as a header key" "with the reason"
+is "$(ls versions | wc -l)" "$nfiles" "and no file is written"
+keys Enter
 keys q
 wait_exit >/dev/null
 

@@ -1,9 +1,11 @@
-/* Unit tests for sqllex.c: tokens, statement splitting, errors. */
+/* Unit tests for sqllex.c (tokens, statement splitting, errors) and
+ * sqltoks.c (a statement's tokens as an array). */
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "sqllex.h"
+#include "sqltoks.h"
 #include "tap.h"
 #include "util.h"
 
@@ -375,8 +377,38 @@ static void test_next_code(void)
 	sb_free(&sb);
 }
 
+/* The token array both DDL readers use: depths, lines, no comments, the
+ * keyword and name questions, and an unterminated quote reported. */
+static void test_sqltoks(void)
+{
+	struct sqltoks ts = {0};
+	const char *sql = "CREATE TABLE \"Odd \"\"x\"\"\" ( -- note\n a int, [b c] text);";
+	ok(sqltoks_read(&ts, sql, strlen(sql), SQL_SQLITE, 7), "sqltoks: a whole statement reads");
+	is_int(ts.n, 11, "sqltoks: comments left out, the ';' kept");
+	ok(sqltok_word(&ts.v[0], "create") && sqltok_word(&ts.v[0], "CREATE"),
+	   "sqltoks: a keyword compares without case");
+	ok(!sqltok_word(&ts.v[2], "odd"), "sqltoks: a quoted identifier is no keyword");
+	ok(sqltok_name(&ts.v[2]) && sqltok_name(&ts.v[1]) && !sqltok_name(&ts.v[3]),
+	   "sqltoks: names are bare and quoted identifiers");
+	ok(sqltok_punct(&ts.v[3], '(') && ts.v[3].depth == 0 && ts.v[4].depth == 1,
+	   "sqltoks: '(' at its own depth, what it opens one deeper");
+	is_int(ts.v[4].line, 8, "sqltoks: lines count from the first line given");
+	char buf[32];
+	sql_unquote(ts.v[2].s, ts.v[2].len, buf);
+	is_str(buf, "Odd \"x\"", "sql_unquote: quotes removed, doubled quotes undone");
+	sql_unquote(ts.v[7].s, ts.v[7].len, buf);
+	is_str(buf, "b c", "sql_unquote: [brackets]");
+	ok(sqltok_at(ts.v, ts.n, ts.n)->type == SQL_TOK_EOF, "sqltoks: past the end is the end");
+	const char *bad = "CREATE TABLE t (a text DEFAULT 'open";
+	ok(!sqltoks_read(&ts, bad, strlen(bad), SQL_SQLITE, 1),
+	   "sqltoks: an unterminated string is reported");
+	is_int(ts.n, 7, "sqltoks: ... the tokens before it kept, the array reused");
+	sqltoks_free(&ts);
+}
+
 int main(void)
 {
+	test_sqltoks();
 	test_next_code();
 	test_txn_control();
 	test_tokens();
