@@ -1211,17 +1211,6 @@ static void rollback_show(struct cli_ctx *c, const struct rollback *r, bool sql)
 	}
 }
 
-static void json_strs(struct strbuf *sb, const char *key, const char *const *v, uint32_t n)
-{
-	sb_addf(sb, ",\"%s\":[", key);
-	for (uint32_t i = 0; i < n; i++) {
-		if (i)
-			sb_addc(sb, ',');
-		sb_add_json_str(sb, v[i]);
-	}
-	sb_addc(sb, ']');
-}
-
 static void json_str_or_null(struct strbuf *sb, const char *key, const char *v)
 {
 	sb_addf(sb, ",\"%s\":", key);
@@ -1239,8 +1228,8 @@ static void rollback_json(struct cli_ctx *c, const struct rollback *r, struct st
 	sb_adds(sb, "{\"database\":");
 	sb_add_json_str(sb, c->url.display);
 	json_str_or_null(sb, "target", r->target);
-	json_strs(sb, "heads_before", r->heads, r->nheads);
-	json_strs(sb, "heads_after", p->final_heads, p->nfinal);
+	out_json_strs(sb, "heads_before", r->heads, r->nheads);
+	out_json_strs(sb, "heads_after", p->final_heads, p->nfinal);
 	struct strbuf why = STRBUF_INIT;
 	policy_describe(r->reasons, &why);
 	sb_addf(sb, ",\"production\":%s", c->cfg.production ? "true" : "false");
@@ -1375,7 +1364,7 @@ static void rollback_report(struct cli_ctx *c, int rc, const struct plan *done,
 	bool ledger = done && done->n && nrows >= done->n;
 	if (json) {
 		sb_adds(json, ",\"result\":{\"rolled_back\":true");
-		json_strs(json, "heads", (const char *const *)now, nnow);
+		out_json_strs(json, "heads", (const char *const *)now, nnow);
 		json_str_or_null(json, "backup", backup_path);
 		sb_addf(json, ",\"ms\":%.1f", ms);
 		if (ledger)

@@ -197,8 +197,7 @@ static void json_ids(struct strbuf *sb, const char *key, const struct graph *g,
 	sb_addc(sb, ']');
 }
 
-static void json_strs(struct strbuf *sb, const char *key, const char *const *v,
-                      uint32_t n)
+void out_json_strs(struct strbuf *sb, const char *key, const char *const *v, uint32_t n)
 {
 	sb_addf(sb, ",\"%s\":[", key);
 	for (uint32_t i = 0; i < n; i++) {
@@ -219,8 +218,8 @@ void out_rev_json(struct strbuf *sb, const struct graph *g, uint32_t rev, int cu
 	json_ids(sb, "parents", g, x->parents, x->nparents);
 	json_ids(sb, "children", g, x->children, x->nchildren);
 	json_ids(sb, "depends_on", g, x->deps, x->ndeps);
-	json_strs(sb, "branch_labels", x->s.labels, x->s.nlabels);
-	json_strs(sb, "branches", x->branch, x->nbranch);
+	out_json_strs(sb, "branch_labels", x->s.labels, x->s.nlabels);
+	out_json_strs(sb, "branches", x->branch, x->nbranch);
 	sb_adds(sb, ",\"create_date\":");
 	if (x->s.create_date)
 		sb_add_json_str(sb, x->s.create_date);

@@ -44,9 +44,7 @@ static bool usable(struct console *con, bool need_db, bool may_create)
 	return true;
 }
 
-/* Asks y/N about what the preview shows, with the preview focused so that
- * the moving keys scroll it (and, on a short terminal, so that it shows). */
-static bool confirm_preview(struct console *con, const char *question)
+bool action_confirm_preview(struct console *con, const char *question)
 {
 	struct view *was = con->focus;
 	con->focus = &con->preview;
@@ -66,6 +64,7 @@ struct migrate {
 	const struct plan *shown;   /* the plan the user confirmed */
 	const struct run_expect *expect;  /* its fingerprint, checked under the lock */
 	uint32_t failed;            /* the failing step, or UINT32_MAX */
+	uint32_t ran;               /* steps that completed */
 	double ms;
 	double expect_timeout;      /* seconds the lock is waited for */
 	char *title;
@@ -110,8 +109,10 @@ static void on_step(void *ctx, const struct plan *p, uint32_t step, enum rt_stat
 	mg->ms += ms;
 	sb_addf(&mg->log, "Running %s ", plan_kind_word(p->steps[step].dir));
 	run_step_title(mg->con->m.g, &p->steps[step], &mg->log);
-	if (status == RT_OK)
+	if (status == RT_OK) {
 		sb_addf(&mg->log, " ... done (%.1f ms)\n", ms);
+		mg->ran++;
+	}
 	else
 		sb_addf(&mg->log, " ... %s after %.1f ms\n",
 		        status == RT_EINTR ? "INTERRUPTED" : "FAILED", ms);
@@ -151,9 +152,7 @@ static void report_failure(struct console *con, struct migrate *mg, const char *
 static void report_interrupted(struct migrate *mg, const struct plan *done, const char *err)
 {
 	struct strbuf sb = STRBUF_INIT;
-	uint32_t ran = 0;
-	for (const char *p = sb_str(&mg->log); (p = strstr(p, " ... done (")); p++)
-		ran++;
+	uint32_t ran = mg->ran;
 	uint32_t total = done ? done->n : mg->shown->n;
 	sb_addf(&sb, "Stopped after %u of %u step%s.\n\n%s\n\n", ran, total, total == 1 ? "" : "s",
 	        err);
@@ -301,7 +300,7 @@ static void migrate(struct console *con, enum plan_kind kind)
 	preview_show_plan(con, tab, summary, p, &f, reasons ? sb_str(&why) : NULL);
 	char *question = xasprintf("%s. Run %s? [y/N]  j/k: scroll the plan", summary,
 	                           p->n == 1 ? "it" : "them");
-	bool yes = confirm_preview(con, question);
+	bool yes = action_confirm_preview(con, question);
 	if (yes && reasons) {
 		char *text = xasprintf("This is a production database: production = true asks for "
 		                       "its name before %s. Type its name, %s, to %s it:",
@@ -397,7 +396,7 @@ static void write_script(struct console *con, const char *what, const char *text
 	preview_show_text(con, tab, text);
 	free(tab);
 	char *question = xasprintf("Write the %s? [y/N]", what);
-	bool yes = confirm_preview(con, question);
+	bool yes = action_confirm_preview(con, question);
 	free(question);
 	if (!yes) {
 		console_message(con, THEME_NORMAL, "Cancelled: nothing was written");

@@ -335,6 +335,9 @@ void rollback_guided(struct console *con, uint32_t rev);
 
 /* actions.c */
 void action_run(struct console *con, enum request r);
+/* Asks y/N about what the preview shows, with the preview focused so that
+ * the moving keys scroll it (and, on a short terminal, so that it shows). */
+bool action_confirm_preview(struct console *con, const char *question);
 /* Runs one command line of the command table (argv without the program
  * name) with its output and errors captured (*out, *errs: caller frees). */
 enum rt_status action_run_captured(struct console *con, char **argv, int argc, char **out,

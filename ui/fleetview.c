@@ -248,12 +248,7 @@ static void act_on_all(struct fleet_view *fv, enum plan_kind kind)
 	char *question = xasprintf("%s %u target%s of the fleet to %s (the plans: one per starting "
 	                           "state)? [y/N]  j/k: scroll", plan_kind_title(kind),
 	                           (unsigned)fv->n, fv->n == 1 ? "" : "s", id);
-	struct view *was = con->focus;
-	con->focus = &con->preview;
-	console_layout(con);
-	bool yes = dialog_confirm(con, question);
-	con->focus = was;
-	console_layout(con);
+	bool yes = action_confirm_preview(con, question);
 	preview_set_mode(con, con->last_mode);
 	free(question);
 	free(tab);
