@@ -477,6 +477,8 @@ struct schema_drift_result {
 	struct schema_deltas declared;    /* empty without a declared schema */
 	char *declared_label;             /* "from FILE", or NULL (owned) */
 	uint32_t count;                   /* migrations.n + declared.n */
+	/* The schemas compared, which the differences point into (owned). */
+	struct schema *live, *mig, *target;
 };
 void schema_drift_result_free(struct schema_drift_result *r);
 /* The i-th difference (i < r->count, the migrations' first); *against:

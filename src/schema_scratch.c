@@ -257,6 +257,9 @@ void schema_drift_result_free(struct schema_drift_result *r)
 	schema_deltas_free(&r->migrations);
 	schema_deltas_free(&r->declared);
 	free(r->declared_label);
+	schema_free(r->live);
+	schema_free(r->mig);
+	schema_free(r->target);
 	memset(r, 0, sizeof *r);
 }
 
@@ -352,9 +355,10 @@ int schema_drift(const struct schema_live *lv, const struct graph *g, const char
 		                              out->declared_label};
 		list_uncompared(all, labels, 3, uncompared);
 	}
-	schema_free(live);
-	schema_free(mig);
-	schema_free(target);
+	/* the differences point into the schemas: they live with them */
+	out->live = live;
+	out->mig = mig;
+	out->target = target;
 	db_strv_free(heads, n);
 	return rc;
 }
