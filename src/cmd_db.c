@@ -477,16 +477,21 @@ static int execute(struct cli_ctx *c, struct target *t, const char *cmd)
 		.finish_step = c->fleet_member,
 	};
 	struct run_expect *expect = NULL;
-	if (!rehearse && c->shown) {
-		rc = shown_expect(c, &o.expect, &err);
-		if (rc != RT_OK)
-			return cli_report(c, rc, err);
-	}
-	if (!rehearse && !o.expect) {
+	if (!rehearse) {
+		/* production mode's guard holds whoever shows the plan */
 		rc = production_gate(c, t, cmd, &expect, &err);
 		if (rc != RT_OK)
 			return cli_report(c, rc, err);
 		o.expect = expect;
+	}
+	if (!rehearse && c->shown) {
+		/* the plan a face showed for this state, not the gate's own */
+		o.expect = NULL;
+		rc = shown_expect(c, &o.expect, &err);
+		if (rc != RT_OK) {
+			run_expect_free(expect);
+			return cli_report(c, rc, err);
+		}
 	}
 	struct plan *done = NULL;
 	rc = run_locked(c->db, c->graph, build_plan, t, &o, &done, &err);

@@ -79,4 +79,35 @@ keys q
 see '^ retort │ sqlite:///f2.db \(sqlite\) │ current: l3 ' "q: back to the console, on f2, now at l3"
 keys q
 is "$(wait_exit)" 0 "the console quits"
+
+# Production mode's guard holds for the fleet view's action too: an
+# upgrade that loses nothing runs; a downgrade asks for a database's
+# name, which one question for all targets cannot give.
+sed -i 's/^\[retort\]$/[retort]\nproduction = true/' retort.ini
+tui_start
+select_rev l5
+keys F
+see '^ Fleet: 3 targets' "F in production mode"
+keys u
+see 'Upgrade 3 targets of the fleet to l5 .*\[y/N\]' "u asks once"
+keys y
+see '3 targets: 3 done, 0 failed' "an upgrade that loses nothing runs"
+is "$(ver f1.db) $(ver f2.db) $(ver f3.db)" "l5 l5 l5" "every target is at l5"
+keys Enter
+see '^ f3      b      sqlite      l5             0  up to date' "the view is read again"
+keys q
+see '^ retort │  PRODUCTION  │ sqlite:///f1.db' "back in the console"
+select_rev l2
+keys F
+see '^ Fleet: 3 targets' "F again"
+keys d
+see 'Downgrade 3 targets of the fleet to l2 .*\[y/N\]' "d asks once"
+keys y
+see 'f1 +retort downgrade: sqlite:///f1.db is a production database: production = true asks for its' \
+	"production mode refuses the downgrade: no name was given"
+see '3 targets: 0 done, ' "no target ran it"
+is "$(ver f1.db) $(ver f2.db) $(ver f3.db)" "l5 l5 l5" "nothing was reverted anywhere"
+keys Enter q
+keys q
+wait_exit >/dev/null
 done_testing
