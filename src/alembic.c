@@ -627,12 +627,13 @@ int alembic_exec(const struct alembic_ini *ini, const char *const *args,
 
 /* Alembic's command line run by a Python program that first wraps
  * EnvironmentContext.configure, so that whatever env.py configures, the
- * comparison also skips the tables named in $RETORT_SKIP_TABLES (a
- * project's own include_name still decides for the rest). */
+ * comparison also skips the tables named in its first argument (a
+ * project's own include_name still decides for the rest); the arguments
+ * after it are Alembic's. */
 static const char skip_program[] =
-	"import os, sys\n"
+	"import sys\n"
 	"from alembic.runtime import environment as e\n"
-	"skip = set(os.environ.get('RETORT_SKIP_TABLES', '').split())\n"
+	"skip = set(sys.argv[1].split())\n"
 	"configure = e.EnvironmentContext.configure\n"
 	"def wrapped(self, *a, **k):\n"
 	"    theirs = k.get('include_name')\n"
@@ -644,7 +645,7 @@ static const char skip_program[] =
 	"    return configure(self, *a, **k)\n"
 	"e.EnvironmentContext.configure = wrapped\n"
 	"from alembic.config import main\n"
-	"main(argv=sys.argv[1:], prog='alembic')\n";
+	"main(argv=sys.argv[2:], prog='alembic')\n";
 
 int alembic_exec_skipping(const struct alembic_ini *ini, const char *const *args,
                           const char *skip_tables, void (*on_line)(void *ctx, const char *line),
@@ -655,13 +656,11 @@ int alembic_exec_skipping(const struct alembic_ini *ini, const char *const *args
 	*skipped = words != NULL;
 	if (!words)
 		return alembic_exec(ini, args, on_line, ctx, res, err);
-	words = xrealloc(words, (nw + 2) * sizeof(*words));
+	words = xrealloc(words, (nw + 3) * sizeof(*words));
 	words[nw++] = xstrdup("-c");
 	words[nw++] = xstrdup(skip_program);
-	setenv("RETORT_SKIP_TABLES", skip_tables, 1);
-	int rc = exec_words(words, nw, true, ini, args, on_line, ctx, res, err);
-	unsetenv("RETORT_SKIP_TABLES");
-	return rc;
+	words[nw++] = xstrdup(skip_tables);
+	return exec_words(words, nw, true, ini, args, on_line, ctx, res, err);
 }
 
 static int exec_words(char **words, uint32_t nw, bool python, const struct alembic_ini *ini,

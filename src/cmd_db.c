@@ -1216,15 +1216,6 @@ static void rollback_show(struct cli_ctx *c, const struct rollback *r, bool sql)
 	}
 }
 
-static void json_str_or_null(struct strbuf *sb, const char *key, const char *v)
-{
-	sb_addf(sb, ",\"%s\":", key);
-	if (v)
-		sb_add_json_str(sb, v);
-	else
-		sb_adds(sb, "null");
-}
-
 /* The proposal as JSON (retort(1) `rollback --json`), without its closing
  * brace: a run adds its result. */
 static void rollback_json(struct cli_ctx *c, const struct rollback *r, struct strbuf *sb)
@@ -1232,13 +1223,13 @@ static void rollback_json(struct cli_ctx *c, const struct rollback *r, struct st
 	const struct plan *p = r->plan;
 	sb_adds(sb, "{\"database\":");
 	sb_add_json_str(sb, c->url.display);
-	json_str_or_null(sb, "target", r->target);
+	out_json_str_or_null(sb, "target", r->target);
 	out_json_strs(sb, "heads_before", r->heads, r->nheads);
 	out_json_strs(sb, "heads_after", p->final_heads, p->nfinal);
 	struct strbuf why = STRBUF_INIT;
 	policy_describe(r->reasons, &why);
 	sb_addf(sb, ",\"production\":%s", c->cfg.production ? "true" : "false");
-	json_str_or_null(sb, "confirm_name_for", r->reasons ? sb_str(&why) : NULL);
+	out_json_str_or_null(sb, "confirm_name_for", r->reasons ? sb_str(&why) : NULL);
 	sb_free(&why);
 	sb_adds(sb, ",\"steps\":[");
 	for (uint32_t i = 0; i < p->n; i++) {
@@ -1249,18 +1240,18 @@ static void rollback_json(struct cli_ctx *c, const struct rollback *r, struct st
 		sb_add_json_str(sb, s->rev_id);
 		struct strbuf title = STRBUF_INIT;
 		run_step_title(c->graph, s, &title);
-		json_str_or_null(sb, "title", sb_str(&title));
+		out_json_str_or_null(sb, "title", sb_str(&title));
 		sb_free(&title);
-		json_str_or_null(sb, "file", x->s.path);
-		json_str_or_null(sb, "heads_before", s->heads_before);
-		json_str_or_null(sb, "heads_after", s->heads_after);
+		out_json_str_or_null(sb, "file", x->s.path);
+		out_json_str_or_null(sb, "heads_before", s->heads_before);
+		out_json_str_or_null(sb, "heads_after", s->heads_after);
 		sb_addf(sb, ",\"destroys_data\":%s",
 		        rollback_step_destructive(r, i) ? "true" : "false");
-		json_str_or_null(sb, "sha256", r->expect ? r->expect->steps[i].hex : NULL);
+		out_json_str_or_null(sb, "sha256", r->expect ? r->expect->steps[i].hex : NULL);
 		char *sql = NULL, *e = NULL;
 		if (script_read_sql(&x->s, SCRIPT_DOWNGRADE, &sql, &e) != RT_OK)
 			sql = NULL;
-		json_str_or_null(sb, "sql", sql);
+		out_json_str_or_null(sb, "sql", sql);
 		free(sql);
 		free(e);
 		sb_adds(sb, "}");
@@ -1273,8 +1264,8 @@ static void rollback_json(struct cli_ctx *c, const struct rollback *r, struct st
 		sb_addf(sb, ",\"line\":%u,\"severity\":\"%s\",\"rule\":\"%s\",\"data_loss\":%s", f->line,
 		        lint_severity_name(f->severity), lint_rules[f->rule].id,
 		        lint_rules[f->rule].data_loss ? "true" : "false");
-		json_str_or_null(sb, "revision", f->revision);
-		json_str_or_null(sb, "message", f->message);
+		out_json_str_or_null(sb, "revision", f->revision);
+		out_json_str_or_null(sb, "message", f->message);
 		sb_adds(sb, "}");
 	}
 	sb_adds(sb, "],\"data_at_stake\":[");
@@ -1283,8 +1274,8 @@ static void rollback_json(struct cli_ctx *c, const struct rollback *r, struct st
 		sb_addf(sb, "%s{\"step\":%u,\"revision\":", i ? "," : "", s->step + 1);
 		sb_add_json_str(sb, s->step < p->n ? p->steps[s->step].rev_id : "");
 		sb_addf(sb, ",\"rule\":\"%s\"", lint_rules[r->findings.v[s->finding].rule].id);
-		json_str_or_null(sb, "table", s->table);
-		json_str_or_null(sb, "column", s->column);
+		out_json_str_or_null(sb, "table", s->table);
+		out_json_str_or_null(sb, "column", s->column);
 		if (s->rows >= 0)
 			sb_addf(sb, ",\"rows\":%lld", (long long)s->rows);
 		else
@@ -1293,8 +1284,8 @@ static void rollback_json(struct cli_ctx *c, const struct rollback *r, struct st
 			sb_addf(sb, ",\"values\":%lld", (long long)s->values);
 		sb_addf(sb, ",\"estimate\":%s,\"created_by_step\":%s", s->estimate ? "true" : "false",
 		        s->created ? "true" : "false");
-		json_str_or_null(sb, "applied_at", s->applied_at);
-		json_str_or_null(sb, "why", s->why);
+		out_json_str_or_null(sb, "applied_at", s->applied_at);
+		out_json_str_or_null(sb, "why", s->why);
 		sb_adds(sb, "}");
 	}
 	sb_adds(sb, "]");
@@ -1370,7 +1361,7 @@ static void rollback_report(struct cli_ctx *c, int rc, const struct plan *done,
 	if (json) {
 		sb_adds(json, ",\"result\":{\"rolled_back\":true");
 		out_json_strs(json, "heads", (const char *const *)now, nnow);
-		json_str_or_null(json, "backup", backup_path);
+		out_json_str_or_null(json, "backup", backup_path);
 		sb_addf(json, ",\"ms\":%.1f", ms);
 		if (ledger)
 			sb_addf(json, ",\"ledger_rows\":[%lld,%lld]}", (long long)rows[nrows - done->n].id,

@@ -302,18 +302,10 @@ static void print_summary(struct fleet *f, const enum fleet_outcome *out, unsign
 			const struct config_target *t = target_of(f, k);
 			sb_adds(&sb, k ? ",{\"name\":" : "{\"name\":");
 			sb_add_json_str(&sb, t->name);
-			sb_adds(&sb, ",\"group\":");
-			if (t->group)
-				sb_add_json_str(&sb, t->group);
-			else
-				sb_adds(&sb, "null");
+			out_json_str_or_null(&sb, "group", t->group);
 			sb_adds(&sb, ",\"outcome\":");
 			sb_add_json_str(&sb, fleet_outcome_word(out[k]));
-			sb_adds(&sb, ",\"current\":");
-			if (f->m[k].now)
-				sb_add_json_str(&sb, f->m[k].now);
-			else
-				sb_adds(&sb, "null");
+			out_json_str_or_null(&sb, "current", f->m[k].now);
 			sb_adds(&sb, ",\"result\":");
 			sb_adds(&sb, f->m[k].json.len ? sb_str(&f->m[k].json) : "null");
 			sb_adds(&sb, "}");
@@ -606,11 +598,7 @@ static void print_fleet_json(struct cli_ctx *c, const struct cli_fleet_row *rows
 		const struct cli_fleet_row *r = &rows[k];
 		sb_adds(&sb, k ? ",{\"name\":" : "{\"name\":");
 		sb_add_json_str(&sb, r->name);
-		sb_adds(&sb, ",\"group\":");
-		if (r->group)
-			sb_add_json_str(&sb, r->group);
-		else
-			sb_adds(&sb, "null");
+		out_json_str_or_null(&sb, "group", r->group);
 		sb_addf(&sb, ",\"backend\":\"%s\",\"database\":", r->backend);
 		sb_add_json_str(&sb, r->display);
 		sb_adds(&sb, ",\"current\":");
@@ -625,11 +613,8 @@ static void print_fleet_json(struct cli_ctx *c, const struct cli_fleet_row *rows
 			}
 			sb_addf(&sb, "],\"pending\":%u", (unsigned)r->pending);
 		}
-		sb_addf(&sb, ",\"state\":\"%s\",\"detail\":", r->state);
-		if (r->detail)
-			sb_add_json_str(&sb, r->detail);
-		else
-			sb_adds(&sb, "null");
+		sb_addf(&sb, ",\"state\":\"%s\"", r->state);
+		out_json_str_or_null(&sb, "detail", r->detail);
 		sb_adds(&sb, "}");
 	}
 	sb_adds(&sb, "]}\n");

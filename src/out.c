@@ -208,6 +208,15 @@ void out_json_strs(struct strbuf *sb, const char *key, const char *const *v, uin
 	sb_addc(sb, ']');
 }
 
+void out_json_str_or_null(struct strbuf *sb, const char *key, const char *v)
+{
+	sb_addf(sb, ",\"%s\":", key);
+	if (v)
+		sb_add_json_str(sb, v);
+	else
+		sb_adds(sb, "null");
+}
+
 void out_rev_json(struct strbuf *sb, const struct graph *g, uint32_t rev, int current)
 {
 	const struct gnode *x = &g->nodes[rev];

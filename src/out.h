@@ -50,9 +50,12 @@ void out_rev_verbose(struct strbuf *sb, const struct graph *g, uint32_t rev,
  * docstring, indented, in place of the header retort writes. */
 void out_rev_verbose_alembic(struct strbuf *sb, const struct graph *g, uint32_t rev,
                              bool current);
-/* A JSON object describing a revision (see retort(1), "JSON output"). */
 /* ,"key":["v0","v1",…] appended to a JSON object being written. */
 void out_json_strs(struct strbuf *sb, const char *key, const char *const *v, uint32_t n);
+/* ,"key":"v" appended to a JSON object being written, or ,"key":null
+ * when v is NULL. */
+void out_json_str_or_null(struct strbuf *sb, const char *key, const char *v);
+/* A JSON object describing a revision (see retort(1), "JSON output"). */
 void out_rev_json(struct strbuf *sb, const struct graph *g, uint32_t rev,
                   int current);  /* current: -1 unknown, 0 no, 1 yes */
 
