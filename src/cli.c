@@ -114,6 +114,14 @@ int cli_exit(const struct cli_ctx *c, enum rt_status status)
 	return c->stopped_by ? 128 + c->stopped_by : rt_status_exit(status);
 }
 
+int cli_report(struct cli_ctx *c, int rc, char *err)
+{
+	if (err && *err)
+		fprintf(c->errf, "%s\n", err);
+	free(err);
+	return rc;
+}
+
 void cli_ctx_init_from(struct cli_ctx *c, const struct cli_ctx *from)
 {
 	cli_ctx_init(c, from->out, from->errf);

@@ -183,6 +183,8 @@ enum rt_status cli_run(struct cli_ctx *c, int argc, char **argv);
 /* The exit status of the command cli_run last ran on c, which returned
  * status: rt_status_exit's, or 128 + N when signal N stopped it. */
 int cli_exit(const struct cli_ctx *c, enum rt_status status);
+/* Prints err (one problem per line) on c->errf, frees it, returns rc. */
+int cli_report(struct cli_ctx *c, int rc, char *err);
 /* Applies the global options among argv's words to c, leniently: what
  * cannot be applied is said on c->errf and skipped (completion reads a
  * line being typed with it). */

@@ -4,14 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cli_report(struct cli_ctx *c, int rc, char *err)
-{
-	if (err && *err)
-		fprintf(c->errf, "%s\n", err);
-	free(err);
-	return rc;
-}
-
 static void add_ids(struct strbuf *sb, const struct graph *g, const uint32_t *v,
                     uint32_t n, const char *sep)
 {

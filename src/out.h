@@ -5,12 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "cli.h"
 #include "graph.h"
 #include "util.h"
-
-/* Prints err (one problem per line) on c->errf, frees it, returns rc. */
-int cli_report(struct cli_ctx *c, int rc, char *err);
 
 enum out_line_flags {
 	OUT_PARENTS = 1 << 0,  /* "a, b -> " or "<base> -> " */
