@@ -267,9 +267,25 @@ static bool index_entries(struct hcache *c, struct rd *r, uint32_t n)
 	return r->p == r->end;
 }
 
+/* A hash taken while a file is read, over its bytes from the offset
+ * body_at finds in its first bytes (0: not yet, or never) to its end:
+ * each piece is hashed right after read() wrote it, while it is still in
+ * the processor's cache, rather than in a second pass over the whole. */
+struct read_hash {
+	size_t (*body_at)(const char *buf, size_t n);
+	size_t from, done;
+	struct hasher x;
+	uint64_t value;
+};
+
+/* Bytes read() is asked for at a time when a hash is taken. */
+#define READ_PIECE (256u << 10)
+
 /* A cache file read whole into a (16-byte aligned), or NULL. Only a
- * private file of ours: another user's could lie about headers. */
-static char *read_private(const char *path, struct arena *a, size_t *len)
+ * private file of ours: another user's could lie about headers. h (may be
+ * NULL) takes the body's hash on the way. */
+static char *read_private(const char *path, struct arena *a, size_t *len,
+                          struct read_hash *h)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
@@ -280,11 +296,15 @@ static char *read_private(const char *path, struct arena *a, size_t *len)
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 022) || st.st_size < 48 || st.st_size > HC_MAX_FILE)
 		goto out;
-	buf = arena_alloc_raw(a, (size_t)st.st_size + 1);
-	buf[st.st_size] = '\0';
-	mem_prefault(buf, (size_t)st.st_size);
-	while (n < (size_t)st.st_size) {
-		ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
+	size_t size = (size_t)st.st_size;
+	buf = arena_alloc_raw(a, size + 1);
+	buf[size] = '\0';
+	mem_prefault(buf, size);
+	while (n < size) {
+		size_t want = size - n;
+		if (h && want > READ_PIECE)
+			want = READ_PIECE;
+		ssize_t got = read(fd, buf + n, want);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0) {
@@ -292,7 +312,17 @@ static char *read_private(const char *path, struct arena *a, size_t *len)
 			goto out;
 		}
 		n += (size_t)got;
+		if (h && !h->from && (h->from = h->body_at(buf, n)) != 0) {
+			hash_init(&h->x, size - h->from);
+			h->done = h->from;
+		}
+		if (h && h->from && n > h->done) {
+			hash_add(&h->x, buf + h->done, n - h->done);
+			h->done = n;
+		}
 	}
+	if (h && h->from)
+		h->value = hash_end(&h->x);
 	*len = n;
 out:
 	close(fd);
@@ -302,7 +332,7 @@ out:
 static void load(struct hcache *c, struct arena *a)
 {
 	size_t n = 0;
-	char *buf = read_private(c->path, a, &n);
+	char *buf = read_private(c->path, a, &n, NULL);
 	if (!buf)
 		return;
 	struct rd r = {buf, buf + n, false};
@@ -1096,16 +1126,15 @@ static bool scripts_unchanged(const struct graph *g, const struct hcache_ident *
 	return !atomic_load(&u.changed);
 }
 
-bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *g)
+/* An image's header (the layout above), up to its body. */
+struct gi_header {
+	int64_t written_at, dir_ctime;
+	uint64_t dev, ino, layout, size, hash;
+	size_t body;               /* the body's offset in the file */
+};
+
+static bool image_header(const char *buf, size_t n, struct gi_header *hd)
 {
-	if (!c)
-		return false;
-	char *path = image_path(c);
-	size_t n = 0;
-	char *buf = read_private(path, c->arena, &n);
-	free(path);
-	if (!buf)
-		return false;
 	struct rd r = {buf, buf + n, false};
 	if (n < 8 || memcmp(buf, GI_MAGIC, 8) != 0)
 		return false;
@@ -1115,20 +1144,48 @@ bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *
 	const char *version = get_str(&r);
 	if (!version || strcmp(version, PACKAGE_VERSION) != 0)
 		return false;
-	int64_t written_at = (int64_t)get_u64(&r);
-	uint64_t dev = get_u64(&r), ino = get_u64(&r);
-	int64_t dir_ctime = (int64_t)get_u64(&r);
-	uint64_t layout = get_u64(&r);
-	uint64_t size = get_u64(&r), hash = get_u64(&r);
+	hd->written_at = (int64_t)get_u64(&r);
+	hd->dev = get_u64(&r);
+	hd->ino = get_u64(&r);
+	hd->dir_ctime = (int64_t)get_u64(&r);
+	hd->layout = get_u64(&r);
+	hd->size = get_u64(&r);
+	hd->hash = get_u64(&r);
 	while (!r.bad && (r.p - buf) % 16)
 		r.p++;
-	if (r.bad || r.p > r.end || layout != hcache_image_layout() ||
-	    dev != c->dir_dev || ino != c->dir_ino ||
-	    dir_ctime != c->dir_ctime || !settled(dir_ctime, written_at) ||
-	    size != (uint64_t)(r.end - r.p) || size < 8 || hcache_hash(r.p, size) != hash)
+	if (r.bad || r.p > r.end)
+		return false;
+	hd->body = (size_t)(r.p - buf);
+	return true;
+}
+
+/* read_hash's body_at for an image. */
+static size_t image_body_at(const char *buf, size_t n)
+{
+	struct gi_header hd;
+	return image_header(buf, n, &hd) ? hd.body : 0;
+}
+
+bool hcache_image_get(struct hcache *c, const char *dir, int dfd, struct graph *g)
+{
+	if (!c)
+		return false;
+	char *path = image_path(c);
+	size_t n = 0;
+	struct read_hash h = {image_body_at, 0, 0, {{0}, {0}, 0}, 0};
+	char *buf = read_private(path, c->arena, &n, &h);
+	free(path);
+	struct gi_header hd;
+	if (!buf || !image_header(buf, n, &hd))
+		return false;
+	int64_t written_at = hd.written_at;
+	uint64_t size = hd.size;
+	if (hd.layout != hcache_image_layout() || hd.dev != c->dir_dev || hd.ino != c->dir_ino ||
+	    hd.dir_ctime != c->dir_ctime || !settled(hd.dir_ctime, written_at) ||
+	    size != (uint64_t)(n - hd.body) || size < 8 || h.from != hd.body || h.value != hd.hash)
 		return false;
 	/* The body is 16-byte aligned (buf is), as it was written. */
-	char *body = (char *)r.p;
+	char *body = buf + hd.body;
 	struct fix f = {body, size, false};
 	struct graph img = {0};
 	if (!fix_graph(&f, &img) || strcmp(img.dir, dir) != 0)
