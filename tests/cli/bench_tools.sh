@@ -94,4 +94,30 @@ like "$OUT" '\| heads, linear, N=100,000: < 1 s and < 200 MB \| 250.0 ms .*no ca
 like "$OUT" '\| console, linear, N=10,000: first screen < 100 ms \(coarse\) \| 40.0 ms; no cache: 90.0 ms \| met \|' \
 	"report: the console's first screen, with and without the cache, is met"
 
+# An Alembic project's rows, with the floor: what checking each file costs.
+{
+	row py-heads/retort/none/linear/1000 0.008
+	row py-heads/retort-cold/none/linear/1000 0.02
+	row py-heads/alembic/none/linear/1000 0.6
+	row py-floor/floor/none/linear/1000 0.005
+} >"$R/timings-alembic.tsv"
+run python3 "$B/report" --out "$R"
+like "$OUT" '\| Alembic project, heads, linear, N=1,000: ≥ 100× faster than Alembic \| 75× \(8.00 ms vs 600.0 ms\) \| \*\*missed\*\* \|' \
+	"report: an Alembic project's heads at 75× is missed"
+like "$OUT" '\| 1,000 linear \| floor: start, stat every revision file ³ \| 5.00 ms .*\| 120.0× \|' \
+	"report: the floor's row, with Alembic's heads over it"
+like "$OUT" '³ `bench/filefloor`' "report: ... and the note saying what the floor is"
+
+# bench/filefloor: starts, stats each file of a directory, prints nothing.
+if cc -O2 -o "$T_DIR/filefloor" "$B/filefloor.c" 2>"$T_DIR/cc.err"; then
+	mkdir -p "$T_DIR/ff"
+	touch "$T_DIR/ff/a.py" "$T_DIR/ff/b.py"
+	run "$T_DIR/filefloor" "$T_DIR/ff"
+	is "$RC:$OUT:$ERR" "0::" "filefloor: exit 0, silent, on a directory of files"
+	run "$T_DIR/filefloor" "$T_DIR/none"
+	is "$RC" 1 "filefloor: exit 1 on a directory that does not exist"
+else
+	t_result 1 "filefloor: compiles ($(cat "$T_DIR/cc.err"))"
+fi
+
 done_testing
