@@ -343,7 +343,7 @@ int cli_production_confirm(struct cli_ctx *c, const struct cli_confirm *given,
 {
 	const char *named = given->database;
 	const char *dbname = c->url.dbname;
-	if (named && !policy_name_ok(named, dbname))
+	if (named && !policy_names_ok(named, dbname))
 		return rt_err(err, RT_EUSAGE, "retort %s: --confirm-database '%s' does not name "
 		              "this database (%s, named %s): nothing was done",
 		              cmd, named, c->url.display, dbname);
@@ -544,7 +544,7 @@ static int run_migrate_cmd(struct cli_ctx *c, const struct cli_opts *opts, int a
 
 #define CONFIRM_OPTS \
 	{"yes", 'y', NULL, "no questions (production mode: with --confirm-database)"}, \
-	{"confirm-database", 0, "NAME", "the database's name, as production mode asks for it"}
+	{"confirm-database", 0, "NAME", "the database's name, as production mode asks for it (a fleet run: every target's, comma-separated)"}
 
 static const struct cmd_opt migrate_opts[] = {
 	{"sql", 0, NULL, "print the SQL instead of running it (never connects; FROM:TO)"},

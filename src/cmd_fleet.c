@@ -13,6 +13,7 @@
 #include "db.h"
 #include "fleet.h"
 #include "out.h"
+#include "policy.h"
 #include "run.h"
 #include "schema.h"
 
@@ -347,6 +348,33 @@ static void print_summary(struct fleet *f, const enum fleet_outcome *out, unsign
 	sb_free(&sb);
 }
 
+/* A --confirm-database given to a fleet run names every target's
+ * database (a comma-separated list), or the run does nothing: naming some
+ * of them says the others were not meant. */
+static int confirm_covers(const struct fleet *f, char **err)
+{
+	const char *named = f->o && find_opt(f->e, "confirm-database") ? cli_opt(f->o, "confirm-database")
+	                                                                : NULL;
+	if (!named)
+		return RT_OK;
+	struct strbuf missing = STRBUF_INIT;
+	uint32_t nmissing = 0;
+	for (uint32_t k = 0; k < f->n; k++) {
+		if (policy_names_ok(named, f->urls[k].dbname))
+			continue;
+		sb_addf(&missing, "%s%s (database %s)", nmissing++ ? ", " : "", target_of(f, k)->name,
+		        f->urls[k].dbname);
+	}
+	int rc = RT_OK;
+	if (nmissing)
+		rc = rt_err(err, RT_EUSAGE, "retort %s: --confirm-database '%s' does not name the "
+		            "database of %s %s: a fleet run names every target's database, "
+		            "comma-separated; nothing was done",
+		            f->e->name, named, nmissing == 1 ? "target" : "targets", sb_str(&missing));
+	sb_free(&missing);
+	return rc;
+}
+
 int cli_fleet_each(struct cli_ctx *c, const struct cmd_entry *e, const struct cli_opts *o,
                    int argc, char **argv)
 {
@@ -380,6 +408,8 @@ int cli_fleet_each(struct cli_ctx *c, const struct cmd_entry *e, const struct cl
 	}
 	if (rc == RT_OK)
 		rc = parse_urls(&f, &err);
+	if (rc == RT_OK && run)
+		rc = confirm_covers(&f, &err);
 	if (rc != RT_OK) {
 		fleet_free(&f);
 		return cli_report(c, rc, err);

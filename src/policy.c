@@ -176,3 +176,17 @@ bool policy_name_ok(const char *typed, const char *dbname)
 		return false;
 	return typed[n] == '\0' || (typed[n] == '\n' && typed[n + 1] == '\0');
 }
+
+bool policy_names_ok(const char *list, const char *dbname)
+{
+	if (list && *dbname && strcmp(list, dbname) == 0)  /* a name with a comma */
+		return true;
+	size_t n = strlen(dbname);
+	for (const char *p = list; p && *dbname;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, dbname, n) == 0)
+			return true;
+		p = p[len] ? p + len + 1 : NULL;
+	}
+	return false;
+}

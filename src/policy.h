@@ -56,5 +56,8 @@ void policy_describe(unsigned reasons, struct strbuf *out);
 /* Whether typed, a line as read (one trailing newline ignored), is the
  * database's name exactly. */
 bool policy_name_ok(const char *typed, const char *dbname);
+/* Whether dbname is one of the comma-separated names of list
+ * (--confirm-database: a fleet run names each of its targets' databases). */
+bool policy_names_ok(const char *list, const char *dbname);
 
 #endif

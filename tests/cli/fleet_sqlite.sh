@@ -298,4 +298,31 @@ ok_rc 0 "no stale lock: the next fleet run takes every lock"
 like "$OUT" "12 targets: 12 done" "... and brings all 12 to head"
 cd ..
 
+# ---- production mode: a fleet run names every target's database ----
+mkdir prod && cd prod || exit 1
+mkdir versions && cp "$TOP_SRCDIR"/tests/data/linear/versions/* versions/
+printf '[retort]\nscript_location = .\nproduction = true\n' >retort.ini
+for n in p1 p2 p3; do printf '\n[target %s]\ndatabase = sqlite:///%s.db\n' $n $n >>retort.ini; done
+rt upgrade --target all
+ok_rc 0 "production fleet: an upgrade without findings asks nothing"
+rt downgrade -1 --target all --yes --confirm-database p1,p2 </dev/null
+ok_rc 2 "production fleet: --confirm-database naming two of three databases is refused (exit 2)"
+like "$ERR" "^retort downgrade: --confirm-database 'p1,p2' does not name the database of target p3 \(database p3\): a fleet run names every target's database, comma-separated; nothing was done" \
+	"... naming the target left out"
+is "$(ver p1.db) $(ver p2.db) $(ver p3.db)" "l5 l5 l5" "... and no target was downgraded"
+rt downgrade -1 --target all --yes --confirm-database p1 </dev/null
+ok_rc 2 "production fleet: one name for three databases is refused"
+like "$ERR" "targets p2 \(database p2\), p3 \(database p3\)" "... naming both targets left out"
+rt downgrade -1 --target all --yes --confirm-database p1,p2,p3 </dev/null
+ok_rc 0 "production fleet: every database named: the downgrade runs"
+like "$OUT" "3 targets: 3 done" "... on all three"
+is "$(ver p1.db) $(ver p2.db) $(ver p3.db)" "l4 l4 l4" "... each one step down"
+rt downgrade -1 --target p2 --yes --confirm-database p2 </dev/null
+ok_rc 0 "production fleet: one target, its own name"
+is "$(ver p1.db) $(ver p2.db) $(ver p3.db)" "l4 l3 l4" "... only that target moved"
+rt downgrade -1 --target all --yes </dev/null
+ok_rc 2 "production fleet: --yes without names is refused on each target"
+is "$(ver p1.db) $(ver p2.db) $(ver p3.db)" "l4 l3 l4" "... nothing moved"
+cd ..
+
 done_testing

@@ -153,6 +153,15 @@ static void test_name(void)
 	ok(!policy_name_ok("app\n\n", "app"), "nor two lines");
 	ok(!policy_name_ok("", ""), "an empty name never matches");
 	ok(!policy_name_ok(NULL, "app"), "nothing typed is no match");
+	ok(policy_names_ok("app", "app"), "a list of one name");
+	ok(policy_names_ok("t01,app,t03", "app"), "a name among others");
+	ok(policy_names_ok("t01,app", "app") && policy_names_ok("app,t01", "app"),
+	   "first or last");
+	ok(!policy_names_ok("t01,ap,appx", "app"), "neither a prefix nor a longer word");
+	ok(!policy_names_ok("t01, app", "app"), "nor with a space");
+	ok(!policy_names_ok(",,", "app") && !policy_names_ok("", ""), "empty names never match");
+	ok(policy_names_ok("a,b", "a,b"), "a name with a comma, given whole");
+	ok(!policy_names_ok(NULL, "app"), "no list is no match");
 }
 
 static void test_line_labels(void)
