@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "run.h"
 #include "schema.h"
+#include "spec.h"
 
 /* How long a target's server may take to answer before it is taken for
  * unreachable: a dead host must not hold up the table. */
@@ -348,6 +349,28 @@ static void print_summary(struct fleet *f, const enum fleet_outcome *out, unsign
 	sb_free(&sb);
 }
 
+/* The run's revisions that do not depend on a database's state (an id, a
+ * label, head, heads, base: not current, not a step from it) resolve on
+ * the one graph every target shares, before any target starts: an unknown
+ * one is bad input for all of them, and no database is opened. */
+static int revisions_known(const struct fleet *f, char **err)
+{
+	if (!f->c->graph)
+		return RT_OK;  /* each target says why the history does not load */
+	struct spec_ctx sc = {f->c->graph, NULL, 0, false};
+	for (int i = 1; i < f->argc; i++) {
+		const char *a = f->argv[i];
+		if (strchr(a, ':') || spec_mentions_current(a))
+			continue;
+		struct revset r = {0};
+		int rc = spec_resolve(&sc, a, &r, err);
+		revset_free(&r);
+		if (rc != RT_OK)
+			return rc;
+	}
+	return RT_OK;
+}
+
 /* A --confirm-database given to a fleet run names every target's
  * database (a comma-separated list), or the run does nothing: naming some
  * of them says the others were not meant. */
@@ -410,6 +433,8 @@ int cli_fleet_each(struct cli_ctx *c, const struct cmd_entry *e, const struct cl
 		rc = parse_urls(&f, &err);
 	if (rc == RT_OK && run)
 		rc = confirm_covers(&f, &err);
+	if (rc == RT_OK && run)
+		rc = revisions_known(&f, &err);
 	if (rc != RT_OK) {
 		fleet_free(&f);
 		return cli_report(c, rc, err);

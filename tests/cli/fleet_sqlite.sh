@@ -298,6 +298,25 @@ ok_rc 0 "no stale lock: the next fleet run takes every lock"
 like "$OUT" "12 targets: 12 done" "... and brings all 12 to head"
 cd ..
 
+# ---- an unknown revision: bad input for every target, no file created ----
+mkdir unknown && cd unknown || exit 1
+mkdir versions && cp "$TOP_SRCDIR"/tests/data/linear/versions/* versions/
+printf '[retort]\nscript_location = .\n' >retort.ini
+for n in u1 u2 u3; do printf '\n[target %s]\ndatabase = sqlite:///%s.db\n' $n $n >>retort.ini; done
+rt upgrade zzz --target all
+ok_rc 2 "a fleet run to an unknown revision is bad input (exit 2)"
+like "$ERR" "^no revision, branch label or prefix matches 'zzz'" "... said once, before any target"
+is "$(ls ./*.db 2>/dev/null | wc -l)" 0 "... and no target's database file was created"
+rt stamp l2 zzz --target all
+ok_rc 2 "stamp with one unknown revision among two: exit 2"
+is "$(ls ./*.db 2>/dev/null | wc -l)" 0 "... nothing created"
+rt upgrade l2 --target all
+ok_rc 0 "a known revision runs on every target"
+rt upgrade +9 --target all
+ok_rc 2 "a step past the head depends on each database: each target says so (exit 2)"
+is "$(ver u1.db) $(ver u2.db) $(ver u3.db)" "l2 l2 l2" "... and none moved"
+cd ..
+
 # ---- production mode: a fleet run names every target's database ----
 mkdir prod && cd prod || exit 1
 mkdir versions && cp "$TOP_SRCDIR"/tests/data/linear/versions/* versions/
