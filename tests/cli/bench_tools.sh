@@ -108,6 +108,12 @@ like "$OUT" '\| 1,000 linear \| floor: start, stat every revision file ³ \| 5.0
 	"report: the floor's row, with Alembic's heads over it"
 like "$OUT" '³ `bench/filefloor`' "report: ... and the note saying what the floor is"
 
+# bench/fleet's section, written by bench/run beside the timings, is in the report.
+printf '## Fleets\n\nWritten by `bench/fleet` here.\n' >"$R/fleet.md"
+run python3 "$B/report" --out "$R"
+like "$OUT" '## Fleets' "report: bench/fleet's section is there"
+like "$OUT" 'Written by `bench/fleet` here\.' "... whole"
+
 # bench/filefloor: starts, stats each file of a directory, prints nothing.
 if cc -O2 -o "$T_DIR/filefloor" "$B/filefloor.c" 2>"$T_DIR/cc.err"; then
 	mkdir -p "$T_DIR/ff"
