@@ -102,6 +102,19 @@ project() { # [fixture-dir-containing-versions]
 	cd "$P" || exit 1
 }
 
+# chain_scripts DIR N: N scripts in DIR (created), one chain: revision
+# r0001 … (r%04d), message "Step I", each creating its table t_rI.
+chain_scripts() {
+	local dir=$1 n=$2 i id prev=""
+	mkdir -p "$dir"
+	for i in $(seq 1 "$n"); do
+		id=$(printf 'r%04d' "$i")
+		printf -- '-- Step %d\n--\n-- Revision ID: %s\n-- Revises: %s\n\n-- migrate:upgrade\nCREATE TABLE t_%s (id INTEGER);\n-- migrate:downgrade\nDROP TABLE t_%s;\n' \
+			"$i" "$id" "$prev" "$id" "$id" >"$dir/$id.sql"
+		prev=$id
+	done
+}
+
 # sqlq DB SQL: one query through the sqlite3 shell, rows as a|b lines.
 sqlq() { sqlite3 -batch "$1" "$2"; }
 

@@ -298,11 +298,19 @@ ok_rc 0 "no stale lock: the next fleet run takes every lock"
 like "$OUT" "12 targets: 12 done" "... and brings all 12 to head"
 cd ..
 
+# small_fleet DIR RETORT-LINES NAME...: a new directory DIR (cd'ed into)
+# with the linear history and a SQLite target NAME.db per NAME.
+small_fleet() {
+	local dir=$1 extra=$2 n
+	shift 2
+	mkdir "$dir" && cd "$dir" || exit 1
+	mkdir versions && cp "$TOP_SRCDIR"/tests/data/linear/versions/* versions/
+	printf '[retort]\nscript_location = .\n%b' "$extra" >retort.ini
+	for n in "$@"; do printf '\n[target %s]\ndatabase = sqlite:///%s.db\n' "$n" "$n" >>retort.ini; done
+}
+
 # ---- an unknown revision: bad input for every target, no file created ----
-mkdir unknown && cd unknown || exit 1
-mkdir versions && cp "$TOP_SRCDIR"/tests/data/linear/versions/* versions/
-printf '[retort]\nscript_location = .\n' >retort.ini
-for n in u1 u2 u3; do printf '\n[target %s]\ndatabase = sqlite:///%s.db\n' $n $n >>retort.ini; done
+small_fleet unknown "" u1 u2 u3
 rt upgrade zzz --target all
 ok_rc 2 "a fleet run to an unknown revision is bad input (exit 2)"
 like "$ERR" "^no revision, branch label or prefix matches 'zzz'" "... said once, before any target"
@@ -318,10 +326,7 @@ is "$(ver u1.db) $(ver u2.db) $(ver u3.db)" "l2 l2 l2" "... and none moved"
 cd ..
 
 # ---- production mode: a fleet run names every target's database ----
-mkdir prod && cd prod || exit 1
-mkdir versions && cp "$TOP_SRCDIR"/tests/data/linear/versions/* versions/
-printf '[retort]\nscript_location = .\nproduction = true\n' >retort.ini
-for n in p1 p2 p3; do printf '\n[target %s]\ndatabase = sqlite:///%s.db\n' $n $n >>retort.ini; done
+small_fleet prod 'production = true\n' p1 p2 p3
 rt upgrade --target all
 ok_rc 0 "production fleet: an upgrade without findings asks nothing"
 rt downgrade -1 --target all --yes --confirm-database p1,p2 </dev/null

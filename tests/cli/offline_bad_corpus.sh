@@ -111,14 +111,7 @@ rm "$H/versions/huge4.sql"
 
 # ---- 2,000 scripts ----
 M="$T_DIR/many"
-mkdir -p "$M/versions"
-prev=""
-for i in $(seq 1 2000); do
-	id=$(printf 'r%04d' "$i")
-	printf -- '-- Step %d\n--\n-- Revision ID: %s\n-- Revises: %s\n\n-- migrate:upgrade\nCREATE TABLE t_%s (id INTEGER);\n-- migrate:downgrade\nDROP TABLE t_%s;\n' \
-		"$i" "$id" "$prev" "$id" "$id" > "$M/versions/$id.sql"
-	prev=$id
-done
+chain_scripts "$M/versions" 2000
 rt -s "$M" heads
 ok_rc 0 "2,000 scripts: heads exit 0"
 is "$OUT" "r2000 (head)" "2,000 scripts: one head"
