@@ -12,6 +12,7 @@
  * is linted against the state after its upgrade; its own changes to the
  * model are journalled and undone afterwards. */
 #include "lint.h"
+#include "ddl.h"
 #include "lint_forms.h"
 #include "sqltoks.h"
 
@@ -137,6 +138,7 @@ struct lint {
 	struct undo *undo;
 	uint32_t nundo, capundo;
 	enum lint_direction direction;
+	struct ddl_table ddl;      /* the last column definitions read */
 };
 
 struct lint *lint_new(enum sql_dialect dialect)
@@ -181,6 +183,7 @@ void lint_free(struct lint *l)
 	free(l->cols);
 	free(l->idx);
 	free(l->undo);
+	ddl_table_free(&l->ddl);
 	arena_free(&l->arena);
 	free(l);
 }
@@ -833,24 +836,6 @@ struct coldef {
 	const char *volatile_fn;   /* a volatile function the default calls */
 };
 
-static bool starts_constraint(const struct stmt *s, uint32_t i)
-{
-	static const char *const w[] = {"constraint", "null", "primary", "unique",
-		"check", "references", "collate", "generated", "default"};
-	if (kw(s, i, "not") && kw(s, i + 1, "null"))
-		return true;
-	if (kw(s, i, "as") && punct(s, i + 1, '('))
-		return true;   /* SQLite's short form of a generated column */
-	if (kw(s, i, "default") && kw(s, i - 1, "set"))
-		return false;  /* ON DELETE SET DEFAULT */
-	if (kw(s, i, "null") && kw(s, i - 1, "set"))
-		return false;  /* ON DELETE SET NULL */
-	for (size_t k = 0; k < RT_ARRAY_LEN(w); k++)
-		if (kw(s, i, w[k]))
-			return true;
-	return false;
-}
-
 /* Functions whose value differs per row: a default calling one cannot be
  * stored once in the catalog, so PostgreSQL rewrites the table. now() and
  * CURRENT_TIMESTAMP are stable, evaluated once: no rewrite. */
@@ -868,75 +853,37 @@ static const char *volatile_call(const struct stmt *s, uint32_t i)
 	return NULL;
 }
 
-/* Parses the column definition in tokens [a, b). */
-static bool parse_coldef(struct run *r, const struct stmt *s, uint32_t a, uint32_t b,
-                         struct coldef *d)
+/* What lint makes of a column definition as ddl.h reads it. */
+static bool coldef_of(struct run *r, const struct stmt *s, const struct ddl_column *c,
+                      struct coldef *d)
 {
+	const struct ddl_table *dt = &r->l->ddl;
 	memset(d, 0, sizeof(*d));
-	if (!parse_name(r, s, a, &d->col) || d->col.end > b)
+	if (!parse_name(r, s, c->at, &d->col) || d->col.end > c->end)
 		return false;
-	uint32_t depth = tok(s, a)->depth;
-	uint32_t i = d->col.end, t0 = i;
-	while (i < b && !(tok(s, i)->depth == depth && starts_constraint(s, i)))
-		i++;
-	type_parse(s, t0, i, &d->type);
+	uint32_t t0 = c->type;
+	type_parse(s, t0, c->type_end, &d->type);
 	d->serial = d->type.fam == TF_INT && (kw(s, t0, "serial") || kw(s, t0, "bigserial") ||
 	            kw(s, t0, "smallserial") || kw(s, t0, "serial2") ||
 	            kw(s, t0, "serial4") || kw(s, t0, "serial8"));
-	while (i < b) {
-		if (tok(s, i)->depth != depth) {
-			i++;
-			continue;
-		}
-		if (kw(s, i, "not") && kw(s, i + 1, "null")) {
-			d->not_null = true;
-			i += 2;
-		} else if (kw(s, i, "primary") && kw(s, i + 1, "key")) {
-			d->primary = true;
-			i += 2;
-		} else if (kw(s, i, "unique")) {
-			d->unique = true;
-			i++;
-		} else if (kw(s, i, "references")) {
-			d->references = true;
-			i++;
-		} else if (kw(s, i, "check") && punct(s, i + 1, '(')) {
-			d->check = true;
-			i++;
-		} else if (kw(s, i, "generated") || (kw(s, i, "as") && punct(s, i + 1, '('))) {
-			uint32_t j = i;
-			while (j < b && !kw(s, j, "as"))
-				j++;
-			if (kw(s, j + 1, "identity")) {
-				d->identity = true;
-			} else {
-				d->generated = true;
-				uint32_t k = j + 1;
-				if (punct(s, k, '(')) {
-					k++;
-					while (k < b && tok(s, k)->depth > depth)
-						k++;
-					k++;   /* the closing parenthesis */
-				}
-				d->stored = kw(s, k, "stored");
-			}
-			i = j + 1;
-		} else if (kw(s, i, "default") && !kw(s, i - 1, "set")) {
-			uint32_t e = i + 2;   /* the expression is one token at least */
-			while (e < b && !(tok(s, e)->depth == depth && starts_constraint(s, e)))
-				e++;
-			d->has_default = true;
-			d->default_null = e == i + 2 && kw(s, i + 1, "null");
-			/* SQLite refuses these on ADD COLUMN once the table has rows */
-			d->default_nonconst = punct(s, i + 1, '(') ||
-				kw(s, i + 1, "current_time") || kw(s, i + 1, "current_date") ||
-				kw(s, i + 1, "current_timestamp");
-			for (uint32_t k = i + 1; k < e && !d->volatile_fn; k++)
-				d->volatile_fn = volatile_call(s, k);
-			i = e;
-		} else {
-			i++;
-		}
+	d->not_null = c->not_null;
+	d->primary = ddl_column_has(dt, c, SCHEMA_PRIMARY);
+	d->unique = ddl_column_has(dt, c, SCHEMA_UNIQUE);
+	d->references = ddl_column_has(dt, c, SCHEMA_FOREIGN);
+	d->check = ddl_column_has(dt, c, SCHEMA_CHECK);
+	d->generated = c->generated;
+	d->stored = c->stored;
+	d->identity = c->identity;
+	if (c->dflt != DDL_NONE) {
+		uint32_t e = c->dflt_end;
+		d->has_default = true;
+		d->default_null = e == c->dflt + 1 && kw(s, c->dflt, "null");
+		/* SQLite refuses these on ADD COLUMN once the table has rows */
+		d->default_nonconst = punct(s, c->dflt, '(') ||
+			kw(s, c->dflt, "current_time") || kw(s, c->dflt, "current_date") ||
+			kw(s, c->dflt, "current_timestamp");
+		for (uint32_t k = c->dflt; k < e && !d->volatile_fn; k++)
+			d->volatile_fn = volatile_call(s, k);
 	}
 	return true;
 }
@@ -988,24 +935,16 @@ static void create_table(struct run *r, const struct stmt *s, uint32_t i)
 	table_kill(r->l, t.key);
 	if (!punct(s, t.end, '('))
 		return;   /* AS SELECT, OF type, PARTITION OF: columns unknown */
+	struct ddl_table *dt = &r->l->ddl;
+	ddl_table_read(dt, s->t, s->n, t.end, DDL_SCRIPT);
 	uint32_t depth = tok(s, t.end)->depth + 1;
-	uint32_t a = t.end + 1;
-	while (a < s->n && tok(s, a)->depth >= depth) {
-		uint32_t b = a;
-		while (b < s->n && tok(s, b)->depth >= depth &&
-		       !(tok(s, b)->depth == depth && punct(s, b, ',')))
-			b++;
-		bool table_constraint = kw(s, a, "constraint") || kw(s, a, "primary") ||
-			kw(s, a, "unique") || kw(s, a, "foreign") || kw(s, a, "check") ||
-			kw(s, a, "exclude") || kw(s, a, "like");
+	for (uint32_t k = 0; k < dt->nelems; k++) {
+		const struct ddl_elem *e = &dt->elems[k];
 		struct coldef d;
-		if (table_constraint) {
-			if (!kw(s, a, "like"))
-				pin_named_columns(r, s, a, b, depth + 1, t.key, NULL, NULL, 0);
-		} else if (parse_coldef(r, s, a, b, &d)) {
+		if (e->kind == DDL_CONSTRAINT)
+			pin_named_columns(r, s, e->at, e->end, depth + 1, t.key, NULL, NULL, 0);
+		else if (e->kind == DDL_COLUMN && coldef_of(r, s, &dt->cols[e->index], &d))
 			learn_coldef(r, t.key, &d);
-		}
-		a = b + 1;
 	}
 }
 
@@ -1478,7 +1417,8 @@ static void add_column(struct run *r, const struct stmt *s, uint32_t a, uint32_t
                        const struct alter *al)
 {
 	struct coldef d;
-	if (!parse_coldef(r, s, a, b, &d))
+	ddl_column_read(&r->l->ddl, s->t, s->n, a, b, DDL_SCRIPT);
+	if (r->l->ddl.ncols == 0 || !coldef_of(r, s, &r->l->ddl.cols[0], &d))
 		return;
 	const char *t = al->table.show, *c = d.col.show;
 	bool supplied = (d.has_default && !d.default_null) || d.serial || d.identity ||
