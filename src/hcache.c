@@ -44,8 +44,10 @@
  * close to the moment the cache was written is read again. */
 #define HC_RACY_NS 1000000000LL
 /* Scripts stat-ed per claim of a worker (par.h): a claim costs an atomic
- * add, a stat a few microseconds. */
-#define PAR_STAT_CHUNK 256
+ * add, a stat a few microseconds. A history no longer than one claim is
+ * checked on the calling thread alone: starting a second thread costs
+ * more than it saves there. */
+#define PAR_STAT_CHUNK 1024
 
 struct hent {
 	const char *name;
@@ -77,25 +79,38 @@ struct hcache {
 	struct strbuf fresh;
 };
 
-/* The hash, fed in pieces: the same value as one call on the whole. */
+/* The hash, fed in pieces: the same value as one call on the whole. Four
+ * lanes, each mixing every fourth 8-byte word, so that the multiplications
+ * of a block do not wait for each other (an image is hashed on every
+ * load). */
+#define HASH_LANES 4
+#define HASH_BLOCK (8 * HASH_LANES)
+
 struct hasher {
-	uint64_t h;
-	unsigned char carry[8];
+	uint64_t h[HASH_LANES];
+	unsigned char carry[HASH_BLOCK];
 	size_t ncarry;
 };
 
 static void hash_init(struct hasher *x, uint64_t total)
 {
-	x->h = 0x9e3779b97f4a7c15ULL ^ total;
+	for (unsigned k = 0; k < HASH_LANES; k++)
+		x->h[k] = (0x9e3779b97f4a7c15ULL * (k + 1)) ^ total;
 	x->ncarry = 0;
 }
 
-static void hash_word(struct hasher *x, const unsigned char *p)
+static uint64_t hash_mix(uint64_t h, const unsigned char *p)
 {
 	uint64_t w;
 	memcpy(&w, p, 8);
-	x->h ^= w * 0xff51afd7ed558ccdULL;
-	x->h = ((x->h << 27) | (x->h >> 37)) * 0x9e3779b97f4a7c15ULL + 0x52dce729ULL;
+	h ^= w * 0xff51afd7ed558ccdULL;
+	return ((h << 27) | (h >> 37)) * 0x9e3779b97f4a7c15ULL + 0x52dce729ULL;
+}
+
+static void hash_block(struct hasher *x, const unsigned char *p)
+{
+	for (unsigned k = 0; k < HASH_LANES; k++)
+		x->h[k] = hash_mix(x->h[k], p + 8 * k);
 }
 
 static void hash_add(struct hasher *x, const void *data, size_t len)
@@ -104,22 +119,27 @@ static void hash_add(struct hasher *x, const void *data, size_t len)
 	while (len && x->ncarry) {
 		x->carry[x->ncarry++] = *p++;
 		len--;
-		if (x->ncarry == 8) {
-			hash_word(x, x->carry);
+		if (x->ncarry == HASH_BLOCK) {
+			hash_block(x, x->carry);
 			x->ncarry = 0;
 		}
 	}
-	for (; len >= 8; p += 8, len -= 8)
-		hash_word(x, p);
+	for (; len >= HASH_BLOCK; p += HASH_BLOCK, len -= HASH_BLOCK)
+		hash_block(x, p);
 	memcpy(x->carry, p, len);
 	x->ncarry = len;
 }
 
 static uint64_t hash_end(struct hasher *x)
 {
-	uint64_t w = 0, h = x->h;
-	memcpy(&w, x->carry, x->ncarry);
-	h ^= w * 0xff51afd7ed558ccdULL;
+	/* the last partial block, zero-padded, then the lanes folded */
+	memset(x->carry + x->ncarry, 0, HASH_BLOCK - x->ncarry);
+	hash_block(x, x->carry);
+	uint64_t h = x->h[0];
+	for (unsigned k = 1; k < HASH_LANES; k++) {
+		h ^= x->h[k] * 0xff51afd7ed558ccdULL;
+		h = ((h << 31) | (h >> 33)) * 0x9e3779b97f4a7c15ULL;
+	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
@@ -260,7 +280,9 @@ static char *read_private(const char *path, struct arena *a, size_t *len)
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 022) || st.st_size < 48 || st.st_size > HC_MAX_FILE)
 		goto out;
-	buf = arena_alloc(a, (size_t)st.st_size + 1);
+	buf = arena_alloc_raw(a, (size_t)st.st_size + 1);
+	buf[st.st_size] = '\0';
+	mem_prefault(buf, (size_t)st.st_size);
 	while (n < (size_t)st.st_size) {
 		ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
 		if (got < 0 && errno == EINTR)

@@ -90,8 +90,8 @@ char *hcache_dir(void);
  * format numbers of the entries and of the graph image; the fingerprint of
  * the structs the image stores as bytes. */
 uint64_t hcache_hash(const void *data, size_t len);
-#define HCACHE_FORMAT 4u
-#define HCACHE_IMAGE_FORMAT 4u
+#define HCACHE_FORMAT 5u
+#define HCACHE_IMAGE_FORMAT 5u
 uint64_t hcache_image_layout(void);
 
 #endif

@@ -65,11 +65,18 @@ struct arena {
 void arena_init(struct arena *a);
 void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);   /* zeroed, 16-byte aligned */
+/* The same, not zeroed: for a buffer that is filled at once (read()). */
+void *arena_alloc_raw(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* Moves every allocation of from into a (freed with it); from is left
  * empty. */
 void arena_adopt(struct arena *a, struct arena *from);
+
+/* Maps the pages of [p, p+n) now, in one system call, rather than one
+ * fault per page as they are first written (a large buffer about to be
+ * filled by read()); does nothing where the system cannot. */
+void mem_prefault(void *p, size_t n);
 
 /* ---- strmap: open-addressing map from string to uint32 ---- */
 struct strmap {
