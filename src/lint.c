@@ -7,12 +7,16 @@
  * which answers an EOF token past the end, so no input can read out of
  * bounds.
  *
- * The schema model maps "table<US>column" to what the scripts said about
- * the column: its type, and how many indexes and keys use it. A downgrade
- * is linted against the state after its upgrade; its own changes to the
- * model are journalled and undone afterwards. */
+ * The schema model is a struct schema (schema.h) of what the scripts
+ * made: tables, their columns with their types, indexes. Beside it lint
+ * keeps what only it needs of a column: its type's family and size, and
+ * how many indexes and keys use it. A downgrade is linted against the
+ * state after its upgrade; its own changes to the model are journalled
+ * and undone afterwards. */
 #include "lint.h"
+#include "ddl.h"
 #include "lint_forms.h"
+#include "schema.h"
 #include "sqltoks.h"
 
 #include <stdarg.h>
@@ -82,61 +86,82 @@ void lint_findings_free(struct lint_findings *f)
 enum type_family { TF_UNKNOWN, TF_TEXT, TF_INT, TF_NUMERIC, TF_FLOAT, TF_DATE,
                    TF_TIMESTAMP, TF_OTHER };
 
-/* size: characters (TF_TEXT), bytes (TF_INT, TF_FLOAT) or precision
- * (TF_NUMERIC), -1 when unbounded; scale for TF_NUMERIC. */
+/* A type as a statement writes it: its family, size and scale (as struct
+ * lcol below has them) and its text, one line of at most 47 bytes. */
 struct ltype {
 	enum type_family fam;
 	long size, scale;
 	char text[48];
 };
 
-/* ---- the schema model ---- */
+/* ---- the schema model ----
+ *
+ * The tables, columns and indexes the scripts made are a struct schema
+ * (schema.h): a column's name and its type as written, an index's name,
+ * table and columns; names as lint keys them (quotes dropped, bare words
+ * in lower case). Beside it, what only lint knows: each column's type
+ * family and size, the indexes, keys and constraints that use it (pins),
+ * whether a valid CHECK (col IS NOT NULL) exists, and whether it exists
+ * at all (a dropped column keeps its place, so that the maps and the undo
+ * journal point at places, not at names). */
 
-struct col {
-	const char *table, *name;  /* model arena */
-	struct ltype type;
+/* A column of the model, model->tables[t].cols[c]; lint names columns by
+ * an id, their order of creation. */
+struct colref {
+	uint32_t t, c;
+};
+
+/* What lint knows of a column beyond the model. size: characters
+ * (TF_TEXT), bytes (TF_INT, TF_FLOAT) or precision (TF_NUMERIC), -1 when
+ * unbounded; scale for TF_NUMERIC. */
+struct lcol {
+	enum type_family fam;
+	long size, scale;
 	uint32_t pins;             /* indexes, keys and constraints that use it */
 	/* A valid CHECK (col IS NOT NULL) exists: SET NOT NULL skips its scan
 	 * (PostgreSQL 12+). */
 	bool not_null_checked;
 	bool alive;
-	uint32_t next;             /* the next column of the same table, or UINT32_MAX */
 };
 
-struct idx {
-	const char *table;         /* model arena */
-	uint32_t *cols;            /* model arena */
+/* What lint knows of an index beyond the model: the columns it pins (ids). */
+struct lidx {
+	uint32_t *cols;            /* lint's arena */
 	uint32_t ncols;
 	bool alive;
 };
 
+/* A change to undo: a column's or an index's state before it. */
 struct undo {
 	bool is_idx;
 	uint32_t at;
-	struct col c;
-	struct idx x;
+	struct schema_column col;
+	struct lcol lc;
+	struct schema_index idx;
+	struct lidx lx;
 };
 
 struct lint {
 	enum sql_dialect dialect;
-	struct arena arena;
-	struct strmap colmap;      /* "table\x1f" "column" → cols index */
-	/* Each table's columns as a list through col.next, so that dropping or
-	 * renaming a table does not walk every column of the history. */
-	struct strmap tablemap;    /* table → index into first */
-	uint32_t *first;           /* first column of each table, or UINT32_MAX */
-	uint32_t ntables, captables;
-	struct col *cols;
+	struct arena arena;        /* the maps' keys, the indexes' pins */
+	struct schema *model;
+	struct strmap tablemap;    /* table → model->tables index */
+	uint32_t **tcols;          /* per model table: its columns' ids, in order */
+	uint32_t captables;
+	struct strmap colmap;      /* "table\x1f" "column" → column id */
+	struct colref *ref;        /* per column id: where it is in the model */
+	struct lcol *lc;           /* per column id */
 	uint32_t ncols, capcols;
-	struct strmap idxmap;      /* index name → idx index */
+	struct strmap idxmap;      /* index name → model->indexes index */
+	struct lidx *lx;           /* per model index */
+	uint32_t capidx;
 	struct strmap nnmap;       /* "table\x1f" "constraint" of a CHECK (col IS
-	                              NOT NULL) → cols index */
-	struct idx *idx;
-	uint32_t nidx, capidx;
+	                              NOT NULL) → column id */
 	bool journal;              /* record changes in undo (a downgrade) */
 	struct undo *undo;
 	uint32_t nundo, capundo;
 	enum lint_direction direction;
+	struct ddl_table ddl;      /* the last column definitions read */
 };
 
 struct lint *lint_new(enum sql_dialect dialect)
@@ -144,6 +169,7 @@ struct lint *lint_new(enum sql_dialect dialect)
 	struct lint *l = xcalloc(1, sizeof(*l));
 	l->dialect = dialect;
 	arena_init(&l->arena);
+	l->model = schema_new(dialect);
 	strmap_init(&l->colmap, 64);
 	strmap_init(&l->tablemap, 64);
 	strmap_init(&l->idxmap, 16);
@@ -168,21 +194,30 @@ bool lint_direction_parse(const char *s, enum lint_direction *out)
 		return false;
 	return true;
 }
-
 void lint_free(struct lint *l)
 {
 	if (!l)
 		return;
 	strmap_free(&l->colmap);
 	strmap_free(&l->tablemap);
-	free(l->first);
 	strmap_free(&l->idxmap);
 	strmap_free(&l->nnmap);
-	free(l->cols);
-	free(l->idx);
+	for (uint32_t t = 0; t < l->model->ntables; t++)
+		free(l->tcols[t]);
+	free(l->tcols);
+	schema_free(l->model);
+	free(l->ref);
+	free(l->lc);
+	free(l->lx);
 	free(l->undo);
+	ddl_table_free(&l->ddl);
 	arena_free(&l->arena);
 	free(l);
+}
+
+static struct schema_column *mcol(const struct lint *l, uint32_t id)
+{
+	return &l->model->tables[l->ref[id].t].cols[l->ref[id].c];
 }
 
 static void save_undo(struct lint *l, bool is_idx, uint32_t at)
@@ -197,20 +232,26 @@ static void save_undo(struct lint *l, bool is_idx, uint32_t at)
 	memset(u, 0, sizeof(*u));
 	u->is_idx = is_idx;
 	u->at = at;
-	if (is_idx)
-		u->x = l->idx[at];
-	else
-		u->c = l->cols[at];
+	if (is_idx) {
+		u->idx = l->model->indexes[at];
+		u->lx = l->lx[at];
+	} else {
+		u->col = *mcol(l, at);
+		u->lc = l->lc[at];
+	}
 }
 
 static void undo_all(struct lint *l)
 {
 	while (l->nundo > 0) {
 		struct undo *u = &l->undo[--l->nundo];
-		if (u->is_idx)
-			l->idx[u->at] = u->x;
-		else
-			l->cols[u->at] = u->c;
+		if (u->is_idx) {
+			l->model->indexes[u->at] = u->idx;
+			l->lx[u->at] = u->lx;
+		} else {
+			*mcol(l, u->at) = u->col;
+			l->lc[u->at] = u->lc;
+		}
 	}
 }
 
@@ -224,23 +265,23 @@ static char *col_key(struct arena *a, const char *table, const char *col)
 	return k;
 }
 
-/* The head of table's column list; NULL when the table has none and
- * create is false. Valid until the next call. */
-static uint32_t *table_head(struct lint *l, const char *table, bool create)
+/* The model's table, or UINT32_MAX when it has none and create is false. */
+static uint32_t table_at(struct lint *l, const char *table, bool create)
 {
 	uint32_t t;
-	if (!strmap_get(&l->tablemap, table, &t)) {
-		if (!create)
-			return NULL;
-		if (l->ntables == l->captables) {
-			l->captables = l->captables ? 2 * l->captables : 64;
-			l->first = xrealloc(l->first, l->captables * sizeof(*l->first));
-		}
-		t = l->ntables++;
-		l->first[t] = UINT32_MAX;
-		strmap_put(&l->tablemap, arena_strdup(&l->arena, table), t);
+	if (strmap_get(&l->tablemap, table, &t))
+		return t;
+	if (!create)
+		return UINT32_MAX;
+	t = l->model->ntables;
+	schema_add_table(l->model, table);
+	if (l->model->tables_cap > l->captables) {
+		l->captables = l->model->tables_cap;
+		l->tcols = xrealloc(l->tcols, l->captables * sizeof(*l->tcols));
 	}
-	return &l->first[t];
+	l->tcols[t] = NULL;
+	strmap_put(&l->tablemap, arena_strdup(&l->arena, table), t);
+	return t;
 }
 
 /* Looks "a<US>b" up in m (keys built by col_key). */
@@ -262,7 +303,7 @@ static bool pair_get(const struct strmap *m, const char *a, const char *b, uint3
 static uint32_t col_find(struct lint *l, const char *table, const char *col)
 {
 	uint32_t at;
-	return pair_get(&l->colmap, table, col, &at) && l->cols[at].alive ? at : UINT32_MAX;
+	return pair_get(&l->colmap, table, col, &at) && l->lc[at].alive ? at : UINT32_MAX;
 }
 
 /* Creates (or revives, forgetting what was known) table.col. */
@@ -272,105 +313,143 @@ static uint32_t col_add(struct lint *l, const char *table, const char *col)
 	if (!pair_get(&l->colmap, table, col, &at)) {
 		if (l->ncols == l->capcols) {
 			l->capcols = l->capcols ? 2 * l->capcols : 64;
-			l->cols = xrealloc(l->cols, l->capcols * sizeof(*l->cols));
+			l->ref = xrealloc(l->ref, l->capcols * sizeof(*l->ref));
+			l->lc = xrealloc(l->lc, l->capcols * sizeof(*l->lc));
 		}
 		at = l->ncols++;
-		memset(&l->cols[at], 0, sizeof(l->cols[at]));
-		l->cols[at].table = arena_strdup(&l->arena, table);
-		l->cols[at].name = arena_strdup(&l->arena, col);
+		uint32_t t = table_at(l, table, true);
+		struct schema_table *st = &l->model->tables[t];
+		l->ref[at] = (struct colref){t, st->ncols};
+		if ((st->ncols & (st->ncols - 1)) == 0)   /* 0, 1, 2, 4, …: full */
+			l->tcols[t] = xrealloc(l->tcols[t], (st->ncols ? 2 * st->ncols : 1) *
+			                                    sizeof(*l->tcols[t]));
+		l->tcols[t][st->ncols] = at;
+		schema_add_column(l->model, st, col, "", false, NULL);
+		memset(&l->lc[at], 0, sizeof(l->lc[at]));
 		strmap_put(&l->colmap, col_key(&l->arena, table, col), at);
-		uint32_t *head = table_head(l, table, true);
-		l->cols[at].next = *head;
-		*head = at;
 		if (l->journal)
 			save_undo(l, false, at); /* undone: back to not alive */
 	} else {
 		save_undo(l, false, at);
 	}
-	struct col *c = &l->cols[at];
+	struct lcol *c = &l->lc[at];
 	c->alive = true;
 	c->pins = 0;
 	c->not_null_checked = false;
-	c->type.fam = TF_UNKNOWN;
-	c->type.text[0] = '\0';
+	c->fam = TF_UNKNOWN;
+	mcol(l, at)->type = "";
 	return at;
 }
 
-static void col_set(struct lint *l, uint32_t at, const struct col *v)
+/* The column's type: what lint knows of it, and its text. */
+static struct ltype col_type(const struct lint *l, uint32_t at)
+{
+	struct ltype ty = {l->lc[at].fam, l->lc[at].size, l->lc[at].scale, ""};
+	snprintf(ty.text, sizeof(ty.text), "%s", mcol(l, at)->type);
+	return ty;
+}
+
+static void col_set_type(struct lint *l, uint32_t at, const struct ltype *ty)
 {
 	save_undo(l, false, at);
-	l->cols[at] = *v;
+	l->lc[at].fam = ty->fam;
+	l->lc[at].size = ty->size;
+	l->lc[at].scale = ty->scale;
+	mcol(l, at)->type = ty->text[0] ? schema_str(l->model, ty->text) : "";
+}
+
+static void col_set_checked(struct lint *l, uint32_t at)
+{
+	save_undo(l, false, at);
+	l->lc[at].not_null_checked = true;
 }
 
 static void col_kill(struct lint *l, uint32_t at)
 {
-	struct col c = l->cols[at];
-	c.alive = false;
-	col_set(l, at, &c);
+	save_undo(l, false, at);
+	l->lc[at].alive = false;
 }
 
 static void col_pin(struct lint *l, uint32_t at, int delta)
 {
-	struct col c = l->cols[at];
+	save_undo(l, false, at);
 	if (delta > 0)
-		c.pins++;
-	else if (c.pins > 0)
-		c.pins--;
-	col_set(l, at, &c);
+		l->lc[at].pins++;
+	else if (l->lc[at].pins > 0)
+		l->lc[at].pins--;
+}
+
+/* The id of table t's column c. */
+static uint32_t col_id(const struct lint *l, uint32_t t, uint32_t c)
+{
+	return l->tcols[t][c];
 }
 
 static void table_kill(struct lint *l, const char *table)
 {
-	uint32_t *head = table_head(l, table, false);
-	for (uint32_t i = head ? *head : UINT32_MAX; i != UINT32_MAX; i = l->cols[i].next)
-		if (l->cols[i].alive)
-			col_kill(l, i);
+	uint32_t t = table_at(l, table, false);
+	for (uint32_t c = 0; t != UINT32_MAX && c < l->model->tables[t].ncols; c++) {
+		uint32_t at = col_id(l, t, c);
+		if (l->lc[at].alive)
+			col_kill(l, at);
+	}
 }
 
 /* Moves a column to a new table or name, keeping what is known of it. */
 static void col_move(struct lint *l, uint32_t from, const char *table, const char *name)
 {
-	struct col saved = l->cols[from];
+	struct lcol saved = l->lc[from];
+	const char *type = mcol(l, from)->type;
 	col_kill(l, from);
 	uint32_t to = col_add(l, table, name);
-	struct col c = l->cols[to];
-	c.type = saved.type;
-	c.pins = saved.pins;
-	c.not_null_checked = saved.not_null_checked;
-	col_set(l, to, &c);
+	l->lc[to].fam = saved.fam;
+	l->lc[to].size = saved.size;
+	l->lc[to].scale = saved.scale;
+	l->lc[to].pins = saved.pins;
+	l->lc[to].not_null_checked = saved.not_null_checked;
+	mcol(l, to)->type = type;
 }
 
 static void table_rename(struct lint *l, const char *from, const char *to)
 {
 	if (strcmp(from, to) == 0)
 		return;
-	uint32_t *head = table_head(l, from, false);
-	/* The moves add columns to another list: this one only loses them. */
-	for (uint32_t i = head ? *head : UINT32_MAX; i != UINT32_MAX; i = l->cols[i].next)
-		if (l->cols[i].alive)
-			col_move(l, i, to, l->cols[i].name);
+	uint32_t t = table_at(l, from, false);
+	/* The moves add columns to another table: this one only loses them. */
+	for (uint32_t c = 0; t != UINT32_MAX && c < l->model->tables[t].ncols; c++) {
+		uint32_t at = col_id(l, t, c);
+		if (l->lc[at].alive)
+			col_move(l, at, to, l->model->tables[t].cols[c].name);
+	}
 }
 
 static void index_add(struct lint *l, const char *name, const char *table,
                       const uint32_t *cols, uint32_t n)
 {
 	uint32_t at;
+	struct schema *m = l->model;
 	if (!strmap_get(&l->idxmap, name, &at)) {
-		if (l->nidx == l->capidx) {
-			l->capidx = l->capidx ? 2 * l->capidx : 16;
-			l->idx = xrealloc(l->idx, l->capidx * sizeof(*l->idx));
+		at = m->nindexes;
+		schema_add_index(m, table, name, false, NULL, NULL, NULL, 0);
+		if (m->indexes_cap > l->capidx) {
+			l->capidx = m->indexes_cap;
+			l->lx = xrealloc(l->lx, l->capidx * sizeof(*l->lx));
 		}
-		at = l->nidx++;
-		memset(&l->idx[at], 0, sizeof(l->idx[at]));
+		memset(&l->lx[at], 0, sizeof(l->lx[at]));
 		strmap_put(&l->idxmap, arena_strdup(&l->arena, name), at);
 	}
 	save_undo(l, true, at);
-	struct idx *x = &l->idx[at];
-	x->table = arena_strdup(&l->arena, table);
-	x->cols = arena_alloc(&l->arena, (n + 1) * sizeof(*x->cols));
-	memcpy(x->cols, cols, n * sizeof(*cols));
+	struct schema_index *x = &m->indexes[at];
+	x->table = schema_str(m, table);
+	x->cols = n ? arena_alloc(&m->arena, n * sizeof(*x->cols)) : NULL;
+	for (uint32_t i = 0; i < n; i++)
+		x->cols[i] = mcol(l, cols[i])->name;
 	x->ncols = n;
-	x->alive = true;
+	struct lidx *lx = &l->lx[at];
+	lx->cols = arena_alloc(&l->arena, (n + 1) * sizeof(*lx->cols));
+	memcpy(lx->cols, cols, n * sizeof(*cols));
+	lx->ncols = n;
+	lx->alive = true;
 	for (uint32_t i = 0; i < n; i++)
 		col_pin(l, cols[i], +1);
 }
@@ -379,28 +458,27 @@ static void index_add(struct lint *l, const char *name, const char *table,
 static const char *index_table(const struct lint *l, const char *name)
 {
 	uint32_t at;
-	return strmap_get(&l->idxmap, name, &at) && l->idx[at].alive ? l->idx[at].table
-	                                                               : NULL;
+	return strmap_get(&l->idxmap, name, &at) && l->lx[at].alive ? l->model->indexes[at].table
+	                                                             : NULL;
 }
 
 static void index_drop(struct lint *l, const char *name)
 {
 	uint32_t at;
-	if (!strmap_get(&l->idxmap, name, &at) || !l->idx[at].alive)
+	if (!strmap_get(&l->idxmap, name, &at) || !l->lx[at].alive)
 		return;
 	save_undo(l, true, at);
-	l->idx[at].alive = false;
-	for (uint32_t i = 0; i < l->idx[at].ncols; i++)
-		col_pin(l, l->idx[at].cols[i], -1);
+	l->lx[at].alive = false;
+	for (uint32_t i = 0; i < l->lx[at].ncols; i++)
+		col_pin(l, l->lx[at].cols[i], -1);
 }
 
 /* ---- facts about objects other than columns ---- */
 
 /* A domain with a CHECK or NOT NULL, a partitioned table's default
  * partition (its name kept as the entry's type text), a table with a
- * valid CHECK: kept in the column store under a table name no SQL name
- * can have, so that a downgrade's changes to them are undone with the
- * rest. */
+ * valid CHECK: kept in the model as columns of a table no SQL name can
+ * have, so that a downgrade's changes to them are undone with the rest. */
 enum fact { FACT_DOMAIN_CHECK, FACT_DEFAULT_PARTITION, FACT_VALID_CHECK,
             FACT_NOT_VALID_CHECK /* "table<US>constraint" */ };
 
@@ -428,26 +506,28 @@ static void fact_set(struct lint *l, enum fact f, const char *name, bool on,
 	}
 	if (at == UINT32_MAX)
 		at = col_add(l, fact_table(f), name);
-	struct col c = l->cols[at];
-	snprintf(c.type.text, sizeof(c.type.text), "%s", value ? value : "");
-	col_set(l, at, &c);
+	struct ltype ty = col_type(l, at);
+	snprintf(ty.text, sizeof(ty.text), "%s", value ? value : "");
+	col_set_type(l, at, &ty);
 }
 
 /* The default partition of parent, or NULL; valid until the next change. */
 static const char *fact_default_partition(struct lint *l, const char *parent)
 {
 	uint32_t at = col_find(l, fact_table(FACT_DEFAULT_PARTITION), parent);
-	return at == UINT32_MAX ? NULL : l->cols[at].type.text;
+	return at == UINT32_MAX ? NULL : mcol(l, at)->type;
 }
 
 /* A table that goes (dropped, detached) is no longer anyone's default
  * partition, and has no facts of its own. */
 static void facts_forget_table(struct lint *l, const char *table)
 {
-	uint32_t *head = table_head(l, fact_table(FACT_DEFAULT_PARTITION), false);
-	for (uint32_t i = head ? *head : UINT32_MAX; i != UINT32_MAX; i = l->cols[i].next)
-		if (l->cols[i].alive && strcmp(l->cols[i].type.text, table) == 0)
-			col_kill(l, i);
+	uint32_t t = table_at(l, fact_table(FACT_DEFAULT_PARTITION), false);
+	for (uint32_t c = 0; t != UINT32_MAX && c < l->model->tables[t].ncols; c++) {
+		uint32_t at = col_id(l, t, c);
+		if (l->lc[at].alive && strcmp(mcol(l, at)->type, table) == 0)
+			col_kill(l, at);
+	}
 	fact_set(l, FACT_DEFAULT_PARTITION, table, false, NULL);
 	fact_set(l, FACT_VALID_CHECK, table, false, NULL);
 }
@@ -833,24 +913,6 @@ struct coldef {
 	const char *volatile_fn;   /* a volatile function the default calls */
 };
 
-static bool starts_constraint(const struct stmt *s, uint32_t i)
-{
-	static const char *const w[] = {"constraint", "null", "primary", "unique",
-		"check", "references", "collate", "generated", "default"};
-	if (kw(s, i, "not") && kw(s, i + 1, "null"))
-		return true;
-	if (kw(s, i, "as") && punct(s, i + 1, '('))
-		return true;   /* SQLite's short form of a generated column */
-	if (kw(s, i, "default") && kw(s, i - 1, "set"))
-		return false;  /* ON DELETE SET DEFAULT */
-	if (kw(s, i, "null") && kw(s, i - 1, "set"))
-		return false;  /* ON DELETE SET NULL */
-	for (size_t k = 0; k < RT_ARRAY_LEN(w); k++)
-		if (kw(s, i, w[k]))
-			return true;
-	return false;
-}
-
 /* Functions whose value differs per row: a default calling one cannot be
  * stored once in the catalog, so PostgreSQL rewrites the table. now() and
  * CURRENT_TIMESTAMP are stable, evaluated once: no rewrite. */
@@ -868,75 +930,37 @@ static const char *volatile_call(const struct stmt *s, uint32_t i)
 	return NULL;
 }
 
-/* Parses the column definition in tokens [a, b). */
-static bool parse_coldef(struct run *r, const struct stmt *s, uint32_t a, uint32_t b,
-                         struct coldef *d)
+/* What lint makes of a column definition as ddl.h reads it. */
+static bool coldef_of(struct run *r, const struct stmt *s, const struct ddl_column *c,
+                      struct coldef *d)
 {
+	const struct ddl_table *dt = &r->l->ddl;
 	memset(d, 0, sizeof(*d));
-	if (!parse_name(r, s, a, &d->col) || d->col.end > b)
+	if (!parse_name(r, s, c->at, &d->col) || d->col.end > c->end)
 		return false;
-	uint32_t depth = tok(s, a)->depth;
-	uint32_t i = d->col.end, t0 = i;
-	while (i < b && !(tok(s, i)->depth == depth && starts_constraint(s, i)))
-		i++;
-	type_parse(s, t0, i, &d->type);
+	uint32_t t0 = c->type;
+	type_parse(s, t0, c->type_end, &d->type);
 	d->serial = d->type.fam == TF_INT && (kw(s, t0, "serial") || kw(s, t0, "bigserial") ||
 	            kw(s, t0, "smallserial") || kw(s, t0, "serial2") ||
 	            kw(s, t0, "serial4") || kw(s, t0, "serial8"));
-	while (i < b) {
-		if (tok(s, i)->depth != depth) {
-			i++;
-			continue;
-		}
-		if (kw(s, i, "not") && kw(s, i + 1, "null")) {
-			d->not_null = true;
-			i += 2;
-		} else if (kw(s, i, "primary") && kw(s, i + 1, "key")) {
-			d->primary = true;
-			i += 2;
-		} else if (kw(s, i, "unique")) {
-			d->unique = true;
-			i++;
-		} else if (kw(s, i, "references")) {
-			d->references = true;
-			i++;
-		} else if (kw(s, i, "check") && punct(s, i + 1, '(')) {
-			d->check = true;
-			i++;
-		} else if (kw(s, i, "generated") || (kw(s, i, "as") && punct(s, i + 1, '('))) {
-			uint32_t j = i;
-			while (j < b && !kw(s, j, "as"))
-				j++;
-			if (kw(s, j + 1, "identity")) {
-				d->identity = true;
-			} else {
-				d->generated = true;
-				uint32_t k = j + 1;
-				if (punct(s, k, '(')) {
-					k++;
-					while (k < b && tok(s, k)->depth > depth)
-						k++;
-					k++;   /* the closing parenthesis */
-				}
-				d->stored = kw(s, k, "stored");
-			}
-			i = j + 1;
-		} else if (kw(s, i, "default") && !kw(s, i - 1, "set")) {
-			uint32_t e = i + 2;   /* the expression is one token at least */
-			while (e < b && !(tok(s, e)->depth == depth && starts_constraint(s, e)))
-				e++;
-			d->has_default = true;
-			d->default_null = e == i + 2 && kw(s, i + 1, "null");
-			/* SQLite refuses these on ADD COLUMN once the table has rows */
-			d->default_nonconst = punct(s, i + 1, '(') ||
-				kw(s, i + 1, "current_time") || kw(s, i + 1, "current_date") ||
-				kw(s, i + 1, "current_timestamp");
-			for (uint32_t k = i + 1; k < e && !d->volatile_fn; k++)
-				d->volatile_fn = volatile_call(s, k);
-			i = e;
-		} else {
-			i++;
-		}
+	d->not_null = c->not_null;
+	d->primary = ddl_column_has(dt, c, SCHEMA_PRIMARY);
+	d->unique = ddl_column_has(dt, c, SCHEMA_UNIQUE);
+	d->references = ddl_column_has(dt, c, SCHEMA_FOREIGN);
+	d->check = ddl_column_has(dt, c, SCHEMA_CHECK);
+	d->generated = c->generated;
+	d->stored = c->stored;
+	d->identity = c->identity;
+	if (c->dflt != DDL_NONE) {
+		uint32_t e = c->dflt_end;
+		d->has_default = true;
+		d->default_null = e == c->dflt + 1 && kw(s, c->dflt, "null");
+		/* SQLite refuses these on ADD COLUMN once the table has rows */
+		d->default_nonconst = punct(s, c->dflt, '(') ||
+			kw(s, c->dflt, "current_time") || kw(s, c->dflt, "current_date") ||
+			kw(s, c->dflt, "current_timestamp");
+		for (uint32_t k = c->dflt; k < e && !d->volatile_fn; k++)
+			d->volatile_fn = volatile_call(s, k);
 	}
 	return true;
 }
@@ -945,11 +969,9 @@ static bool parse_coldef(struct run *r, const struct stmt *s, uint32_t a, uint32
 static void learn_coldef(struct run *r, const char *table, const struct coldef *d)
 {
 	uint32_t at = col_add(r->l, table, d->col.key);
-	struct col c = r->l->cols[at];
-	c.type = d->type;
+	col_set_type(r->l, at, &d->type);
 	if (d->primary || d->unique || d->references)
-		c.pins++;
-	col_set(r->l, at, &c);
+		r->l->lc[at].pins++;
 }
 
 /* Pins (permanently: constraints are not tracked by name) every column of
@@ -988,24 +1010,16 @@ static void create_table(struct run *r, const struct stmt *s, uint32_t i)
 	table_kill(r->l, t.key);
 	if (!punct(s, t.end, '('))
 		return;   /* AS SELECT, OF type, PARTITION OF: columns unknown */
+	struct ddl_table *dt = &r->l->ddl;
+	ddl_table_read(dt, s->t, s->n, t.end, DDL_SCRIPT);
 	uint32_t depth = tok(s, t.end)->depth + 1;
-	uint32_t a = t.end + 1;
-	while (a < s->n && tok(s, a)->depth >= depth) {
-		uint32_t b = a;
-		while (b < s->n && tok(s, b)->depth >= depth &&
-		       !(tok(s, b)->depth == depth && punct(s, b, ',')))
-			b++;
-		bool table_constraint = kw(s, a, "constraint") || kw(s, a, "primary") ||
-			kw(s, a, "unique") || kw(s, a, "foreign") || kw(s, a, "check") ||
-			kw(s, a, "exclude") || kw(s, a, "like");
+	for (uint32_t k = 0; k < dt->nelems; k++) {
+		const struct ddl_elem *e = &dt->elems[k];
 		struct coldef d;
-		if (table_constraint) {
-			if (!kw(s, a, "like"))
-				pin_named_columns(r, s, a, b, depth + 1, t.key, NULL, NULL, 0);
-		} else if (parse_coldef(r, s, a, b, &d)) {
+		if (e->kind == DDL_CONSTRAINT)
+			pin_named_columns(r, s, e->at, e->end, depth + 1, t.key, NULL, NULL, 0);
+		else if (e->kind == DDL_COLUMN && coldef_of(r, s, &dt->cols[e->index], &d))
 			learn_coldef(r, t.key, &d);
-		}
-		a = b + 1;
 	}
 }
 
@@ -1478,7 +1492,8 @@ static void add_column(struct run *r, const struct stmt *s, uint32_t a, uint32_t
                        const struct alter *al)
 {
 	struct coldef d;
-	if (!parse_coldef(r, s, a, b, &d))
+	ddl_column_read(&r->l->ddl, s->t, s->n, a, b, DDL_SCRIPT);
+	if (r->l->ddl.ncols == 0 || !coldef_of(r, s, &r->l->ddl.cols[0], &d))
 		return;
 	const char *t = al->table.show, *c = d.col.show;
 	bool supplied = (d.has_default && !d.default_null) || d.serial || d.identity ||
@@ -1545,11 +1560,8 @@ static void learn_not_null_check(struct run *r, const struct stmt *s, uint32_t i
 	const char *key = col_key(&r->l->arena, al->table.key, name);
 	if (!strmap_put(&r->l->nnmap, key, at))
 		return;   /* a name used before: keep the first */
-	if (valid) {
-		struct col c = r->l->cols[at];
-		c.not_null_checked = true;
-		col_set(r->l, at, &c);
-	}
+	if (valid)
+		col_set_checked(r->l, at);
 }
 
 /* ADD [CONSTRAINT name] FOREIGN KEY | CHECK | UNIQUE | PRIMARY KEY | EXCLUDE */
@@ -1603,11 +1615,8 @@ static void validate(struct run *r, const struct stmt *s, uint32_t i,
 		return;
 	const char *c = ident_key(r, tok(s, i));
 	uint32_t at;
-	if (pair_get(&r->l->nnmap, al->table.key, c, &at) && r->l->cols[at].alive) {
-		struct col cc = r->l->cols[at];
-		cc.not_null_checked = true;
-		col_set(r->l, at, &cc);
-	}
+	if (pair_get(&r->l->nnmap, al->table.key, c, &at) && r->l->lc[at].alive)
+		col_set_checked(r->l, at);
 	bool fk = names_has(&r->not_valid_fk, c);
 	if (in_txn(r) && (fk || names_has(&r->not_valid_check, c)))
 		FIND(r, fk ? LINT_ADD_FOREIGN_KEY : LINT_ADD_CHECK, s->line,
@@ -1631,7 +1640,7 @@ static void drop_column(struct run *r, const struct stmt *s, uint32_t i,
 		        "DROP COLUMN %s.%s deletes the column's data%s", al->table.show, c.show,
 		        own_note(r, own));
 		finding_objects(r, found, &al->table, 1, &c, own);
-		if (at != UINT32_MAX && r->l->cols[at].pins > 0)
+		if (at != UINT32_MAX && r->l->lc[at].pins > 0)
 			FIND(r, LINT_SQLITE_DROP_COLUMN, s->line,
 			     "DROP COLUMN %s.%s fails on SQLite: an index, key or constraint uses it",
 			     al->table.show, c.show);
@@ -1665,7 +1674,7 @@ static void alter_type(struct run *r, const struct stmt *s, uint32_t i, uint32_t
 	uint32_t at = col_find(r->l, al->table.key, c->key);
 	struct ltype old = {0};
 	if (at != UINT32_MAX)
-		old = r->l->cols[at].type;
+		old = col_type(r->l, at);
 	enum type_verdict v = type_compare(&old, &nt);
 	/* timestamp and timestamptz are the same instants in UTC (12+) */
 	bool tz_change = old.fam == TF_TIMESTAMP && nt.fam == TF_TIMESTAMP &&
@@ -1710,11 +1719,8 @@ static void alter_type(struct run *r, const struct stmt *s, uint32_t i, uint32_t
 			break;
 		}
 	}
-	if (at != UINT32_MAX) {
-		struct col cc = r->l->cols[at];
-		cc.type = nt;
-		col_set(r->l, at, &cc);
-	}
+	if (at != UINT32_MAX)
+		col_set_type(r->l, at, &nt);
 }
 
 static void alter_column(struct run *r, const struct stmt *s, uint32_t i, uint32_t b,
@@ -1738,7 +1744,7 @@ static void alter_column(struct run *r, const struct stmt *s, uint32_t i, uint32
 		alter_type(r, s, k + 1, b, al, &c);
 	} else if (kw(s, k, "set") && kw(s, k + 1, "not") && kw(s, k + 2, "null")) {
 		uint32_t at = col_find(r->l, al->table.key, c.key);
-		if (!al->is_new && !(at != UINT32_MAX && r->l->cols[at].not_null_checked))
+		if (!al->is_new && !(at != UINT32_MAX && r->l->lc[at].not_null_checked))
 			FIND(r, LINT_SET_NOT_NULL, s->line,
 			     "SET NOT NULL on %s.%s scans every row under an ACCESS EXCLUSIVE lock",
 			     al->table.show, c.show);

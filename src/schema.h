@@ -13,7 +13,9 @@
  * the server itself has parsed the SQL: a declarative schema.sql, or the
  * history of migrations, is first applied to a scratch database of the
  * same backend (schema_load_sql, schema_load_migrations). retort's version
- * and history tables are never part of a model.
+ * and history tables are never part of a model. lint (lint.c) keeps
+ * what the scripts it reads make (tables, columns, indexes) in the same
+ * types.
  *
  * What a model does not hold is neither compared nor generated; what of it
  * the database has is named in the model's `uncompared` list, so that

@@ -1,7 +1,8 @@
 /* sqltoks.h: a statement's code tokens as an array, and the questions the
- * two DDL readers ask of them: lint (lint.c) and SQLite's CREATE TABLE
- * (schema_parse.c). One definition of what a keyword, a piece of
- * punctuation and a name are, over the one lexer (sqllex.h). */
+ * DDL readers ask of them: lint (lint.c), CREATE TABLE's column
+ * definitions (ddl.c) and SQLite's CREATE TABLE (schema_parse.c). One
+ * definition of what a keyword, a piece of punctuation and a name are,
+ * over the one lexer (sqllex.h). */
 #ifndef RT_SQLTOKS_H
 #define RT_SQLTOKS_H
 
