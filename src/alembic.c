@@ -955,8 +955,231 @@ static void step_line(void *ctx, const char *line)
 		sb_addf(&sl->other, "%s%s %.*s", sl->other.len ? ", " : "", dir, (int)n, id);
 }
 
-int alembic_step(void *ini, const struct graph *g, const struct plan_step *s, char **err)
+/* ---- one Alembic for the steps of a run ---- */
+
+/* A Python that imports Alembic once, then runs one command line per line
+ * of its standard input (the words tab-separated) as `alembic` would, and
+ * after each writes "\001retort-done STATUS" on its standard error. The
+ * history's files are read by the first command and kept for the next
+ * ones (ScriptDirectory.from_config answers from its cache): retort
+ * checked them before the run and holds its lock meanwhile. Each command
+ * still runs env.py, connects and commits on its own, as `alembic
+ * upgrade X` does. "\001retort-ready" on standard error says Alembic was
+ * imported. */
+static const char server_program[] =
+	"import sys\n"
+	"from alembic.config import main\n"
+	"from alembic.script import ScriptDirectory\n"
+	"load = ScriptDirectory.from_config.__func__\n"
+	"kept = {}\n"
+	"def from_config(cls, config):\n"
+	"    key = (config.config_file_name, config.get_main_option('script_location'),\n"
+	"           config.get_main_option('version_locations'))\n"
+	"    if key not in kept:\n"
+	"        kept[key] = load(cls, config)\n"
+	"    return kept[key]\n"
+	"ScriptDirectory.from_config = classmethod(from_config)\n"
+	"sys.stderr.write('\\001retort-ready\\n')\n"
+	"sys.stderr.flush()\n"
+	"for line in sys.stdin:\n"
+	"    status = 0\n"
+	"    try:\n"
+	"        main(argv=line.rstrip('\\n').split('\\t'), prog='alembic')\n"
+	"    except SystemExit as e:\n"
+	"        status = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)\n"
+	"    except BaseException:\n"
+	"        import traceback\n"
+	"        traceback.print_exc()\n"
+	"        status = 1\n"
+	"    sys.stdout.flush()\n"
+	"    sys.stderr.write('\\001retort-done %d\\n' % status)\n"
+	"    sys.stderr.flush()\n";
+
+#define SERVER_READY "\001retort-ready"
+#define SERVER_DONE "\001retort-done "
+
+struct alembic_session {
+	const struct alembic_ini *ini;
+	pid_t pid;            /* the server, or 0 */
+	int in, err;          /* its standard input and error, or -1 */
+	bool started;         /* tried to start it */
+	struct strbuf line;   /* what was read of its standard error past a line */
+};
+
+void *alembic_session_open(void *ini)
 {
+	struct alembic_session *a = xcalloc(1, sizeof(*a));
+	a->ini = ini;
+	a->in = a->err = -1;
+	sb_init(&a->line);
+	return a;
+}
+
+static void session_stop(struct alembic_session *a)
+{
+	if (a->in >= 0)
+		close(a->in);  /* end of its input: it leaves its loop */
+	if (a->err >= 0)
+		close(a->err);
+	if (a->pid > 0)
+		while (waitpid(a->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	a->in = a->err = -1;
+	a->pid = 0;
+}
+
+void alembic_session_close(void *session)
+{
+	struct alembic_session *a = session;
+	if (!a)
+		return;
+	session_stop(a);
+	sb_free(&a->line);
+	free(a);
+}
+
+/* The server's next line of standard error (without its newline) in
+ * a->line's place: false at its end. */
+static bool session_line(struct alembic_session *a, struct strbuf *out)
+{
+	for (;;) {
+		const char *nl = memchr(a->line.buf ? a->line.buf : "", '\n', a->line.len);
+		if (nl) {
+			size_t n = (size_t)(nl - a->line.buf);
+			sb_reset(out);
+			sb_addn(out, a->line.buf, n);
+			memmove(a->line.buf, nl + 1, a->line.len - n - 1);
+			a->line.len -= n + 1;
+			a->line.buf[a->line.len] = '\0';
+			return true;
+		}
+		char buf[8192];
+		ssize_t r = read(a->err, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (!a->line.len)
+				return false;
+			sb_reset(out);
+			sb_addn(out, a->line.buf, a->line.len);
+			sb_reset(&a->line);
+			return true;
+		}
+		sb_addn(&a->line, buf, (size_t)r);
+	}
+}
+
+/* Starts the server once; false when it cannot run (no Python known, or
+ * Alembic not importable): the steps then run one `alembic` each. */
+static bool session_start(struct alembic_session *a)
+{
+	if (a->started)
+		return a->pid > 0;
+	a->started = true;
+	uint32_t nw;
+	char **words = python_words(&nw);
+	if (!words)
+		return false;
+	char **argv = xcalloc(nw + 3, sizeof(*argv));
+	for (uint32_t i = 0; i < nw; i++)
+		argv[i] = words[i];
+	argv[nw] = (char *)"-c";
+	argv[nw + 1] = (char *)server_program;
+	int in[2] = {-1, -1}, errp[2] = {-1, -1};
+	bool ok = pipe2(in, O_CLOEXEC) == 0 && pipe2(errp, O_CLOEXEC) == 0;
+	pid_t pid = ok ? fork() : -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(in[0], 0);
+		if (null >= 0)
+			dup2(null, 1);
+		dup2(errp[1], 2);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (in[i] >= 0 && (i == 0 || pid < 0))
+			close(in[i]);
+		if (errp[i] >= 0 && (i == 1 || pid < 0))
+			close(errp[i]);
+	}
+	for (uint32_t i = 0; i < nw; i++)
+		free(words[i]);
+	free(words);
+	free(argv);
+	if (pid < 0)
+		return false;
+	a->pid = pid;
+	a->in = in[1];
+	a->err = errp[0];
+	struct strbuf l = STRBUF_INIT;
+	bool ready = false;
+	while (!ready && session_line(a, &l))
+		ready = strcmp(sb_str(&l), SERVER_READY) == 0;
+	sb_free(&l);
+	if (!ready)
+		session_stop(a);
+	return ready;
+}
+
+/* Runs one command line in the server as alembic_exec would (standard
+ * output is not kept); false when the server is gone before it answered:
+ * res->status then says how it ended. */
+static bool session_exec(struct alembic_session *a, const char *const *args,
+                         void (*on_line)(void *ctx, const char *line), void *ctx,
+                         struct alembic_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	struct strbuf req = STRBUF_INIT, e = STRBUF_INIT, l = STRBUF_INIT;
+	sb_addf(&req, "-c\t%s", a->ini->path);
+	for (uint32_t i = 0; args[i]; i++)
+		sb_addf(&req, "\t%s", args[i]);
+	sb_addc(&req, '\n');
+	bool answered = false;
+	size_t done = 0;
+	while (done < req.len) {
+		ssize_t w = write(a->in, req.buf + done, req.len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	while (done == req.len && session_line(a, &l)) {
+		const char *t = sb_str(&l);
+		if (strncmp(t, SERVER_DONE, strlen(SERVER_DONE)) == 0) {
+			res->status = atoi(t + strlen(SERVER_DONE));
+			answered = true;
+			break;
+		}
+		if (on_line)
+			on_line(ctx, t);
+		if (e.len < ERR_KEEP)
+			sb_addf(&e, "%s\n", t);
+	}
+	if (!answered) {
+		int status = 0;
+		if (a->in >= 0)
+			close(a->in);
+		a->in = -1;
+		if (a->pid > 0 && waitpid(a->pid, &status, 0) == a->pid)
+			res->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		else
+			res->status = 1;
+		a->pid = 0;
+		session_stop(a);
+	}
+	res->out = xstrdup("");
+	res->errtext = sb_detach(&e);
+	sb_free(&req);
+	sb_free(&l);
+	return answered;
+}
+
+int alembic_step(void *session, const struct graph *g, const struct plan_step *s, char **err)
+{
+	struct alembic_session *a = session;
 	const struct gnode *x = &g->nodes[s->rev];
 	bool up = s->dir == PLAN_UPGRADE;
 	char *target = up ? xstrdup(x->s.rev)
@@ -965,7 +1188,11 @@ int alembic_step(void *ini, const struct graph *g, const struct plan_step *s, ch
 	const char *args[] = {up ? "upgrade" : "downgrade", target, NULL};
 	struct step_log sl = {x->s.rev, up, false, STRBUF_INIT};
 	struct alembic_result r;
-	int rc = alembic_exec(ini, args, step_line, &sl, &r, err);
+	int rc = RT_OK;
+	if (session_start(a))
+		session_exec(a, args, step_line, &sl, &r);
+	else
+		rc = alembic_exec(a->ini, args, step_line, &sl, &r, err);
 	if (rc == RT_OK && r.status != 0) {
 		char *t = why_failed(r.errtext);
 		rc = rt_err(err, RT_EFAIL, "alembic %s %s exited with status %d: %s", args[0], target,

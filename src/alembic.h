@@ -92,14 +92,23 @@ int alembic_plan_sql(const struct alembic_ini *ini, const struct graph *g,
                      const struct plan *p, char ***sql, char **err);
 void alembic_plan_sql_free(char **sql, uint32_t n);
 
-/* One step of a plan run by Alembic (a run_delegate's step; ctx is the
- * struct alembic_ini): `alembic upgrade X` once X's parents and
+/* The steps of one run (a run_delegate's session; ini: the struct
+ * alembic_ini): one Python, started at the first step, imports Alembic
+ * once and runs each step's command in turn, where a process per step
+ * would import it (and read every revision file) each time. Without a
+ * Python retort knows (RETORT_ALEMBIC naming another command), or when it
+ * cannot import Alembic, each step runs `alembic` as alembic_exec does. */
+void *alembic_session_open(void *ini);
+void alembic_session_close(void *session);
+
+/* One step of a plan run by Alembic (a run_delegate's step, in a session
+ * from alembic_session_open): `alembic upgrade X` once X's parents and
  * dependencies are applied, `alembic downgrade X@P` (P its first parent,
  * or base) once what depends on X is reverted: either does X alone.
  * RT_EFAIL with the end of what Alembic said when it fails, or when its
  * log says it ran another step than X. */
 struct plan_step;
-int alembic_step(void *ini, const struct graph *g, const struct plan_step *s, char **err);
+int alembic_step(void *session, const struct graph *g, const struct plan_step *s, char **err);
 
 /* "Running upgrade a -> b, message" in a line of Alembic's log: *dir
  * "upgrade" or "downgrade" (static), *rest what follows (borrowed). */

@@ -218,7 +218,8 @@ const struct run_delegate *cli_delegate(struct cli_ctx *c)
 {
 	if (!cli_alembic(c))
 		return NULL;
-	c->delegate = (struct run_delegate){"Alembic", alembic_step, &c->cfg.alembic};
+	c->delegate = (struct run_delegate){"Alembic", alembic_step, &c->cfg.alembic,
+	                                    alembic_session_open, alembic_session_close};
 	return &c->delegate;
 }
 

@@ -919,7 +919,8 @@ static bool same_set(const struct bitset *a, const struct bitset *b)
  * after, and records the step in the ledger with the rows it found. */
 static int run_delegated_step(struct db *db, const struct graph *g, const struct plan *p,
                               uint32_t i, const struct step_sql *qs,
-                              const struct run_opts *o, const struct who *w, char **err)
+                              const struct run_opts *o, void *session, const struct who *w,
+                              char **err)
 {
 	const struct plan_step *s = &p->steps[i];
 	const struct gnode *x = &g->nodes[s->rev];
@@ -940,7 +941,7 @@ static int run_delegated_step(struct db *db, const struct graph *g, const struct
 		goto out;
 	}
 	l.row.heads_before = before;
-	int ran = o->delegate->step(o->delegate->ctx, g, s, &toolerr);
+	int ran = o->delegate->step(session, g, s, &toolerr);
 	if (!applied_now(db, g, &after, &now, &unknown, &dberr)) {
 		/* the tool may have done it: say so, and record nothing */
 		rc = rt_err(err, RT_EDB, "%s: %s ran the step, but the version table cannot be read "
@@ -1078,9 +1079,31 @@ static int interrupted(const struct plan *p, uint32_t i, bool single, bool runni
 	return RT_EINTR;
 }
 
+static int execute_steps(struct db *db, const struct graph *g, const struct plan *p,
+                         struct step_sql *qs, const struct run_opts *o, void *session,
+                         const struct who *who, char **err);
+
+/* The plan's steps, with the delegate's session open around them when
+ * the tool runs some of them. */
 static int execute_plan(struct db *db, const struct graph *g, const struct plan *p,
                         struct step_sql *qs, const struct run_opts *o,
                         const struct who *who, char **err)
+{
+	void *session = NULL;
+	bool any = false;
+	for (uint32_t i = 0; i < p->n && o->delegate && !any; i++)
+		any = delegated(g, &p->steps[i]);
+	if (any)
+		session = o->delegate->open ? o->delegate->open(o->delegate->ctx) : o->delegate->ctx;
+	int rc = execute_steps(db, g, p, qs, o, session, who, err);
+	if (any && o->delegate->open && o->delegate->close)
+		o->delegate->close(session);
+	return rc;
+}
+
+static int execute_steps(struct db *db, const struct graph *g, const struct plan *p,
+                         struct step_sql *qs, const struct run_opts *o, void *session,
+                         const struct who *who, char **err)
 {
 	char *dberr = NULL;
 	int rc = RT_OK;
@@ -1103,7 +1126,7 @@ static int execute_plan(struct db *db, const struct graph *g, const struct plan 
 		if (o->on_progress)
 			o->on_progress(o->ctx, i, p->n);
 		double t0 = now_monotonic();
-		rc = delegated(g, &p->steps[i]) ? run_delegated_step(db, g, p, i, qs, o, who, err)
+		rc = delegated(g, &p->steps[i]) ? run_delegated_step(db, g, p, i, qs, o, session, who, err)
 		                                : run_step(db, g, p, i, qs, single, false,
 		                                           o->finish_step, who, err);
 		if (o->on_step)

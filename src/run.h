@@ -45,9 +45,13 @@ void run_expect_free(struct run_expect *e);
 struct run_delegate {
 	const char *name;          /* the tool, for messages: "Alembic" */
 	/* RT_OK when the tool says it ran step s; else RT_EFAIL with what it
-	 * said in *err. */
-	int (*step)(void *ctx, const struct graph *g, const struct plan_step *s, char **err);
+	 * said in *err. session: what open returned for this run. */
+	int (*step)(void *session, const struct graph *g, const struct plan_step *s, char **err);
 	void *ctx;
+	/* A run's session with the tool, opened before its first delegated
+	 * step and closed after its last (however the run ends). */
+	void *(*open)(void *ctx);
+	void (*close)(void *session);
 };
 
 struct run_opts {

@@ -315,6 +315,26 @@ sc_alembic_more() {
 		"[$BK] ... says Alembic migrated another database"
 	is "$(arows)" "a0" "[$BK] ... which Alembic did"
 
+	# The steps of a run share one Python, which still runs env.py for
+	# each: env.py notes its process for every command it serves.
+	cp migrations/env.py "$T_DIR/env.py.orig"
+	printf '\nimport os as _os\nif _os.environ.get("RT_ENV_LOG"):\n    open(_os.environ["RT_ENV_LOG"], "a").write("%%d\\n" %% _os.getpid())\n' \
+		>>migrations/env.py
+	rm -f "$T_DIR/env.log"
+	rt downgrade base
+	RT_ENV_LOG="$T_DIR/env.log" rt upgrade a2
+	ok_rc 0 "[$BK] upgrade of three steps"
+	is "$(arows)" "a2" "[$BK] ... Alembic's table at a2"
+	is "$(wc -l <"$T_DIR/env.log" | tr -d ' ')" 3 "[$BK] ... env.py ran once per step"
+	is "$(sort -u "$T_DIR/env.log" | wc -l | tr -d ' ')" 1 "[$BK] ... all in one Python process"
+	rm -f "$T_DIR/env.log"
+	RT_ENV_LOG="$T_DIR/env.log" rt downgrade a0
+	ok_rc 0 "[$BK] downgrade of two steps"
+	is "$(arows)" "a0" "[$BK] ... Alembic's table at a0"
+	is "$(wc -l <"$T_DIR/env.log" | tr -d ' '):$(sort -u "$T_DIR/env.log" | wc -l | tr -d ' ')" "2:1" \
+		"[$BK] ... two commands, one process"
+	cp "$T_DIR/env.py.orig" migrations/env.py
+
 	# A step that fails in Alembic: the ledger keeps it, nothing after runs.
 	sed -i 's|op.create_table("t_a2"|op.execute("SELECT * FROM no_such_table")\n    op.create_table("t_a2"|' \
 		migrations/versions/a2_create_t_a2.py
