@@ -1076,6 +1076,9 @@ static bool session_start(struct alembic_session *a)
 	if (a->started)
 		return a->pid > 0;
 	a->started = true;
+	/* a request is one line of tab-separated words */
+	if (strpbrk(a->ini->path, "\t\n"))
+		return false;
 	uint32_t nw;
 	char **words = python_words(&nw);
 	if (!words)

@@ -352,7 +352,13 @@ int cli_production_confirm(struct cli_ctx *c, const struct cli_confirm *given,
 	struct strbuf why = STRBUF_INIT;
 	policy_describe(reasons, &why);
 	int rc = RT_OK;
-	if (!c->interactive) {
+	if (!c->interactive && c->fleet_member) {
+		rc = rt_err(err, RT_EUSAGE, "retort %s: %s is a production database: production = "
+		            "true asks for its name before %s; a fleet run asks nothing: pass --yes "
+		            "--confirm-database with every target's database, comma-separated (this "
+		            "one is %s); nothing was done",
+		            cmd, c->url.display, sb_str(&why), dbname);
+	} else if (!c->interactive) {
 		rc = rt_err(err, RT_EUSAGE, "retort %s: %s is a production database: production = "
 		            "true asks for its name before %s; not on a terminal, pass --yes "
 		            "--confirm-database %s; nothing was done",

@@ -346,6 +346,8 @@ ok_rc 0 "production fleet: one target, its own name"
 is "$(ver p1.db) $(ver p2.db) $(ver p3.db)" "l4 l3 l4" "... only that target moved"
 rt downgrade -1 --target all --yes </dev/null
 ok_rc 2 "production fleet: --yes without names is refused on each target"
+like "$ERR" "^p([123])  retort downgrade: sqlite:///p[123].db is a production database: .* a fleet run asks nothing: pass --yes --confirm-database with every target's database, comma-separated \(this one is p[123]\); nothing was done" \
+	"... each saying to name every target's database"
 is "$(ver p1.db) $(ver p2.db) $(ver p3.db)" "l4 l3 l4" "... nothing moved"
 cd ..
 
