@@ -663,6 +663,24 @@ int alembic_exec_skipping(const struct alembic_ini *ini, const char *const *args
 	return exec_words(words, nw, true, ini, args, on_line, ctx, res, err);
 }
 
+/* Starts argv[0] (searched on PATH) with in, out and err as its standard
+ * input, output and error (-1: /dev/null); the child's pid, or -1. */
+static pid_t spawn(char **argv, int in, int out, int err)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	const int fds[3] = {in, out, err};
+	for (int k = 0; k < 3; k++) {
+		int fd = fds[k] >= 0 ? fds[k] : open("/dev/null", k ? O_WRONLY : O_RDONLY);
+		if (fd >= 0)
+			dup2(fd, k);
+	}
+	signal(SIGPIPE, SIG_DFL);  /* retort ignores it; exec would keep that */
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
 static int exec_words(char **words, uint32_t nw, bool python, const struct alembic_ini *ini,
                       const char *const *args, void (*on_line)(void *ctx, const char *line),
                       void *ctx, struct alembic_result *res, char **err)
@@ -684,20 +702,10 @@ static int exec_words(char **words, uint32_t nw, bool python, const struct alemb
 		rc = rt_err(err, RT_EFAIL, "cannot run Alembic: %s", strerror(errno));
 		goto done;
 	}
-	pid_t pid = fork();
+	pid_t pid = spawn(argv, -1, out[1], errp[1]);
 	if (pid < 0) {
 		rc = rt_err(err, RT_EFAIL, "cannot run Alembic: %s", strerror(errno));
 		goto done;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		dup2(out[1], 1);
-		dup2(errp[1], 2);
-		signal(SIGPIPE, SIG_DFL);
-		execvp(argv[0], argv);
-		_exit(127);
 	}
 	close(out[1]);
 	close(errp[1]);
@@ -1090,17 +1098,7 @@ static bool session_start(struct alembic_session *a)
 	argv[nw + 1] = (char *)server_program;
 	int in[2] = {-1, -1}, errp[2] = {-1, -1};
 	bool ok = pipe2(in, O_CLOEXEC) == 0 && pipe2(errp, O_CLOEXEC) == 0;
-	pid_t pid = ok ? fork() : -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		dup2(in[0], 0);
-		if (null >= 0)
-			dup2(null, 1);
-		dup2(errp[1], 2);
-		signal(SIGPIPE, SIG_DFL);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
+	pid_t pid = ok ? spawn(argv, in[0], -1, errp[1]) : -1;
 	for (int i = 0; i < 2; i++) {
 		if (in[i] >= 0 && (i == 0 || pid < 0))
 			close(in[i]);
