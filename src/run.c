@@ -927,6 +927,21 @@ static int run_delegated_step(struct db *db, const struct graph *g, const struct
 	const char *tool = o->delegate->name;
 	struct ledger l;
 	char *before = NULL, *after = NULL, *toolerr = NULL, *dberr = NULL, *msg = NULL;
+	/* The tool reads the file itself, when the step runs (Alembic: when
+	 * the run's first step loads the history): it must still be the file
+	 * read and checked when the run began. */
+	char hex[65];
+	char *cerr = NULL;
+	if (script_checksum(&x->s, hex, &cerr) != RT_OK) {
+		rt_err(err, RT_EFAIL, "%s: %s; %s did not run it: the run stops before this step",
+		       x->s.path, cerr ? cerr : "cannot be read", tool);
+		free(cerr);
+		return RT_EFAIL;
+	}
+	if (strcmp(hex, qs[i].now.hex) != 0)
+		return rt_err(err, RT_EFAIL, "%s changed since the run began (SHA-256 %.12s… then, "
+		              "%.12s… now): %s did not run it; the run stops before this step",
+		              x->s.path, qs[i].now.hex, hex, tool);
 	struct bitset was, now, want;
 	bitset_init(&was, g->n);
 	bitset_init(&now, g->n);

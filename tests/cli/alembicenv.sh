@@ -333,6 +333,19 @@ sc_alembic_more() {
 	is "$(arows)" "a0" "[$BK] ... Alembic's table at a0"
 	is "$(wc -l <"$T_DIR/env.log" | tr -d ' '):$(sort -u "$T_DIR/env.log" | wc -l | tr -d ' ')" "2:1" \
 		"[$BK] ... two commands, one process"
+
+	# A file edited while the run goes (here by env.py, as the first step
+	# runs): its step does not run, the steps before it stay.
+	local a2f=migrations/versions/a2_create_t_a2.py
+	cp "$a2f" "$T_DIR/a2.orig"
+	printf 'if _os.environ.get("RT_EDIT") and _os.path.exists(_os.environ["RT_EDIT"]):\n    open(_os.environ["RT_EDIT"], "a").write("# edited during the run\\n")\n    _os.environ.pop("RT_EDIT")\n' \
+		>>migrations/env.py
+	RT_EDIT="$a2f" rt upgrade a2
+	ok_rc 1 "[$BK] a file edited during the run stops it"
+	like "$ERR" "a2_create_t_a2.py changed since the run began \(SHA-256 [0-9a-f]{12}… then, [0-9a-f]{12}… now\): Alembic did not run it; the run stops before this step" \
+		"[$BK] ... naming the file"
+	is "$(arows)" "a1" "[$BK] ... the step before it stays, the edited one did not run"
+	cp "$T_DIR/a2.orig" "$a2f"
 	cp "$T_DIR/env.py.orig" migrations/env.py
 
 	# A step that fails in Alembic: the ledger keeps it, nothing after runs.
