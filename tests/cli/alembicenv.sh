@@ -333,6 +333,19 @@ sc_alembic_more() {
 	is "$(arows)" "a0" "[$BK] ... Alembic's table at a0"
 	is "$(wc -l <"$T_DIR/env.log" | tr -d ' '):$(sort -u "$T_DIR/env.log" | wc -l | tr -d ' ')" "2:1" \
 		"[$BK] ... two commands, one process"
+	# An alembic.ini named through a tab cannot go on the shared Python's
+	# tab-separated lines: each step then runs its own Alembic.
+	local tabdir
+	tabdir=$(printf '%s/tab\tlink' "$T_DIR")
+	ln -s "$PWD" "$tabdir"
+	rm -f "$T_DIR/env.log"
+	RT_ENV_LOG="$T_DIR/env.log" rt -c "$tabdir/alembic.ini" upgrade a2
+	ok_rc 0 "[$BK] upgrade with an alembic.ini path holding a tab"
+	is "$(arows)" "a2" "[$BK] ... Alembic's table at a2"
+	is "$(wc -l <"$T_DIR/env.log" | tr -d ' '):$(sort -u "$T_DIR/env.log" | wc -l | tr -d ' ')" "2:2" \
+		"[$BK] ... each step in a process of its own"
+	rm -f "$tabdir"
+	rt downgrade a0
 
 	# A file edited while the run goes (here by env.py, as the first step
 	# runs): its step does not run, the steps before it stay.
